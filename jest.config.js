@@ -1,0 +1,11 @@
+// One jest run over every workspace project (each keeps its own jest.config.js).
+const fs = require('node:fs');
+const path = require('node:path');
+const dirs = ['packages', 'apps'].flatMap((d) =>
+  fs.existsSync(path.join(__dirname, d))
+    ? fs.readdirSync(path.join(__dirname, d)).map((n) => path.join(__dirname, d, n))
+    : [],
+);
+module.exports = {
+  projects: [...dirs, path.join(__dirname, 'tools')].filter((d) => fs.existsSync(path.join(d, 'jest.config.js'))),
+};

@@ -1,0 +1,2 @@
+/** @syncline/backend-onnx public surface (being built; see its issue). */
+export {};

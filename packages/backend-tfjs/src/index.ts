@@ -1,0 +1,2 @@
+/** @syncline/backend-tfjs public surface (being built; see its issue). */
+export {};

@@ -1,0 +1,2 @@
+/** @syncline/collective public surface (being built; see its issue). */
+export {};

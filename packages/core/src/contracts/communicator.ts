@@ -1,0 +1,42 @@
+/**
+ * The collective-communication contract every transport implements (shared memory,
+ * socket ring, hierarchical). A Communicator is a fixed group of `size` ranks; to
+ * change membership, close it and build a new one.
+ *
+ * Invariants every implementation keeps:
+ * - operations are sequence-numbered and complete in the order they were issued;
+ * - every call finishes or rejects within its timeout (the per-call `timeoutMs`, else
+ *   the communicator's default); a dead or missing peer rejects with WorkerLostError
+ *   or CollectiveTimeoutError naming the rank, never hangs;
+ * - buffers are Float32Array and all ranks pass the same length for one operation.
+ */
+export type ReduceOp = 'sum' | 'mean' | 'max';
+
+/** Default timeout of one collective operation, in milliseconds (300 s, as the issue asks). */
+export const DEFAULT_COLLECTIVE_TIMEOUT_MS = 300_000;
+
+export interface CollectiveCallOptions {
+  /** Overrides the communicator's default timeout for this call, in milliseconds. */
+  readonly timeoutMs?: number;
+}
+
+export interface Communicator {
+  /** Implementation name, e.g. "shared-memory", "ring-tcp". */
+  readonly name: string;
+  /** This rank, 0 <= rank < size. */
+  readonly rank: number;
+  /** Number of ranks in the group. */
+  readonly size: number;
+  /** Default timeout of every operation, in milliseconds. */
+  readonly timeoutMs: number;
+  /** Reduces `buf` across ranks in place and resolves with the same array. */
+  allReduce(buf: Float32Array, op: ReduceOp, options?: CollectiveCallOptions): Promise<Float32Array>;
+  /** Copies `root`'s `buf` into every rank's `buf` in place; resolves with it. */
+  broadcast(buf: Float32Array, root: number, options?: CollectiveCallOptions): Promise<Float32Array>;
+  /** Every rank's `buf` concatenated in rank order (length = buf.length * size). */
+  allGather(buf: Float32Array, options?: CollectiveCallOptions): Promise<Float32Array>;
+  /** Resolves once every rank has entered the barrier. */
+  barrier(options?: CollectiveCallOptions): Promise<void>;
+  /** Releases sockets, workers and memory; later calls reject. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,33 @@
+/**
+ * Options and results of the Keras-shaped fit/evaluate loop shared by every strategy.
+ * Counts are in examples; an epoch is `virtualEpochSize` examples when given (a virtual
+ * epoch), else one pass over the data.
+ */
+import type { ExampleSource } from '../data/example-source';
+import type { Callback } from './callback';
+import type { EpochLogs } from './epoch-logs';
+
+export interface FitOptions {
+  readonly epochs: number;
+  readonly globalBatchSize: number;
+  readonly virtualEpochSize?: number;
+  readonly stepsPerExecution?: number;
+  readonly seed?: number;
+  readonly shuffle?: boolean;
+  readonly dropRemainder?: boolean;
+  readonly validationData?: ExampleSource;
+  readonly callbacks?: readonly Callback[];
+  /** Epoch to start from (BackupAndRestore sets it when resuming). */
+  readonly initialEpoch?: number;
+}
+
+export interface History {
+  readonly epochs: readonly number[];
+  readonly history: readonly EpochLogs[];
+}
+
+export interface EvaluateResult {
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly count: number;
+}

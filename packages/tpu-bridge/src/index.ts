@@ -1,0 +1,2 @@
+/** @syncline/tpu-bridge public surface (being built; see its issue). */
+export {};

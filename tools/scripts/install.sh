@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything Syncline's main job and tests need on a fresh Debian machine:
+#   - Debian packages: dataset-fashion-mnist (the real data), openmpi-bin + libopenmpi-dev
+#     (the all-reduce benchmark's baseline), iproute2 (network-namespace tests), python3-pip;
+#   - npm packages, from the lockfile (npm ci; .npmrc skips onnxruntime-node's CUDA download);
+#   - the XLA CPU PJRT plugin from PyPI, cached outside the repo (tpu-bridge tests).
+# Safe to rerun. Without root (and no sudo) it skips the apt step and says so.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+APT_PACKAGES=(dataset-fashion-mnist openmpi-bin libopenmpi-dev iproute2)
+SUDO=""
+if [ "$(id -u)" != 0 ]; then command -v sudo >/dev/null && SUDO="sudo -n"; fi
+missing=()
+for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] || [ -n "$SUDO" ]; then
+    echo "installing Debian packages: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "warning: not root and no sudo; please install: ${missing[*]}" >&2
+  fi
+fi
+
+npm ci --no-audit --no-fund
+
+if [ -f tools/scripts/fetch-pjrt-plugin.sh ]; then bash tools/scripts/fetch-pjrt-plugin.sh || echo "warning: PJRT plugin not fetched; tpu-bridge tests will skip with a reason" >&2; fi

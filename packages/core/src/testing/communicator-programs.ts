@@ -1,0 +1,119 @@
+/**
+ * Conformance "programs" for Communicator implementations: plain data (structured-clone
+ * safe) that describes a sequence of collective ops, so a group whose ranks live in
+ * worker_threads or child processes can run them. Each rank builds its inputs with
+ * `conformanceInput`, runs the program with `runConformanceProgram` and hands back the
+ * outputs; `expectedOutput` says what every rank must have produced.
+ */
+import type { Communicator, ReduceOp } from '../contracts/communicator';
+
+/** One collective op of a conformance program. `seed` varies the input values. */
+export type ConformanceOp =
+  | { readonly kind: 'allReduce'; readonly op: ReduceOp; readonly length: number; readonly seed: number }
+  | { readonly kind: 'broadcast'; readonly root: number; readonly length: number; readonly seed: number }
+  | { readonly kind: 'allGather'; readonly length: number; readonly seed: number }
+  | { readonly kind: 'barrier' };
+
+/**
+ * A sequence of ops. With `concurrent`, every op is issued before the first is awaited
+ * (checks that ops queue and complete in issue order); otherwise each is awaited in turn.
+ */
+export interface ConformanceProgram {
+  readonly ops: readonly ConformanceOp[];
+  readonly concurrent?: boolean;
+}
+
+/** Outputs of one rank: one Float32Array per op (empty for barrier). */
+export type ConformanceRankResult = Float32Array[];
+
+/** Values are small integers so sums over <= 64 ranks are exact in float32. */
+const VALUE_RANGE = 23;
+
+/**
+ * The input rank `rank` feeds to `op` (integer-valued floats in [-11, 11]). Deterministic:
+ * every rank and the checker compute the same values.
+ */
+export function conformanceInput(op: ConformanceOp, rank: number): Float32Array {
+  if (op.kind === 'barrier') return new Float32Array(0);
+  const out = new Float32Array(op.length);
+  const base = (op.seed * 31 + rank * 7) % VALUE_RANGE;
+  for (let i = 0; i < out.length; i++) out[i] = ((base + i * 13 + ((i * i) % 5)) % VALUE_RANGE) - 11;
+  return out;
+}
+
+/** What every rank must hold after `op` in a group of `size` ranks. */
+export function expectedOutput(op: ConformanceOp, size: number): Float32Array {
+  switch (op.kind) {
+    case 'barrier':
+      return new Float32Array(0);
+    case 'broadcast':
+      return conformanceInput(op, op.root);
+    case 'allGather': {
+      const out = new Float32Array(op.length * size);
+      for (let r = 0; r < size; r++) out.set(conformanceInput(op, r), r * op.length);
+      return out;
+    }
+    case 'allReduce': {
+      const inputs = Array.from({ length: size }, (_, r) => conformanceInput(op, r));
+      const out = new Float32Array(op.length);
+      for (let i = 0; i < op.length; i++) {
+        let acc = op.op === 'max' ? -Infinity : 0;
+        for (const x of inputs) acc = op.op === 'max' ? Math.max(acc, x[i]!) : acc + x[i]!;
+        out[i] = op.op === 'mean' ? acc / size : acc;
+      }
+      return out;
+    }
+  }
+}
+
+async function runOne(comm: Communicator, op: ConformanceOp): Promise<Float32Array> {
+  if (op.kind === 'barrier') {
+    await comm.barrier();
+    return new Float32Array(0);
+  }
+  const buf = conformanceInput(op, comm.rank);
+  if (op.kind === 'allGather') return comm.allGather(buf);
+  const out = op.kind === 'allReduce' ? await comm.allReduce(buf, op.op) : await comm.broadcast(buf, op.root);
+  if (out !== buf) throw new Error(`${op.kind} on rank ${comm.rank} resolved with a new array; it must work in place`);
+  return out;
+}
+
+/**
+ * Runs `program` on one rank and returns its outputs, one per op. Call it on every rank
+ * of the group at the same time (in worker threads, child processes or one event loop).
+ */
+export async function runConformanceProgram(
+  comm: Communicator,
+  program: ConformanceProgram,
+): Promise<ConformanceRankResult> {
+  if (program.concurrent) return Promise.all(program.ops.map((op) => runOne(comm, op)));
+  const out: Float32Array[] = [];
+  for (const op of program.ops) out.push(await runOne(comm, op));
+  return out;
+}
+
+/** A group of `size` ranks able to run conformance programs on every rank at once. */
+export interface CommunicatorGroup {
+  readonly size: number;
+  /** Runs `program` on every rank; resolves with each rank's outputs, indexed by rank. */
+  run(program: ConformanceProgram): Promise<ConformanceRankResult[]>;
+  /** Closes every rank's communicator and ends its threads or processes. */
+  close(): Promise<void>;
+}
+
+/** Builds a group of `size` ranks (threads, processes or one event loop, as the implementation needs). */
+export type CommunicatorGroupFactory = (size: number) => Promise<CommunicatorGroup>;
+
+/**
+ * A CommunicatorGroup over communicators that all live in this event loop (e.g. socket
+ * rings between local ranks); `comms[r].rank` must be r.
+ */
+export function inProcessCommunicatorGroup(comms: readonly Communicator[]): CommunicatorGroup {
+  return {
+    size: comms.length,
+    run: (program) => Promise.all(comms.map((c) => runConformanceProgram(c, program))),
+    close: async () => {
+      await Promise.all(comms.map((c) => c.close()));
+    },
+  };
+}

@@ -3,6 +3,7 @@
  * k steps (as Keras does), with `step` = the last step of the group.
  */
 import type { EpochLogs } from './epoch-logs';
+import type { FitContext } from './fit-context';
 
 export interface BatchLogs {
   readonly step: number;
@@ -13,7 +14,8 @@ export interface BatchLogs {
 }
 
 export interface Callback {
-  onTrainBegin?(info: { epochs: number; stepsPerEpoch: number; initialEpoch: number }): void | Promise<void>;
+  /** May return an epoch to resume from (BackupAndRestore); the largest wins. */
+  onTrainBegin?(ctx: FitContext, info: { epochs: number; stepsPerEpoch: number; initialEpoch: number }): void | number | Promise<void | number>;
   onEpochBegin?(epoch: number): void | Promise<void>;
   onBatchEnd?(epoch: number, logs: BatchLogs): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: EpochLogs): void | Promise<void>;

@@ -1,0 +1,87 @@
+import { mkdtempSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CheckpointStore } from './checkpoint-store';
+import { decodeSafetensors, encodeSafetensors } from './safetensors';
+import type { WeightLayout } from '../contracts/weight-layout';
+
+const layout: WeightLayout = {
+  entries: [
+    { name: 'dense_0/kernel', shape: [2, 3], offset: 0, size: 6, trainable: true },
+    { name: 'dense_0/bias', shape: [3], offset: 6, size: 3, trainable: true },
+  ],
+  totalSize: 9,
+};
+const weights = Float32Array.from({ length: 9 }, (_, i) => i * 0.5 - 1);
+const optimizer = { name: 'adam', step: 7, slots: { m: new Float32Array(9).fill(0.25), v: new Float32Array(9).fill(2) } };
+
+function save(store: CheckpointStore, epoch: number): string {
+  return store.save({ epoch, step: 0, seed: 1, globalBatchSize: 64, iterator: { epoch }, layout, weights, optimizer });
+}
+
+describe('safetensors', () => {
+  it('round-trips tensors and metadata with an 8-byte aligned header', () => {
+    const buf = encodeSafetensors([{ name: 'a', shape: [2, 2], data: Float32Array.of(1, 2, 3, 4) }], { k: 'v' });
+    expect(Number(buf.readBigUInt64LE(0)) % 8).toBe(0);
+    const { tensors, metadata } = decodeSafetensors(buf);
+    expect(Array.from(tensors.get('a')!.data)).toEqual([1, 2, 3, 4]);
+    expect(metadata).toEqual({ k: 'v' });
+  });
+  it('rejects a truncated file with a named error', () => {
+    const buf = encodeSafetensors([{ name: 'a', shape: [4], data: new Float32Array(4) }]);
+    expect(() => decodeSafetensors(buf.subarray(0, buf.length - 3), 'x.safetensors')).toThrow(/x\.safetensors: not a valid safetensors file/);
+  });
+});
+
+describe('CheckpointStore', () => {
+  it('saves atomically and restores weights and optimizer state', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ckpt-'));
+    const store = new CheckpointStore(root, () => undefined);
+    save(store, 1);
+    const dir = save(store, 2);
+    expect(readdirSync(root).filter((n) => n.startsWith('.tmp'))).toEqual([]);
+    const c = store.latest(layout)!;
+    expect(c.dir).toBe(dir);
+    expect(c.meta.epoch).toBe(2);
+    expect(Array.from(c.weights)).toEqual(Array.from(weights));
+    expect(c.optimizer.step).toBe(7);
+    expect(Array.from(c.optimizer.slots.v!)).toEqual(Array.from(optimizer.slots.v));
+  });
+
+  it('skips a corrupt newest checkpoint with a warning and keeps the previous one', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ckpt-'));
+    const warnings: string[] = [];
+    const store = new CheckpointStore(root, (m) => warnings.push(m));
+    save(store, 1);
+    const newest = save(store, 2);
+    const f = join(newest, 'model.safetensors');
+    const bytes = readFileSync(f);
+    bytes[bytes.length - 1] ^= 0xff;
+    writeFileSync(f, bytes);
+    expect(store.latest(layout)!.meta.epoch).toBe(1);
+    expect(warnings.join()).toMatch(/skipping checkpoint .*ckpt-000002.*checksum mismatch/);
+  });
+
+  it('ignores a half-written temp directory left by a kill', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ckpt-'));
+    const store = new CheckpointStore(root, () => undefined);
+    save(store, 3);
+    writeFileSync(join(root, 'partial'), 'x');
+    expect(store.latest(layout)!.meta.epoch).toBe(3);
+  });
+
+  it('keeps only the newest N', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ckpt-'));
+    const store = new CheckpointStore(root, () => undefined, 2);
+    for (let e = 1; e <= 4; e++) save(store, e);
+    expect(store.list().map((d) => d.slice(-21))).toEqual(['ckpt-000004-000000000', 'ckpt-000003-000000000']);
+  });
+
+  it('names a tensor that does not fit the model', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ckpt-'));
+    const store = new CheckpointStore(root, () => undefined);
+    const dir = save(store, 1);
+    const other: WeightLayout = { entries: [{ ...layout.entries[0]!, size: 5, shape: [5] }], totalSize: 5 };
+    expect(() => store.read(dir, other)).toThrow(/tensor "dense_0\/kernel" is 6 values; the model needs 5/);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * A DistributedModel over any TrainEngine: the Keras-shaped fit/evaluate/predict that
+ * Mirrored, MultiWorkerMirrored and TPU strategies share. The strategy supplies how a
+ * source is distributed (its shard policy and input context) and how to size staging.
+ */
+import type { DistributedModel } from '../contracts/strategy';
+import type { OptimizerState } from '../contracts/optimizer-state';
+import type { ExampleSource } from '../data/example-source';
+import type { DistributeOptions, DistributedDataset } from '../data/distributed-dataset';
+import { InvalidConfigError } from '../errors/invalid-config-error';
+import type { ModelSpec } from '../model/spec';
+import { evaluateDataset, runFitLoop } from '../train/fit-loop';
+import type { EvaluateResult, FitOptions, History } from '../train/fit-options';
+import type { TrainEngine } from '../train/train-engine';
+
+/** Global batch used by evaluate/predict when none is given. */
+export const DEFAULT_EVAL_GLOBAL_BATCH = 256;
+/** Seed used when neither the model nor fit names one. */
+export const DEFAULT_SEED = 42;
+
+export interface EngineModelHooks {
+  distribute(source: ExampleSource, options: DistributeOptions): DistributedDataset;
+  /** Sizes staging for per-replica batches of up to `maxExamples` and `stepsPerExecution`. */
+  prepare(maxExamples: number, stepsPerExecution: number): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export class EngineModel implements DistributedModel {
+  #disposed = false;
+
+  constructor(
+    readonly spec: ModelSpec,
+    readonly engine: TrainEngine,
+    private readonly seed: number,
+    private readonly hooks: EngineModelHooks,
+  ) {}
+
+  #perReplicaMax(globalBatch: number): number {
+    return Math.ceil(globalBatch / this.engine.numReplicas);
+  }
+
+  async fit(train: ExampleSource, options: FitOptions): Promise<History> {
+    const k = options.stepsPerExecution ?? 1;
+    if (!Number.isInteger(k) || k < 1) throw new InvalidConfigError('stepsPerExecution', k, 'an integer >= 1');
+    const seed = options.seed ?? this.seed;
+    const dataset = this.hooks.distribute(train, {
+      globalBatchSize: options.globalBatchSize,
+      seed,
+      shuffle: options.shuffle ?? true,
+      dropRemainder: options.dropRemainder ?? false,
+      ...(options.virtualEpochSize !== undefined ? { virtualEpochSize: options.virtualEpochSize } : {}),
+    });
+    const validation = options.validationData
+      ? this.hooks.distribute(options.validationData, { globalBatchSize: options.globalBatchSize, shuffle: false })
+      : undefined;
+    await this.hooks.prepare(this.#perReplicaMax(options.globalBatchSize), k);
+    return runFitLoop(this.engine, dataset, {
+      epochs: options.epochs,
+      seed,
+      globalBatchSize: options.globalBatchSize,
+      ...(options.initialEpoch !== undefined ? { initialEpoch: options.initialEpoch } : {}),
+      ...(options.callbacks ? { callbacks: options.callbacks } : {}),
+      ...(validation ? { validation } : {}),
+    });
+  }
+
+  async evaluate(data: ExampleSource, options: { globalBatchSize?: number } = {}): Promise<EvaluateResult> {
+    const globalBatchSize = options.globalBatchSize ?? DEFAULT_EVAL_GLOBAL_BATCH;
+    await this.hooks.prepare(this.#perReplicaMax(globalBatchSize), Math.max(1, this.engine.maxStagedSteps));
+    return evaluateDataset(this.engine, this.hooks.distribute(data, { globalBatchSize, shuffle: false }));
+  }
+
+  async predict(data: ExampleSource, options: { globalBatchSize?: number } = {}): Promise<Float32Array> {
+    const globalBatchSize = options.globalBatchSize ?? DEFAULT_EVAL_GLOBAL_BATCH;
+    await this.hooks.prepare(this.#perReplicaMax(globalBatchSize), Math.max(1, this.engine.maxStagedSteps));
+    const parts: Float32Array[] = [];
+    for (const step of this.hooks.distribute(data, { globalBatchSize, shuffle: false }).epoch(0)) {
+      parts.push(await this.engine.predict(step));
+    }
+    const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+
+  getWeights(): Promise<Float32Array> {
+    return this.engine.getWeights();
+  }
+  setWeights(flat: Float32Array): Promise<void> {
+    return this.engine.setWeights(flat);
+  }
+  exportOptimizerState(): Promise<OptimizerState> {
+    return this.engine.exportOptimizerState();
+  }
+  importOptimizerState(state: OptimizerState): Promise<void> {
+    return this.engine.importOptimizerState(state);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    await this.hooks.dispose();
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The messages between the coordinator and its replicas (worker threads or child
+ * processes). Every request carries an id; every reply names it. Batches travel as
+ * slot references into shared memory (threads) or inline arrays (processes).
+ */
+import type { PluginRef } from '../contracts/plugin-ref';
+import type { ModelSpec } from '../model/spec';
+import type { OptimizerState } from '../contracts/optimizer-state';
+import type { BatchMetrics } from '../contracts/replica-program';
+import type { ReduceOp } from '../contracts/communicator';
+
+/** A batch as it crosses into a replica: a slot of the shared batch buffer, or inline. */
+export type BatchRef =
+  | { readonly kind: 'slot'; readonly slot: number; readonly size: number }
+  | { readonly kind: 'inline'; readonly x: Float32Array; readonly y: Int32Array; readonly size: number };
+
+export interface InitMessage {
+  readonly type: 'init';
+  readonly rank: number;
+  readonly size: number;
+  readonly spec: ModelSpec;
+  readonly seed: number;
+  readonly backend: PluginRef;
+  readonly communicator: PluginRef;
+  readonly group: unknown;
+  /** Shared batch slots (thread isolation only). */
+  readonly slots?: { readonly buffer: SharedArrayBuffer; readonly count: number; readonly maxExamples: number };
+  readonly timeoutMs: number;
+}
+
+export type Request =
+  | { readonly id: number; readonly type: 'train'; readonly steps: readonly BatchRef[] }
+  | { readonly id: number; readonly type: 'evaluate'; readonly batch: BatchRef }
+  | { readonly id: number; readonly type: 'predict'; readonly batch: BatchRef }
+  | { readonly id: number; readonly type: 'computeGradients'; readonly batch: BatchRef }
+  | { readonly id: number; readonly type: 'allReduce'; readonly buf: Float32Array; readonly op: ReduceOp }
+  | { readonly id: number; readonly type: 'applyGradients'; readonly gradients: Float32Array }
+  | { readonly id: number; readonly type: 'getWeights' }
+  | { readonly id: number; readonly type: 'setWeights'; readonly weights: Float32Array }
+  | { readonly id: number; readonly type: 'exportOptimizerState' }
+  | { readonly id: number; readonly type: 'importOptimizerState'; readonly state: OptimizerState }
+  | { readonly id: number; readonly type: 'setSlots'; readonly buffer: SharedArrayBuffer; readonly count: number; readonly maxExamples: number }
+  | { readonly id: number; readonly type: 'close' };
+
+/** A request before the pool numbers it. */
+export type RequestBody = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+/** Per-step result of a train request, already summed across replicas by the all-reduce. */
+export interface StepMetrics extends BatchMetrics {
+  /** Wall time of the step in this replica, ms. */
+  readonly stepMs: number;
+  /** Time inside the all-reduce, ms. */
+  readonly allReduceMs: number;
+}
+
+export type Reply =
+  | { readonly type: 'ready'; readonly rank: number; readonly backend: string; readonly communicator: string; readonly weights: number }
+  | { readonly type: 'result'; readonly id: number; readonly value: unknown }
+  | { readonly type: 'error'; readonly id: number; readonly error: SerializedError }
+  | { readonly type: 'fatal'; readonly error: SerializedError };
+
+export interface SerializedError {
+  readonly name: string;
+  readonly code?: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly retryable?: boolean;
+}
+
+export function serializeError(e: unknown): SerializedError {
+  if (e instanceof Error) {
+    const x = e as Error & { code?: unknown; retryable?: unknown };
+    return {
+      name: x.name,
+      message: x.message,
+      ...(typeof x.code === 'string' ? { code: x.code } : {}),
+      ...(typeof x.retryable === 'boolean' ? { retryable: x.retryable } : {}),
+      ...(x.stack ? { stack: x.stack } : {}),
+    };
+  }
+  return { name: 'Error', message: String(e) };
+}

@@ -1,0 +1,124 @@
+/**
+ * The Keras-shaped training loop every strategy shares.
+ *   1. callbacks.onTrainBegin (BackupAndRestore may move the start epoch);
+ *   2. per epoch: pull steps from the distributed dataset in groups of
+ *      stepsPerExecution, staging group g+1 while the replicas run group g (prefetch);
+ *   3. per group: onBatchEnd (once per group, as Keras does with steps_per_execution);
+ *   4. per epoch: exact metrics (sums of counts, never means of means), validation,
+ *      throughput and the all-reduce share of step time, then onEpochEnd;
+ *   5. stops early at a step boundary when a callback sets ctx.stopTraining.
+ */
+import type { Callback } from './callback';
+import type { EpochLogs } from './epoch-logs';
+import type { FitContext } from './fit-context';
+import type { EvaluateResult, History } from './fit-options';
+import type { StepResult, TrainEngine } from './train-engine';
+import type { DistributedDataset } from '../data/distributed-dataset';
+import { InvalidConfigError } from '../errors/invalid-config-error';
+
+export interface FitLoopOptions {
+  readonly epochs: number;
+  readonly initialEpoch?: number;
+  readonly seed: number;
+  readonly globalBatchSize: number;
+  readonly callbacks?: readonly Callback[];
+  readonly validation?: DistributedDataset;
+}
+
+export async function runFitLoop(engine: TrainEngine, train: DistributedDataset, options: FitLoopOptions): Promise<History> {
+  const callbacks = options.callbacks ?? [];
+  if (!Number.isInteger(options.epochs) || options.epochs < 1) {
+    throw new InvalidConfigError('epochs', options.epochs, 'an integer >= 1');
+  }
+  const ctx: FitContext = {
+    engine,
+    seed: options.seed,
+    globalBatchSize: options.globalBatchSize,
+    stepsPerEpoch: train.stepsPerEpoch,
+    epoch: options.initialEpoch ?? 0,
+    stepInEpoch: 0,
+    stopTraining: false,
+  };
+  let start = options.initialEpoch ?? 0;
+  for (const cb of callbacks) {
+    const r = await cb.onTrainBegin?.(ctx, { epochs: options.epochs, stepsPerEpoch: train.stepsPerEpoch, initialEpoch: start });
+    if (typeof r === 'number' && r > start) start = r;
+  }
+  const epochs: number[] = [];
+  const history: EpochLogs[] = [];
+  for (let epoch = start; epoch < options.epochs && !ctx.stopTraining; epoch++) {
+    ctx.epoch = epoch;
+    ctx.stepInEpoch = 0;
+    for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
+    const t0 = performance.now();
+    const acc = { loss: 0, count: 0, correct: 0, stepMs: 0, allReduceMs: 0 };
+    const it = train.epoch(epoch)[Symbol.iterator]();
+    const stageGroup = (): number => {
+      let n = 0;
+      while (n < engine.maxStagedSteps) {
+        const next = it.next();
+        if (next.done) break;
+        engine.stageStep(next.value);
+        n++;
+      }
+      return n;
+    };
+    let staged = stageGroup();
+    while (staged > 0) {
+      const running = engine.runStaged();
+      const ahead = ctx.stopTraining ? 0 : stageGroup(); // prefetch the next group while this one runs
+      const results: StepResult[] = await running;
+      for (const r of results) {
+        acc.loss += r.lossSum;
+        acc.count += r.count;
+        acc.correct += r.correct;
+        acc.stepMs += r.stepMs;
+        acc.allReduceMs += r.allReduceMs;
+      }
+      ctx.stepInEpoch += results.length;
+      const last = results[results.length - 1]!;
+      for (const cb of callbacks) {
+        await cb.onBatchEnd?.(epoch, {
+          step: ctx.stepInEpoch - 1,
+          steps: train.stepsPerEpoch,
+          loss: last.count > 0 ? last.lossSum / last.count : 0,
+          accuracy: last.count > 0 ? last.correct / last.count : 0,
+          examples: results.reduce((a, r) => a + r.count, 0),
+        });
+      }
+      if (ctx.stopTraining) break;
+      staged = ahead;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    let logs: EpochLogs = {
+      loss: acc.count ? acc.loss / acc.count : 0,
+      accuracy: acc.count ? acc.correct / acc.count : 0,
+      examplesPerSec: seconds > 0 ? acc.count / seconds : 0,
+      allReduceShare: acc.stepMs > 0 ? acc.allReduceMs / acc.stepMs : 0,
+    };
+    if (options.validation && !ctx.stopTraining) {
+      const v = await evaluateDataset(engine, options.validation);
+      logs = { ...logs, valLoss: v.loss, valAccuracy: v.accuracy };
+    }
+    if (ctx.stopTraining && ctx.stepInEpoch < train.stepsPerEpoch) break; // partial epoch: no epoch-end logs
+    epochs.push(epoch);
+    history.push(logs);
+    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+  }
+  for (const cb of callbacks) await cb.onTrainEnd?.();
+  return { epochs, history };
+}
+
+/** Exact loss and accuracy over every example of a (non-shuffled) distributed dataset. */
+export async function evaluateDataset(engine: TrainEngine, data: DistributedDataset): Promise<EvaluateResult> {
+  let loss = 0;
+  let count = 0;
+  let correct = 0;
+  for (const step of data.epoch(0)) {
+    const m = await engine.evaluate(step);
+    loss += m.lossSum;
+    count += m.count;
+    correct += m.correct;
+  }
+  return { loss: count ? loss / count : 0, accuracy: count ? correct / count : 0, count };
+}

@@ -1,1 +1,7 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'backend-onnx', rootDir: __dirname };
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'backend-onnx',
+  rootDir: __dirname,
+  // onnxruntime-node returns typed arrays of the main realm: see the environment file.
+  testEnvironment: '<rootDir>/tests/helpers/ort-jest-environment.js',
+};

@@ -1,0 +1,28 @@
+/**
+ * MatMul with a rank-2 right operand (Dense without bias, imported Linear layers):
+ * dA = g B^T; dB = A^T g with A and g flattened to rank 2 first when A is batched.
+ */
+import { UnsupportedOperationError } from '@syncline/core';
+import type { GradRule } from '../grad-rule';
+import { describeNode } from '../node-attrs';
+
+export const matmulGrad: GradRule = (ctx, node, [g], needed) => {
+  if (!g) return [];
+  const { b } = ctx;
+  const [A, B] = node.input as [string, string];
+  const bShape = ctx.shape(B);
+  if (bShape.length !== 2) {
+    throw new UnsupportedOperationError('gradient rule', 'MatMul', `a rank-${bShape.length} right operand`, `${describeNode(node)}: only rank-2 weights are differentiated`);
+  }
+  const aRank = ctx.shape(A).length;
+  const [k, n] = bShape as [number, number];
+  let dA: string | undefined;
+  let dB: string | undefined;
+  if (needed[0]) dA = b.op('MatMul', [g, b.op('Transpose', [B], { perm: [1, 0] })]);
+  if (needed[1]) {
+    const a2 = aRank === 2 ? A : b.op('Reshape', [A, b.constInt64([-1, k])]);
+    const g2 = aRank === 2 ? g : b.op('Reshape', [g, b.constInt64([-1, n])]);
+    dB = b.op('Gemm', [a2, g2], { transA: 1 });
+  }
+  return [dA, dB];
+};

@@ -73,10 +73,68 @@ export { weightLayoutOf } from './model/weight-layout-of';
 
 // --- cluster ---
 export type { ClusterSpec } from './cluster/cluster-spec';
+export { TFConfigClusterResolver } from './cluster/tf-config-cluster-resolver';
+export type { EnvironmentVariables } from './cluster/tf-config-cluster-resolver';
+export { SimpleClusterResolver, SIMPLE_RESOLVER_SOURCE } from './cluster/simple-cluster-resolver';
+export type { SimpleClusterResolverOptions } from './cluster/simple-cluster-resolver';
+export type { BaseClusterResolver } from './cluster/base-cluster-resolver';
+export type { ClusterSource } from './cluster/base-cluster-resolver';
+export { makeTfConfig, MAKE_TF_CONFIG_SOURCE } from './cluster/make-tf-config';
+export type { MakeTfConfigOptions } from './cluster/make-tf-config';
+export type { TfConfig, TfConfigJobName, VertexClusterSpec, VertexWorkerPool } from './cluster/tf-config-types';
+export { TF_CONFIG_ENV, CLUSTER_SPEC_ENV } from './cluster/dialects';
+export { checkHostPort, isAddressProblem, MIN_PORT, MAX_PORT } from './cluster/host-port';
+export type { HostPort, AddressProblem } from './cluster/host-port';
 
 // --- data ---
 export type { ExampleSource } from './data/example-source';
-export type { DistributedDataset, DistributeOptions, AutoShardPolicy } from './data/distributed-dataset';
+export type {
+  DistributedDataset,
+  DistributeOptions,
+  AutoShardPolicy,
+  ResolvedShardPolicy,
+  ShardedDataset,
+} from './data/distributed-dataset';
+export { fmix32, deriveSeed, Xoshiro128 } from './data/prng';
+export { permutation, identityOrder, PassOrder, SHUFFLE_STREAM, DEFAULT_SHUFFLE_SEED } from './data/shuffle';
+export { resolveAutoShardPolicy, assignFiles, shareOf, shardIndices, AUTO_SHARD_POLICIES } from './data/shard';
+export type { ShardIndicesArgs } from './data/shard';
+export { InputContext } from './data/input-context';
+export type { InputContextInit } from './data/input-context';
+export { BatchRing, splitEven, HEAP_ALLOCATOR, SHARED_ALLOCATOR, DEFAULT_RING_DEPTH } from './data/batch';
+export type { BatchAllocator } from './data/batch';
+export { stepsPerEpoch, stepLength, epochStart, streamPosition } from './data/virtual-epoch';
+export type { StreamPosition } from './data/virtual-epoch';
+export { StepPlan } from './data/step-plan';
+export type { StepPlanConfig, StepRange } from './data/step-plan';
+export {
+  ITERATOR_STATE_VERSION,
+  serializeIteratorState,
+  parseIteratorState,
+  checkStateMatches,
+} from './data/iterator-state';
+export type { IteratorState } from './data/iterator-state';
+export { planStepGroups, groupsPerEpoch, groupSteps } from './data/step-groups';
+export type { StepGroup, StepGroupBatches } from './data/step-groups';
+export { InMemorySource, BYTE_TO_UNIT } from './data/in-memory-source';
+export type { InMemorySourceInit } from './data/in-memory-source';
+export { parseIdx, parseIdxHeader, readIdxFile, readIdxDims, isGzip, IDX_UBYTE, IDX_MISSING_HINT } from './data/idx-reader';
+export type { IdxArray } from './data/idx-reader';
+export { encodeIdx } from './data/idx-writer';
+export { loadIdxPair } from './data/idx-source';
+export type { LoadIdxPairOptions } from './data/idx-source';
+export {
+  loadFashionMnist,
+  DEFAULT_FASHION_MNIST_DIR,
+  FASHION_MNIST_FILES,
+  FASHION_MNIST_SHAPE,
+  FASHION_MNIST_CLASSES,
+} from './data/fashion-mnist';
+export type { FashionMnist } from './data/fashion-mnist';
+export { idxFileListSource, isFileListSource, concatSources } from './data/file-list-source';
+export type { FileListSource, IdxShard } from './data/file-list-source';
+export { gatherRange } from './data/gather';
+export { distributeDataset } from './data/distribute';
 
 // --- train ---
 export type { FitOptions, History, EvaluateResult } from './train/fit-options';

@@ -1,2 +1,19 @@
-/** @syncline/tpu-bridge public surface (being built; see its issue). */
-export {};
+/**
+ * @syncline/tpu-bridge public surface: a PJRT C API binding over koffi (no compiled
+ * addon), a StableHLO train-step emitter, the "pjrt" compiled backend and the TPU
+ * cluster resolver. Every export is named here.
+ */
+
+// --- PJRT binding ---
+export { loadPjrtPlugin } from './pjrt/load-plugin';
+export { PjrtApi } from './pjrt/pjrt-api';
+export type { PluginInfo } from './pjrt/pjrt-api';
+export { PjrtClient } from './pjrt/client';
+export type { PjrtDevice, HostArray } from './pjrt/client';
+export { PjrtBuffer, liveBufferCount } from './pjrt/buffer';
+export { PjrtLoadedExecutable } from './pjrt/executable';
+export { encodeCompileOptions } from './pjrt/compile-options';
+export type { CompileOptions } from './pjrt/compile-options';
+export type { NamedValue } from './pjrt/named-values';
+export { PJRT_API_MAJOR, PJRT_API_MINOR_PINNED, PJRT_API_MINOR_MIN } from './pjrt/api-version';
+export { defaultCpuPluginPath, findCpuPlugin, CPU_PLUGIN_FILE } from './pjrt/plugin-path';

@@ -1,0 +1,55 @@
+/**
+ * Deterministic initial weights, as Keras initialises Dense and Conv2D by default:
+ * Glorot (Xavier) uniform kernels and zero biases, drawn from our own seeded PRNG so
+ * any backend can reproduce them bit for bit from (layout, seed).
+ *
+ * Protocol:
+ * 1. Entries are visited in layout order; entry i draws from its own stream
+ *    `new Prng(mixSeed(seed, INIT_STREAM, i))`, so one tensor's values do not depend on
+ *    the sizes of the tensors before it.
+ * 2. Rank >= 2 (kernels, shape [...receptive, fanInUnits, fanOutUnits] as Keras stores
+ *    them): receptive = product of the leading dims, fanIn = receptive * shape[-2],
+ *    fanOut = receptive * shape[-1], limit = sqrt(6 / (fanIn + fanOut)); each element
+ *    in row-major order is `(2 * nextFloat() - 1) * limit`, computed in float64 and
+ *    rounded to float32.
+ * 3. Rank <= 1 (biases): zeros. Non-trainable entries: zeros.
+ */
+import type { ModelSpec, WeightLayout } from '@syncline/core';
+import { weightLayoutOf } from '@syncline/core';
+import { Prng, mixSeed } from './prng';
+
+/** Stream key separating initialisation from every other use of the seed. */
+export const INIT_STREAM = 0x1a17;
+const GLOROT_NUMERATOR = 6;
+
+/** Glorot-uniform limit `sqrt(6 / (fanIn + fanOut))` for a kernel shape (rank >= 2). */
+export function glorotLimit(shape: readonly number[]): number {
+  const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  const fanIn = receptive * shape[shape.length - 2]!;
+  const fanOut = receptive * shape[shape.length - 1]!;
+  return Math.sqrt(GLOROT_NUMERATOR / (fanIn + fanOut));
+}
+
+/**
+ * Initial flat weights for a layout: Glorot-uniform kernels, zero biases (see the
+ * protocol above). Pure: the same (layout, seed) always gives the same values.
+ *
+ * @param seed any integer; taken modulo 2^32.
+ * @returns a new Float32Array of `layout.totalSize` elements.
+ */
+export function glorotUniformInit(layout: WeightLayout, seed: number): Float32Array {
+  const out = new Float32Array(layout.totalSize);
+  layout.entries.forEach((entry, i) => {
+    if (!entry.trainable || entry.shape.length < 2) return;
+    const limit = glorotLimit(entry.shape);
+    const prng = new Prng(mixSeed(seed, INIT_STREAM, i));
+    const view = out.subarray(entry.offset, entry.offset + entry.size);
+    for (let k = 0; k < view.length; k++) view[k] = (2 * prng.nextFloat() - 1) * limit;
+  });
+  return out;
+}
+
+/** `glorotUniformInit(weightLayoutOf(spec), seed)`: a spec's initial weights in core's layout. */
+export function initialWeightsForSpec(spec: ModelSpec, seed: number): Float32Array {
+  return glorotUniformInit(weightLayoutOf(spec), seed);
+}

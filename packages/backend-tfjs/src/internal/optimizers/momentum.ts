@@ -1,0 +1,28 @@
+/**
+ * SGD with momentum, as tf.train.momentum. Slot "momentum" (tfjs's accumulation):
+ * 1. a = mu * a + g
+ * 2. w -= lr * a            (nesterov: w -= lr * (g + mu * a), with the new a)
+ */
+import { SlotOptimizer } from './flat-optimizer';
+
+export class FlatMomentum extends SlotOptimizer {
+  constructor(
+    size: number,
+    private readonly learningRate: number,
+    private readonly momentum: number,
+    private readonly nesterov: boolean,
+  ) {
+    super('momentum', size, ['momentum']);
+  }
+
+  protected update(w: Float32Array, g: Float32Array): void {
+    const a = this.slots['momentum']!;
+    const { learningRate: lr, momentum: mu, nesterov } = this;
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i]!;
+      a[i] = mu * a[i]! + gi;
+      const ai = a[i]!;
+      w[i] = w[i]! - lr * (nesterov ? gi + mu * ai : ai);
+    }
+  }
+}

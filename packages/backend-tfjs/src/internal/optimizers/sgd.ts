@@ -1,0 +1,13 @@
+/** Plain SGD, as tf.train.sgd: `w -= lr * g`. No slots. */
+import { SlotOptimizer } from './flat-optimizer';
+
+export class FlatSgd extends SlotOptimizer {
+  constructor(size: number, private readonly learningRate: number) {
+    super('sgd', size, []);
+  }
+
+  protected update(w: Float32Array, g: Float32Array): void {
+    const lr = this.learningRate;
+    for (let i = 0; i < w.length; i++) w[i] = w[i]! - lr * g[i]!;
+  }
+}

@@ -1,11 +1,22 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
-  format: ['cjs', 'esm'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  outDir: 'dist',
-});
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+    format: ['cjs', 'esm'],
+    dts: true,
+    clean: true,
+    sourcemap: true,
+    shims: true,
+    target: 'node20',
+    outDir: 'dist',
+  },
+  {
+    // The replica entry MirroredStrategy starts in each worker thread / child process.
+    entry: { 'strategy/replica-worker': 'src/strategy/replica-worker.ts' },
+    format: ['cjs'],
+    sourcemap: true,
+    target: 'node20',
+    outDir: 'dist',
+  },
+]);

@@ -140,5 +140,29 @@ export { distributeDataset } from './data/distribute';
 export type { FitOptions, History, EvaluateResult } from './train/fit-options';
 export type { EpochLogs } from './train/epoch-logs';
 export type { Callback, BatchLogs } from './train/callback';
+export type { FitContext } from './train/fit-context';
+export type { TrainEngine, StepResult } from './train/train-engine';
+export { runFitLoop, evaluateDataset } from './train/fit-loop';
+export type { FitLoopOptions } from './train/fit-loop';
+export { BackupAndRestore } from './train/backup-and-restore';
+export type { BackupAndRestoreOptions } from './train/backup-and-restore';
+
+// --- checkpoint ---
+export { CheckpointStore, CHECKPOINT_FORMAT_VERSION } from './checkpoint/checkpoint-store';
+export type { Checkpoint, CheckpointMeta } from './checkpoint/checkpoint-store';
+export { encodeSafetensors, decodeSafetensors } from './checkpoint/safetensors';
+export type { NamedTensor } from './checkpoint/safetensors';
 
 // --- strategy ---
+export type { DistributedModel } from './contracts/strategy';
+export type { PluginRef, BackendFactory, CommunicatorProvider } from './contracts/plugin-ref';
+export { MirroredStrategy } from './strategy/mirrored-strategy';
+export type { MirroredStrategyOptions } from './strategy/mirrored-strategy';
+export { EngineModel, DEFAULT_SEED, DEFAULT_EVAL_GLOBAL_BATCH } from './strategy/engine-model';
+export type { EngineModelHooks } from './strategy/engine-model';
+export { currentStrategy } from './strategy/current-strategy';
+export { reducePerReplica } from './strategy/reduce-per-replica';
+export { loadPluginExport } from './strategy/load-plugin';
+export { ReplicaPool, replicaWorkerEntry } from './strategy/replica-pool';
+export type { ReplicaPoolOptions, Isolation } from './strategy/replica-pool';
+export { MirroredEngine } from './strategy/mirrored-engine';

@@ -56,7 +56,7 @@ describe('CheckpointStore', () => {
     const newest = save(store, 2);
     const f = join(newest, 'model.safetensors');
     const bytes = readFileSync(f);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
     writeFileSync(f, bytes);
     expect(store.latest(layout)!.meta.epoch).toBe(1);
     expect(warnings.join()).toMatch(/skipping checkpoint .*ckpt-000002.*checksum mismatch/);

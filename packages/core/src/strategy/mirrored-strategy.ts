@@ -1,0 +1,155 @@
+/**
+ * MirroredStrategy: one machine, N replicas in parallel (worker threads, or child
+ * processes with `isolation: 'process'` so each can pin its own device), each with its
+ * own backend instance; gradients meet in an all-reduce through the communicator the
+ * app names (shared memory for threads, a socket ring for processes).
+ *
+ * Core names no backend and no transport: both arrive as PluginRefs loaded inside the
+ * replicas, so a third party's backend plugs in the same way.
+ */
+import { availableParallelism } from 'node:os';
+import type { ReduceOp } from '../contracts/communicator';
+import { DEFAULT_COLLECTIVE_TIMEOUT_MS } from '../contracts/communicator';
+import type { CommunicatorProvider, PluginRef } from '../contracts/plugin-ref';
+import type { DistributedModel, PerReplica, ReplicaContext, Strategy } from '../contracts/strategy';
+import type { Batch } from '../contracts/batch';
+import type { GradientResult } from '../contracts/replica-program';
+import type { ExampleSource } from '../data/example-source';
+import type { DistributeOptions, DistributedDataset } from '../data/distributed-dataset';
+import { distributeDataset } from '../data/distribute';
+import { InputContext } from '../data/input-context';
+import { InvalidConfigError } from '../errors/invalid-config-error';
+import { SynclineError } from '../errors/syncline-error';
+import { parseModelSpec } from '../model/parse-model-spec';
+import type { ModelSpec, ModelSpecInput } from '../model/spec';
+import { weightLayoutOf } from '../model/weight-layout-of';
+import { runInScope } from './current-strategy';
+import { DEFAULT_SEED, EngineModel } from './engine-model';
+import { loadPluginExport } from './load-plugin';
+import { MirroredEngine } from './mirrored-engine';
+import { reducePerReplica } from './reduce-per-replica';
+import { ReplicaPool, type Isolation } from './replica-pool';
+
+export interface MirroredStrategyOptions {
+  /** Replicas on this machine; default one per core (os.availableParallelism()). */
+  readonly replicas?: number;
+  /** 'thread' (default): worker_threads; 'process': child processes. */
+  readonly isolation?: Isolation;
+  /** The backend factory each replica loads (e.g. @syncline/backend-tfjs's createTfjsBackend). */
+  readonly backend: PluginRef;
+  /** The communicator provider (shared memory for threads, a socket ring for processes). */
+  readonly communicator: PluginRef;
+  /** Timeout of every collective and replica request, ms (default 300 s). */
+  readonly timeoutMs?: number;
+  /** Extra environment per replica process, e.g. rank => ({ CUDA_VISIBLE_DEVICES: String(rank) }). */
+  readonly envFor?: (rank: number) => Record<string, string>;
+}
+
+export class MirroredStrategy implements Strategy {
+  readonly name: string = 'MirroredStrategy';
+  readonly numReplicasInSync: number;
+  readonly isolation: Isolation;
+  #models = new Set<EngineModel>();
+  #current: { model: EngineModel; pool: ReplicaPool } | undefined;
+
+  constructor(readonly options: MirroredStrategyOptions) {
+    const replicas = options.replicas ?? availableParallelism();
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      throw new InvalidConfigError('replicas', options.replicas, 'an integer >= 1');
+    }
+    const isolation = options.isolation ?? 'thread';
+    if (isolation !== 'thread' && isolation !== 'process') {
+      throw new InvalidConfigError('isolation', isolation, '"thread" or "process"');
+    }
+    this.numReplicasInSync = replicas;
+    this.isolation = isolation;
+  }
+
+  scope<T>(fn: () => T): T {
+    return runInScope(this, fn);
+  }
+
+  distributeDataset(source: ExampleSource, options: DistributeOptions): DistributedDataset {
+    const ctx = new InputContext(1, 0, this.numReplicasInSync);
+    return distributeDataset(source, options, ctx);
+  }
+
+  async createModel(specInput: ModelSpec | ModelSpecInput, options: { seed?: number } = {}): Promise<DistributedModel> {
+    const spec = parseModelSpec(specInput);
+    const seed = options.seed ?? DEFAULT_SEED;
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_COLLECTIVE_TIMEOUT_MS;
+    const provider = await loadPluginExport<CommunicatorProvider>(this.options.communicator, 'communicator');
+    const group = await provider.prepareGroup(this.numReplicasInSync, this.options.communicator.options);
+    let pool: ReplicaPool;
+    try {
+      pool = await ReplicaPool.start({
+        replicas: this.numReplicasInSync,
+        isolation: this.isolation,
+        backend: this.options.backend,
+        communicator: this.options.communicator,
+        group,
+        spec,
+        seed,
+        timeoutMs,
+        ...(this.options.envFor ? { envFor: this.options.envFor } : {}),
+      });
+    } catch (e) {
+      await provider.releaseGroup?.(group);
+      throw e;
+    }
+    const exampleLength = spec.inputShape.reduce((a, b) => a * b, 1);
+    const engine = new MirroredEngine(pool, weightLayoutOf(spec), exampleLength, this.isolation === 'thread');
+    const model: EngineModel = new EngineModel(spec, engine, seed, {
+      distribute: (source, o) => this.distributeDataset(source, o),
+      prepare: (maxExamples, k) => engine.prepare(maxExamples, k),
+      dispose: async () => {
+        this.#models.delete(model);
+        if (this.#current?.model === model) this.#current = undefined;
+        await pool.close();
+        await provider.releaseGroup?.(group);
+      },
+    });
+    this.#models.add(model);
+    this.#current = { model, pool };
+    return model;
+  }
+
+  /** The replicas' own view of their weights (to check that mirrored copies are identical). */
+  async replicaWeights(model: DistributedModel): Promise<Float32Array[]> {
+    if (!(model instanceof EngineModel) || !(model.engine instanceof MirroredEngine)) {
+      throw new InvalidConfigError('model', 'foreign model', 'a model created by this MirroredStrategy');
+    }
+    return model.engine.allWeights();
+  }
+
+  async run<T>(fn: (ctx: ReplicaContext) => T | Promise<T>): Promise<PerReplica<T>> {
+    const current = this.#current;
+    if (!current) throw new SynclineError('INVALID_CONFIG', 'strategy.run needs a model: call strategy.createModel(spec) first');
+    const { pool } = current;
+    const values = await Promise.all(
+      Array.from({ length: this.numReplicasInSync }, (_, replicaId) => {
+        const ctx: ReplicaContext = {
+          replicaId,
+          numReplicasInSync: this.numReplicasInSync,
+          computeGradients: (batch: Batch) =>
+            pool.request<GradientResult>(replicaId, { type: 'computeGradients', batch: { kind: 'inline', x: batch.x, y: batch.y, size: batch.size } }),
+          allReduce: (buf: Float32Array, op: ReduceOp) => pool.request<Float32Array>(replicaId, { type: 'allReduce', buf, op }),
+          applyGradients: async (g: Float32Array) => void (await pool.request(replicaId, { type: 'applyGradients', gradients: g })),
+          getWeights: () => pool.request<Float32Array>(replicaId, { type: 'getWeights' }),
+        };
+        return fn(ctx);
+      }),
+    );
+    return { values };
+  }
+
+  reduce(op: ReduceOp, value: PerReplica<number>): number;
+  reduce(op: ReduceOp, value: PerReplica<Float32Array>): Float32Array;
+  reduce(op: ReduceOp, value: PerReplica<number> | PerReplica<Float32Array>): number | Float32Array {
+    return reducePerReplica(op, value);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#models].map((m) => m.dispose()));
+  }
+}

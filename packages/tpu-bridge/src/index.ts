@@ -17,3 +17,12 @@ export type { CompileOptions } from './pjrt/compile-options';
 export type { NamedValue } from './pjrt/named-values';
 export { PJRT_API_MAJOR, PJRT_API_MINOR_PINNED, PJRT_API_MINOR_MIN } from './pjrt/api-version';
 export { defaultCpuPluginPath, findCpuPlugin, CPU_PLUGIN_FILE } from './pjrt/plugin-path';
+
+// --- TPU cluster resolver ---
+export { TPUClusterResolver, DEFAULT_TPU_WORKER_PORT } from './resolver/tpu-cluster-resolver';
+export type { TPUClusterResolverOptions } from './resolver/tpu-cluster-resolver';
+export type { TpuTopology, Bounds } from './resolver/topology';
+export { parseAcceleratorType } from './resolver/accelerator-type';
+export type { AcceleratorType } from './resolver/accelerator-type';
+export { DEFAULT_METADATA_HOST, DEFAULT_METADATA_TIMEOUT_MS } from './resolver/metadata-client';
+export type { MetadataOptions } from './resolver/metadata-client';

@@ -1,2 +1,15 @@
-/** @syncline/backend-onnx public surface (being built; see its issue). */
-export {};
+/**
+ * @syncline/backend-onnx: Syncline replicas on ONNX Runtime, with gradient graphs generated
+ * here (ORT ships no training API for Node). Every export is named.
+ */
+export { OnnxBackend, createOnnxBackend, ONNX_BACKEND_NAME } from './onnx-backend';
+export type { OnnxBackendOptions } from './onnx-backend';
+export { registerOnnxBackend } from './register';
+export type { OnnxSessionOptions } from './replica/session-options';
+export { DEFAULT_INTRA_OP_THREADS } from './replica/session-options';
+export { glorotInit } from './init/glorot-init';
+export { buildSpecGraphs } from './graph/spec-graphs';
+export type { SpecGraphs } from './graph/spec-graphs';
+export { encodeModel, decodeModel, OPSET_VERSION } from './proto/onnx-proto';
+export type { ModelProto, GraphProto, NodeProto, TensorProto, AttributeProto, ValueInfoProto } from './proto/onnx-proto';
+export { GRAD_RULES } from './graph/rules/index';

@@ -1,0 +1,62 @@
+/**
+ * The two ONNX graphs a replica runs for a spec:
+ * - train: x, labels, every parameter (and dropout masks) in; loss_sum, correct, probs and
+ *   `gradients` (every parameter's gradient of the summed loss, flattened and concatenated
+ *   in weight-layout order) out;
+ * - eval: x, labels, parameters in; loss_sum, correct, probs out (no dropout, no backward).
+ * 1. build forward + loss head; 2. probe shapes on a dummy batch; 3. differentiate from the
+ * fused d(loss)/d(logits); 4. concatenate the gradients into one output.
+ */
+import * as ort from 'onnxruntime-node';
+import { numClasses, weightLayoutOf, type ModelSpec } from '@syncline/core';
+import { DataType, type ModelProto } from '../proto/onnx-proto';
+import { differentiate } from './autodiff';
+import { GraphBuilder } from './graph-builder';
+import { buildLossHead, LABELS_INPUT } from './loss-head';
+import { PROBE_BATCH, probeShapes } from './probe-shapes';
+import { buildSpecForward, X_INPUT } from './spec-forward';
+
+export const GRADIENTS = 'gradients';
+
+export interface SpecGraphs {
+  readonly train: ModelProto;
+  readonly eval: ModelProto;
+  /** Dropout mask inputs of the train graph and their per-example sizes. */
+  readonly masks: readonly { name: string; perExample: number }[];
+}
+
+export async function buildSpecGraphs(spec: ModelSpec): Promise<SpecGraphs> {
+  const classes = numClasses(spec);
+  const layout = weightLayoutOf(spec);
+
+  const tb = new GraphBuilder('syncline_train');
+  const fwd = buildSpecForward(tb, spec, true);
+  const forwardNodes = [...tb.nodes];
+  const head = buildLossHead(tb, fwd.logits, classes, true);
+
+  const feeds: Record<string, ort.Tensor> = {};
+  const perExample = spec.inputShape.reduce((a, c) => a * c, 1);
+  feeds[X_INPUT] = new ort.Tensor('float32', new Float32Array(PROBE_BATCH * perExample), [PROBE_BATCH, ...spec.inputShape]);
+  feeds[LABELS_INPUT] = new ort.Tensor('int32', new Int32Array(PROBE_BATCH), [PROBE_BATCH]);
+  for (const e of layout.entries) feeds[e.name] = new ort.Tensor('float32', new Float32Array(e.size), [...e.shape]);
+  for (const m of fwd.masks) {
+    const dims = tb.inputs.find((i) => i.name === m.name)!.type!.tensor_type!.shape!.dim.map((d) => d.dim_value ?? PROBE_BATCH);
+    feeds[m.name] = new ort.Tensor('float32', new Float32Array(PROBE_BATCH * m.perExample).fill(1), dims);
+  }
+  const shapes = await probeShapes(tb.toModel(), feeds, [X_INPUT, LABELS_INPUT, ...fwd.masks.map((m) => m.name)]);
+  const grads = differentiate(
+    { b: tb, shape: (n) => shapes.get(n) ?? [] },
+    forwardNodes,
+    new Map([[fwd.logits, head.dLogits]]),
+    fwd.params,
+  );
+  const flat = tb.constInt64([-1]);
+  tb.node('Concat', grads.map((g) => tb.op('Reshape', [g, flat])), [GRADIENTS], { axis: 0 });
+  tb.addOutput(GRADIENTS, DataType.FLOAT, [layout.totalSize]);
+
+  const eb = new GraphBuilder('syncline_eval');
+  const efwd = buildSpecForward(eb, spec, false);
+  buildLossHead(eb, efwd.logits, classes, false);
+
+  return { train: tb.toModel(), eval: eb.toModel(), masks: fwd.masks };
+}

@@ -1,0 +1,32 @@
+/**
+ * Turns a core Batch into ORT feeds without copying features or labels (typed-array views),
+ * after checking sizes and label range; errors name the field, the sizes and what to do.
+ */
+import * as ort from 'onnxruntime-node';
+import { DataError, ShapeMismatchError, type Batch } from '@syncline/core';
+import { LABELS_INPUT } from '../graph/loss-head';
+import { X_INPUT } from '../graph/spec-forward';
+
+export function batchFeeds(batch: Batch, inputShape: readonly number[], numClasses: number): Record<string, ort.Tensor> {
+  const n = batch.size;
+  const per = inputShape.reduce((a, c) => a * c, 1);
+  const perBatch = batch.exampleShape.reduce((a, c) => a * c, 1);
+  if (perBatch !== per) {
+    throw new ShapeMismatchError(`batch examples have shape [${batch.exampleShape.join(', ')}] but the model takes [${inputShape.join(', ')}]`);
+  }
+  if (batch.x.length < n * per || batch.y.length < n) {
+    throw new ShapeMismatchError(`batch of ${n} examples carries ${batch.x.length} feature values (need ${n * per}) and ${batch.y.length} labels (need ${n})`);
+  }
+  const y = batch.y.length === n ? batch.y : batch.y.subarray(0, n);
+  for (let i = 0; i < n; i++) {
+    const label = y[i]!;
+    if (!(label >= 0 && label < numClasses)) {
+      throw new DataError(`label ${label} of example ${i} is outside [0, ${numClasses}); check the dataset's labels against the model's output width`);
+    }
+  }
+  const x = batch.x.length === n * per ? batch.x : batch.x.subarray(0, n * per);
+  return {
+    [X_INPUT]: new ort.Tensor('float32', x, [n, ...inputShape]),
+    [LABELS_INPUT]: new ort.Tensor('int32', y, [n]),
+  };
+}

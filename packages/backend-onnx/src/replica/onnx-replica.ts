@@ -1,0 +1,149 @@
+/**
+ * One replica on ONNX Runtime (the ReplicaProgram contract):
+ * 1. weights live in one flat Float32Array; every parameter input is an ort.Tensor viewing
+ *    its range, made once, so a step copies no weights;
+ * 2. computeGradients runs the train graph and returns its concatenated `gradients` output
+ *    (gradient of the SUM of per-example losses) with lossSum and correct;
+ * 3. applyGradients runs the flat optimizer in place on the trainable prefix;
+ * 4. an empty batch returns zero gradients without running ORT.
+ */
+import * as ort from 'onnxruntime-node';
+import {
+  BackendError,
+  ShapeMismatchError,
+  type Batch,
+  type BatchMetrics,
+  type GradientResult,
+  type OptimizerState,
+  type ReplicaProgram,
+  type WeightLayout,
+} from '@syncline/core';
+import { GRADIENTS } from '../graph/spec-graphs';
+import { CORRECT, LOSS_SUM, PROBS } from '../graph/loss-head';
+import { mulberry32 } from '../init/glorot-init';
+import { createFlatOptimizer } from '../optimizers/create-optimizer';
+import type { FlatOptimizer } from '../optimizers/flat-optimizer';
+import { encodeModel } from '../proto/onnx-proto';
+import type { ReplicaGraphs } from './replica-graphs';
+import { batchFeeds } from './batch-feeds';
+import { createSession, type OnnxSessionOptions } from './session-options';
+
+export class OnnxReplica implements ReplicaProgram {
+  readonly layout: WeightLayout;
+  readonly trainableSize: number;
+  readonly #g: ReplicaGraphs;
+  readonly #weights: Float32Array;
+  readonly #params: Record<string, ort.Tensor> = {};
+  readonly #optimizer: FlatOptimizer;
+  readonly #dropoutRand: () => number;
+  #train: ort.InferenceSession | undefined;
+  #eval: ort.InferenceSession | undefined;
+
+  private constructor(g: ReplicaGraphs, train: ort.InferenceSession, evalSession: ort.InferenceSession, dropoutSeed: number) {
+    this.#g = g;
+    this.layout = g.layout;
+    this.trainableSize = g.trainableSize;
+    this.#weights = g.initialWeights.slice();
+    for (const e of g.layout.entries) {
+      this.#params[e.name] = new ort.Tensor('float32', this.#weights.subarray(e.offset, e.offset + e.size), [...e.shape]);
+    }
+    this.#optimizer = createFlatOptimizer(g.optimizer, g.trainableSize);
+    this.#train = train;
+    this.#eval = evalSession;
+    this.#dropoutRand = mulberry32(dropoutSeed);
+  }
+
+  /** Loads both graphs into ORT sessions. @throws BackendError when ORT rejects a graph. */
+  static async create(g: ReplicaGraphs, dropoutSeed: number, options?: OnnxSessionOptions): Promise<OnnxReplica> {
+    const train = await createSession(encodeModel(g.train), 'training', options);
+    const evalSession = await createSession(encodeModel(g.eval), 'evaluation', options);
+    return new OnnxReplica(g, train, evalSession, dropoutSeed);
+  }
+
+  async computeGradients(batch: Batch): Promise<GradientResult> {
+    const session = this.#live(this.#train);
+    const feeds = batchFeeds(batch, this.#g.inputShape, this.#g.numClasses);
+    if (batch.size === 0) return { lossSum: 0, count: 0, correct: 0, gradients: new Float32Array(this.trainableSize) };
+    for (const m of this.#g.masks) feeds[m.name] = this.#mask(m.perExample * batch.size, m.rate, this.#maskDims(m.name, batch.size));
+    const out = await session.run({ ...feeds, ...this.#params }, [LOSS_SUM, CORRECT, GRADIENTS]);
+    return {
+      lossSum: scalar(out[LOSS_SUM]),
+      correct: Math.round(scalar(out[CORRECT])),
+      count: batch.size,
+      gradients: out[GRADIENTS]!.data as Float32Array,
+    };
+  }
+
+  async applyGradients(meanGradients: Float32Array): Promise<void> {
+    this.#live(this.#train);
+    if (meanGradients.length !== this.trainableSize) {
+      throw new ShapeMismatchError(`applyGradients got ${meanGradients.length} gradient values; this model has ${this.trainableSize} trainable weights`);
+    }
+    this.#optimizer.apply(this.#weights.subarray(0, this.trainableSize), meanGradients);
+  }
+
+  async evaluate(batch: Batch): Promise<BatchMetrics> {
+    const session = this.#live(this.#eval);
+    const feeds = batchFeeds(batch, this.#g.inputShape, this.#g.numClasses);
+    if (batch.size === 0) return { lossSum: 0, count: 0, correct: 0 };
+    const out = await session.run({ ...feeds, ...this.#params }, [LOSS_SUM, CORRECT]);
+    return { lossSum: scalar(out[LOSS_SUM]), correct: Math.round(scalar(out[CORRECT])), count: batch.size };
+  }
+
+  async predict(batch: Batch): Promise<Float32Array> {
+    const session = this.#live(this.#eval);
+    // Labels are not needed to predict: feed zeros so the shared eval graph runs.
+    const labelsFree = { ...batch, y: new Int32Array(batch.size) };
+    const feeds = batchFeeds(labelsFree, this.#g.inputShape, this.#g.numClasses);
+    if (batch.size === 0) return new Float32Array(0);
+    const out = await session.run({ ...feeds, ...this.#params }, [PROBS]);
+    return out[PROBS]!.data as Float32Array;
+  }
+
+  async getWeights(): Promise<Float32Array> {
+    return this.#weights.slice();
+  }
+
+  async setWeights(flat: Float32Array): Promise<void> {
+    if (flat.length !== this.#weights.length) {
+      throw new ShapeMismatchError(`setWeights got ${flat.length} values; the layout holds ${this.#weights.length} (${this.layout.entries.length} tensors)`);
+    }
+    this.#weights.set(flat);
+  }
+
+  async exportOptimizerState(): Promise<OptimizerState> {
+    return this.#optimizer.exportState();
+  }
+
+  async importOptimizerState(state: OptimizerState): Promise<void> {
+    this.#optimizer.importState(state);
+  }
+
+  async dispose(): Promise<void> {
+    const sessions = [this.#train, this.#eval];
+    this.#train = undefined;
+    this.#eval = undefined;
+    for (const s of sessions) await s?.release();
+  }
+
+  #live(s: ort.InferenceSession | undefined): ort.InferenceSession {
+    if (!s) throw new BackendError('onnx', 'this replica was disposed; create a new one with createReplica()');
+    return s;
+  }
+
+  #maskDims(name: string, n: number): number[] {
+    const dims = this.#g.train.graph.input.find((i) => i.name === name)!.type!.tensor_type!.shape!.dim;
+    return dims.map((d) => d.dim_value ?? n);
+  }
+
+  #mask(size: number, rate: number, dims: number[]): ort.Tensor {
+    const keep = 1 / (1 - rate);
+    const data = new Float32Array(size);
+    for (let i = 0; i < size; i++) data[i] = this.#dropoutRand() < rate ? 0 : keep;
+    return new ort.Tensor('float32', data, dims);
+  }
+}
+
+function scalar(t: ort.Tensor | undefined): number {
+  return Number((t!.data as Float32Array)[0]);
+}

@@ -1,0 +1,21 @@
+/**
+ * Everything a replica needs besides its runtime state: the two graphs, the weight
+ * layout (trainable entries first and contiguous, so gradients and optimizer slots are
+ * the prefix [0, trainableSize) of the flat weights), input shape, classes and initial weights.
+ */
+import type { OptimizerSpec, WeightLayout } from '@syncline/core';
+import type { ModelProto } from '../proto/onnx-proto';
+
+export interface ReplicaGraphs {
+  readonly train: ModelProto;
+  readonly eval: ModelProto;
+  readonly layout: WeightLayout;
+  readonly trainableSize: number;
+  /** Shape of one example as the graph's `x` input takes it. */
+  readonly inputShape: readonly number[];
+  readonly numClasses: number;
+  readonly optimizer: OptimizerSpec;
+  readonly initialWeights: Float32Array;
+  /** Dropout mask inputs: name, per-example size, drop rate. */
+  readonly masks: readonly { name: string; perExample: number; rate: number }[];
+}

@@ -1,2 +1,18 @@
-/** @syncline/collective public surface (being built; see its issue). */
-export {};
+/**
+ * @syncline/collective: implementations of core's Communicator contract.
+ * - shared memory, for ranks that are worker_threads of one process;
+ * - a ring over Unix or TCP sockets, for processes and hosts (authenticated, never hangs);
+ * - hierarchical (shared memory inside a host, ring across hosts);
+ * - fusion (buckets of `bytesPerPack`) and fp16 wire compression helpers.
+ * Every export is named here; nothing else is public.
+ */
+
+// --- shared memory ---
+export { createSharedMemoryGroup, DEFAULT_SLOT_BYTES } from './shared-memory/shared-memory-group';
+export type {
+  SharedMemoryGroup,
+  SharedMemoryGroupDescriptor,
+  SharedMemoryGroupOptions,
+} from './shared-memory/shared-memory-group';
+export { attachSharedMemory } from './shared-memory/shared-memory-communicator';
+export type { AttachOptions } from './shared-memory/shared-memory-communicator';

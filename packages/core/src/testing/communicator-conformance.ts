@@ -68,7 +68,8 @@ function firstMismatch(got: Float32Array, want: Float32Array, tolerance: number)
   for (let i = 0; i < want.length; i++) {
     const g = got[i]!;
     const w = want[i]!;
-    const ok = tolerance === 0 ? Object.is(g, w) || g === w : Math.abs(g - w) <= tolerance * Math.max(1, Math.abs(w));
+    if (g === w) continue;
+    const ok = tolerance !== 0 && Math.abs(g - w) <= tolerance * Math.max(1, Math.abs(w));
     if (!ok) return `element ${i} is ${g}, expected ${w}`;
   }
   return undefined;

@@ -1,0 +1,206 @@
+/**
+ * Communicator for ranks that are threads of one process, over a shared-memory group.
+ *
+ * allReduce, per chunk of at most `slotFloats` floats (slots are double-buffered by
+ * chunk parity, so a chunk's writes never race the previous chunk's reads):
+ * 1. copy my chunk into my slot;                         barrier (checks all ranks run the same op)
+ * 2. reduce-scatter: I own segment `rank`; add every other slot's segment into my slot's
+ *    segment with the wasm f32x4 kernel (max kernel for max; scale by 1/N for mean); barrier
+ * 3. all-gather: copy every owner's reduced segment from its slot into my buffer.
+ * broadcast: root copies a chunk into the slot set; barrier; the others copy it out.
+ * allGather: each rank copies its chunk into its slot; barrier; everyone copies all slots.
+ * Waits block with Atomics.wait in workers and use Atomics.waitAsync on the main thread.
+ */
+import {
+  CollectiveTimeoutError,
+  InvalidConfigError,
+  ProtocolError,
+  WorkerLostError,
+  type CollectiveCallOptions,
+  type Communicator,
+  type ReduceOp,
+} from '@syncline/core';
+import { isMainThread } from 'node:worker_threads';
+import { simdKernels, type SimdKernels } from '../wasm/simd-kernels';
+import { AbortKind, BarrierFailure, ControlBlock, type OpRecord } from './control-block';
+import type { SharedMemoryGroupDescriptor } from './shared-memory-group';
+import { OpQueue, type OpContext } from '../op-queue';
+
+const OP_KIND = { allReduce: 1, broadcast: 2, allGather: 3, barrier: 4 } as const;
+const REDUCE_CODE: Record<ReduceOp, number> = { sum: 0, mean: 1, max: 2 };
+const SEGMENT_ALIGN_FLOATS = 16;
+const OP_NAMES = ['', 'allReduce', 'broadcast', 'allGather', 'barrier'];
+
+export interface AttachOptions {
+  /** Block the thread in Atomics.wait (default: true in workers, false on the main thread). */
+  readonly blocking?: boolean;
+}
+
+/**
+ * Joins a shared-memory group as `rank`. Every rank of the group must attach exactly once
+ * (each in its own thread, or several on the main thread with `blocking: false`).
+ * Throws InvalidConfigError for a bad descriptor or rank.
+ */
+export function attachSharedMemory(descriptor: SharedMemoryGroupDescriptor, rank: number, options: AttachOptions = {}): Communicator {
+  if (descriptor?.kind !== 'syncline-shared-memory')
+    throw new InvalidConfigError('descriptor', typeof descriptor, 'the descriptor from createSharedMemoryGroup()', { source: 'attachSharedMemory' });
+  if (!Number.isInteger(rank) || rank < 0 || rank >= descriptor.size)
+    throw new InvalidConfigError('rank', rank, `an integer in 0..${descriptor.size - 1}`, { source: 'attachSharedMemory' });
+  return new SharedMemoryCommunicator(descriptor, rank, options.blocking ?? !isMainThread);
+}
+
+class SharedMemoryCommunicator implements Communicator {
+  readonly name = 'shared-memory';
+  readonly size: number;
+  readonly timeoutMs: number;
+  readonly #block: ControlBlock;
+  readonly #kernels: SimdKernels;
+  readonly #mem: Float32Array;
+  readonly #slot: number;
+  readonly #queue: OpQueue;
+  #epoch = 0;
+  #chunk = 0;
+
+  constructor(d: SharedMemoryGroupDescriptor, readonly rank: number, readonly blocking: boolean) {
+    this.size = d.size;
+    this.timeoutMs = d.timeoutMs;
+    this.#block = new ControlBlock(d.control, d.size);
+    this.#kernels = simdKernels(d.memory);
+    this.#mem = new Float32Array(d.memory.buffer);
+    this.#slot = d.slotFloats;
+    this.#queue = new OpQueue(this.name, rank, d.timeoutMs);
+  }
+
+  async allReduce(buf: Float32Array, op: ReduceOp, options?: CollectiveCallOptions): Promise<Float32Array> {
+    return this.#run('allReduce', { kind: OP_KIND.allReduce, length: buf.length, arg: REDUCE_CODE[op] }, options, async (ctx) => {
+      const { size: n, rank: r } = this;
+      const chunks = Math.max(1, Math.ceil(buf.length / this.#slot));
+      for (let c = 0; c < chunks; c++) {
+        const off = c * this.#slot;
+        const len = Math.min(this.#slot, buf.length - off);
+        const base = ((this.#chunk++ & 1) * n) * this.#slot;
+        this.#mem.set(buf.subarray(off, off + len), base + r * this.#slot);
+        await this.#barrier(ctx, c === 0);
+        const seg = Math.ceil(len / n / SEGMENT_ALIGN_FLOATS) * SEGMENT_ALIGN_FLOATS;
+        const s0 = Math.min(len, r * seg);
+        const count = Math.min(len, s0 + seg) - s0;
+        if (count > 0 && n > 1) {
+          const dst = (base + r * this.#slot + s0) * 4;
+          for (let j = 0; j < n; j++) {
+            if (j === r) continue;
+            const src = (base + j * this.#slot + s0) * 4;
+            if (op === 'max') this.#kernels.max(dst, src, count);
+            else this.#kernels.add(dst, src, count);
+          }
+          if (op === 'mean') this.#kernels.scale(dst, count, 1 / n);
+        }
+        await this.#barrier(ctx, false);
+        for (let j = 0; j < n; j++) {
+          const a = Math.min(len, j * seg);
+          const b = Math.min(len, a + seg);
+          if (b > a) buf.set(this.#mem.subarray(base + j * this.#slot + a, base + j * this.#slot + b), off + a);
+        }
+      }
+      return buf;
+    });
+  }
+
+  async broadcast(buf: Float32Array, root: number, options?: CollectiveCallOptions): Promise<Float32Array> {
+    if (!Number.isInteger(root) || root < 0 || root >= this.size)
+      throw new InvalidConfigError('root', root, `a rank in 0..${this.size - 1}`, { source: 'broadcast' });
+    return this.#run('broadcast', { kind: OP_KIND.broadcast, length: buf.length, arg: root }, options, async (ctx) => {
+      const cap = this.size * this.#slot;
+      const chunks = Math.max(1, Math.ceil(buf.length / cap));
+      for (let c = 0; c < chunks; c++) {
+        const off = c * cap;
+        const len = Math.min(cap, buf.length - off);
+        const base = ((this.#chunk++ & 1) * this.size) * this.#slot;
+        if (this.rank === root) this.#mem.set(buf.subarray(off, off + len), base);
+        await this.#barrier(ctx, c === 0);
+        if (this.rank !== root && len > 0) buf.set(this.#mem.subarray(base, base + len), off);
+      }
+      return buf;
+    });
+  }
+
+  async allGather(buf: Float32Array, options?: CollectiveCallOptions): Promise<Float32Array> {
+    return this.#run('allGather', { kind: OP_KIND.allGather, length: buf.length, arg: 0 }, options, async (ctx) => {
+      const L = buf.length;
+      const out = new Float32Array(L * this.size);
+      const chunks = Math.max(1, Math.ceil(L / this.#slot));
+      for (let c = 0; c < chunks; c++) {
+        const off = c * this.#slot;
+        const len = Math.min(this.#slot, L - off);
+        const base = ((this.#chunk++ & 1) * this.size) * this.#slot;
+        this.#mem.set(buf.subarray(off, off + len), base + this.rank * this.#slot);
+        await this.#barrier(ctx, c === 0);
+        for (let j = 0; j < this.size && len > 0; j++) {
+          const from = base + j * this.#slot;
+          out.set(this.#mem.subarray(from, from + len), j * L + off);
+        }
+      }
+      return out;
+    });
+  }
+
+  async barrier(options?: CollectiveCallOptions): Promise<void> {
+    await this.#run('barrier', { kind: OP_KIND.barrier, length: 0, arg: 0 }, options, (ctx) => this.#barrier(ctx, true));
+  }
+
+  async close(): Promise<void> {
+    await this.#queue.close(() => this.#block.markClosed(this.rank));
+  }
+
+  #run<T>(op: string, rec: Omit<OpRecord, 'seq'>, options: CollectiveCallOptions | undefined, body: (ctx: OpContext) => Promise<T>): Promise<T> {
+    return this.#queue.enqueue(op, options, async (ctx) => {
+      this.#block.publishOp(this.rank, { ...rec, seq: ctx.seq });
+      try {
+        return await body(ctx);
+      } catch (e) {
+        const err = this.#named(e, ctx);
+        if (!(e instanceof BarrierFailure && e.abortKind !== AbortKind.None)) this.#block.abort(AbortKind.Timeout, this.rank);
+        throw err;
+      }
+    });
+  }
+
+  async #barrier(ctx: OpContext, checkOps: boolean): Promise<void> {
+    const epoch = ++this.#epoch;
+    const target = this.#block.arrive(this.rank, epoch);
+    if (this.blocking) this.#block.waitSync(target, epoch, ctx.deadline);
+    else await this.#block.waitAsync(target, epoch, ctx.deadline);
+    if (checkOps) this.#checkSameOp(ctx);
+  }
+
+  #checkSameOp(ctx: OpContext): void {
+    const mine = this.#block.readOp(this.rank, ctx.seq);
+    for (let j = 0; j < this.size; j++) {
+      const theirs = this.#block.readOp(j, ctx.seq);
+      if (theirs.seq === mine.seq && theirs.kind === mine.kind && theirs.length === mine.length && theirs.arg === mine.arg) continue;
+      this.#block.abort(AbortKind.Mismatch, this.rank);
+      throw new ProtocolError(
+        `shared-memory rank ${j}`,
+        `rank ${j} submitted ${describeRecord(theirs)} while rank ${this.rank} submitted ${describeRecord(mine)}; ` +
+          'every rank must issue the same collectives in the same order with the same lengths',
+      );
+    }
+  }
+
+  #named(e: unknown, ctx: OpContext): unknown {
+    if (!(e instanceof BarrierFailure)) return e;
+    const who = e.abortRank;
+    if (e.abortKind === AbortKind.Lost || e.abortKind === AbortKind.Closed)
+      return new WorkerLostError(who, `shared-memory rank ${who}`, ctx.op, ctx.seq,
+        e.abortKind === AbortKind.Lost ? 'its thread was reported dead' : 'it closed its communicator while others waited');
+    if (e.abortKind === AbortKind.Mismatch)
+      return new ProtocolError(`shared-memory rank ${who}`, `rank ${who} found ranks disagreeing on ${ctx.op} #${ctx.seq}`);
+    const detail = e.abortKind === AbortKind.Timeout ? `rank ${who} gave up first` : 'shared-memory barrier';
+    return new CollectiveTimeoutError(ctx.op, ctx.seq, ctx.timeoutMs, e.pending, detail);
+  }
+}
+
+function describeRecord(r: OpRecord): string {
+  const arg = r.kind === OP_KIND.allReduce ? `(${Object.keys(REDUCE_CODE)[r.arg] ?? r.arg})` : r.kind === OP_KIND.broadcast ? `(root ${r.arg})` : '';
+  return `${OP_NAMES[r.kind] ?? `op ${r.kind}`}${arg} #${r.seq} of ${r.length} floats`;
+}
+

@@ -1,0 +1,67 @@
+/**
+ * Creates the shared state of a shared-memory group: one shared WebAssembly.Memory for
+ * tensor slots (so the SIMD kernels add in place) and a SharedArrayBuffer of control
+ * words. The descriptor is structured-clone safe: post it to each worker, which calls
+ * `attachSharedMemory(descriptor, rank)`.
+ */
+import { DEFAULT_COLLECTIVE_TIMEOUT_MS, InvalidConfigError } from '@syncline/core';
+import { pagesFor } from '../wasm/simd-kernels';
+import { AbortKind, ControlBlock, controlBytes } from './control-block';
+
+/** Default bytes per rank slot (per buffer set); larger ops are processed in chunks of this size. */
+export const DEFAULT_SLOT_BYTES = 2 << 20;
+/** Slots are a whole number of 64-byte lines so segments never share a cache line. */
+const SLOT_ALIGN_FLOATS = 16;
+const MAX_GROUP_SIZE = 256;
+
+/** Transferable description of a shared-memory group (post it to workers as is). */
+export interface SharedMemoryGroupDescriptor {
+  readonly kind: 'syncline-shared-memory';
+  readonly size: number;
+  /** Floats per rank slot; slots come in two sets (double buffering). */
+  readonly slotFloats: number;
+  readonly timeoutMs: number;
+  readonly control: SharedArrayBuffer;
+  readonly memory: WebAssembly.Memory;
+}
+
+export interface SharedMemoryGroupOptions {
+  /** Bytes per rank slot (default 2 MiB); memory used is 2 x size x slotBytes. */
+  readonly slotBytes?: number;
+  /** Default timeout of every op, in ms (default DEFAULT_COLLECTIVE_TIMEOUT_MS, 300 s). */
+  readonly timeoutMs?: number;
+}
+
+/** The creator's handle: the descriptor to hand out, plus a way to report a dead rank. */
+export interface SharedMemoryGroup {
+  readonly descriptor: SharedMemoryGroupDescriptor;
+  /**
+   * Marks `rank` as lost (e.g. its worker emitted 'exit' or 'error'): every rank waiting
+   * in an op fails at once with WorkerLostError naming it, instead of waiting out the timeout.
+   */
+  markLost(rank: number): void;
+}
+
+/**
+ * Allocates a group of `size` ranks. Throws InvalidConfigError for a bad size, slot size
+ * or timeout.
+ */
+export function createSharedMemoryGroup(size: number, options: SharedMemoryGroupOptions = {}): SharedMemoryGroup {
+  if (!Number.isInteger(size) || size < 1 || size > MAX_GROUP_SIZE)
+    throw new InvalidConfigError('size', size, `an integer in 1..${MAX_GROUP_SIZE}`, { source: 'createSharedMemoryGroup' });
+  const slotBytes = options.slotBytes ?? DEFAULT_SLOT_BYTES;
+  if (!Number.isInteger(slotBytes) || slotBytes < 64)
+    throw new InvalidConfigError('slotBytes', slotBytes, 'an integer >= 64', { source: 'createSharedMemoryGroup' });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_COLLECTIVE_TIMEOUT_MS;
+  if (!(timeoutMs > 0)) throw new InvalidConfigError('timeoutMs', timeoutMs, 'a positive number of ms', { source: 'createSharedMemoryGroup' });
+  const slotFloats = Math.ceil(slotBytes / 4 / SLOT_ALIGN_FLOATS) * SLOT_ALIGN_FLOATS;
+  const pages = pagesFor(2 * size * slotFloats * 4);
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const control = new SharedArrayBuffer(controlBytes(size));
+  const descriptor: SharedMemoryGroupDescriptor = { kind: 'syncline-shared-memory', size, slotFloats, timeoutMs, control, memory };
+  const block = new ControlBlock(control, size);
+  return {
+    descriptor,
+    markLost: (rank) => block.abort(AbortKind.Lost, rank),
+  };
+}

@@ -70,7 +70,7 @@ function printable(value: unknown): unknown {
   return `<${kindOf(value)}>`;
 }
 
-/** ` (did you mean "worker"?)` when `name` is close to one of `options`, else ''. */
+/** The option closest to `name` (a typo, a plural, other case), or '' when none is close. */
 export function suggestion(name: string, options: readonly string[]): string {
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -84,7 +84,7 @@ export function suggestion(name: string, options: readonly string[]): string {
       best = option;
     }
   }
-  return best !== undefined && bestDistance <= MAX_SUGGESTION_DISTANCE ? ` (did you mean "${best}"?)` : '';
+  return best !== undefined && bestDistance <= MAX_SUGGESTION_DISTANCE ? best : '';
 }
 
 function editDistance(a: string, b: string): number {

@@ -59,7 +59,13 @@ export function jobNames(dialect: ClusterDialect): string[] {
   return [...dialect.roles.keys()];
 }
 
-/** A dialect's job names with their roles, for messages: `workerpool0 (chief), ...`. */
+/** Name of the job that holds `role` in this dialect (the first such name). */
+export function jobNameOf(dialect: ClusterDialect, role: TaskType): string {
+  return [...dialect.roles].find(([, r]) => r === role)?.[0] ?? role;
+}
+
+/** A dialect's job names with their roles, for messages: `"workerpool0" (chief), ... or "workerpool3" (evaluator)`. */
 export function describeJobs(dialect: ClusterDialect): string {
-  return [...dialect.roles].map(([name, role]) => (name === role ? name : `${name} (${role})`)).join(', ');
+  const names = [...dialect.roles].map(([name, role]) => (name === role ? `"${name}"` : `"${name}" (${role})`));
+  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 }

@@ -16,7 +16,7 @@
  */
 import type { TaskType } from '../contracts/cluster-resolver';
 import { configError, isRecord, kindOf, own, ROOT_FIELD } from './config-reading';
-import type { ClusterDialect } from './dialects';
+import { jobNameOf, type ClusterDialect } from './dialects';
 import { readJobs, type JobEntry } from './read-jobs';
 import { readTaskIndex, readTaskType } from './read-task';
 import { resolvePlacement, type ClusterPlacement } from './resolve-placement';
@@ -48,7 +48,7 @@ export function parseClusterConfig(input: unknown, dialect: ClusterDialect): Par
     return { source, placement: undefined, rpcLayer, environment, trial: undefined, job };
   }
   if (task === undefined) {
-    throw configError(source, 'task', undefined, `an object naming this process, such as {"type": "${firstJob(dialect)}", "index": 0}, next to "cluster"`);
+    throw configError(source, 'task', undefined, `an object naming this process, such as {"type": "${jobNameOf(dialect, 'worker')}", "index": 0}, next to "cluster"`);
   }
   if (cluster === undefined && sparse === undefined) {
     throw configError(source, 'cluster', undefined, `an object listing every task's "host:port" by job, as in ${dialect.example}`);
@@ -57,12 +57,12 @@ export function parseClusterConfig(input: unknown, dialect: ClusterDialect): Par
   const jobs = readJobs(cluster ?? sparse, clusterPath, dialect);
   if (cluster !== undefined && sparse !== undefined) checkSparseAgrees(readJobs(sparse, 'sparseCluster', dialect, true), jobs, source);
   if (!isRecord(task)) {
-    throw configError(source, 'task', task, `an object such as {"type": "${firstJob(dialect)}", "index": 0}, not ${kindOf(task)}`);
+    throw configError(source, 'task', task, `an object such as {"type": "${jobNameOf(dialect, 'worker')}", "index": 0}, not ${kindOf(task)}`);
   }
   const type = own(task, 'type');
   const { name, role } = readTaskType(type, 'task.type', dialect);
   const index = readTaskIndex(own(task, 'index'), 'task.index', source);
-  const placement = resolvePlacement(source, clusterPath, jobs, { name, role, index, typePath: 'task.type', indexPath: 'task.index' });
+  const placement = resolvePlacement(dialect, clusterPath, jobs, { name, role, index, typePath: 'task.type', indexPath: 'task.index' });
   const trialValue = own(task, 'trial');
   const trial = typeof trialValue === 'string' || typeof trialValue === 'number' ? String(trialValue) : undefined;
   return { source, placement, rpcLayer, environment, trial, job };
@@ -91,9 +91,6 @@ function optionalString(root: Record<string, unknown>, key: string, source: stri
   throw configError(source, key, v, `${expected}, or no "${key}" key, not ${kindOf(v)}`);
 }
 
-function firstJob(dialect: ClusterDialect): string {
-  return [...dialect.roles].find(([, role]) => role === 'worker')?.[0] ?? 'worker';
-}
 
 function checkSparseAgrees(sparse: Map<TaskType, JobEntry>, dense: Map<TaskType, JobEntry>, source: string): void {
   for (const [role, job] of sparse) {

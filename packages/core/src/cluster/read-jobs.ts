@@ -11,7 +11,7 @@
  *    the caller allows gaps (only to compare a sparseCluster with a dense cluster).
  */
 import type { TaskType } from '../contracts/cluster-resolver';
-import { childPath, configError, indexPath, isRecord, kindOf, own, quoteList, suggestion } from './config-reading';
+import { childPath, configError, indexPath, isRecord, kindOf, own, suggestion } from './config-reading';
 import { describeJobs, jobNames, type ClusterDialect } from './dialects';
 import { checkHostPort, isAddressProblem, type HostPort } from './host-port';
 
@@ -45,7 +45,8 @@ export function readJobs(value: unknown, path: string, dialect: ClusterDialect, 
     const role = dialect.roles.get(name);
     const raw = own(value, name);
     if (role === undefined) {
-      throw configError(source, jobPath, raw, `no job named "${name}": job names are ${quoteList(jobNames(dialect))}${suggestion(name, jobNames(dialect))}`);
+      const hint = suggestion(name, jobNames(dialect));
+      throw configError(source, jobPath, raw, `a job named ${describeJobs(dialect)}; there is no job "${name}"${hint ? `, did you mean "${hint}"?` : ''}`);
     }
     if (raw === null) continue;
     const previous = jobs.get(role);

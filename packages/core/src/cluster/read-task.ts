@@ -27,7 +27,8 @@ export function readTaskType(value: unknown, path: string, dialect: ClusterDiale
   }
   const role = dialect.roles.get(value);
   if (role === undefined) {
-    const lowerHint = dialect.roles.has(value.toLowerCase()) ? ' (job names are lower case)' : suggestion(value, names);
+    const close = suggestion(value, names);
+    const lowerHint = dialect.roles.has(value.toLowerCase()) ? ' (job names are lower case)' : close ? ` (did you mean "${close}"?)` : '';
     throw configError(dialect.source, path, value, `one of ${quoteList(names)}${lowerHint}`);
   }
   return { name: value, role };

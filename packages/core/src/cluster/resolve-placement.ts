@@ -19,6 +19,7 @@
 import type { TaskType } from '../contracts/cluster-resolver';
 import type { ClusterSpec } from './cluster-spec';
 import { configError, quoteList } from './config-reading';
+import { jobNameOf, type ClusterDialect } from './dialects';
 import type { JobEntry } from './read-jobs';
 import type { TaskRef } from './read-task';
 
@@ -40,8 +41,9 @@ export interface ClusterPlacement {
 export const ROLE_ORDER: readonly TaskType[] = ['chief', 'worker', 'ps', 'evaluator'];
 
 /** Validates `jobs` (read from `clusterPath`) against `task` and places the task. */
-export function resolvePlacement(source: string, clusterPath: string, jobs: ReadonlyMap<TaskType, JobEntry>, task: TaskRef): ClusterPlacement {
-  checkShape(source, clusterPath, jobs);
+export function resolvePlacement(dialect: ClusterDialect, clusterPath: string, jobs: ReadonlyMap<TaskType, JobEntry>, task: TaskRef): ClusterPlacement {
+  const { source } = dialect;
+  checkShape(dialect, clusterPath, jobs);
   checkUniqueAddresses(source, jobs);
   const job = jobs.get(task.role);
   const taskAddress = checkTask(source, clusterPath, jobs, job, task);
@@ -67,15 +69,18 @@ export function resolvePlacement(source: string, clusterPath: string, jobs: Read
   };
 }
 
-function checkShape(source: string, clusterPath: string, jobs: ReadonlyMap<TaskType, JobEntry>): void {
+function checkShape(dialect: ClusterDialect, clusterPath: string, jobs: ReadonlyMap<TaskType, JobEntry>): void {
+  const { source } = dialect;
+  const chiefJob = jobNameOf(dialect, 'chief');
+  const workerJob = jobNameOf(dialect, 'worker');
   const total = [...jobs.values()].reduce((n, j) => n + j.tasks.length, 0);
   if (total === 0) {
-    throw configError(source, clusterPath, {}, 'at least one task: list the training processes under the chief and/or worker jobs');
+    throw configError(source, clusterPath, jobsAsWritten(jobs), `at least one task: list the training processes under "${chiefJob}" and/or "${workerJob}"`);
   }
   for (const role of ['chief', 'evaluator'] as const) {
     const job = jobs.get(role);
     if (job && job.tasks.length > 1) {
-      const more = role === 'chief' ? 'list the other training processes under the worker job' : 'run one evaluator';
+      const more = role === 'chief' ? `list the other training processes under "${workerJob}"` : 'run one evaluator';
       throw configError(source, job.path, job.tasks.map((t) => t.address.address), `at most one ${role} address (found ${job.tasks.length}): ${more}`);
     }
   }
@@ -85,8 +90,8 @@ function checkShape(source: string, clusterPath: string, jobs: ReadonlyMap<TaskT
     throw configError(
       source,
       clusterPath,
-      Object.fromEntries([...jobs.values()].map((j) => [j.name, j.tasks.map((t) => t.address.address)])),
-      `at least one training task (a chief or a worker); this cluster has only ${quoteList(present)}, ` +
+      jobsAsWritten(jobs),
+      `at least one training task (under "${chiefJob}" or "${workerJob}"); this cluster has only ${quoteList(present)}, ` +
         'which take no part in all-reduce training (Syncline runs no parameter servers)',
     );
   }
@@ -123,4 +128,8 @@ function checkTask(source: string, clusterPath: string, jobs: ReadonlyMap<TaskTy
     throw configError(source, task.indexPath, task.index, range);
   }
   return job.tasks[task.index]!.address.address;
+}
+
+function jobsAsWritten(jobs: ReadonlyMap<TaskType, JobEntry>): Record<string, string[]> {
+  return Object.fromEntries([...jobs.values()].map((j) => [j.name, j.tasks.map((t) => t.address.address)]));
 }

@@ -45,7 +45,7 @@ export class SimpleClusterResolver extends BaseClusterResolver {
     const jobs = readJobs(cluster, 'cluster', DIALECT);
     const { name, role } = readTaskType(own(o, 'taskType'), 'taskType', DIALECT);
     const index = readTaskIndex(own(o, 'taskIndex'), 'taskIndex', SIMPLE_RESOLVER_SOURCE);
-    const placement = resolvePlacement(SIMPLE_RESOLVER_SOURCE, 'cluster', jobs, { name, role, index, typePath: 'taskType', indexPath: 'taskIndex' });
+    const placement = resolvePlacement(DIALECT, 'cluster', jobs, { name, role, index, typePath: 'taskType', indexPath: 'taskIndex' });
     super(
       {
         source: 'code',

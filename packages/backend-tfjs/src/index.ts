@@ -1,2 +1,32 @@
-/** @syncline/backend-tfjs public surface (being built; see its issue). */
-export {};
+/**
+ * @syncline/backend-tfjs public surface: Syncline replicas on TensorFlow.js (tfjs-node-gpu,
+ * tfjs-node, wasm with SIMD, cpu), built from core's model spec. Nothing registers on import.
+ */
+
+// --- backend ---
+export { TfjsBackend, createTfjsBackend, TFJS_BACKEND_NAME } from './tfjs-backend';
+export type { TfjsBackendOptions } from './tfjs-backend';
+export { registerTfjsBackend, TFJS_BACKEND_PRIORITY } from './register';
+export type { LayersModelFactory, ModelFactoryContext, FactoryOutputs } from './internal/model/layers-model-adapter';
+
+// --- tfjs backend selection ---
+export { selectTfjsBackend, DEFAULT_TFJS_CANDIDATES } from './internal/runtime/select-backend';
+export type { TfjsCandidate, SelectedTfjsBackend, SelectBackendOptions } from './internal/runtime/select-backend';
+export type { TfjsLogger } from './internal/runtime/logger';
+export { stderrLogger, silentLogger } from './internal/runtime/logger';
+export type { ModuleLoader } from './internal/runtime/node-require';
+
+// --- kernels ---
+export {
+  registerFastConv2DBackpropFilter,
+  hasFastConv2DBackpropFilter,
+} from './internal/kernels/register-conv2d-backprop-filter';
+export type { KernelRegistration } from './internal/kernels/register-conv2d-backprop-filter';
+
+// --- initialisation (pure, reusable by other backends) ---
+export { glorotUniformInit, initialWeightsForSpec, glorotLimit, INIT_STREAM } from './internal/init/glorot-init';
+export { Prng, mixSeed, fmix32 } from './internal/init/prng';
+
+// --- optimizers over flat arrays (tfjs's formulas) ---
+export { createFlatOptimizer } from './internal/optimizers/create-optimizer';
+export type { FlatOptimizer } from './internal/optimizers/flat-optimizer';

@@ -32,7 +32,7 @@ function random(shape: number[], seed: number): tf.Tensor {
 
 function backpropFilter(c: Case, x: tf.Tensor, dy: tf.Tensor): Float32Array {
   const out = tf.engine().runKernel(CONV2D_BACKPROP_FILTER, { x, dy }, {
-    strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: c.f,
+    strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.f,
   }) as tf.Tensor;
   expect(out.shape).toEqual(c.f);
   const values = out.dataSync() as Float32Array;

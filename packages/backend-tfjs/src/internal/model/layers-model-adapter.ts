@@ -1,0 +1,65 @@
+/**
+ * A user's own tfjs LayersModel as a replica model. Its layout is its `weights` in
+ * order (names and shapes as tfjs reports them; non-trainable weights such as
+ * BatchNormalization moving statistics are marked so). Initialisation is whatever the
+ * factory's layers do; the strategy broadcasts replica 0's weights anyway.
+ *
+ * Output kind: 'auto' reads the last layer's activation; softmax means the model
+ * outputs probabilities (loss on clipped probabilities, as Keras does without
+ * from_logits), anything else is taken as logits.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelSpec, WeightEntry } from '@syncline/core';
+import { ShapeMismatchError } from '@syncline/core';
+import type { OutputKind, ReplicaModel } from './replica-model';
+
+/** What a model factory receives: the spec (input shape, optimizer) and the replica's identity. */
+export interface ModelFactoryContext {
+  readonly spec: ModelSpec;
+  readonly seed: number;
+  readonly replicaId: number;
+}
+
+/** Returns a fresh tfjs LayersModel for one replica (called once per replica, in its thread). */
+export type LayersModelFactory = (context: ModelFactoryContext) => tf.LayersModel | Promise<tf.LayersModel>;
+
+/** How to read a factory model's output; 'auto' looks at the last layer's activation. */
+export type FactoryOutputs = OutputKind | 'auto';
+
+/** Wraps `model`; throws ShapeMismatchError when its input or output does not fit the spec. */
+export function adaptLayersModel(model: tf.LayersModel, spec: ModelSpec, outputs: FactoryOutputs): ReplicaModel {
+  const inShape = model.inputs[0]?.shape.slice(1) ?? [];
+  if (model.inputs.length !== 1 || inShape.join(',') !== spec.inputShape.join(',')) {
+    throw new ShapeMismatchError(
+      `model factory returned a model with input shape [${inShape.join(', ')}] (${model.inputs.length} inputs); ` +
+        `the spec's inputShape is [${spec.inputShape.join(', ')}]: build the model with that single input`,
+    );
+  }
+  const outShape = model.outputs[0]?.shape ?? [];
+  if (model.outputs.length !== 1 || outShape.length !== 2 || typeof outShape[1] !== 'number') {
+    throw new ShapeMismatchError(
+      `model factory returned a model with output shape [${outShape.join(', ')}] (${model.outputs.length} outputs); ` +
+        'expected one [batch, numClasses] output',
+    );
+  }
+  const entries: WeightEntry[] = [];
+  let offset = 0;
+  for (const w of model.weights) {
+    const size = w.shape.reduce((a: number, b) => a * (b ?? 1), 1);
+    entries.push({ name: w.originalName, shape: w.shape as number[], offset, size, trainable: w.trainable });
+    offset += size;
+  }
+  const variables = model.weights.map((w) => w.read() as tf.Variable);
+  const last = model.layers[model.layers.length - 1];
+  const activation = (last?.getConfig() as { activation?: unknown } | undefined)?.activation;
+  const outputKind: OutputKind = outputs !== 'auto' ? outputs : activation === 'softmax' ? 'probabilities' : 'logits';
+  return {
+    layout: { entries, totalSize: offset },
+    variables,
+    outputKind,
+    numClasses: outShape[1],
+    inputShape: spec.inputShape,
+    forward: (x, training) => model.apply(x, { training }) as tf.Tensor2D,
+    dispose: () => model.dispose(),
+  };
+}

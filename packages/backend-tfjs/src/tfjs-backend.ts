@@ -1,0 +1,103 @@
+/**
+ * The "tfjs" orchestrated backend: builds one TfjsReplica per createReplica call, from
+ * core's ModelSpec or from a user's LayersModel factory, on the fastest tfjs backend
+ * present in the calling thread (selected once per thread, logged). Works in the main
+ * thread and in worker_threads alike (each thread has its own tfjs engine).
+ */
+import type { BuildOptions, ModelSpec, OrchestratedBackend, ReplicaProgram } from '@syncline/core';
+import { InvalidConfigError } from '@syncline/core';
+import type { FactoryOutputs, LayersModelFactory } from './internal/model/layers-model-adapter';
+import { adaptLayersModel } from './internal/model/layers-model-adapter';
+import type { ReplicaModel } from './internal/model/replica-model';
+import { buildSpecModel } from './internal/model/spec-model';
+import { createFlatOptimizer } from './internal/optimizers/create-optimizer';
+import { TfjsReplica } from './internal/replica/tfjs-replica';
+import type { TfjsLogger } from './internal/runtime/logger';
+import type { ModuleLoader } from './internal/runtime/node-require';
+import type { SelectedTfjsBackend, TfjsCandidate } from './internal/runtime/select-backend';
+import { DEFAULT_TFJS_CANDIDATES, selectTfjsBackend } from './internal/runtime/select-backend';
+
+/** The name this backend registers under. */
+export const TFJS_BACKEND_NAME = 'tfjs';
+
+export interface TfjsBackendOptions {
+  /** tfjs backends to try, fastest first; default ['node-gpu', 'node', 'wasm', 'cpu']. */
+  readonly candidates?: readonly TfjsCandidate[];
+  /** Where the choice of backend is reported; default: stderr. */
+  readonly logger?: TfjsLogger;
+  /** Build each replica's model with this instead of from the spec (spec still gives input shape and optimizer). */
+  readonly modelFactory?: LayersModelFactory;
+  /** How to read a factory model's output; default 'auto' (softmax last layer = probabilities). */
+  readonly factoryOutputs?: FactoryOutputs;
+  /** How optional packages (tfjs-node, tfjs-node-gpu) are loaded; default Node's require. */
+  readonly loader?: ModuleLoader;
+}
+
+export class TfjsBackend implements OrchestratedBackend {
+  readonly name = TFJS_BACKEND_NAME;
+  readonly stepShape = 'orchestrated' as const;
+  readonly #options: TfjsBackendOptions;
+  #selected: SelectedTfjsBackend | undefined;
+
+  constructor(options: TfjsBackendOptions = {}) {
+    this.#options = options;
+  }
+
+  /** The tfjs backend in use in this thread, once `ready()` (or createReplica) has resolved. */
+  get selected(): SelectedTfjsBackend | undefined {
+    return this.#selected;
+  }
+
+  /** Selects and starts the tfjs backend in this thread; throws NoUsableBackendError if none starts. */
+  async ready(): Promise<SelectedTfjsBackend> {
+    const { candidates, logger, loader } = this.#options;
+    this.#selected = await selectTfjsBackend({ candidates, logger, loader });
+    return this.#selected;
+  }
+
+  /**
+   * Builds a replica. With the same spec and seed, every replica starts from the same
+   * weights (glorotUniformInit); `replicaId` only selects the dropout mask stream.
+   */
+  async createReplica(spec: ModelSpec, options: BuildOptions): Promise<ReplicaProgram> {
+    const selected = await this.ready();
+    const replicaId = options.replicaId ?? 0;
+    const factory = this.#options.modelFactory;
+    const model: ReplicaModel = factory
+      ? adaptLayersModel(await factory({ spec, seed: options.seed, replicaId }), spec, this.#options.factoryOutputs ?? 'auto')
+      : buildSpecModel(spec, { seed: options.seed, replicaId });
+    const uploadCopies = selected.tfjsBackend !== 'wasm';
+    const replica = new TfjsReplica(model, (size) => createFlatOptimizer(spec.optimizer, size), uploadCopies);
+    await replica.syncMaster();
+    return replica;
+  }
+}
+
+const CANDIDATES: ReadonlySet<string> = new Set(DEFAULT_TFJS_CANDIDATES);
+const OUTPUTS: ReadonlySet<string> = new Set(['auto', 'logits', 'probabilities']);
+
+/**
+ * A BackendFactory for core's PluginRef (`{ module: '@syncline/backend-tfjs', export:
+ * 'createTfjsBackend', options }`): options must be structured-cloneable, so only
+ * `candidates` and `factoryOutputs` are accepted here. Throws InvalidConfigError.
+ */
+export function createTfjsBackend(options: unknown = {}): TfjsBackend {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidConfigError('tfjs backend options', options, 'an object such as { candidates: ["wasm", "cpu"] }');
+  }
+  const { candidates, factoryOutputs, ...rest } = options as Record<string, unknown>;
+  const unknownKeys = Object.keys(rest);
+  if (unknownKeys.length > 0) {
+    throw new InvalidConfigError(`tfjs backend options.${unknownKeys[0]}`, rest[unknownKeys[0]!], 'no such option (known: candidates, factoryOutputs)');
+  }
+  if (candidates !== undefined && (!Array.isArray(candidates) || candidates.length === 0 || !candidates.every((c) => CANDIDATES.has(c)))) {
+    throw new InvalidConfigError('tfjs backend options.candidates', candidates, `a non-empty list of ${[...CANDIDATES].join(', ')}`);
+  }
+  if (factoryOutputs !== undefined && !OUTPUTS.has(factoryOutputs as string)) {
+    throw new InvalidConfigError('tfjs backend options.factoryOutputs', factoryOutputs, 'auto, logits or probabilities');
+  }
+  return new TfjsBackend({
+    candidates: candidates as TfjsCandidate[] | undefined,
+    factoryOutputs: factoryOutputs as FactoryOutputs | undefined,
+  });
+}

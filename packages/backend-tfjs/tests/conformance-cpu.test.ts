@@ -1,0 +1,5 @@
+/** Core's backend conformance suite against backend-tfjs on tfjs's cpu backend. */
+import { describeBackendConformance } from '@syncline/core/testing';
+import { TfjsBackend, silentLogger } from '@syncline/backend-tfjs';
+
+describeBackendConformance('tfjs (cpu)', () => new TfjsBackend({ candidates: ['cpu'], logger: silentLogger }));

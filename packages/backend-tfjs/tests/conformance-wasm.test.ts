@@ -1,0 +1,5 @@
+/** Core's backend conformance suite against backend-tfjs on tfjs's wasm backend (SIMD). */
+import { describeBackendConformance } from '@syncline/core/testing';
+import { TfjsBackend, silentLogger } from '@syncline/backend-tfjs';
+
+describeBackendConformance('tfjs (wasm)', () => new TfjsBackend({ candidates: ['wasm'], logger: silentLogger }));

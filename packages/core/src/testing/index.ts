@@ -19,3 +19,20 @@ export type {
   CommunicatorGroup,
   CommunicatorGroupFactory,
 } from './communicator-programs';
+
+// --- backend conformance ---
+export {
+  describeBackendConformance,
+  conformanceBatch,
+  conformanceValues,
+  CONFORMANCE_MLP,
+  CONFORMANCE_CNN,
+} from './backend-conformance';
+export type { BackendConformanceCheck, BackendConformanceOptions } from './backend-conformance';
+export {
+  referenceLogits,
+  referenceLossSum,
+  referenceProbabilities,
+  referenceGradient,
+} from './backend-conformance-reference-model';
+export { OPTIMIZER_SLOT_NAMES, referenceOptimizerRun } from './backend-conformance-reference-optimizers';

@@ -19,6 +19,9 @@ export interface ClusterResolver {
   readonly isChief: boolean;
   /** True for the side-car evaluator task, which takes no part in collectives. */
   readonly isEvaluator: boolean;
-  /** Addresses of the training tasks, indexed by rank. */
+  /**
+   * Addresses of the training tasks, indexed by rank. Empty when nothing configured a
+   * cluster (a single machine: rank 0 of 1, no sockets to open).
+   */
   readonly rankAddresses: readonly string[];
 }

@@ -7,7 +7,10 @@
  * 2. conv kernels are transposed HWIO -> OIHW inside the graph (the Transpose rule maps
  *    the gradient back to HWIO);
  * 3. a final softmax is left out: the returned `logits` feed the fused loss head;
- * 4. dropout (training graphs only) multiplies by a mask input scaled by 1 / (1 - rate).
+ * 4. dropout (training graphs only) multiplies by a mask input scaled by 1 / (1 - rate);
+ * 5. a monotone activation (relu, sigmoid, tanh) directly followed by maxPool2d is applied
+ *    after the pool instead: max(f(x)) = f(max(x)) for non-decreasing f, so outputs are
+ *    identical and the activation and its gradient touch 1/(pool area) of the elements.
  */
 import { inferShapes, pair, type ModelSpec } from '@syncline/core';
 import { DataType } from '../proto/onnx-proto';
@@ -17,6 +20,7 @@ export const X_INPUT = 'x';
 const NHWC_TO_NCHW = [0, 3, 1, 2];
 const NCHW_TO_NHWC = [0, 2, 3, 1];
 const HWIO_TO_OIHW = [3, 2, 0, 1];
+const MONOTONE = new Set(['relu', 'sigmoid', 'tanh']);
 
 export interface SpecForward {
   /** Pre-softmax class scores [N, classes]. */
@@ -45,6 +49,7 @@ export function buildSpecForward(b: GraphBuilder, spec: ModelSpec, training: boo
     nchw = true;
   };
   const last = shapes.length - 1;
+  let deferred: string | undefined;
   shapes.forEach((ls, idx) => {
     const layer = ls.layer;
     const param = (k: number): string => {
@@ -80,8 +85,10 @@ export function buildSpecForward(b: GraphBuilder, spec: ModelSpec, training: boo
         const strides = pair(layer.strides ?? layer.poolSize);
         const pads = layer.padding === 'same' ? samePads(ls.inputShape, kernel, strides) : [0, 0, 0, 0];
         const attrs = { kernel_shape: kernel, strides, pads };
-        if (layer.type === 'maxPool2d') h = b.node('MaxPool', [h], training ? 2 : 1, attrs)[0]!;
+        if (layer.type === 'maxPool2d') h = b.op('MaxPool', [h], attrs);
         else h = b.op('AveragePool', [h], { ...attrs, count_include_pad: 0 });
+        act = deferred;
+        deferred = undefined;
         break;
       }
       case 'flatten':
@@ -99,6 +106,10 @@ export function buildSpecForward(b: GraphBuilder, spec: ModelSpec, training: boo
       case 'activation':
         act = layer.activation;
         break;
+    }
+    if (act && MONOTONE.has(act) && shapes[idx + 1]?.layer.type === 'maxPool2d') {
+      deferred = act;
+      act = undefined;
     }
     if (act && act !== 'linear' && !(idx === last && act === 'softmax')) {
       h = act === 'softmax' ? b.op('Softmax', [h], { axis: nchw ? 1 : -1 }) : b.op(act === 'relu' ? 'Relu' : act === 'sigmoid' ? 'Sigmoid' : 'Tanh', [h]);

@@ -4,6 +4,8 @@
  * 1. non-overlapping windows: MaxUnpool(g, indices, shape(X));
  * 2. overlapping windows (stride < kernel): ScatterElements with reduction "add" into a
  *    zero vector of X's size, reshaped to X, so shared maxima accumulate.
+ * (Tried and dropped: routing g by Equal(X, upsampled Y) without Indices. ORT's Expand,
+ * 6-D broadcasting and DepthToSpace made it slower than MaxPool-with-Indices + MaxUnpool.)
  */
 import type { GradRule } from '../grad-rule';
 import { windowGeometry } from './window-geometry';

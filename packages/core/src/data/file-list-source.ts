@@ -40,7 +40,10 @@ export interface IdxShard {
  * headers are read here; `open` loads and concatenates. Throws InvalidConfigError for an
  * empty list, DataError for a missing/corrupt header, count mismatch or differing shapes.
  */
-export function idxFileListSource(shards: readonly IdxShard[], options: { exampleShape?: readonly number[] } = {}): FileListSource {
+export function idxFileListSource(
+  shards: readonly IdxShard[],
+  options: { exampleShape?: readonly number[]; dtype?: 'float32' | 'uint8' } = {},
+): FileListSource {
   if (shards.length === 0) throw new InvalidConfigError('shards', shards, 'at least one {images, labels} pair');
   const sizes: number[] = [];
   let shape: readonly number[] | undefined;
@@ -68,7 +71,7 @@ export function idxFileListSource(shards: readonly IdxShard[], options: { exampl
       const parts = fileIndices.map((i) => {
         const s = shards[i];
         if (!s) throw new InvalidConfigError('fileIndices', i, `an index in [0, ${shards.length - 1}]`);
-        return loadIdxPair(s.images, s.labels, { exampleShape });
+        return loadIdxPair(s.images, s.labels, { exampleShape, dtype: options.dtype });
       });
       return concatSources(parts, exampleShape);
     },

@@ -74,12 +74,15 @@ describe('IDX reader', () => {
     const wrong = write('l4.gz', encodeIdx([4], Uint8Array.from([1, 2, 3, 4]), true));
     expectDataError(() => loadIdxPair(images, wrong), /holds 3 images but .*l4\.gz holds 4 labels/);
     expectDataError(() => loadIdxPair(labels, images), /swapped/);
-    const src = loadIdxPair(images, labels, { exampleShape: [2, 2, 1] });
-    expect(src.size).toBe(3);
-    const out = new Float32Array(4);
-    src.readFeatures(1, out, 0);
-    expect([...out]).toEqual([80, 100, 120, 140].map((v) => Math.fround(v / 255)));
-    expect(src.label(2)).toBe(3);
+    for (const dtype of ['float32', 'uint8'] as const) {
+      const src = loadIdxPair(images, labels, { exampleShape: [2, 2, 1], dtype });
+      expect(src.x).toBeInstanceOf(dtype === 'float32' ? Float32Array : Uint8Array);
+      expect(src.size).toBe(3);
+      const out = new Float32Array(4);
+      src.readFeatures(1, out, 0);
+      [80, 100, 120, 140].forEach((v, i) => expect(out[i]).toBeCloseTo(v / 255, 6));
+      expect(src.label(2)).toBe(3);
+    }
     expectDataError(() => loadIdxPair(images, labels, { exampleShape: [5] }), /exampleShape \[5\] holds 5 values/);
   });
 

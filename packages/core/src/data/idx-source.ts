@@ -1,15 +1,18 @@
 /**
  * An images file plus a labels file in IDX format, loaded as one in-memory ExampleSource
- * (pixels kept as bytes and scaled to [0, 1] on read).
+ * with pixels scaled to [0, 1]: converted once to Float32Array (default; reads are a
+ * plain copy, ~4x faster) or kept as bytes and scaled on every read (4x less memory).
  */
 import { DataError } from '../errors/data-error';
-import { InMemorySource } from './in-memory-source';
+import { BYTE_TO_UNIT, InMemorySource } from './in-memory-source';
 import { readIdxFile } from './idx-reader';
 
 /** Options of `loadIdxPair`. */
 export interface LoadIdxPairOptions {
   /** Shape of one example; default the images' dims after the count (e.g. [28, 28]). */
   readonly exampleShape?: readonly number[];
+  /** 'float32' (default): convert once, fast reads; 'uint8': keep bytes, scale on read, 1/4 the memory. */
+  readonly dtype?: 'float32' | 'uint8';
 }
 
 /**
@@ -38,5 +41,13 @@ export function loadIdxPair(imagesPath: string, labelsPath: string, options: Loa
   if (wanted !== perImage) {
     throw new DataError(`exampleShape [${exampleShape.join(', ')}] holds ${wanted} values but each image of ${imagesPath} has ${perImage} ([${images.dims.slice(1).join(', ')}]).`);
   }
-  return new InMemorySource({ x: images.data, y: labels.data, exampleShape, name: imagesPath });
+  const x = options.dtype === 'uint8' ? images.data : toUnitFloats(images.data);
+  return new InMemorySource({ x, y: labels.data, exampleShape, name: imagesPath });
+}
+
+/** Bytes to a new Float32Array scaled by 1/255. */
+function toUnitFloats(bytes: Uint8Array): Float32Array {
+  const out = new Float32Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i]! * BYTE_TO_UNIT;
+  return out;
 }

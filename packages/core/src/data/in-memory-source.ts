@@ -34,6 +34,9 @@ export class InMemorySource implements ExampleSource {
   /** Raw labels, as given. */
   readonly y: Int32Array | Uint8Array | Uint16Array;
   private readonly scale: number;
+  /** Exactly one of these is set: separate fields keep each read loop monomorphic. */
+  private readonly bytes: Uint8Array | null;
+  private readonly floats: Float32Array | null;
 
   /**
    * Throws InvalidConfigError for a bad exampleShape, DataError when x or y do not hold
@@ -57,19 +60,22 @@ export class InMemorySource implements ExampleSource {
     this.x = x;
     this.y = y;
     this.scale = init.scale ?? BYTE_TO_UNIT;
+    this.bytes = x instanceof Uint8Array ? x : null;
+    this.floats = x instanceof Float32Array ? x : null;
   }
 
   /** Copies example `index`'s features into `out[outOffset ..]` (scaled when bytes). */
   readFeatures(index: number, out: Float32Array, outOffset: number): void {
     const len = this.exampleLength;
     const from = index * len;
-    const x = this.x;
-    if (x instanceof Float32Array) {
-      out.set(x.subarray(from, from + len), outOffset);
+    const floats = this.floats;
+    if (floats !== null) {
+      out.set(floats.subarray(from, from + len), outOffset);
       return;
     }
+    const bytes = this.bytes!;
     const scale = this.scale;
-    for (let i = 0; i < len; i++) out[outOffset + i] = x[from + i]! * scale;
+    for (let i = 0; i < len; i++) out[outOffset + i] = bytes[from + i]! * scale;
   }
 
   /** Label of example `index`. */

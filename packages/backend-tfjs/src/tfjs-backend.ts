@@ -63,9 +63,18 @@ export class TfjsBackend implements OrchestratedBackend {
     const selected = await this.ready();
     const replicaId = options.replicaId ?? 0;
     const factory = this.#options.modelFactory;
-    const model: ReplicaModel = factory
-      ? adaptLayersModel(await factory({ spec, seed: options.seed, replicaId }), spec, this.#options.factoryOutputs ?? 'auto')
-      : buildSpecModel(spec, { seed: options.seed, replicaId });
+    let model: ReplicaModel;
+    if (factory) {
+      const layersModel = await factory({ spec, seed: options.seed, replicaId });
+      try {
+        model = adaptLayersModel(layersModel, spec, this.#options.factoryOutputs ?? 'auto');
+      } catch (error) {
+        layersModel.dispose();
+        throw error;
+      }
+    } else {
+      model = buildSpecModel(spec, { seed: options.seed, replicaId });
+    }
     const uploadCopies = selected.tfjsBackend !== 'wasm';
     const replica = new TfjsReplica(model, (size) => createFlatOptimizer(spec.optimizer, size), uploadCopies);
     await replica.syncMaster();

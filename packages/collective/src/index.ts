@@ -16,3 +16,15 @@ export type {
 } from './shared-memory/shared-memory-group';
 export { attachSharedMemory } from './shared-memory/shared-memory-communicator';
 export type { AttachOptions } from './shared-memory/shared-memory-communicator';
+
+// --- socket ring ---
+export {
+  createRingCommunicator,
+  DEFAULT_CHUNK_BYTES,
+  DEFAULT_SMALL_BYTES,
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  DEFAULT_HEARTBEAT_TIMEOUT_MS,
+} from './ring/ring-communicator';
+export type { RingCommunicatorOptions } from './ring/ring-communicator';
+export type { RingTlsOptions } from './ring/rendezvous';
+export { AUTH_TOKEN_ENV, AUTH_TOKEN_FILE_ENV } from './ring/auth';

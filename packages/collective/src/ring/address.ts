@@ -1,0 +1,41 @@
+/**
+ * Ring addresses: a Unix socket path ("/run/x.sock" or "unix:/run/x.sock") or "host:port"
+ * ("[::1]:port" for IPv6). Parsing, loopback detection and the net options for each.
+ */
+import { InvalidConfigError } from '@syncline/core';
+import { isIP } from 'node:net';
+
+export type RingAddress =
+  | { readonly kind: 'unix'; readonly path: string; readonly text: string }
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number; readonly text: string };
+
+/** Parses one address; throws InvalidConfigError naming the rank and the value. */
+export function parseRingAddress(text: string, rank: number): RingAddress {
+  if (typeof text !== 'string' || text.length === 0)
+    throw new InvalidConfigError(`addresses[${rank}]`, text, 'a Unix socket path or "host:port"', { source: 'createRingCommunicator' });
+  if (text.startsWith('unix:')) return { kind: 'unix', path: text.slice(5), text };
+  if (text.includes('/')) return { kind: 'unix', path: text, text };
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || !(port > 0 && port < 65536))
+    throw new InvalidConfigError(`addresses[${rank}]`, text, 'a Unix socket path or "host:port" with a port in 1..65535', { source: 'createRingCommunicator' });
+  return { kind: 'tcp', host: m[1]!, port, text };
+}
+
+/** True for Unix sockets, localhost, 127.0.0.0/8 and ::1. */
+export function isLoopback(a: RingAddress): boolean {
+  if (a.kind === 'unix') return true;
+  const h = a.host.toLowerCase();
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  return isIP(h) === 4 && h.startsWith('127.');
+}
+
+/** Options for net.Server#listen. TCP listens on the address's host. */
+export function listenOptions(a: RingAddress): { path: string } | { host: string; port: number } {
+  return a.kind === 'unix' ? { path: a.path } : { host: a.host, port: a.port };
+}
+
+/** Options for net.connect / tls.connect. */
+export function connectOptions(a: RingAddress): { path: string } | { host: string; port: number } {
+  return a.kind === 'unix' ? { path: a.path } : { host: a.host, port: a.port };
+}

@@ -1,0 +1,187 @@
+/**
+ * The ring's wire format and its parser. Every message is one frame:
+ *
+ *   offset size field
+ *   0      4    magic "SYN1" (u32 LE 0x314e5953)
+ *   4      1    version (1)
+ *   5      1    type (HELLO, CHALLENGE, AUTH, AUTH_OK, REJECT, DATA, HEARTBEAT, ABORT)
+ *   6      1    opcode of the collective (DATA; 0 otherwise)
+ *   7      1    arg (broadcast root)
+ *   8      4    seq: the op's sequence number
+ *   12     4    step of the op's schedule
+ *   16     4    chunk index within the step
+ *   20     4    count: the op's element count (all ranks must agree)
+ *   24     4    payload size in bytes
+ *
+ * The parser accepts bytes in arbitrary pieces (straight from a reused read buffer),
+ * rejects wrong magic/version/type and oversized payloads with ProtocolError, and copies
+ * a payload straight into the destination the sink names, never allocating per frame.
+ */
+import { ProtocolError } from '@syncline/core';
+
+export const FRAME_MAGIC = 0x314e5953;
+export const FRAME_VERSION = 1;
+export const HEADER_BYTES = 28;
+/** Largest payload of a non-DATA frame. */
+export const MAX_CONTROL_PAYLOAD = 256;
+
+export const enum FrameType {
+  Hello = 1,
+  Challenge = 2,
+  Auth = 3,
+  AuthOk = 4,
+  Reject = 5,
+  Data = 6,
+  Heartbeat = 7,
+  Abort = 8,
+}
+const LAST_TYPE = FrameType.Abort;
+
+/** A parsed header (one mutable object per parser, overwritten by the next frame). */
+export interface FrameHeader {
+  type: FrameType;
+  opcode: number;
+  arg: number;
+  seq: number;
+  step: number;
+  chunk: number;
+  count: number;
+  size: number;
+}
+
+/** Writes a header into `out` at `at`. */
+export function writeHeader(out: Buffer, at: number, h: FrameHeader): void {
+  out.writeUInt32LE(FRAME_MAGIC, at);
+  out[at + 4] = FRAME_VERSION;
+  out[at + 5] = h.type;
+  out[at + 6] = h.opcode;
+  out[at + 7] = h.arg;
+  out.writeUInt32LE(h.seq >>> 0, at + 8);
+  out.writeUInt32LE(h.step >>> 0, at + 12);
+  out.writeUInt32LE(h.chunk >>> 0, at + 16);
+  out.writeUInt32LE(h.count >>> 0, at + 20);
+  out.writeUInt32LE(h.size >>> 0, at + 24);
+}
+
+/** A whole control frame (header + payload) in a fresh buffer; for rare messages only. */
+export function controlFrame(type: FrameType, payload: Uint8Array = new Uint8Array(0)): Buffer {
+  const out = Buffer.alloc(HEADER_BYTES + payload.length);
+  writeHeader(out, 0, { type, opcode: 0, arg: 0, seq: 0, step: 0, chunk: 0, count: 0, size: payload.length });
+  out.set(payload, HEADER_BYTES);
+  return out;
+}
+
+/** Receives parsed frames. */
+export interface FrameSink {
+  /**
+   * Where the payload of a DATA frame goes (exactly `h.size` bytes), or null when the
+   * frame cannot be taken yet (the parser then stops until `resume()`). Throws
+   * ProtocolError when the frame is not the one expected.
+   */
+  dataDestination(h: FrameHeader): Uint8Array | null;
+  /** A complete frame; for non-DATA frames `payload` is valid only during the call. */
+  onFrame(h: FrameHeader, payload: Uint8Array): void;
+}
+
+export class FrameParser {
+  readonly header: FrameHeader = { type: FrameType.Data, opcode: 0, arg: 0, seq: 0, step: 0, chunk: 0, count: 0, size: 0 };
+  readonly #hdr = Buffer.alloc(HEADER_BYTES);
+  readonly #control = new Uint8Array(MAX_CONTROL_PAYLOAD);
+  #hdrGot = 0;
+  #dest: Uint8Array | null = null;
+  #got = 0;
+  #waiting = false;
+
+  /** @param maxDataPayload largest DATA payload accepted (the sender's chunk size). */
+  constructor(readonly peer: string, public sink: FrameSink, public maxDataPayload: number) {}
+
+  /** True when part of a frame has been read (EOF now means a truncated frame). */
+  get midFrame(): boolean {
+    return this.#hdrGot > 0 || this.#dest !== null || this.#waiting;
+  }
+
+  /** True while a DATA header waits for a destination (see FrameSink.dataDestination). */
+  get waiting(): boolean {
+    return this.#waiting;
+  }
+
+  /**
+   * Consumes bytes [start, end) of `chunk`; returns how many were consumed (fewer than
+   * given only when the parser is waiting). Throws ProtocolError on a malformed frame.
+   */
+  feed(chunk: Uint8Array, start: number, end: number): number {
+    let pos = start;
+    while (pos < end) {
+      if (this.#waiting && !this.resume()) break;
+      if (this.#dest === null) {
+        const n = Math.min(HEADER_BYTES - this.#hdrGot, end - pos);
+        this.#hdr.set(chunk.subarray(pos, pos + n), this.#hdrGot);
+        this.#hdrGot += n;
+        pos += n;
+        if (this.#hdrGot < HEADER_BYTES) break;
+        this.#hdrGot = 0;
+        this.#parseHeader();
+        if (!this.#begin()) break;
+        continue;
+      }
+      const n = Math.min(this.header.size - this.#got, end - pos);
+      this.#dest.set(chunk.subarray(pos, pos + n), this.#got);
+      this.#got += n;
+      pos += n;
+      if (this.#got === this.header.size) this.#complete();
+    }
+    return pos - start;
+  }
+
+  /** Retries a waiting DATA header; true once it has a destination. */
+  resume(): boolean {
+    if (!this.#waiting) return true;
+    return this.#begin();
+  }
+
+  #begin(): boolean {
+    const h = this.header;
+    if (h.type !== FrameType.Data) {
+      this.#dest = this.#control.subarray(0, h.size);
+    } else {
+      const dest = this.sink.dataDestination(h);
+      if (dest === null) {
+        this.#waiting = true;
+        return false;
+      }
+      if (dest.length !== h.size) throw new ProtocolError(this.peer, `internal: destination of ${dest.length} bytes for a ${h.size}-byte frame`);
+      this.#dest = dest;
+    }
+    this.#waiting = false;
+    this.#got = 0;
+    if (h.size === 0) this.#complete();
+    return true;
+  }
+
+  #complete(): void {
+    const dest = this.#dest!;
+    this.#dest = null;
+    this.sink.onFrame(this.header, dest);
+  }
+
+  #parseHeader(): void {
+    const b = this.#hdr;
+    const magic = b.readUInt32LE(0);
+    if (magic !== FRAME_MAGIC) throw new ProtocolError(this.peer, `bad magic 0x${magic.toString(16)} (expected 0x${FRAME_MAGIC.toString(16)}): not a Syncline ring peer`);
+    if (b[4] !== FRAME_VERSION) throw new ProtocolError(this.peer, `protocol version ${b[4]}, this rank speaks ${FRAME_VERSION}; run the same Syncline version everywhere`);
+    const type = b[5]!;
+    if (type < FrameType.Hello || type > LAST_TYPE) throw new ProtocolError(this.peer, `unknown frame type ${type}`);
+    const h = this.header;
+    h.type = type as FrameType;
+    h.opcode = b[6]!;
+    h.arg = b[7]!;
+    h.seq = b.readUInt32LE(8);
+    h.step = b.readUInt32LE(12);
+    h.chunk = b.readUInt32LE(16);
+    h.count = b.readUInt32LE(20);
+    h.size = b.readUInt32LE(24);
+    const limit = type === FrameType.Data ? this.maxDataPayload : MAX_CONTROL_PAYLOAD;
+    if (h.size > limit) throw new ProtocolError(this.peer, `frame of ${h.size} bytes exceeds the ${limit}-byte limit for its type`);
+    if (type === FrameType.Data && h.size % 4 !== 0) throw new ProtocolError(this.peer, `DATA frame of ${h.size} bytes is not a whole number of floats`);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * One authenticated connection to a ring neighbour: feeds received bytes to a frame
+ * parser (from the socket's `onread` into a reused buffer, or 'data' events for TLS),
+ * parks the unread rest of a read when the parser must wait for the next op (and pauses
+ * the socket, so TCP back-pressure holds the peer), and reports the first failure once.
+ */
+import type { Socket } from 'node:net';
+import { ProtocolError } from '@syncline/core';
+import { FrameParser, type FrameSink } from './frame';
+
+export type LinkFailure = (link: PeerLink, error: unknown, how: 'lost' | 'protocol') => void;
+
+export class PeerLink {
+  readonly parser: FrameParser;
+  lastHeard = performance.now();
+  #park: Buffer;
+  #parked = 0;
+  #failed = false;
+  socket: Socket | undefined;
+
+  constructor(
+    readonly role: 'send' | 'recv',
+    readonly peerRank: number,
+    readonly address: string,
+    sink: FrameSink,
+    maxData: number,
+    readBufferBytes: number,
+    public onFailure: LinkFailure,
+  ) {
+    this.parser = new FrameParser(`rank ${peerRank} (${address})`, sink, maxData);
+    this.#park = Buffer.alloc(readBufferBytes);
+  }
+
+  /** Binds the socket and its end/error events (call once it is connected). */
+  attach(socket: Socket, viaDataEvents: boolean): void {
+    this.socket = socket;
+    if (viaDataEvents) socket.on('data', (b: Buffer) => { if (!this.onBytes(b, b.length)) socket.pause(); });
+    socket.on('error', (e) => this.#fail(e, 'lost'));
+    socket.on('close', () => this.#fail(new Error('connection closed'), 'lost'));
+    socket.on('end', () => {
+      const mid = this.parser.midFrame ? ' in the middle of a frame' : '';
+      this.#fail(new Error(`peer closed the connection${mid}`), 'lost');
+    });
+  }
+
+  /** Bytes arrived; returns false when the socket should pause (parser waiting for an op). */
+  onBytes(buf: Uint8Array, n: number): boolean {
+    if (this.#failed) return false;
+    this.lastHeard = performance.now();
+    if (this.#parked > 0) {
+      this.#parkBytes(buf, 0, n);
+      return false;
+    }
+    try {
+      const used = this.parser.feed(buf, 0, n);
+      if (used === n) return true;
+      this.#parkBytes(buf, used, n);
+      return false;
+    } catch (e) {
+      this.#fail(e, 'protocol');
+      return false;
+    }
+  }
+
+  /** True while received bytes wait for the next op (heartbeats cannot be read meanwhile). */
+  get parked(): boolean {
+    return this.#parked > 0 || this.parser.waiting;
+  }
+
+  /** The next op is active: parse parked bytes, then let the socket read again. */
+  resume(): void {
+    if (this.#failed) return;
+    try {
+      if (!this.parser.resume()) return;
+      if (this.#parked > 0) {
+        const n = this.#parked;
+        const used = this.parser.feed(this.#park, 0, n);
+        this.#park.copyWithin(0, used, n);
+        this.#parked = n - used;
+        if (this.#parked > 0) return;
+      }
+      this.lastHeard = performance.now();
+      this.socket?.resume();
+    } catch (e) {
+      this.#fail(e, 'protocol');
+    }
+  }
+
+  #parkBytes(buf: Uint8Array, from: number, to: number): void {
+    const need = this.#parked + (to - from);
+    if (need > this.#park.length) {
+      const bigger = Buffer.alloc(Math.max(need, this.#park.length * 2));
+      bigger.set(this.#park.subarray(0, this.#parked));
+      this.#park = bigger;
+    }
+    this.#park.set(buf.subarray(from, to), this.#parked);
+    this.#parked = need;
+    this.socket?.pause();
+  }
+
+  #fail(e: unknown, how: 'lost' | 'protocol'): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.onFailure(this, e, e instanceof ProtocolError ? 'protocol' : how);
+  }
+
+  get failed(): boolean {
+    return this.#failed;
+  }
+
+  /** Writes `last` (e.g. an ABORT frame) then closes; ignores later events. */
+  shutdown(last?: Buffer): void {
+    this.#failed = true;
+    const s = this.socket;
+    if (!s || s.destroyed) return;
+    if (last && s.writable) s.end(last);
+    else s.end();
+    setTimeout(() => s.destroy(), 1000).unref();
+  }
+}

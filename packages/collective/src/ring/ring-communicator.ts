@@ -1,0 +1,364 @@
+/**
+ * Communicator over a ring of sockets (Unix domain sockets on one host, TCP across hosts,
+ * optionally mutual TLS), for ranks that are processes.
+ *
+ * 1. createRingCommunicator authenticates both neighbour links (rendezvous.ts, auth.ts).
+ * 2. Ops run one at a time in issue order (OpQueue); each follows a RingPlan: initial
+ *    sends, then every expected DATA frame from the predecessor is validated (seq, opcode,
+ *    count, step, chunk, size) and reduced or copied in place, and forwarded at once.
+ * 3. An op completes when its last frame has landed and its writes are flushed (so the
+ *    caller may reuse the buffer); frames of an op not yet issued here wait in the kernel.
+ * 4. Liveness: heartbeats both ways on both links; a closed/reset/silent link or a bad frame
+ *    fails the group, and an ABORT frame carrying the lost rank, op and seq travels both
+ *    ways round the ring so every rank fails at once with the same named error.
+ */
+import type { Server } from 'node:net';
+import {
+  CollectiveTimeoutError,
+  DEFAULT_COLLECTIVE_TIMEOUT_MS,
+  InvalidConfigError,
+  ProtocolError,
+  WorkerLostError,
+  type CollectiveCallOptions,
+  type Communicator,
+  type ReduceOp,
+} from '@syncline/core';
+import { OpQueue, type OpContext } from '../op-queue';
+import { isLoopback, parseRingAddress, type RingAddress } from './address';
+import { resolveAuthKey } from './auth';
+import { controlFrame, FrameType, HEADER_BYTES, writeHeader, type FrameHeader, type FrameSink } from './frame';
+import { PeerLink } from './peer-link';
+import { rendezvous, type RingTlsOptions } from './rendezvous';
+import { OPCODE, OPCODE_NAMES, RingAllReducePlan, RingBroadcastPlan, RingGatherPlan, type RingPlan } from './ring-plans';
+import { failureFrame, errorFromAbort, type AbortKind } from './abort';
+
+export const DEFAULT_CHUNK_BYTES = 512 << 10;
+export const DEFAULT_SMALL_BYTES = 64 << 10;
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 2_000;
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 30_000;
+const READ_BUFFER_BYTES = 256 << 10;
+
+/** Options of createRingCommunicator. */
+export interface RingCommunicatorOptions {
+  /** This process's rank, 0 <= rank < addresses.length. */
+  readonly rank: number;
+  /** One address per rank: a Unix socket path or "host:port" (TF_CONFIG's cluster addresses). */
+  readonly addresses: readonly string[];
+  /** Shared secret; else SYNCLINE_AUTH_TOKEN, else the file in authTokenFile / SYNCLINE_AUTH_TOKEN_FILE. */
+  readonly authToken?: string;
+  readonly authTokenFile?: string;
+  /** Allows running without a token, only when every address is loopback or a Unix socket. */
+  readonly insecure?: boolean;
+  /** Default timeout of every op, in ms (default 300 s). */
+  readonly timeoutMs?: number;
+  /** How long to wait for the neighbours to come up, in ms (default: timeoutMs). */
+  readonly rendezvousTimeoutMs?: number;
+  /** Optional mutual TLS over every link. */
+  readonly tls?: RingTlsOptions;
+  /** Pipelining chunk, bytes (default 512 KiB); every rank must use the same value. */
+  readonly chunkBytes?: number;
+  /** allReduce of at most this many bytes passes whole buffers round the ring (fewer hops). */
+  readonly smallBytes?: number;
+  readonly heartbeatIntervalMs?: number;
+  /** A neighbour silent for this long is declared lost (default 30 s). */
+  readonly heartbeatTimeoutMs?: number;
+  /** Called for each refused stranger connection (garbage, wrong token); never fatal. */
+  readonly onStranger?: (remote: string, error: unknown) => void;
+}
+
+interface ActiveOp {
+  readonly ctx: OpContext;
+  readonly plan: RingPlan;
+  readonly resolve: () => void;
+  readonly reject: (e: unknown) => void;
+  readonly timer: NodeJS.Timeout;
+  reduceRange?: [number, number];
+}
+
+/**
+ * Joins a ring as `rank`: listens on addresses[rank], connects to addresses[rank - 1] and
+ * authenticates both links. Resolves once the ring is formed; rejects with
+ * InvalidConfigError (bad options, no token), AuthFailedError (wrong token) or
+ * CollectiveTimeoutError (a neighbour never came up within rendezvousTimeoutMs).
+ */
+export async function createRingCommunicator(options: RingCommunicatorOptions): Promise<Communicator> {
+  const c = new RingCommunicator(options);
+  await c.start();
+  return c;
+}
+
+class RingCommunicator implements Communicator {
+  readonly name: string;
+  readonly rank: number;
+  readonly size: number;
+  readonly timeoutMs: number;
+  readonly #o: RingCommunicatorOptions;
+  readonly #addr: RingAddress[];
+  readonly #key: Buffer;
+  readonly #chunkFloats: number;
+  readonly #queue: OpQueue;
+  readonly #staging: Float32Array;
+  #gather = new Float32Array(0);
+  #headers = Buffer.alloc(HEADER_BYTES * 64);
+  #sent = 0;
+  #pendingWrites = 0;
+  #active: ActiveOp | undefined;
+  #server: Server | undefined;
+  #recv: PeerLink | undefined;
+  #send: PeerLink | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #dead = false;
+  readonly #hdr: FrameHeader = { type: FrameType.Data, opcode: 0, arg: 0, seq: 0, step: 0, chunk: 0, count: 0, size: 0 };
+  readonly #hb = controlFrame(FrameType.Heartbeat);
+
+  constructor(o: RingCommunicatorOptions) {
+    const src = { source: 'createRingCommunicator' };
+    if (!Array.isArray(o.addresses) || o.addresses.length < 1) throw new InvalidConfigError('addresses', o.addresses, 'a non-empty list, one address per rank', src);
+    if (!Number.isInteger(o.rank) || o.rank < 0 || o.rank >= o.addresses.length)
+      throw new InvalidConfigError('rank', o.rank, `an integer in 0..${o.addresses.length - 1}`, src);
+    this.rank = o.rank;
+    this.size = o.addresses.length;
+    this.timeoutMs = o.timeoutMs ?? DEFAULT_COLLECTIVE_TIMEOUT_MS;
+    if (!(this.timeoutMs > 0)) throw new InvalidConfigError('timeoutMs', this.timeoutMs, 'a positive number of ms', src);
+    const chunkBytes = o.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    if (!Number.isInteger(chunkBytes) || chunkBytes < 64 || chunkBytes % 4 !== 0)
+      throw new InvalidConfigError('chunkBytes', chunkBytes, 'a multiple of 4 bytes, at least 64', src);
+    this.#o = o;
+    this.#addr = o.addresses.map((a, i) => parseRingAddress(a, i));
+    const texts = new Set(this.#addr.map((a) => a.text));
+    if (texts.size !== this.#addr.length) throw new InvalidConfigError('addresses', o.addresses, 'distinct addresses, one per rank', src);
+    this.#key = resolveAuthKey(o, this.#addr.filter((a) => !isLoopback(a)).map((a) => a.text));
+    this.name = this.#addr.every((a) => a.kind === 'unix') ? 'ring-unix' : 'ring-tcp';
+    this.#chunkFloats = chunkBytes / 4;
+    this.#staging = new Float32Array(this.#chunkFloats);
+    this.#queue = new OpQueue(this.name, this.rank, this.timeoutMs);
+  }
+
+  async start(): Promise<void> {
+    if (this.size === 1) return;
+    const timeout = this.#o.rendezvousTimeoutMs ?? this.timeoutMs;
+    const recvSink: FrameSink = { dataDestination: (h) => this.#dataDestination(h), onFrame: (h, payload) => this.#onFrame(h, payload) };
+    const sendSink: FrameSink = {
+      dataDestination: (h) => { throw new ProtocolError(this.#addr[(this.rank + 1) % this.size]!.text, `DATA frame (seq ${h.seq}) on the reverse channel`); },
+      onFrame: (h, payload) => this.#onControl(h, payload),
+    };
+    const r = await rendezvous({
+      hs: { key: this.#key, rank: this.rank, size: this.size, chunkBytes: this.#chunkFloats * 4 },
+      addresses: this.#addr,
+      deadline: performance.now() + timeout,
+      timeoutMs: timeout,
+      tls: this.#o.tls,
+      readBuffer: Buffer.alloc(READ_BUFFER_BYTES),
+      makeLink: (role, peer) => new PeerLink(role, peer, this.#addr[peer]!.text, role === 'recv' ? recvSink : sendSink,
+        this.#chunkFloats * 4, READ_BUFFER_BYTES, (link, e, how) => this.#linkFailed(link, e, how)),
+      onStranger: (remote, e) => this.#o.onStranger?.(remote, e),
+    }, { recv: recvSink, send: sendSink });
+    this.#server = r.server;
+    this.#recv = r.recv;
+    this.#send = r.send;
+    const interval = this.#o.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+    this.#heartbeat = setInterval(() => this.#beat(), interval);
+    this.#heartbeat.unref();
+  }
+
+  async allReduce(buf: Float32Array, op: ReduceOp, options?: CollectiveCallOptions): Promise<Float32Array> {
+    if (op !== 'sum' && op !== 'mean' && op !== 'max') throw new InvalidConfigError('op', op, '"sum", "mean" or "max"', { source: 'allReduce' });
+    await this.#queue.enqueue('allReduce', options, async (ctx) => {
+      if (this.size === 1) return;
+      const small = buf.length * 4 <= (this.#o.smallBytes ?? DEFAULT_SMALL_BYTES);
+      if (!small) return this.#execute(ctx, new RingAllReducePlan(buf, op, this.size, this.rank, this.#chunkFloats));
+      const blocks = this.#gatherBuffer(buf.length);
+      blocks.set(buf, this.rank * buf.length);
+      await this.#execute(ctx, new RingGatherPlan(OPCODE[op], blocks, buf.length, this.size, this.rank, this.#chunkFloats, { buf, op }));
+    });
+    return buf;
+  }
+
+  async broadcast(buf: Float32Array, root: number, options?: CollectiveCallOptions): Promise<Float32Array> {
+    if (!Number.isInteger(root) || root < 0 || root >= this.size) throw new InvalidConfigError('root', root, `a rank in 0..${this.size - 1}`, { source: 'broadcast' });
+    await this.#queue.enqueue('broadcast', options, async (ctx) => {
+      if (this.size > 1) await this.#execute(ctx, new RingBroadcastPlan(buf, root, this.size, this.rank, this.#chunkFloats));
+    });
+    return buf;
+  }
+
+  async allGather(buf: Float32Array, options?: CollectiveCallOptions): Promise<Float32Array> {
+    return this.#queue.enqueue('allGather', options, async (ctx) => {
+      const out = new Float32Array(buf.length * this.size);
+      out.set(buf, this.rank * buf.length);
+      if (this.size > 1) await this.#execute(ctx, new RingGatherPlan(OPCODE.allGather, out, buf.length, this.size, this.rank, this.#chunkFloats));
+      return out;
+    });
+  }
+
+  async barrier(options?: CollectiveCallOptions): Promise<void> {
+    await this.#queue.enqueue('barrier', options, async (ctx) => {
+      if (this.size > 1) await this.#execute(ctx, new RingGatherPlan(OPCODE.barrier, this.#gatherBuffer(0), 0, this.size, this.rank, this.#chunkFloats));
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#queue.close(() => this.#release());
+  }
+
+  #release(): Promise<void> {
+    this.#dead = true;
+    clearInterval(this.#heartbeat);
+    this.#recv?.shutdown();
+    this.#send?.shutdown();
+    const server = this.#server;
+    this.#server = undefined;
+    return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  }
+
+  #gatherBuffer(len: number): Float32Array {
+    if (this.#gather.length < len * this.size) this.#gather = new Float32Array(len * this.size);
+    return this.#gather.subarray(0, len * this.size);
+  }
+
+  #execute(ctx: OpContext, plan: RingPlan): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => this.#timedOut(), Math.max(0, ctx.deadline - performance.now()));
+      this.#active = { ctx, plan, resolve, reject, timer };
+      this.#sent = 0;
+      const need = (plan.remaining + Math.ceil(plan.count / this.#chunkFloats) + this.size + 1) * HEADER_BYTES;
+      if (this.#headers.length < need) this.#headers = Buffer.alloc(Math.max(need, this.#headers.length * 2));
+      plan.start(this.#sendChunk);
+      this.#recv!.resume();
+      this.#checkDone();
+    });
+  }
+
+  readonly #sendChunk = (step: number, chunk: number, payload: Float32Array): void => {
+    const a = this.#active!;
+    const h = this.#hdr;
+    h.type = FrameType.Data; h.opcode = a.plan.opcode; h.arg = a.plan.arg; h.seq = a.ctx.seq;
+    h.step = step; h.chunk = chunk; h.count = a.plan.count; h.size = payload.byteLength;
+    const at = this.#sent++ * HEADER_BYTES;
+    writeHeader(this.#headers, at, h);
+    const s = this.#send!.socket!;
+    this.#pendingWrites++;
+    if (payload.byteLength === 0) {
+      s.write(this.#headers.subarray(at, at + HEADER_BYTES), this.#written);
+      return;
+    }
+    s.cork();
+    s.write(this.#headers.subarray(at, at + HEADER_BYTES));
+    s.write(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), this.#written);
+    s.uncork();
+  };
+
+  readonly #written = (err?: Error | null): void => {
+    this.#pendingWrites--;
+    if (err) this.#linkFailed(this.#send!, err, 'lost');
+    else this.#checkDone();
+  };
+
+  #dataDestination(h: FrameHeader): Uint8Array | null {
+    const a = this.#active;
+    // no op yet, or this op only waits for its writes to flush: the frame belongs to the next op
+    if (!a || a.plan.remaining === 0) return null;
+    const p = a.plan;
+    const from = this.#addr[(this.rank - 1 + this.size) % this.size]!.text;
+    if (h.seq !== a.ctx.seq || h.opcode !== p.opcode || h.arg !== p.arg || h.count !== p.count)
+      throw new ProtocolError(from, `predecessor sent ${OPCODE_NAMES[h.opcode] ?? `opcode ${h.opcode}`}${h.opcode === OPCODE.broadcast ? ` (root ${h.arg})` : ''} #${h.seq} of ${h.count} floats ` +
+        `while this rank runs ${OPCODE_NAMES[p.opcode]}${p.opcode === OPCODE.broadcast ? ` (root ${p.arg})` : ''} #${a.ctx.seq} of ${p.count} floats; every rank must issue the same ops in the same order`);
+    const range = p.expect(h.step, h.chunk, h.size);
+    if (typeof range === 'string') throw new ProtocolError(from, `${OPCODE_NAMES[p.opcode]} #${a.ctx.seq}: ${range}`);
+    const into = p.reducesInto(h.step);
+    if (into) {
+      a.reduceRange = range;
+      return new Uint8Array(this.#staging.buffer, 0, h.size);
+    }
+    a.reduceRange = undefined;
+    const t = p.target();
+    return new Uint8Array(t.buffer, t.byteOffset + range[0] * 4, h.size);
+  }
+
+  #onFrame(h: FrameHeader, payload: Uint8Array): void {
+    if (h.type !== FrameType.Data) return this.#onControl(h, payload);
+    const a = this.#active!;
+    const r = a.reduceRange;
+    if (r) {
+      const t = a.plan.reducesInto(h.step)!;
+      const s = this.#staging;
+      const n = r[1] - r[0];
+      const base = r[0];
+      if (a.plan.opcode === OPCODE.max) for (let i = 0; i < n; i++) t[base + i] = Math.max(t[base + i]!, s[i]!);
+      else for (let i = 0; i < n; i++) t[base + i]! += s[i]!;
+    }
+    a.plan.landed(this.#sendChunk);
+    this.#checkDone();
+  }
+
+  #onControl(h: FrameHeader, payload: Uint8Array): void {
+    if (h.type === FrameType.Heartbeat) return;
+    if (h.type === FrameType.Abort) {
+      const { error, kind, subject } = errorFromAbort(h, payload, this.#addr, { ...this.#opName(), timeoutMs: this.#active?.ctx.timeoutMs ?? this.timeoutMs });
+      return this.#fail(error, kind, subject);
+    }
+    throw new ProtocolError(`rank ${h.type}`, `unexpected frame type ${h.type} after the handshake`);
+  }
+
+  #checkDone(): void {
+    const a = this.#active;
+    if (!a || a.plan.remaining > 0 || this.#pendingWrites > 0) return;
+    this.#active = undefined;
+    clearTimeout(a.timer);
+    a.plan.finish();
+    a.resolve();
+  }
+
+  #opName(): { op: string; seq: number } {
+    const a = this.#active;
+    return a ? { op: OPCODE_NAMES[a.plan.opcode]!, seq: a.ctx.seq } : { op: 'idle (between ops)', seq: this.#queue.issued };
+  }
+
+  #timedOut(): void {
+    const a = this.#active;
+    if (!a) return;
+    const pending = a.plan.pendingUpstream();
+    const e = new CollectiveTimeoutError(OPCODE_NAMES[a.plan.opcode]!, a.ctx.seq, a.ctx.timeoutMs,
+      pending.map((d) => (this.rank - d + this.size) % this.size),
+      `rank ${this.rank} received ${a.plan.received} of ${a.plan.received + a.plan.remaining} frames from rank ${(this.rank - 1 + this.size) % this.size}`);
+    this.#fail(e, 'timeout', this.rank);
+  }
+
+  #linkFailed(link: PeerLink, e: unknown, how: 'lost' | 'protocol'): void {
+    if (this.#dead) return;
+    const { op, seq } = this.#opName();
+    if (how === 'protocol') return this.#fail(e, 'protocol', link.peerRank);
+    const reason = `${link.role === 'recv' ? 'its connection to us' : 'our connection to it'} failed: ${e instanceof Error ? e.message : String(e)}`;
+    this.#fail(new WorkerLostError(link.peerRank, link.address, op, seq, reason, { cause: e }), 'lost', link.peerRank);
+  }
+
+  #beat(): void {
+    if (this.#dead) return;
+    const limit = this.#o.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
+    const now = performance.now();
+    for (const link of [this.#recv, this.#send]) {
+      if (!link || link.failed) continue;
+      if (link.socket?.writable && link.socket.writableLength === 0) link.socket.write(this.#hb);
+      if (!link.parked && now - link.lastHeard > limit)
+        return this.#linkFailed(link, new Error(`no heartbeat for ${Math.round(now - link.lastHeard)} ms`), 'lost');
+    }
+  }
+
+  /** Fails the group: rejects the active op, poisons the queue, tells both neighbours. */
+  #fail(e: unknown, kind: AbortKind, subject: number): void {
+    if (this.#dead) return;
+    this.#dead = true;
+    this.#queue.fail(e);
+    clearInterval(this.#heartbeat);
+    const { seq } = this.#opName();
+    const frame = failureFrame(kind, subject, seq, this.#active?.plan.opcode ?? 0, e);
+    this.#recv?.shutdown(frame);
+    this.#send?.shutdown(frame);
+    const a = this.#active;
+    this.#active = undefined;
+    if (a) {
+      clearTimeout(a.timer);
+      a.reject(e);
+    }
+  }
+}

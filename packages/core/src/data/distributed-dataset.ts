@@ -36,7 +36,13 @@ export interface DistributeOptions {
 export interface DistributedDataset {
   /** Steps in one (virtual) epoch. */
   readonly stepsPerEpoch: number;
-  /** Per-replica batches of each step of `epoch`, in order (from `fromStep`, default 0). */
+  /**
+   * Per-replica batches of each step of `epoch`, in order (from `fromStep`, default 0).
+   * Implementations may reuse batch memory: a yielded step stays valid only while fewer
+   * than the implementation's ring depth of newer steps have been pulled (2 for
+   * distributeDataset unless stepsPerExecution/ringDepth say more). Copy a step you keep
+   * longer; never collect a whole epoch with `[...ds.epoch(e)]`.
+   */
   epoch(epoch: number, fromStep?: number): Iterable<readonly Batch[]>;
 }
 

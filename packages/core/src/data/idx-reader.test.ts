@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,5 +89,31 @@ describe('IDX reader', () => {
 
   it('gzip of a non-IDX payload is reported as bad magic', () => {
     expectDataError(() => readIdxFile(write('text.gz', new Uint8Array(gzipSync(Buffer.from('hello world'))))), /bad IDX magic/);
+  });
+});
+
+describe('IDX reader fuzz', () => {
+  it('a mutated or cut file either parses to consistent dims or throws DataError, never anything else', () => {
+    const valid = encodeIdx([5, 3, 2], Uint8Array.from({ length: 30 }, (_, i) => i), false);
+    const validGz = encodeIdx([5, 3, 2], Uint8Array.from({ length: 30 }, (_, i) => i), true);
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.array(fc.tuple(fc.nat(200), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+        fc.nat(300),
+        (gz, edits, cut) => {
+          const bytes = Uint8Array.from(gz ? validGz : valid);
+          for (const [at, v] of edits) if (at < bytes.length) bytes[at] = v;
+          const input = bytes.subarray(0, Math.min(bytes.length, cut));
+          try {
+            const arr = parseIdx(input, 'fuzz');
+            expect(arr.data.length).toBe(arr.dims.reduce((a, b) => a * b, 1));
+          } catch (e) {
+            expect(isSynclineError(e) && e.code).toBe('DATA_ERROR');
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -74,7 +74,10 @@ export class ClientHandshake extends HandshakeSink {
     const chunkBytes = b.readUInt32LE(NONCE_BYTES + 4);
     if (serverRank !== this.expectedPeerRank) throw new ProtocolError(this.peer, `listener says it is rank ${serverRank}, expected rank ${this.expectedPeerRank}; check the address list order`);
     const want = handshakeMac(this.p.key, 'server', nonceS, this.#nonce, serverRank, this.p.rank, this.p.size);
-    if (!macMatches(want, b.subarray(NONCE_BYTES + 8))) throw new AuthFailedError(this.peer, 'the listener could not prove it knows the shared token');
+    if (!macMatches(want, b.subarray(NONCE_BYTES + 8))) {
+      this.write(controlFrame(FrameType.Reject, Buffer.from('your token proof did not match ours', 'utf8')));
+      throw new AuthFailedError(this.peer, 'the listener could not prove it knows the shared token');
+    }
     if (chunkBytes !== this.p.chunkBytes) throw new ProtocolError(this.peer, `rank ${serverRank} uses chunkBytes ${chunkBytes}, this rank ${this.p.chunkBytes}; configure every rank alike`);
     this.write(controlFrame(FrameType.Auth, handshakeMac(this.p.key, 'client', this.#nonce, nonceS, this.p.rank, serverRank, this.p.size)));
   }
@@ -96,6 +99,7 @@ export class ServerHandshake extends HandshakeSink {
   onFrame(h: FrameHeader, payload: Uint8Array): void {
     const b = Buffer.from(payload.buffer, payload.byteOffset, payload.length);
     if (h.type === FrameType.Heartbeat) return;
+    if (h.type === FrameType.Reject) throw new AuthFailedError(this.peer, `the connecting peer refused our proof: ${b.toString('utf8')}`);
     if (!this.#clientNonce) {
       if (h.type !== FrameType.Hello || b.length !== HELLO_BYTES)
         throw new ProtocolError(this.peer, `expected a ${HELLO_BYTES}-byte HELLO, got frame type ${h.type} of ${b.length} bytes`);

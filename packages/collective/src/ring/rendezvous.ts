@@ -106,6 +106,7 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
   let gotSend!: (l: PeerLink) => void;
   const sendReady = new Promise<PeerLink>((r) => { gotSend = r; });
   let lastStranger = '';
+  let lastAuthFailure: AuthFailedError | undefined;
 
   const onConnection = (socket: net.Socket): void => {
     const remote = socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : `${me.text} (local peer)`;
@@ -120,6 +121,7 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
       () => { sendLink = link; gotSend(link); },
       (e) => {
         lastStranger = `${remote}: ${e instanceof Error ? e.message : String(e)}`;
+        if (e instanceof AuthFailedError) lastAuthFailure = e;
         p.onStranger(remote, e);
       },
     );
@@ -165,7 +167,7 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
 
   let timer: NodeJS.Timeout | undefined;
   const acceptDeadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CollectiveTimeoutError('rendezvous', 0, p.timeoutMs, [next],
+    timer = setTimeout(() => reject(lastAuthFailure ?? new CollectiveTimeoutError('rendezvous', 0, p.timeoutMs, [next],
       `rank ${next} never connected to ${me.text}${lastStranger ? `; last refused connection: ${lastStranger}` : ''}`)), Math.max(0, p.deadline - performance.now()));
   });
   acceptDeadline.catch(() => undefined);

@@ -95,7 +95,9 @@ export function checkBoundaries(root = ROOT): string[] {
         if (!m) continue;
         const [, pkg, sub = ''] = m;
         if (pkg === p.name) {
-          problems.push(`${rel}: imports its own package "${spec}"; use a relative import`);
+          // Tests may exercise their own package through its public entry; sources may not.
+          if (!isTest(f)) problems.push(`${rel}: imports its own package "${spec}"; use a relative import`);
+          else if (sub && sub !== '/testing') problems.push(`${rel}: deep import "${spec}"; import only the package's public entry`);
           continue;
         }
         if (/^\/(src|dist|internal)(\/|$)/.test(sub) || (sub && sub !== '/testing')) {

@@ -3,11 +3,28 @@
  * only wires them together so tests can drive the CLI without spawning a process.
  */
 import { Command } from 'commander';
+import { runTrain } from './commands/train';
+import { addTrainFlags, validateTrainOptions } from './commands/train-options';
 
-export function buildProgram(): Command {
+export interface ProgramIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+}
+
+const defaultIo: ProgramIo = {
+  stdout: (l) => process.stdout.write(l + '\n'),
+  stderr: (l) => process.stderr.write(l + '\n'),
+};
+
+export function buildProgram(io: ProgramIo = defaultIo): Command {
   const program = new Command('syncline')
     .description('Synchronous data-parallel training with TensorFlow-style distribution strategies')
     .showHelpAfterError()
     .exitOverride();
+  addTrainFlags(program.command('train').description('train a model on Fashion-MNIST')).action(async (raw: Record<string, unknown>) => {
+    const options = validateTrainOptions(raw);
+    const result = await runTrain(options, io.stderr);
+    if (options.json) io.stdout(JSON.stringify(result));
+  });
   return program;
 }

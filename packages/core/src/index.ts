@@ -53,6 +53,7 @@ export {
 export type {
   ModelSpec,
   ModelSpecInput,
+  ModelSpecLike,
   LayerSpec,
   OptimizerSpec,
   Activation,
@@ -158,6 +159,8 @@ export type { DistributedModel } from './contracts/strategy';
 export type { PluginRef, BackendFactory, CommunicatorProvider } from './contracts/plugin-ref';
 export { MirroredStrategy } from './strategy/mirrored-strategy';
 export type { MirroredStrategyOptions } from './strategy/mirrored-strategy';
+export { MultiWorkerMirroredStrategy } from './strategy/multi-worker-mirrored-strategy';
+export type { MultiWorkerMirroredStrategyOptions } from './strategy/multi-worker-mirrored-strategy';
 export { EngineModel, DEFAULT_SEED, DEFAULT_EVAL_GLOBAL_BATCH } from './strategy/engine-model';
 export type { EngineModelHooks } from './strategy/engine-model';
 export { currentStrategy } from './strategy/current-strategy';

@@ -11,7 +11,7 @@ import type { OptimizerState } from './optimizer-state';
 import type { ExampleSource } from '../data/example-source';
 import type { DistributeOptions, DistributedDataset } from '../data/distributed-dataset';
 import type { FitOptions, History, EvaluateResult } from '../train/fit-options';
-import type { ModelSpec, ModelSpecInput } from '../model/spec';
+import type { ModelSpec, ModelSpecLike } from '../model/spec';
 
 /** One value per replica, indexed by replica id. */
 export interface PerReplica<T> {
@@ -50,7 +50,7 @@ export interface Strategy {
   /** Runs `fn` with this strategy as the current one (see `currentStrategy`). */
   scope<T>(fn: () => T): T;
   /** Builds a model mirrored on every replica (initial weights broadcast from replica 0). */
-  createModel(spec: ModelSpec | ModelSpecInput, options?: { readonly seed?: number }): Promise<DistributedModel>;
+  createModel(spec: ModelSpecLike, options?: { readonly seed?: number }): Promise<DistributedModel>;
   /** Shuffles, shards and batches a source; the global batch is split across replicas. */
   distributeDataset(source: ExampleSource, options: DistributeOptions): DistributedDataset;
   /** Runs `fn` once per replica, concurrently, on the current model's replicas. */

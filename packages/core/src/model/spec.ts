@@ -95,3 +95,7 @@ export type OptimizerSpec = z.infer<typeof optimizerSpecSchema>;
 export type ModelSpec = z.infer<typeof modelSpecSchema>;
 /** What a user writes: defaults may be omitted. */
 export type ModelSpecInput = z.input<typeof modelSpecSchema>;
+
+type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+/** Any spec a user may hand over: validated, plain, or a frozen/`as const` literal. */
+export type ModelSpecLike = ModelSpec | ModelSpecInput | DeepReadonly<ModelSpecInput>;

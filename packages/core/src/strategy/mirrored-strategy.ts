@@ -21,7 +21,7 @@ import { InputContext } from '../data/input-context';
 import { InvalidConfigError } from '../errors/invalid-config-error';
 import { SynclineError } from '../errors/syncline-error';
 import { parseModelSpec } from '../model/parse-model-spec';
-import type { ModelSpec, ModelSpecInput } from '../model/spec';
+import type { ModelSpecLike } from '../model/spec';
 import { weightLayoutOf } from '../model/weight-layout-of';
 import { runInScope } from './current-strategy';
 import { DEFAULT_SEED, EngineModel } from './engine-model';
@@ -48,11 +48,13 @@ export interface MirroredStrategyOptions {
 export class MirroredStrategy implements Strategy {
   readonly name: string = 'MirroredStrategy';
   readonly numReplicasInSync: number;
+  /** Replicas this process runs (all of them for MirroredStrategy). */
+  readonly localReplicas: number;
   readonly isolation: Isolation;
   #models = new Set<EngineModel>();
   #current: { model: EngineModel; pool: ReplicaPool } | undefined;
 
-  constructor(readonly options: MirroredStrategyOptions) {
+  constructor(readonly options: MirroredStrategyOptions, cluster: { numWorkers: number } = { numWorkers: 1 }) {
     const replicas = options.replicas ?? availableParallelism();
     if (!Number.isInteger(replicas) || replicas < 1) {
       throw new InvalidConfigError('replicas', options.replicas, 'an integer >= 1');
@@ -61,8 +63,14 @@ export class MirroredStrategy implements Strategy {
     if (isolation !== 'thread' && isolation !== 'process') {
       throw new InvalidConfigError('isolation', isolation, '"thread" or "process"');
     }
-    this.numReplicasInSync = replicas;
+    this.numReplicasInSync = replicas * cluster.numWorkers;
+    this.localReplicas = replicas;
     this.isolation = isolation;
+  }
+
+  /** This process's input pipeline: one pipeline feeding every replica. */
+  protected inputContext(): InputContext {
+    return new InputContext(1, 0, this.numReplicasInSync);
   }
 
   scope<T>(fn: () => T): T {
@@ -70,20 +78,19 @@ export class MirroredStrategy implements Strategy {
   }
 
   distributeDataset(source: ExampleSource, options: DistributeOptions): DistributedDataset {
-    const ctx = new InputContext(1, 0, this.numReplicasInSync);
-    return distributeDataset(source, options, ctx);
+    return distributeDataset(source, options, this.inputContext());
   }
 
-  async createModel(specInput: ModelSpec | ModelSpecInput, options: { seed?: number } = {}): Promise<DistributedModel> {
+  async createModel(specInput: ModelSpecLike, options: { seed?: number } = {}): Promise<DistributedModel> {
     const spec = parseModelSpec(specInput);
     const seed = options.seed ?? DEFAULT_SEED;
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_COLLECTIVE_TIMEOUT_MS;
     const provider = await loadPluginExport<CommunicatorProvider>(this.options.communicator, 'communicator');
-    const group = await provider.prepareGroup(this.numReplicasInSync, this.options.communicator.options);
+    const group = await provider.prepareGroup(this.localReplicas, this.options.communicator.options);
     let pool: ReplicaPool;
     try {
       pool = await ReplicaPool.start({
-        replicas: this.numReplicasInSync,
+        replicas: this.localReplicas,
         isolation: this.isolation,
         backend: this.options.backend,
         communicator: this.options.communicator,
@@ -127,7 +134,7 @@ export class MirroredStrategy implements Strategy {
     if (!current) throw new SynclineError('INVALID_CONFIG', 'strategy.run needs a model: call strategy.createModel(spec) first');
     const { pool } = current;
     const values = await Promise.all(
-      Array.from({ length: this.numReplicasInSync }, (_, replicaId) => {
+      Array.from({ length: this.localReplicas }, (_, replicaId) => {
         const ctx: ReplicaContext = {
           replicaId,
           numReplicasInSync: this.numReplicasInSync,

@@ -58,7 +58,8 @@ export function replicaWorkerEntry(): { file: string; execArgv: string[] } {
   ];
   const file = candidates.find((f) => existsSync(f));
   if (!file) throw new SynclineError('CONTRACT_VIOLATION', `replica-worker entry not found next to ${__dirname}; rebuild @syncline/core`);
-  return { file, execArgv: file.endsWith('.ts') ? ['--import', 'tsx'] : [] };
+  // '--import tsx' is ignored in worker threads on Node 20; tsx's CommonJS hook works in both.
+  return { file, execArgv: file.endsWith('.ts') ? ['--require', 'tsx/cjs'] : [] };
 }
 
 export class ReplicaPool {

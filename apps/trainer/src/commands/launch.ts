@@ -1,0 +1,121 @@
+/**
+ * `syncline launch`: torchrun for Syncline. Starts W local worker processes running
+ * `train --strategy multi-worker`, each with its own TF_CONFIG and one fresh shared auth
+ * token, prefixes their output with the rank, stops them all when one fails, and
+ * forwards Ctrl-C / SIGTERM so they checkpoint and exit.
+ */
+import { constants as osConstants } from 'node:os';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ContractViolationError, makeTfConfig } from '@syncline/core';
+import { findFreePortRange } from '../launch/free-port-range';
+import { defaultWorkerCommand, newAuthToken, planWorkers, trainFlagsOf, type WorkerCommand } from '../launch/launch-plan';
+import { launchFailureError, describeExit, isFailure } from '../launch/worker-exit';
+import { WorkerSupervisor, type SupervisorIo } from '../launch/worker-supervisor';
+
+/** Default seconds between SIGTERM and SIGKILL when stopping workers. */
+export const DEFAULT_GRACE_SECONDS = 30;
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/** Where the launcher listens for Ctrl-C / SIGTERM (`process` in the CLI). */
+export interface SignalSource {
+  on(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
+  off(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
+}
+
+/** What the launch command uses from the outside world; tests replace parts of it. */
+export interface LaunchDeps {
+  readonly io: SupervisorIo;
+  /** The program that runs `train ...` (default: this CLI, see defaultWorkerCommand). */
+  readonly workerCommand: () => WorkerCommand;
+  readonly signals: SignalSource;
+  /** Sets the launcher's exit status when it returns normally (128 + signal after a stop). */
+  readonly setExitCode: (code: number) => void;
+  /** The environment workers inherit. */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const defaultDeps: LaunchDeps = {
+  io: { stdout: (l) => process.stdout.write(l + '\n'), stderr: (l) => process.stderr.write(l + '\n') },
+  workerCommand: defaultWorkerCommand,
+  signals: process,
+  setExitCode: (code) => (process.exitCode = code),
+  env: process.env,
+};
+
+function int(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${flag} must be an integer from ${min} to ${max}, got "${v}"`);
+    return n;
+  };
+}
+
+function seconds(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`--grace-seconds must be a number of seconds > 0, got "${v}"`);
+  return n;
+}
+
+interface LaunchFlags {
+  workers: number;
+  replicasPerWorker: number;
+  hostIp: string;
+  basePort?: number;
+  chief: boolean;
+  json: boolean;
+  graceSeconds: number;
+}
+
+/**
+ * Adds `launch` to the `syncline` program. Failures end in a WorkerLostError naming the
+ * rank, its exit code or signal and its last stderr line; a stop by signal sets the exit
+ * status to 128 + the signal number once every worker has exited.
+ */
+export function registerLaunchCommand(program: Command, deps: Partial<LaunchDeps> = {}): Command {
+  const d: LaunchDeps = { ...defaultDeps, ...deps };
+  return program
+    .command('launch')
+    .description('start W local multi-worker training processes (TF_CONFIG per rank, shared auth token), like torchrun')
+    .usage('--workers <n> [options] -- train [train flags]')
+    .requiredOption('--workers <n>', 'worker processes to start (one TF_CONFIG task each)', int('--workers', 1))
+    .option('--replicas-per-worker <n>', 'replicas inside each worker (train --replicas)', int('--replicas-per-worker', 1), 1)
+    .option('--host-ip <ip>', 'the address every worker listens on', '127.0.0.1')
+    .option('--base-port <port>', 'port of rank 0; rank r uses base + r (default: free ports)', int('--base-port', 1, 65535))
+    .option('--chief', 'make rank 0 a "chief" task (default: worker 0 acts as chief)', false)
+    .option('--json', "end with rank 0's JSON result line (adds --json to the train flags)", false)
+    .addOption(new Option('--grace-seconds <s>', 'seconds between SIGTERM and SIGKILL when stopping workers').argParser(seconds).default(DEFAULT_GRACE_SECONDS))
+    .argument('<command...>', '"train" and its flags, after --')
+    .addHelpText('after', '\nExample:\n  syncline launch --workers 2 --replicas-per-worker 2 -- train --model cnn --epochs 1')
+    .action(async (command: string[], flags: LaunchFlags) => runLaunch(command, flags, d));
+}
+
+async function runLaunch(command: string[], f: LaunchFlags, d: LaunchDeps): Promise<void> {
+  const trainFlags = trainFlagsOf(command);
+  const json = f.json || trainFlags.includes('--json');
+  const basePort = f.basePort ?? (await findFreePortRange(f.hostIp, f.workers));
+  const tfConfigs = makeTfConfig({ workers: f.workers, hostIp: f.hostIp, basePort, chief: f.chief });
+  const specs = planWorkers({ tfConfigs, replicasPerWorker: f.replicasPerWorker, trainFlags, json, token: newAuthToken(), workerCommand: d.workerCommand(), env: d.env });
+  const where = specs.map((s) => `${s.rank}=${s.address}`).join(' ');
+  d.io.stderr(`syncline launch: ${f.workers} worker(s) x ${f.replicasPerWorker} replica(s); ranks ${where}; ${f.chief ? 'rank 0 is the chief' : 'worker 0 acts as chief'}; fresh auth token in SYNCLINE_AUTH_TOKEN`);
+  const supervisor = new WorkerSupervisor(specs, d.io, { graceMs: f.graceSeconds * 1000, ...(json ? { jsonRank: 0 } : {}) });
+  const onSignal = (signal: NodeJS.Signals): void => supervisor.stop(signal);
+  for (const s of STOP_SIGNALS) d.signals.on(s, onSignal);
+  const outcome = await supervisor.run().finally(() => {
+    for (const s of STOP_SIGNALS) d.signals.off(s, onSignal);
+  });
+  if (outcome.firstFailure !== undefined) {
+    if (outcome.chiefJson !== undefined) d.io.stdout(`[rank 0] ${outcome.chiefJson}`);
+    throw launchFailureError(outcome.firstFailure, outcome.exits);
+  }
+  if (outcome.stopSignal !== undefined) {
+    const unclean = outcome.exits.filter(isFailure).map((e) => `rank ${e.rank} ${describeExit(e)}`);
+    d.io.stderr(`syncline launch: stopped by ${outcome.stopSignal}; ${unclean.length ? unclean.join(', ') : `all ${outcome.exits.length} worker(s) exited cleanly`}`);
+    if (outcome.chiefJson !== undefined) d.io.stdout(`[rank 0] ${outcome.chiefJson}`);
+    d.setExitCode(128 + (osConstants.signals[outcome.stopSignal] ?? 0));
+    return;
+  }
+  if (json) {
+    if (outcome.chiefJson === undefined) throw new ContractViolationError('worker', 'rank 0', 'it exited 0 but its last stdout line is not a JSON object (train --json must end with one)');
+    d.io.stdout(outcome.chiefJson);
+  }
+}

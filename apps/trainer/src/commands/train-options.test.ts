@@ -1,0 +1,29 @@
+import { Command } from 'commander';
+import { addTrainFlags, validateTrainOptions } from './train-options';
+
+function parse(args: string[]): Record<string, unknown> {
+  const cmd = addTrainFlags(new Command('train').exitOverride().configureOutput({ writeErr: () => undefined }));
+  cmd.parse(args, { from: 'user' });
+  return cmd.opts();
+}
+
+describe('syncline train flags', () => {
+  it('has the documented defaults', () => {
+    const o = validateTrainOptions(parse(['--replicas', '2']));
+    expect(o).toMatchObject({ strategy: 'mirrored', backend: 'tfjs', model: 'mlp', epochs: 5, globalBatch: 64, seed: 42, stepsPerExecution: 1, json: false, replicas: 2 });
+  });
+
+  it('rejects unknown flags and bad numbers with the flag named', () => {
+    expect(() => parse(['--epoch', '3'])).toThrow(/unknown option '--epoch'/);
+    expect(() => parse(['--epochs', 'three'])).toThrow(/--epochs must be an integer >= 1, got "three"/);
+    expect(() => parse(['--global-batch', '0'])).toThrow(/--global-batch must be an integer >= 1/);
+    expect(() => parse(['--backend', 'torch'])).toThrow(/Allowed choices are tfjs, onnx, pjrt/);
+  });
+
+  it('rejects contradictory flags with what to do', () => {
+    expect(() => validateTrainOptions(parse(['--strategy', 'tpu', '--backend', 'tfjs']))).toThrow(/--backend is "tfjs"; expected "pjrt" with --strategy tpu/);
+    expect(() => validateTrainOptions(parse(['--backend', 'pjrt']))).toThrow(/--strategy is "mirrored"; expected "tpu" with --backend pjrt/);
+    expect(() => validateTrainOptions(parse(['--strategy', 'tpu', '--backend', 'pjrt', '--replicas', '2']))).toThrow(/no --replicas with --strategy tpu/);
+    expect(() => validateTrainOptions(parse(['--replicas', '3', '--global-batch', '64']))).toThrow(/--global-batch is 64; expected a multiple of --replicas \(3\)/);
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * `syncline train` flags: declared with commander, validated here into one typed object.
+ * Unknown flags are rejected by commander; contradictory ones get an InvalidConfigError
+ * naming both flags and what to do.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { availableParallelism } from 'node:os';
+import { InvalidConfigError } from '@syncline/core';
+
+export type StrategyName = 'mirrored' | 'multi-worker' | 'tpu';
+export type BackendName = 'tfjs' | 'onnx' | 'pjrt';
+
+export interface TrainOptions {
+  readonly strategy: StrategyName;
+  readonly replicas: number;
+  readonly isolation: 'thread' | 'process';
+  readonly backend: BackendName;
+  readonly model: string;
+  readonly data: string;
+  readonly epochs: number;
+  readonly globalBatch: number;
+  readonly virtualEpochSize?: number;
+  readonly stepsPerExecution: number;
+  readonly seed: number;
+  readonly checkpointDir?: string;
+  readonly logDir?: string;
+  readonly json: boolean;
+  readonly timeoutMs: number;
+  readonly trainLimit?: number;
+}
+
+export const DEFAULT_DATA_DIR = '/usr/share/datasets/fashion-mnist';
+
+function int(name: string, min: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${v}"`);
+    return n;
+  };
+}
+
+/** Adds the train flags to `cmd` (shared by `train` and the workers `launch` starts). */
+export function addTrainFlags(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--strategy <name>', 'distribution strategy').choices(['mirrored', 'multi-worker', 'tpu']).default('mirrored'))
+    .option('--replicas <n>', 'replicas on this machine (default: one per core)', int('--replicas', 1))
+    .addOption(new Option('--isolation <kind>', 'replicas as worker threads or child processes').choices(['thread', 'process']).default('thread'))
+    .addOption(new Option('--backend <name>', 'compute backend').choices(['tfjs', 'onnx', 'pjrt']).default('tfjs'))
+    .option('--model <name>', 'mlp, cnn, or a path to a model spec JSON file', 'mlp')
+    .option('--data <dir>', "Fashion-MNIST IDX directory (Debian's dataset-fashion-mnist)", DEFAULT_DATA_DIR)
+    .option('--epochs <n>', 'epochs to train', int('--epochs', 1), 5)
+    .option('--global-batch <n>', 'global batch size, split across all replicas', int('--global-batch', 1), 64)
+    .option('--virtual-epoch-size <n>', 'examples per (virtual) epoch; default one pass over the data', int('--virtual-epoch-size', 1))
+    .option('--steps-per-execution <n>', 'steps per coordinator round trip', int('--steps-per-execution', 1), 1)
+    .option('--seed <n>', 'seed for initialisation and shuffling', int('--seed', 0), 42)
+    .option('--checkpoint-dir <dir>', 'BackupAndRestore directory: checkpoint every epoch, resume from the newest')
+    .option('--log-dir <dir>', 'write metrics.jsonl, report.html, curves.png and TensorBoard events here')
+    .option('--json', 'print one JSON object with the results as the last line', false)
+    .option('--timeout-ms <n>', 'timeout of every collective operation', int('--timeout-ms', 1), 300_000)
+    .option('--train-limit <n>', 'train on the first N training examples only', int('--train-limit', 1));
+}
+
+export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions {
+  const o = raw;
+  const strategy = o.strategy as StrategyName;
+  const backend = o.backend as BackendName;
+  if (strategy === 'tpu' && backend !== 'pjrt') {
+    throw new InvalidConfigError('--backend', backend, '"pjrt" with --strategy tpu (the TPU strategy compiles the whole step through PJRT)');
+  }
+  if (backend === 'pjrt' && strategy !== 'tpu') {
+    throw new InvalidConfigError('--strategy', strategy, '"tpu" with --backend pjrt (PJRT runs compiled steps only)');
+  }
+  if (strategy === 'tpu' && o.replicas !== undefined) {
+    throw new InvalidConfigError('--replicas', o.replicas, 'no --replicas with --strategy tpu (replicas are the PJRT devices)');
+  }
+  const replicas = (o.replicas as number | undefined) ?? availableParallelism();
+  const globalBatch = o.globalBatch as number;
+  if (strategy === 'mirrored' && globalBatch % replicas !== 0) {
+    throw new InvalidConfigError('--global-batch', globalBatch, `a multiple of --replicas (${replicas}), so every replica gets the same slice`);
+  }
+  return {
+    strategy,
+    replicas,
+    isolation: o.isolation as 'thread' | 'process',
+    backend,
+    model: o.model as string,
+    data: o.data as string,
+    epochs: o.epochs as number,
+    globalBatch,
+    ...(o.virtualEpochSize !== undefined ? { virtualEpochSize: o.virtualEpochSize as number } : {}),
+    stepsPerExecution: o.stepsPerExecution as number,
+    seed: o.seed as number,
+    ...(o.checkpointDir !== undefined ? { checkpointDir: o.checkpointDir as string } : {}),
+    ...(o.logDir !== undefined ? { logDir: o.logDir as string } : {}),
+    json: Boolean(o.json),
+    timeoutMs: o.timeoutMs as number,
+    ...(o.trainLimit !== undefined ? { trainLimit: o.trainLimit as number } : {}),
+  };
+}

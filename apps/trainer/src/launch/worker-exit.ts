@@ -1,0 +1,66 @@
+/**
+ * What `syncline launch` knows about its workers: how each is started, how each ended,
+ * and the error the launcher exits with when one of them failed.
+ */
+import { WorkerLostError } from '@syncline/core';
+
+/** One worker process to start. */
+export interface WorkerSpec {
+  readonly rank: number;
+  readonly command: string;
+  readonly args: readonly string[];
+  /** The whole environment of the child (TF_CONFIG and SYNCLINE_AUTH_TOKEN included). */
+  readonly env: NodeJS.ProcessEnv;
+  /** The worker's "host:port" in TF_CONFIG, for messages. */
+  readonly address?: string;
+}
+
+/** How one worker ended. */
+export interface WorkerExit {
+  readonly rank: number;
+  readonly address: string | undefined;
+  /** Exit code, or null when a signal ended it or it never started. */
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Its last non-blank stderr line. */
+  readonly lastErrorLine: string | undefined;
+  /** Why it could not be started (spawn error), if so. */
+  readonly spawnError?: string;
+  /** True when the launcher had to SIGKILL it. */
+  readonly killedAfterGrace: boolean;
+}
+
+/** Everything a launch ends with. */
+export interface SupervisorOutcome {
+  /** One entry per worker, by rank. */
+  readonly exits: readonly WorkerExit[];
+  /** The worker whose failure stopped the others, if any. */
+  readonly firstFailure: WorkerExit | undefined;
+  /** The signal the launcher got that stopped the workers (before any failure), if any. */
+  readonly stopSignal: NodeJS.Signals | undefined;
+  /** The JSON rank's final stdout line when it is a JSON object (`--json`). */
+  readonly chiefJson: string | undefined;
+}
+
+/** "exited with code 3" / "was killed by SIGKILL" / "could not start: ...". */
+export function describeExit(exit: WorkerExit): string {
+  if (exit.spawnError !== undefined) return `could not start: ${exit.spawnError}`;
+  if (exit.signal !== null) return `was killed by ${exit.signal}`;
+  return `exited with code ${exit.code}`;
+}
+
+/** True when the worker did not end with exit code 0. */
+export function isFailure(exit: WorkerExit): boolean {
+  return exit.code !== 0 || exit.signal !== null;
+}
+
+/**
+ * The error `syncline launch` ends with when `failure` stopped the job: names the rank,
+ * its address, its exit code or signal, its last stderr line, and the ranks stopped.
+ */
+export function launchFailureError(failure: WorkerExit, exits: readonly WorkerExit[]): WorkerLostError {
+  const others = exits.filter((e) => e.rank !== failure.rank);
+  const last = failure.lastErrorLine === undefined ? 'nothing on stderr' : `last error line: ${JSON.stringify(failure.lastErrorLine)}`;
+  const stopped = others.length ? `; stopped rank(s) ${others.map((e) => e.rank).join(', ')}` : '';
+  return new WorkerLostError(failure.rank, failure.address, undefined, undefined, `worker ${describeExit(failure)} (${last})${stopped}`);
+}

@@ -1,0 +1,42 @@
+/** Shared pieces of the trainer's end-to-end tests: real data, real backends, real collectives. */
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { MirroredStrategy, loadFashionMnist, type MirroredStrategyOptions } from '@syncline/core';
+import { communicatorRef } from '../src/plugins/backends';
+
+export const REPO = join(__dirname, '..', '..', '..');
+export const SAMPLE_DIR = join(REPO, 'test-data', 'fashion-mnist-sample');
+export const FULL_DIR = '/usr/share/datasets/fashion-mnist';
+
+export function sample(): ReturnType<typeof loadFashionMnist> {
+  return loadFashionMnist(SAMPLE_DIR);
+}
+
+export function fullDataAvailable(): boolean {
+  return existsSync(join(FULL_DIR, 'train-images-idx3-ubyte.gz'));
+}
+
+export const TFJS_REF = { module: require.resolve('@syncline/backend-tfjs'), export: 'createTfjsBackend', options: { candidates: ['wasm'] } };
+
+export function mirrored(replicas: number, extra: Partial<MirroredStrategyOptions> = {}): MirroredStrategy {
+  const isolation = extra.isolation ?? 'thread';
+  return new MirroredStrategy({
+    replicas,
+    isolation,
+    backend: TFJS_REF,
+    communicator: communicatorRef(isolation, extra.timeoutMs ?? 60_000),
+    timeoutMs: 60_000,
+    ...extra,
+  });
+}
+
+export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} != ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+export function bitwiseEqual(a: Float32Array, b: Float32Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}

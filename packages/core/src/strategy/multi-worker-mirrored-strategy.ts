@@ -1,0 +1,54 @@
+/**
+ * MultiWorkerMirroredStrategy: MirroredStrategy across machines. One process per
+ * training task of the cluster (TF_CONFIG by default); each hosts `replicasPerWorker`
+ * local replicas. The communicator the app names spans every replica of every worker
+ * (hierarchical: shared memory inside the host, a TCP ring between hosts), so the
+ * mirrored train step is unchanged; only the input pipeline differs: each worker reads
+ * its own shard (auto-shard policy, shared seed) and every worker runs the same number
+ * of steps per epoch whatever its shard size.
+ */
+import type { ClusterResolver } from '../contracts/cluster-resolver';
+import { TFConfigClusterResolver } from '../cluster/tf-config-cluster-resolver';
+import { InputContext } from '../data/input-context';
+import { InvalidConfigError } from '../errors/invalid-config-error';
+import { MirroredStrategy, type MirroredStrategyOptions } from './mirrored-strategy';
+
+export interface MultiWorkerMirroredStrategyOptions extends Omit<MirroredStrategyOptions, 'replicas' | 'communicator'> {
+  /** Where this task sits; default TFConfigClusterResolver.fromEnv(). */
+  readonly clusterResolver?: ClusterResolver;
+  /** Local replicas per worker process (default 1). */
+  readonly replicasPerWorker?: number;
+  /** The cross-worker communicator provider (hierarchical shared memory + TCP ring). */
+  readonly communication: MirroredStrategyOptions['communicator'];
+}
+
+export class MultiWorkerMirroredStrategy extends MirroredStrategy {
+  override readonly name: string = 'MultiWorkerMirroredStrategy';
+  readonly clusterResolver: ClusterResolver;
+
+  constructor(options: MultiWorkerMirroredStrategyOptions) {
+    const resolver = options.clusterResolver ?? TFConfigClusterResolver.fromEnv();
+    if (resolver.isEvaluator || resolver.rank < 0) {
+      throw new InvalidConfigError(
+        'task.type',
+        resolver.taskType,
+        '"chief" or "worker": an evaluator or ps task takes no part in training (run it as a side-car evaluator)',
+        { source: resolver.name },
+      );
+    }
+    super(
+      { ...options, replicas: options.replicasPerWorker ?? 1, communicator: options.communication },
+      { numWorkers: resolver.worldSize },
+    );
+    this.clusterResolver = resolver;
+  }
+
+  /** This worker's input pipeline among all workers. */
+  protected override inputContext(): InputContext {
+    return new InputContext(this.clusterResolver.worldSize, this.clusterResolver.rank, this.numReplicasInSync);
+  }
+
+  get isChief(): boolean {
+    return this.clusterResolver.isChief;
+  }
+}

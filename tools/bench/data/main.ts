@@ -39,7 +39,32 @@ interface Row {
   workers: number;
   source: string;
   examplesPerSec: number;
+  /** examples per second of this process's CPU time (user + system): steadier on a shared machine. */
+  examplesPerCpuSec: number;
   epochMs: number[];
+}
+
+interface Timing {
+  wallMs: number[];
+  cpuMs: number[];
+}
+
+/** Times `fn` for WARMUP_EPOCHS untimed and `epochs` timed calls (wall and process CPU). */
+function timeEpochs(epochs: number, fn: (epoch: number) => void): Timing {
+  const wallMs: number[] = [];
+  const cpuMs: number[] = [];
+  for (let e = 0; e < WARMUP_EPOCHS + epochs; e++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    fn(e);
+    const wall = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    if (e >= WARMUP_EPOCHS) {
+      wallMs.push(wall);
+      cpuMs.push((c.user + c.system) / 1000);
+    }
+  }
+  return { wallMs, cpuMs };
 }
 
 function arg(name: string, fallback: string): string {
@@ -56,27 +81,28 @@ function median(xs: number[]): number {
 /** Sums one value per batch so the work cannot be optimised away. */
 let sink = 0;
 
-function runOurs(source: ExampleSource, G: number, W: number, epochs: number): number[] {
+function runOurs(source: ExampleSource, G: number, W: number, epochs: number): Timing {
   const datasets = Array.from({ length: W }, (_, w) =>
     distributeDataset(source, { globalBatchSize: G, seed: SEED, autoShardPolicy: 'DATA' }, { numInputPipelines: W, inputPipelineId: w, numReplicasInSync: W }),
   );
-  const times: number[] = [];
-  for (let e = 0; e < WARMUP_EPOCHS + epochs; e++) {
-    const t0 = performance.now();
+  return timeEpochs(epochs, (e) => {
     for (const ds of datasets) for (const batches of ds.epoch(e)) for (const b of batches) sink += b.size > 0 ? b.x[0]! + b.y[0]! : 0;
-    if (e >= WARMUP_EPOCHS) times.push(performance.now() - t0); // warm-up: JIT, first touch of the ring
-  }
-  return times;
+  });
 }
 
-function runNaive(images: Uint8Array, labels: Uint8Array, G: number, W: number, epochs: number): number[] {
-  const times: number[] = [];
-  for (let e = 0; e < WARMUP_EPOCHS + epochs; e++) {
-    const t0 = performance.now();
+function runNaive(images: Uint8Array, labels: Uint8Array, G: number, W: number, epochs: number): Timing {
+  return timeEpochs(epochs, () => {
     for (let w = 0; w < W; w++) for (const b of naiveEpoch(images, labels, 784, G, W, w)) sink += b.x[0]! + b.y[0]!;
-    if (e >= WARMUP_EPOCHS) times.push(performance.now() - t0);
-  }
-  return times;
+  });
+}
+
+function row(impl: Row['impl'], G: number, W: number, source: string, n: number, t: Timing): Row {
+  return {
+    impl, globalBatchSize: G, workers: W, source,
+    examplesPerSec: Math.round(n / (median(t.wallMs) / 1000)),
+    examplesPerCpuSec: Math.round(n / (median(t.cpuMs) / 1000)),
+    epochMs: t.wallMs.map((x) => +x.toFixed(1)),
+  };
 }
 
 function main(): void {
@@ -97,22 +123,22 @@ function main(): void {
   for (const G of GLOBAL_BATCHES) {
     for (const W of WORKER_COUNTS) {
       for (const kind of SOURCES) {
-        const ours = runOurs(sources[kind], G, W, epochs);
-        rows.push({ impl: 'syncline', globalBatchSize: G, workers: W, source: kind, examplesPerSec: Math.round(n / (median(ours) / 1000)), epochMs: ours.map((t) => +t.toFixed(1)) });
+        rows.push(row('syncline', G, W, kind, n, runOurs(sources[kind], G, W, epochs)));
       }
-      const naive = runNaive(images, labels, G, W, epochs);
-      rows.push({ impl: 'naive', globalBatchSize: G, workers: W, source: 'uint8', examplesPerSec: Math.round(n / (median(naive) / 1000)), epochMs: naive.map((t) => +t.toFixed(1)) });
+      rows.push(row('naive', G, W, 'uint8', n, runNaive(images, labels, G, W, epochs)));
     }
   }
   const pick = (impl: Row['impl'], G: number, W: number, source = 'float32'): Row =>
     rows.find((r) => r.impl === impl && r.globalBatchSize === G && r.workers === W && (impl === 'naive' || r.source === source))!;
   console.log(`Fashion-MNIST train: ${n} examples from ${dir}; load ${loadMs.toFixed(0)} ms (float32), ${loadBytesMs.toFixed(0)} ms (uint8); ${WARMUP_EPOCHS} warm-up + ${epochs} timed epochs per row (median), one core`);
-  console.log('global batch  workers  syncline f32 ex/s  syncline u8 ex/s  naive ex/s  ratio (f32/naive)');
+  console.log('examples/s of wall time (in brackets: of process CPU time)');
+  console.log('global batch  workers  syncline f32 ex/s         syncline u8 ex/s          naive ex/s                ratio (f32/naive)');
   for (const G of GLOBAL_BATCHES) for (const W of WORKER_COUNTS) {
     const o = pick('syncline', G, W);
     const u = pick('syncline', G, W, 'uint8');
     const b = pick('naive', G, W);
-    console.log(`${String(G).padStart(12)}  ${String(W).padStart(7)}  ${String(o.examplesPerSec).padStart(17)}  ${String(u.examplesPerSec).padStart(16)}  ${String(b.examplesPerSec).padStart(10)}  ${(o.examplesPerSec / b.examplesPerSec).toFixed(2).padStart(6)}x`);
+    const cell = (r: Row): string => `${r.examplesPerSec} (${r.examplesPerCpuSec})`.padEnd(24);
+    console.log(`${String(G).padStart(12)}  ${String(W).padStart(7)}  ${cell(o)}  ${cell(u)}  ${cell(b)}  ${(o.examplesPerSec / b.examplesPerSec).toFixed(2)}x`);
   }
   const head = pick('syncline', 64, 1);
   const base = pick('naive', 64, 1);
@@ -123,6 +149,8 @@ function main(): void {
       examplesPerSec: head.examplesPerSec,
       baselineExamplesPerSec: base.examplesPerSec,
       ratio: +(head.examplesPerSec / base.examplesPerSec).toFixed(2),
+      examplesPerCpuSec: head.examplesPerCpuSec,
+      baselineExamplesPerCpuSec: base.examplesPerCpuSec,
       examplesPerSecBatch256: pick('syncline', 256, 1).examplesPerSec,
       examplesPerSecUint8: pick('syncline', 64, 1, 'uint8').examplesPerSec,
       target: TARGET_EXAMPLES_PER_SEC,

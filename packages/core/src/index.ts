@@ -113,6 +113,7 @@ export {
   serializeIteratorState,
   parseIteratorState,
   checkStateMatches,
+  readsGlobalStream,
 } from './data/iterator-state';
 export type { IteratorState } from './data/iterator-state';
 export { planStepGroups, groupsPerEpoch, groupSteps } from './data/step-groups';

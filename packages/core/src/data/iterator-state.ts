@@ -11,6 +11,9 @@
  * 3. The configuration that shapes the stream (seed, shuffle, sizes, policy, world size)
  *    is stored too; resuming under a different one throws ShardMismatchError naming the
  *    field, since it would silently replay or skip examples.
+ * 4. Elastic exception: under DATA sharding (and OFF with one worker) every worker reads
+ *    the one global stream, so a state saved with W workers resumes with any other
+ *    worker count: together the new workers read exactly what the old ones would have.
  */
 import { InvalidConfigError } from '../errors/invalid-config-error';
 import { ShardMismatchError } from '../errors/shard-mismatch-error';
@@ -92,7 +95,9 @@ export function parseIteratorState(input: string | unknown): IteratorState {
  * `current` (the first differing field is named, with both values).
  */
 export function checkStateMatches(saved: IteratorState, current: IteratorState): void {
+  const elastic = readsGlobalStream(saved) && readsGlobalStream(current);
   for (const f of STATE_CONFIG_FIELDS) {
+    if (elastic && (f === 'policy' || f === 'worldSize')) continue;
     if (saved[f] !== current[f]) {
       throw new ShardMismatchError(
         `Cannot resume the dataset: the saved iterator state has ${f} = ${JSON.stringify(saved[f])} ` +
@@ -108,4 +113,9 @@ export function checkStateMatches(saved: IteratorState, current: IteratorState):
         `${current.offset}. The state was edited or written by another version; start afresh.`,
     );
   }
+}
+
+/** True when every worker's steps are cut from the one global stream (DATA, or a single worker). */
+export function readsGlobalStream(state: Pick<IteratorState, 'policy' | 'worldSize'>): boolean {
+  return state.policy === 'DATA' || (state.policy === 'OFF' && state.worldSize === 1);
 }

@@ -138,3 +138,26 @@ describe('stepsPerExecution groups', () => {
     expect(() => [...ds.groups(0, 4)]).toThrow(/stepsPerExecution/);
   });
 });
+
+describe('elastic resume (DATA)', () => {
+  it('a state saved with 2 workers resumes with 1 or 3: together they read what the old workers would have', () => {
+    const n = 97;
+    const base = { globalBatchSize: 12, seed: 21, virtualEpochSize: 130 };
+    const ctx = (W: number, w: number): { numInputPipelines: number; inputPipelineId: number; numReplicasInSync: number } =>
+      ({ numInputPipelines: W, inputPipelineId: w, numReplicasInSync: W * 2 });
+    const old = [0, 1].map((w) => distributeDataset(indexSource(n), base, ctx(2, w)));
+    const saved = serializeIteratorState(old[0]!.stateAt(1, 4));
+    const expected = (e: number, s: number): number[] => old.flatMap((ds) => ds.step(e, s).flatMap((b) => indicesOf(b))).sort((a, b) => a - b);
+    for (const W of [1, 3]) {
+      const fresh = Array.from({ length: W }, (_, w) => distributeDataset(indexSource(n), base, ctx(W, w)));
+      const at = fresh[0]!.resume(saved);
+      expect(at).toEqual({ epoch: 1, step: 4 });
+      for (const [e, s] of [[1, 4], [1, 10], [2, 0]] as const) {
+        const got = fresh.flatMap((ds) => ds.step(e, s).flatMap((b) => indicesOf(b))).sort((a, b) => a - b);
+        expect(got).toEqual(expected(e, s));
+      }
+    }
+    const fileLike = { ...old[0]!.stateAt(1, 4), policy: 'FILE' as const };
+    expect(() => old[0]!.resume(fileLike)).toThrow(/policy/);
+  });
+});

@@ -22,6 +22,14 @@ export {
   hasFastConv2DBackpropFilter,
 } from './internal/kernels/register-conv2d-backprop-filter';
 export type { KernelRegistration } from './internal/kernels/register-conv2d-backprop-filter';
+export {
+  registerFastConv2DBackpropInput,
+  hasFastConv2DBackpropInput,
+} from './internal/kernels/register-conv2d-backprop-input';
+export {
+  registerUntransposedBatchMatMul,
+  hasUntransposedBatchMatMul,
+} from './internal/kernels/register-batch-mat-mul';
 
 // --- initialisation (pure, reusable by other backends) ---
 export { glorotUniformInit, initialWeightsForSpec, glorotLimit, INIT_STREAM } from './internal/init/glorot-init';

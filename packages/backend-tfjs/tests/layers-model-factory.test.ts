@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelSpecInput } from '@syncline/core';
 import { ShapeMismatchError, parseModelSpec } from '@syncline/core';
 import { conformanceBatch, conformanceValues } from '@syncline/core/testing';
-import type { LayersModelFactory } from '@syncline/backend-tfjs';
-import { TfjsBackend, silentLogger } from '@syncline/backend-tfjs';
+import type { LayersModelFactory } from '../src/index';
+import { TfjsBackend, silentLogger } from '../src/index';
 
 const SPEC: ModelSpecInput = {
   inputShape: [4],

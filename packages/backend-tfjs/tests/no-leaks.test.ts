@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelSpecInput, ReplicaProgram } from '@syncline/core';
 import { parseModelSpec } from '@syncline/core';
 import { conformanceBatch } from '@syncline/core/testing';
-import { TfjsBackend, silentLogger } from '@syncline/backend-tfjs';
+import { TfjsBackend, silentLogger } from '../src/index';
 
 const STEPS = 50;
 const SMALL_CNN: ModelSpecInput = {

@@ -1,7 +1,7 @@
 /** registerTfjsBackend into a fresh core Registry, and createTfjsBackend's option checks. */
 import type { OrchestratedBackend } from '@syncline/core';
 import { DuplicateRegistrationError, InvalidConfigError, Registry } from '@syncline/core';
-import { TfjsBackend, createTfjsBackend, registerTfjsBackend } from '@syncline/backend-tfjs';
+import { TfjsBackend, createTfjsBackend, registerTfjsBackend } from '../src/index';
 
 describe('registerTfjsBackend', () => {
   it('registers "tfjs" explicitly, idempotently, and the registry builds a TfjsBackend', async () => {

@@ -1,9 +1,8 @@
 /** Backend selection: order, logging, the combined error, and the tfjs-node paths. */
 import * as tf from '@tensorflow/tfjs';
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { NoUsableBackendError, isSynclineError } from '@syncline/core';
-import type { ModuleLoader, TfjsLogger } from '@syncline/backend-tfjs';
-import { DEFAULT_TFJS_CANDIDATES, TfjsBackend, hasFastConv2DBackpropFilter, selectTfjsBackend } from '@syncline/backend-tfjs';
+import type { ModuleLoader, TfjsLogger } from '../src/index';
+import { DEFAULT_TFJS_CANDIDATES, TfjsBackend, hasFastConv2DBackpropFilter, selectTfjsBackend } from '../src/index';
 
 function recordingLogger(): TfjsLogger & { lines: string[] } {
   const lines: string[] = [];
@@ -63,12 +62,15 @@ describe('selectTfjsBackend', () => {
     const loader: ModuleLoader = Object.assign(
       (s: string) => {
         loaded.push(s);
-        tf.registerBackend('tensorflow', () => new MathBackendCPU());
+        // A fresh instance of tfjs's cpu backend class stands in for the native one.
+        const CpuBackend = tf.findBackend('cpu')!.constructor as new () => tf.KernelBackend;
+        tf.registerBackend('tensorflow', () => new CpuBackend());
         return {};
       },
       { resolve: (s: string) => (s === '@tensorflow/tfjs-node' ? '/stand-in/tfjs-node/index.js' : (() => { throw new Error('nope'); })()) },
     );
     const logger = recordingLogger();
+    await tf.setBackend('cpu');
     const selected = await selectTfjsBackend({ candidates: ['node-gpu', 'node', 'cpu'], loader, logger });
     expect(loaded).toEqual(['@tensorflow/tfjs-node']);
     expect(selected.candidate).toBe('node');

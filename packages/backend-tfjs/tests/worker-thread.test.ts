@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { presetModelSpec } from '@syncline/core';
-import { TfjsBackend, silentLogger } from '@syncline/backend-tfjs';
+import { TfjsBackend, silentLogger } from '../src/index';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'replica-in-worker.ts');
 const TSCONFIG = path.join(__dirname, 'fixtures', 'tsconfig.worker.json');

@@ -8,7 +8,9 @@
  *    disk (setWasmPaths with a file path). Threads are used only where tfjs enables
  *    them (never in Node today), so parallelism comes from replicas in worker_threads.
  * 4. `cpu`: tfjs's plain JavaScript backend.
- * On wasm and cpu our fast Conv2DBackpropFilter kernel is registered (explicitly, here).
+ * On wasm and cpu our fast Conv2DBackpropFilter kernel is registered; on wasm also our
+ * fast Conv2DBackpropInput and a BatchMatMul that never asks XNNPACK for a transposed
+ * operand (explicitly, here; see kernels/).
  * The result is memoised per thread and candidate list: tfjs's engine is per thread.
  * When none starts, one NoUsableBackendError lists every candidate's failure.
  */
@@ -16,6 +18,8 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BackendError, NoUsableBackendError } from '@syncline/core';
 import { registerFastConv2DBackpropFilter } from '../kernels/register-conv2d-backprop-filter';
+import { registerUntransposedBatchMatMul } from '../kernels/register-batch-mat-mul';
+import { registerFastConv2DBackpropInput } from '../kernels/register-conv2d-backprop-input';
 import type { TfjsLogger } from './logger';
 import { stderrLogger } from './logger';
 import type { ModuleLoader } from './node-require';
@@ -130,6 +134,8 @@ async function startWasm(loader: ModuleLoader): Promise<string> {
   if (tf.findBackend('wasm') === null) setWasmPaths(locateWasmDir(loader));
   await activate('wasm');
   registerFastConv2DBackpropFilter('wasm');
+  registerFastConv2DBackpropInput('wasm');
+  registerUntransposedBatchMatMul('wasm');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   return `SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off (tfjs disables them in Node)'}`;

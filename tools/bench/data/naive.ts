@@ -1,7 +1,8 @@
 /**
  * The naive reference pipeline the data benchmark compares against: what one writes
- * without care for allocation: an Array of indices shuffled with Math.random, sharded
- * with filter, each batch a slice of indices copied into fresh typed arrays.
+ * without care for allocation: an Array of indices shuffled with a small seeded float
+ * generator (mulberry32; workers must agree, so not Math.random), sharded with filter,
+ * each batch a slice of indices copied into fresh typed arrays.
  */
 
 /** One naive batch. */
@@ -10,12 +11,24 @@ export interface NaiveBatch {
   y: Int32Array;
 }
 
-/** Yields one epoch of worker `rank`'s batches of G / W examples. */
-export function* naiveEpoch(images: Uint8Array, labels: Uint8Array, exampleLength: number, G: number, W: number, rank: number): Generator<NaiveBatch> {
+/** mulberry32: a tiny seeded generator of floats in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Yields one epoch (`epoch` seeds the shuffle) of worker `rank`'s batches of G / W examples. */
+export function* naiveEpoch(images: Uint8Array, labels: Uint8Array, exampleLength: number, G: number, W: number, rank: number, epoch = 0): Generator<NaiveBatch> {
   const n = labels.length;
   const order = Array.from({ length: n }, (_, i) => i);
+  const random = mulberry32(epoch * 7919 + 1);
   for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
+    const j = Math.floor(random() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   const mine = order.filter((_, i) => i % W === rank);

@@ -14,6 +14,7 @@ export default defineConfig([
     // Modules the replicas load by path (communicator providers).
     entry: {
       'plugins/shared-memory-provider': 'src/plugins/shared-memory-provider.ts',
+      'plugins/socket-ring-provider': 'src/plugins/socket-ring-provider.ts',
     },
     format: ['cjs'],
     sourcemap: true,

@@ -8,6 +8,7 @@ import type { OptimizerState } from '../contracts/optimizer-state';
 import type { ExampleSource } from '../data/example-source';
 import type { DistributeOptions, DistributedDataset } from '../data/distributed-dataset';
 import { InvalidConfigError } from '../errors/invalid-config-error';
+import { ShapeMismatchError } from '../errors/shape-mismatch-error';
 import type { ModelSpec } from '../model/spec';
 import { evaluateDataset, runFitLoop } from '../train/fit-loop';
 import type { EvaluateResult, FitOptions, History } from '../train/fit-options';
@@ -35,6 +36,17 @@ export class EngineModel implements DistributedModel {
     private readonly hooks: EngineModelHooks,
   ) {}
 
+  /** Every source must carry examples of the model's input size. */
+  #checkSource(source: ExampleSource, what: string): void {
+    const want = this.spec.inputShape.reduce((a, b) => a * b, 1);
+    if (source.exampleLength !== want) {
+      throw new ShapeMismatchError(
+        `${what} examples have shape [${source.exampleShape.join(', ')}] (${source.exampleLength} values), but the model's ` +
+          `inputShape [${this.spec.inputShape.join(', ')}] takes ${want}; fix the model spec's inputShape or the data`,
+      );
+    }
+  }
+
   #perReplicaMax(globalBatch: number): number {
     return Math.ceil(globalBatch / this.engine.numReplicas);
   }
@@ -43,6 +55,8 @@ export class EngineModel implements DistributedModel {
     const k = options.stepsPerExecution ?? 1;
     if (!Number.isInteger(k) || k < 1) throw new InvalidConfigError('stepsPerExecution', k, 'an integer >= 1');
     const seed = options.seed ?? this.seed;
+    this.#checkSource(train, 'training');
+    if (options.validationData) this.#checkSource(options.validationData, 'validation');
     const dataset = this.hooks.distribute(train, {
       globalBatchSize: options.globalBatchSize,
       seed,
@@ -66,12 +80,14 @@ export class EngineModel implements DistributedModel {
 
   async evaluate(data: ExampleSource, options: { globalBatchSize?: number } = {}): Promise<EvaluateResult> {
     const globalBatchSize = options.globalBatchSize ?? DEFAULT_EVAL_GLOBAL_BATCH;
+    this.#checkSource(data, 'evaluation');
     await this.hooks.prepare(this.#perReplicaMax(globalBatchSize), Math.max(1, this.engine.maxStagedSteps));
     return evaluateDataset(this.engine, this.hooks.distribute(data, { globalBatchSize, shuffle: false }));
   }
 
   async predict(data: ExampleSource, options: { globalBatchSize?: number } = {}): Promise<Float32Array> {
     const globalBatchSize = options.globalBatchSize ?? DEFAULT_EVAL_GLOBAL_BATCH;
+    this.#checkSource(data, 'prediction');
     await this.hooks.prepare(this.#perReplicaMax(globalBatchSize), Math.max(1, this.engine.maxStagedSteps));
     const parts: Float32Array[] = [];
     for (const step of this.hooks.distribute(data, { globalBatchSize, shuffle: false }).epoch(0)) {

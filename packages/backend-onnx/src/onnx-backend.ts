@@ -32,6 +32,7 @@ export class OnnxBackend implements OrchestratedBackend {
       {
         train: graphs.train,
         eval: graphs.eval,
+        predict: graphs.predict,
         layout,
         trainableSize: layout.totalSize,
         inputShape: spec.inputShape,

@@ -10,6 +10,8 @@ export interface GradContext {
   readonly b: GraphBuilder;
   /** Static shape of a forward value; the batch dimension may be -1 (unknown). */
   shape(name: string): readonly number[];
+  /** Values of a constant integer tensor (initializer or Constant node), if it is one. */
+  constInts?(name: string): number[] | undefined;
 }
 
 /**

@@ -11,8 +11,9 @@ import * as ort from 'onnxruntime-node';
 import { numClasses, weightLayoutOf, type ModelSpec } from '@syncline/core';
 import { DataType, type ModelProto } from '../proto/onnx-proto';
 import { differentiate } from './autodiff';
+import { constIntsOf } from './constant-values';
 import { GraphBuilder } from './graph-builder';
-import { buildLossHead, LABELS_INPUT } from './loss-head';
+import { buildLossHead, LABELS_INPUT, PROBS } from './loss-head';
 import { PROBE_BATCH, probeShapes } from './probe-shapes';
 import { buildSpecForward, X_INPUT } from './spec-forward';
 
@@ -21,6 +22,8 @@ export const GRADIENTS = 'gradients';
 export interface SpecGraphs {
   readonly train: ModelProto;
   readonly eval: ModelProto;
+  /** Inference graph: x and parameters in, `probs` out. */
+  readonly predict: ModelProto;
   /** Dropout mask inputs of the train graph and their per-example sizes. */
   readonly masks: readonly { name: string; perExample: number }[];
 }
@@ -45,7 +48,7 @@ export async function buildSpecGraphs(spec: ModelSpec): Promise<SpecGraphs> {
   }
   const shapes = await probeShapes(tb.toModel(), feeds, [X_INPUT, LABELS_INPUT, ...fwd.masks.map((m) => m.name)]);
   const grads = differentiate(
-    { b: tb, shape: (n) => shapes.get(n) ?? [] },
+    { b: tb, shape: (n) => shapes.get(n) ?? [], constInts: constIntsOf(tb) },
     forwardNodes,
     new Map([[fwd.logits, head.dLogits]]),
     fwd.params,
@@ -58,5 +61,14 @@ export async function buildSpecGraphs(spec: ModelSpec): Promise<SpecGraphs> {
   const efwd = buildSpecForward(eb, spec, false);
   buildLossHead(eb, efwd.logits, classes, false);
 
-  return { train: tb.toModel(), eval: eb.toModel(), masks: fwd.masks };
+  return { train: tb.toModel(), eval: eb.toModel(), predict: buildSpecPredict(spec), masks: fwd.masks };
+}
+
+/** x and parameters in, class probabilities `probs` [N, classes] out (for export). */
+export function buildSpecPredict(spec: ModelSpec): ModelProto {
+  const pb = new GraphBuilder('syncline_predict');
+  const fwd = buildSpecForward(pb, spec, false);
+  pb.node('Softmax', [fwd.logits], [PROBS], { axis: 1 });
+  pb.addOutput(PROBS, DataType.FLOAT, ['N', numClasses(spec)]);
+  return pb.toModel();
 }

@@ -9,6 +9,8 @@ import type { ModelProto } from '../proto/onnx-proto';
 export interface ReplicaGraphs {
   readonly train: ModelProto;
   readonly eval: ModelProto;
+  /** Inference graph (x and parameters in, `probs` out), for export. */
+  readonly predict: ModelProto;
   readonly layout: WeightLayout;
   readonly trainableSize: number;
   /** Shape of one example as the graph's `x` input takes it. */

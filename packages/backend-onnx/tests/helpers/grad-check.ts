@@ -6,6 +6,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { differentiate } from '../../src/graph/autodiff';
+import { constIntsOf } from '../../src/graph/constant-values';
 import { GraphBuilder } from '../../src/graph/graph-builder';
 import { probeShapes } from '../../src/graph/probe-shapes';
 import { DataType, encodeModel } from '../../src/proto/onnx-proto';
@@ -51,7 +52,7 @@ export async function gradCheck(
   const forwardNodes = [...b.nodes];
   const seedName = b.addInput('seed_grad', DataType.FLOAT, yShape);
   const wrt = inputs.filter((i) => i.check !== false).map((i) => i.name);
-  const grads = differentiate({ b, shape: (n) => shapes.get(n) ?? fail(n) }, forwardNodes, new Map([[y, seedName]]), wrt);
+  const grads = differentiate({ b, shape: (n) => shapes.get(n) ?? fail(n), constInts: constIntsOf(b) }, forwardNodes, new Map([[y, seedName]]), wrt);
   b.addOutput(y, DataType.FLOAT);
   grads.forEach((g, k) => {
     const out = `grad_out_${k}`;

@@ -11,6 +11,7 @@ import { divGrad, mulGrad } from './mul-div';
 import { identityGrad, reshapeGrad, transposeGrad } from './shape-ops';
 import { logSoftmaxGrad, softmaxGrad } from './softmax';
 import { batchNormGrad } from './batch-norm';
+import { padGrad } from './pad';
 
 export const GRAD_RULES: ReadonlyMap<string, GradRule> = new Map<string, GradRule>([
   ['Add', addGrad],
@@ -37,4 +38,5 @@ export const GRAD_RULES: ReadonlyMap<string, GradRule> = new Map<string, GradRul
   ['Identity', identityGrad],
   ['Dropout', identityGrad],
   ['BatchNormalization', batchNormGrad],
+  ['Pad', padGrad],
 ]);

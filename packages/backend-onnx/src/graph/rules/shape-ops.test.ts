@@ -24,3 +24,16 @@ describe('shape op gradient rules', () => {
     expect(res.relErr.x).toBeLessThanOrEqual(TOL);
   });
 });
+
+describe('Pad gradient rule', () => {
+  it('constant-mode Pad with pads from an initializer and from a Constant node', async () => {
+    const res = await gradCheck([{ name: 'x', shape: [2, 3, 4, 5], data: seededUniform(120, 33) }], (b) => {
+      const p1 = b.op('Pad', ['x', b.constInt64([0, 0, 1, 0, 0, 0, 2, 1])]);
+      const pads = b.node('Constant', [], 1, { value: { t: { dims: [8], data_type: 7, int64_data: [0, 1, 0, 2, 0, 0, 1, 0] } } })[0]!;
+      const p2 = b.op('Pad', [p1, pads]);
+      return b.op('Mul', [p2, p2]);
+    }, { samples: 40 });
+    expect(res.gradShapes.x).toEqual([2, 3, 4, 5]);
+    expect(res.relErr.x).toBeLessThanOrEqual(TOL);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * Builds train/eval/predict graphs around an imported inference graph:
+ * 1. copy its nodes and constant initializers; parameters become graph inputs fed from the
+ *    replica's flat weights; the model input is fed from `x` through an Identity;
+ * 2. logits = the model output, or the input of a final Softmax/LogSoftmax;
+ * 3. train: probe shapes, differentiate from the fused loss head; an op without a rule on a
+ *    parameter's path fails here, naming op and node, before any training step.
+ */
+import * as ort from 'onnxruntime-node';
+import { BackendError } from '@syncline/core';
+import { differentiate } from '../graph/autodiff';
+import { constIntsOf } from '../graph/constant-values';
+import { GraphBuilder } from '../graph/graph-builder';
+import { buildLossHead, CORRECT, LABELS_INPUT, LOSS_SUM, PROBS } from '../graph/loss-head';
+import { PROBE_BATCH, probeShapes } from '../graph/probe-shapes';
+import { GRADIENTS } from '../graph/spec-graphs';
+import { X_INPUT } from '../graph/spec-forward';
+import { DataType, type ModelProto, type TensorProto } from '../proto/onnx-proto';
+
+export interface ImportedParam {
+  readonly tensor: TensorProto;
+  readonly trainable: boolean;
+}
+
+const RESERVED = [X_INPUT, LABELS_INPUT, LOSS_SUM, CORRECT, PROBS, GRADIENTS];
+
+export interface ImportedGraphs {
+  readonly train: ModelProto;
+  readonly eval: ModelProto;
+  readonly predict: ModelProto;
+  readonly numClasses: number;
+}
+
+function skeleton(model: ModelProto, inputName: string, inputShape: readonly number[], params: readonly ImportedParam[], name: string): { b: GraphBuilder; logits: string } {
+  const g = model.graph;
+  const b = new GraphBuilder(name);
+  const used = [...g.node.flatMap((n) => [...n.input, ...n.output]), ...g.initializer.map((t) => t.name ?? ''), ...g.input.map((i) => i.name)];
+  for (const r of RESERVED) {
+    if (used.includes(r) && !(r === X_INPUT && inputName === X_INPUT)) throw new BackendError('onnx', `the imported graph already uses the value name "${r}", which the training graph needs; rename it in the model`);
+  }
+  b.reserve(used);
+  b.addInput(X_INPUT, DataType.FLOAT, ['N', ...inputShape]);
+  if (inputName !== X_INPUT) b.node('Identity', [X_INPUT], [inputName]);
+  const paramNames = new Set(params.map((p) => p.tensor.name!));
+  for (const p of params) b.addInput(p.tensor.name!, DataType.FLOAT, p.tensor.dims);
+  for (const t of g.initializer) if (!paramNames.has(t.name!)) b.initializers.push(t);
+  for (const n of g.node) b.nodes.push(structuredClone(n));
+  let logits = g.output[0]!.name;
+  const producer = g.node.find((n) => n.output.includes(logits));
+  if (producer && (producer.op_type === 'Softmax' || producer.op_type === 'LogSoftmax')) logits = producer.input[0]!;
+  return { b, logits };
+}
+
+export async function buildImportedGraphs(model: ModelProto, inputName: string, inputShape: readonly number[], params: readonly ImportedParam[]): Promise<ImportedGraphs> {
+  // Probe the forward graph once for every value's shape (and the class count).
+  const fb = skeleton(model, inputName, inputShape, params, 'syncline_probe');
+  const feeds: Record<string, ort.Tensor> = {
+    [X_INPUT]: new ort.Tensor('float32', new Float32Array(PROBE_BATCH * inputShape.reduce((a, c) => a * c, 1)), [PROBE_BATCH, ...inputShape]),
+  };
+  for (const p of params) feeds[p.tensor.name!] = new ort.Tensor('float32', new Float32Array(p.tensor.dims.reduce((a, c) => a * Number(c), 1)), p.tensor.dims.map(Number));
+  const shapes = await probeShapes(fb.b.toModel(), feeds, [X_INPUT]);
+  const logitShape = shapes.get(fb.logits) ?? [];
+  if (logitShape.length !== 2) throw new BackendError('onnx', `the model output "${fb.logits}" has shape [${logitShape.join(', ')}]; expected class scores [N, classes]`);
+  const numClasses = logitShape[1]!;
+
+  const t = skeleton(model, inputName, inputShape, params, 'syncline_train');
+  const forwardNodes = [...t.b.nodes];
+  const head = buildLossHead(t.b, t.logits, numClasses, true);
+  const trainable = params.filter((p) => p.trainable).map((p) => p.tensor.name!);
+  const grads = differentiate({ b: t.b, shape: (n) => shapes.get(n) ?? [], constInts: constIntsOf(t.b) }, forwardNodes, new Map([[t.logits, head.dLogits]]), trainable);
+  const flat = t.b.constInt64([-1]);
+  t.b.node('Concat', grads.map((gr) => t.b.op('Reshape', [gr, flat])), [GRADIENTS], { axis: 0 });
+  t.b.addOutput(GRADIENTS, DataType.FLOAT);
+
+  const e = skeleton(model, inputName, inputShape, params, 'syncline_eval');
+  buildLossHead(e.b, e.logits, numClasses, false);
+
+  const p = skeleton(model, inputName, inputShape, params, 'syncline_predict');
+  p.b.node('Softmax', [p.logits], [PROBS], { axis: 1 });
+  p.b.addOutput(PROBS, DataType.FLOAT, ['N', numClasses]);
+  return { train: t.b.toModel(), eval: e.b.toModel(), predict: p.b.toModel(), numClasses };
+}

@@ -1,0 +1,132 @@
+/**
+ * `npm run bench -- peers [--json] [--rounds N]`: images/s of the CNN preset's training step
+ * (computeGradients + applyGradients with the mean gradient, Adam) at batch 64 and 256 on
+ * one thread, for backend-onnx, backend-tfjs (wasm) and PyTorch CPU, side by side:
+ * 1. build one replica per JS backend (ORT intraOpNumThreads 1; tfjs wasm is single-threaded);
+ * 2. each round times every impl in turn (JS impls in this process, torch in a child Python
+ *    with torch.set_num_threads(1)), so machine-load drift hits all of them alike;
+ * 3. report each impl's median over rounds and the onnx/torch ratio.
+ * With --json the last line is one JSON object: { rows: [{impl, batch, imagesPerSec}], ... }.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { presetModelSpec, type OrchestratedBackend, type ReplicaProgram, type Batch } from '@syncline/core';
+import { createOnnxBackend } from '@syncline/backend-onnx';
+
+const BATCHES = [64, 256];
+const WARMUP_STEPS = 3;
+/** Timed steps per round: enough for ~1 s of the fastest impl. */
+const STEPS: Record<number, number> = { 64: 15, 256: 5 };
+const TFJS_STEPS: Record<number, number> = { 64: 5, 256: 2 };
+const PYTHON_CANDIDATES = ['/usr/bin/python3', 'python3'];
+/** glibc keeps freed memory (FACTS.md: otherwise PyTorch halves its batch-256 throughput). */
+const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '1000000000', MALLOC_TRIM_THRESHOLD_: '1000000000', MALLOC_TOP_PAD_: '268435456' };
+
+interface Row { impl: 'onnx' | 'tfjs' | 'torch'; batch: number; imagesPerSec: number }
+
+const json = process.argv.includes('--json');
+const roundsArg = process.argv.indexOf('--rounds');
+const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
+const log = (s: string): void => console.log(s);
+
+function randomBatch(size: number): Batch {
+  let s = 12345;
+  const rand = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  return { x: Float32Array.from({ length: size * 784 }, rand), y: Int32Array.from({ length: size }, () => Math.floor(rand() * 10)), size, exampleShape: [28, 28, 1] };
+}
+
+async function step(r: ReplicaProgram, batch: Batch): Promise<void> {
+  const g = await r.computeGradients(batch);
+  const mean = g.gradients;
+  for (let i = 0; i < mean.length; i++) mean[i] = mean[i]! / batch.size;
+  await r.applyGradients(mean);
+}
+
+async function timeSteps(r: ReplicaProgram, batch: Batch, steps: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t = performance.now();
+    await step(r, batch);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return (batch.size * 1000) / times[Math.floor(times.length / 2)]!;
+}
+
+async function tryTfjs(): Promise<{ backend?: OrchestratedBackend; why?: string }> {
+  try {
+    const mod = (await import('@syncline/backend-tfjs')) as { createTfjsBackend?: (o: unknown) => OrchestratedBackend };
+    if (!mod.createTfjsBackend) return { why: '@syncline/backend-tfjs exports no createTfjsBackend' };
+    return { backend: mod.createTfjsBackend({ candidates: ['wasm'] }) };
+  } catch (e) {
+    return { why: `@syncline/backend-tfjs unavailable: ${(e as Error).message.split('\n')[0]}` };
+  }
+}
+
+function findTorch(): { python?: string; why: string } {
+  for (const py of PYTHON_CANDIDATES) {
+    const r = spawnSync(py, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { python: py, why: `torch ${r.stdout.trim()} (${py})` };
+  }
+  return { why: 'PyTorch is not installed for python3 (apt-get install python3-torch, or pip install torch)' };
+}
+
+function runTorch(python: string): Row[] {
+  const script = join(__dirname, 'torch_cnn_step.py');
+  const r = spawnSync(python, [script, BATCHES.join(','), '15'], { encoding: 'utf8', env: { ...process.env, ...MALLOC_ENV } });
+  if (r.status !== 0) throw new Error(`torch baseline failed: ${r.stderr.slice(-500)}`);
+  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Row).map(({ impl, batch, imagesPerSec }) => ({ impl, batch, imagesPerSec }));
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const spec = presetModelSpec('cnn');
+  const impls: { impl: Row['impl']; replica: ReplicaProgram }[] = [];
+  impls.push({ impl: 'onnx', replica: await createOnnxBackend({ intraOpNumThreads: 1 }).createReplica(spec, { seed: 1 }) });
+  const tfjs = await tryTfjs();
+  let tfjsNote = tfjs.why ?? 'backend-tfjs on wasm';
+  if (tfjs.backend) {
+    try {
+      impls.push({ impl: 'tfjs', replica: await tfjs.backend.createReplica(spec, { seed: 1 }) });
+    } catch (e) {
+      tfjsNote = `backend-tfjs could not build the CNN: ${(e as Error).message.split('\n')[0]}`;
+    }
+  }
+  const torch = findTorch();
+  log(`peers: CNN preset training step, one thread, ${rounds} rounds; tfjs: ${tfjsNote}; torch: ${torch.why}`);
+  const samples = new Map<string, number[]>();
+  const add = (r: Row): void => void (samples.get(`${r.impl}@${r.batch}`) ?? samples.set(`${r.impl}@${r.batch}`, []).get(`${r.impl}@${r.batch}`)!).push(r.imagesPerSec);
+  const batches = new Map(BATCHES.map((b) => [b, randomBatch(b)]));
+  for (const { replica } of impls) for (const b of batches.values()) for (let i = 0; i < WARMUP_STEPS; i++) await step(replica, b);
+  for (let round = 0; round < rounds; round++) {
+    for (const { impl, replica } of impls) {
+      for (const [b, batch] of batches) add({ impl, batch: b, imagesPerSec: await timeSteps(replica, batch, impl === 'tfjs' ? TFJS_STEPS[b]! : STEPS[b]!) });
+    }
+    if (torch.python) runTorch(torch.python).forEach(add);
+    log(`round ${round + 1}/${rounds}: ${[...samples].map(([k, v]) => `${k} ${v[v.length - 1]!.toFixed(0)}`).join(', ')}`);
+  }
+  for (const { replica } of impls) await replica.dispose();
+  const rows: Row[] = [...samples].map(([k, v]) => {
+    const [impl, batch] = k.split('@') as [Row['impl'], string];
+    return { impl, batch: Number(batch), imagesPerSec: Math.round(median(v)) };
+  });
+  const ratios: Record<string, number> = {};
+  for (const b of BATCHES) {
+    const onnx = rows.find((r) => r.impl === 'onnx' && r.batch === b);
+    const base = rows.find((r) => r.impl === 'torch' && r.batch === b);
+    if (onnx && base) ratios[`onnxOverTorch@${b}`] = Number((onnx.imagesPerSec / base.imagesPerSec).toFixed(3));
+  }
+  for (const r of rows) log(`${r.impl.padEnd(6)} batch ${String(r.batch).padStart(3)}: ${r.imagesPerSec} images/s`);
+  for (const [k, v] of Object.entries(ratios)) log(`${k}: ${v}x`);
+  if (json) {
+    console.log(JSON.stringify({ bench: 'peers', model: 'cnn', threads: 1, rounds, rows, ratios, tfjs: tfjsNote, torch: torch.why }));
+  }
+}
+
+void main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
+export {};

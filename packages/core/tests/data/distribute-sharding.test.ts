@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { distributeDataset } from '../../src/data/distribute';
 import { shardIndices } from '../../src/data/shard';
+import { SHARED_ALLOCATOR } from '../../src/data/batch';
 import { indexSource, indicesOf } from './helpers';
 
 interface Run {
@@ -136,5 +137,13 @@ describe('distributeDataset: order', () => {
     expect(indicesOf(s1)).toEqual([4, 5, 6, 7]);
     const s2 = ds.step(0, 0)[0]!;
     expect(s2.x.buffer).toBe(s0.x.buffer); // same memory, no allocation per step
+  });
+
+  it('a SharedArrayBuffer allocator puts batches in shared memory (for worker_threads replicas)', () => {
+    const ds = distributeDataset(indexSource(20), { globalBatchSize: 4, allocator: SHARED_ALLOCATOR }, { numReplicasInSync: 2 });
+    const [a, b] = ds.step(0, 0);
+    expect(a!.x.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(b!.y.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(indicesOf(a!).length + indicesOf(b!).length).toBe(4);
   });
 });

@@ -1,11 +1,16 @@
 /**
- * Times one replica's train step (computeGradients + applyGradients) for a preset model,
- * one thread. Run from the repo root:
+ * Times one replica's train step (computeGradients + applyGradients) for a preset model
+ * in one thread. With `--compare-builtin` (wasm only) it alternates steps between our
+ * kernels and tfjs's built-in Conv2DBackpropInput / BatchMatMul (the wasm backend has no
+ * Conv2DBackpropFilter, so ours stays in both), so both medians come from one run.
+ * Run from the repo root:
  *   TSX_TSCONFIG_PATH=packages/backend-tfjs/tests/fixtures/tsconfig.worker.json \
- *     npx tsx packages/backend-tfjs/scripts/step-time.ts [--candidate wasm] [--model cnn] [--batch 64] [--steps 20]
- * Prints the median and quartiles in ms, and the last line as one JSON object.
+ *     npx tsx packages/backend-tfjs/scripts/step-time.ts [--candidate wasm] [--model cnn] \
+ *       [--batch 64] [--steps 20] [--compare-builtin]
+ * The last line printed is one JSON object.
  */
 import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
 import type { PresetName } from '@syncline/core';
 import { presetModelSpec } from '@syncline/core';
 import { conformanceBatch } from '@syncline/core/testing';
@@ -14,9 +19,19 @@ import { TfjsBackend } from '../src/index';
 
 const WARMUP_STEPS = 3;
 const NUM_CLASSES = 10;
+const SWAPPED_KERNELS = ['Conv2DBackpropInput', 'BatchMatMul'];
 
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function useKernels(configs: (tf.KernelConfig | undefined)[]): void {
+  for (const k of configs) {
+    if (!k) continue;
+    tf.unregisterKernel(k.kernelName, k.backendName);
+    tf.registerKernel(k);
+  }
 }
 
 async function main(): Promise<void> {
@@ -26,45 +41,48 @@ async function main(): Promise<void> {
       model: { type: 'string', default: 'cnn' },
       batch: { type: 'string', default: '64' },
       steps: { type: 'string', default: '20' },
+      'compare-builtin': { type: 'boolean', default: false },
     },
   });
   const batchSize = Number(values.batch);
   const steps = Number(values.steps);
+  const candidate = values.candidate as TfjsCandidate;
+  const builtin = SWAPPED_KERNELS.map((name) => tf.getKernel(name, candidate));
   const spec = presetModelSpec(values.model as PresetName);
-  const backend = new TfjsBackend({ candidates: [values.candidate as TfjsCandidate] });
+  const backend = new TfjsBackend({ candidates: [candidate] });
   const replica = await backend.createReplica(spec, { seed: 1 });
+  const ours = SWAPPED_KERNELS.map((name) => tf.getKernel(name, candidate));
   const batches = [0, 1, 2, 3].map((k) => conformanceBatch(spec, batchSize, 100 + k, NUM_CLASSES));
-  const compute: number[] = [];
-  const total: number[] = [];
+  const variants = values['compare-builtin'] ? (['ours', 'builtin'] as const) : (['ours'] as const);
+  const times: Record<string, number[]> = { ours: [], builtin: [] };
   for (let s = 0; s < WARMUP_STEPS + steps; s++) {
-    const t0 = performance.now();
-    const g = await replica.computeGradients(batches[s % batches.length]!);
-    const t1 = performance.now();
-    await replica.applyGradients(g.gradients.map((v) => v / batchSize));
-    const t2 = performance.now();
-    if (s >= WARMUP_STEPS) {
-      compute.push(t1 - t0);
-      total.push(t2 - t0);
+    for (const variant of variants) {
+      useKernels(variant === 'ours' ? ours : builtin);
+      const t0 = performance.now();
+      const g = await replica.computeGradients(batches[s % batches.length]!);
+      await replica.applyGradients(g.gradients.map((v) => v / batchSize));
+      if (s >= WARMUP_STEPS) times[variant]!.push(performance.now() - t0);
     }
   }
+  useKernels(ours);
   await replica.dispose();
-  compute.sort((a, b) => a - b);
-  total.sort((a, b) => a - b);
-  const result = {
+  const result: Record<string, unknown> = {
     backend: backend.selected?.tfjsBackend,
     model: values.model,
     batch: batchSize,
     steps,
-    stepMsMedian: quantile(total, 0.5),
-    stepMsP25: quantile(total, 0.25),
-    stepMsP75: quantile(total, 0.75),
-    computeGradientsMsMedian: quantile(compute, 0.5),
-    imagesPerSec: (batchSize * 1000) / quantile(total, 0.5),
+    stepMsMedian: median(times['ours']!),
+    stepMsMin: Math.min(...times['ours']!),
+    imagesPerSec: (batchSize * 1000) / median(times['ours']!),
   };
+  if (values['compare-builtin']) {
+    result['builtinStepMsMedian'] = median(times['builtin']!);
+    result['builtinStepMsMin'] = Math.min(...times['builtin']!);
+    result['speedup'] = median(times['builtin']!) / median(times['ours']!);
+  }
   console.log(
-    `${result.model} batch ${batchSize} on ${result.backend}: step median ${result.stepMsMedian.toFixed(1)} ms ` +
-      `(p25 ${result.stepMsP25.toFixed(1)}, p75 ${result.stepMsP75.toFixed(1)}; computeGradients ${result.computeGradientsMsMedian.toFixed(1)} ms), ` +
-      `${result.imagesPerSec.toFixed(0)} images/s`,
+    `${values.model} batch ${batchSize} on ${result['backend']}: step median ${median(times['ours']!).toFixed(1)} ms` +
+      (values['compare-builtin'] ? `; with tfjs's built-in kernels ${median(times['builtin']!).toFixed(1)} ms` : ''),
   );
   console.log(JSON.stringify(result));
 }

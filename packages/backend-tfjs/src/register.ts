@@ -1,5 +1,5 @@
 /** Explicit registration into an app's backend registry; nothing registers on import. */
-import type { OrchestratedBackend, Registry } from '@syncline/core';
+import type { Backend, OrchestratedBackend, Registry } from '@syncline/core';
 import type { TfjsBackendOptions } from './tfjs-backend';
 import { TFJS_BACKEND_NAME, TfjsBackend } from './tfjs-backend';
 
@@ -12,7 +12,7 @@ export const TFJS_BACKEND_PRIORITY = 10;
  * registry throw DuplicateRegistrationError.
  */
 export function registerTfjsBackend(
-  registry: Registry<OrchestratedBackend>,
+  registry: Registry<OrchestratedBackend> | Registry<Backend>,
   options: TfjsBackendOptions = {},
 ): void {
   let factory = FACTORIES.get(registry);

@@ -5,7 +5,7 @@
  * thread and in worker_threads alike (each thread has its own tfjs engine).
  */
 import type { BuildOptions, ModelSpec, OrchestratedBackend, ReplicaProgram } from '@syncline/core';
-import { InvalidConfigError } from '@syncline/core';
+import { InvalidConfigError, parseModelSpec } from '@syncline/core';
 import type { FactoryOutputs, LayersModelFactory } from './internal/model/layers-model-adapter';
 import { adaptLayersModel } from './internal/model/layers-model-adapter';
 import type { ReplicaModel } from './internal/model/replica-model';
@@ -58,8 +58,12 @@ export class TfjsBackend implements OrchestratedBackend {
   /**
    * Builds a replica. With the same spec and seed, every replica starts from the same
    * weights (glorotUniformInit); `replicaId` only selects the dropout mask stream.
+   * Throws InvalidConfigError for an invalid spec, ShapeMismatchError for a factory model
+   * that does not fit it, NoUsableBackendError when no tfjs backend starts.
    */
-  async createReplica(spec: ModelSpec, options: BuildOptions): Promise<ReplicaProgram> {
+  async createReplica(specInput: ModelSpec, options: BuildOptions): Promise<ReplicaProgram> {
+    // Validated again here: the spec may have crossed a thread boundary as plain data.
+    const spec = parseModelSpec(specInput, 'createReplica(spec)');
     const selected = await this.ready();
     const replicaId = options.replicaId ?? 0;
     const factory = this.#options.modelFactory;

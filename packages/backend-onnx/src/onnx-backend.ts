@@ -1,18 +1,19 @@
 /**
  * The "onnx" OrchestratedBackend: builds ORT training/eval graphs from core's model spec
- * and returns OnnxReplica programs. Weights are Glorot-uniform from `options.seed`, so
- * every replica built with the same seed starts identical; dropout streams differ per replica.
+ * and returns OnnxReplica programs. Weights are Glorot-uniform from `options.seed` with
+ * backend-tfjs's documented generator, so every replica (on either backend) built with the
+ * same seed starts identical; dropout streams differ per replica.
  */
 import { weightLayoutOf, numClasses, type BuildOptions, type ModelSpec, type OrchestratedBackend, type ReplicaProgram } from '@syncline/core';
 import { buildSpecGraphs } from './graph/spec-graphs';
-import { glorotInit } from './init/glorot-init';
+import { glorotInit, mixSeed } from './init/glorot-init';
 import { OnnxReplica } from './replica/onnx-replica';
 import type { OnnxSessionOptions } from './replica/session-options';
 
 /** Name under which this backend registers. */
 export const ONNX_BACKEND_NAME = 'onnx';
-/** Spreads per-replica dropout seeds apart. */
-const DROPOUT_SEED_STEP = 0x85ebca6b;
+/** Stream id of dropout masks (per replica: mixSeed(seed, DROPOUT_STREAM, replicaId)). */
+const DROPOUT_STREAM = 0xd50;
 
 /** Options of the onnx backend: ORT session settings (structured-cloneable). */
 export type OnnxBackendOptions = OnnxSessionOptions;
@@ -27,7 +28,7 @@ export class OnnxBackend implements OrchestratedBackend {
     const graphs = await buildSpecGraphs(spec);
     const layout = weightLayoutOf(spec);
     const rates = spec.layers.flatMap((l) => (l.type === 'dropout' && l.rate > 0 ? [l.rate] : []));
-    const dropoutSeed = (build.seed >>> 0) ^ Math.imul(DROPOUT_SEED_STEP, (build.replicaId ?? 0) + 1);
+    const dropoutSeed = mixSeed(build.seed, DROPOUT_STREAM, build.replicaId ?? 0);
     return OnnxReplica.create(
       {
         train: graphs.train,

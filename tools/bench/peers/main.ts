@@ -79,6 +79,28 @@ function runTorch(python: string): Row[] {
   return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Row).map(({ impl, batch, imagesPerSec }) => ({ impl, batch, imagesPerSec }));
 }
 
+/** Same weights and batch on onnx and tfjs: max relative gradient difference per tensor (issue: <= 1e-4). */
+async function gradientParity(impls: { impl: Row['impl']; replica: ReplicaProgram }[]): Promise<Record<string, number> | string> {
+  const onnx = impls.find((i) => i.impl === 'onnx')?.replica;
+  const tfjs = impls.find((i) => i.impl === 'tfjs')?.replica;
+  if (!onnx || !tfjs) return 'tfjs unavailable';
+  await tfjs.setWeights(await onnx.getWeights());
+  const batch = randomBatch(32);
+  const [a, b] = [await onnx.computeGradients(batch), await tfjs.computeGradients(batch)];
+  const out: Record<string, number> = { lossSumRelDiff: Math.abs(a.lossSum - b.lossSum) / Math.abs(b.lossSum) };
+  for (const e of onnx.layout.entries) {
+    let d = 0;
+    let n = 0;
+    for (let i = e.offset; i < e.offset + e.size; i++) {
+      d += (a.gradients[i]! - b.gradients[i]!) ** 2;
+      n += b.gradients[i]! ** 2;
+    }
+    out[e.name] = Number(Math.sqrt(d / n).toExponential(2));
+  }
+  log(`gradient parity onnx vs tfjs (relative L2 per tensor, same weights and batch): ${JSON.stringify(out)}`);
+  return out;
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
@@ -94,6 +116,7 @@ async function main(): Promise<void> {
       tfjsNote = `backend-tfjs could not build the CNN: ${(e as Error).message.split('\n')[0]}`;
     }
   }
+  const parity = await gradientParity(impls);
   const torch = findTorch();
   log(`peers: CNN preset training step, one thread, ${rounds} rounds; tfjs: ${tfjsNote}; torch: ${torch.why}`);
   const samples = new Map<string, number[]>();
@@ -121,7 +144,7 @@ async function main(): Promise<void> {
   for (const r of rows) log(`${r.impl.padEnd(6)} batch ${String(r.batch).padStart(3)}: ${r.imagesPerSec} images/s`);
   for (const [k, v] of Object.entries(ratios)) log(`${k}: ${v}x`);
   if (json) {
-    console.log(JSON.stringify({ bench: 'peers', model: 'cnn', threads: 1, rounds, rows, ratios, tfjs: tfjsNote, torch: torch.why }));
+    console.log(JSON.stringify({ bench: 'peers', model: 'cnn', threads: 1, rounds, rows, ratios, gradientParity: parity, tfjs: tfjsNote, torch: torch.why }));
   }
 }
 

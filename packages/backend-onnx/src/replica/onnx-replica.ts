@@ -20,7 +20,7 @@ import {
 } from '@syncline/core';
 import { GRADIENTS } from '../graph/spec-graphs';
 import { CORRECT, LOSS_SUM, PROBS } from '../graph/loss-head';
-import { mulberry32 } from '../init/glorot-init';
+import { xoshiro128 } from '../init/glorot-init';
 import { createFlatOptimizer } from '../optimizers/create-optimizer';
 import type { FlatOptimizer } from '../optimizers/flat-optimizer';
 import { encodeModel } from '../proto/onnx-proto';
@@ -50,7 +50,7 @@ export class OnnxReplica implements ReplicaProgram {
     this.#optimizer = createFlatOptimizer(g.optimizer, g.trainableSize);
     this.#train = train;
     this.#eval = evalSession;
-    this.#dropoutRand = mulberry32(dropoutSeed);
+    this.#dropoutRand = xoshiro128(dropoutSeed);
   }
 
   /** Loads both graphs into ORT sessions. @throws BackendError when ORT rejects a graph. */

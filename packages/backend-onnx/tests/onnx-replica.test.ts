@@ -206,3 +206,23 @@ describe('onnx backend replica', () => {
 function same(a: Float32Array, b: Float32Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
+
+describe('batches in shared memory', () => {
+  it('SharedArrayBuffer-backed features and labels (the shared-memory pipeline) give the same gradients', async () => {
+    const r = await createOnnxBackend().createReplica(presetModelSpec('mlp'), { seed: 1 });
+    try {
+      const plain = batchFor([784], 4, 10, 3);
+      const x = new Float32Array(new SharedArrayBuffer(plain.x.byteLength + 8), 8, plain.x.length);
+      const y = new Int32Array(new SharedArrayBuffer(plain.y.byteLength));
+      x.set(plain.x);
+      y.set(plain.y);
+      const a = await r.computeGradients(plain);
+      const b = await r.computeGradients({ ...plain, x, y });
+      expect(b.lossSum).toBe(a.lossSum);
+      expect(same(a.gradients, b.gradients)).toBe(true);
+      expect((await r.evaluate({ ...plain, x, y })).lossSum).toBeCloseTo(a.lossSum, 4);
+    } finally {
+      await r.dispose();
+    }
+  });
+});

@@ -1,13 +1,34 @@
 /**
  * Turns a core Batch into ORT feeds without copying features or labels (typed-array views),
  * after checking sizes and label range; errors name the field, the sizes and what to do.
+ * onnxruntime-node rejects SharedArrayBuffer-backed arrays ("Invalid argument"), which the
+ * shared-memory input pipeline hands out: those are copied into `stage`, buffers reused
+ * across steps (touching fresh memory is slow on these machines).
  */
 import * as ort from 'onnxruntime-node';
 import { DataError, ShapeMismatchError, type Batch } from '@syncline/core';
 import { LABELS_INPUT } from '../graph/loss-head';
 import { X_INPUT } from '../graph/spec-forward';
 
-export function batchFeeds(batch: Batch, inputShape: readonly number[], numClasses: number): Record<string, ort.Tensor> {
+/** Reusable staging buffers for batches that arrive in shared memory. */
+export interface FeedStage {
+  x?: Float32Array;
+  y?: Int32Array;
+}
+
+function unshared<T extends Float32Array | Int32Array>(v: T, stage: FeedStage, key: 'x' | 'y'): T {
+  if (!(v.buffer instanceof SharedArrayBuffer)) return v;
+  let buf = stage[key] as T | undefined;
+  if (!buf || buf.length < v.length) {
+    buf = (key === 'x' ? new Float32Array(v.length) : new Int32Array(v.length)) as T;
+    (stage as Record<string, unknown>)[key] = buf;
+  }
+  const view = buf.subarray(0, v.length) as T;
+  view.set(v);
+  return view;
+}
+
+export function batchFeeds(batch: Batch, inputShape: readonly number[], numClasses: number, stage: FeedStage = {}): Record<string, ort.Tensor> {
   const n = batch.size;
   const per = inputShape.reduce((a, c) => a * c, 1);
   const perBatch = batch.exampleShape.reduce((a, c) => a * c, 1);
@@ -26,7 +47,7 @@ export function batchFeeds(batch: Batch, inputShape: readonly number[], numClass
   }
   const x = batch.x.length === n * per ? batch.x : batch.x.subarray(0, n * per);
   return {
-    [X_INPUT]: new ort.Tensor('float32', x, [n, ...inputShape]),
-    [LABELS_INPUT]: new ort.Tensor('int32', y, [n]),
+    [X_INPUT]: new ort.Tensor('float32', unshared(x, stage, 'x'), [n, ...inputShape]),
+    [LABELS_INPUT]: new ort.Tensor('int32', unshared(y, stage, 'y'), [n]),
   };
 }

@@ -15,6 +15,7 @@ export default defineConfig([
     entry: {
       'plugins/shared-memory-provider': 'src/plugins/shared-memory-provider.ts',
       'plugins/socket-ring-provider': 'src/plugins/socket-ring-provider.ts',
+      'plugins/multi-worker-provider': 'src/plugins/multi-worker-provider.ts',
     },
     format: ['cjs'],
     sourcemap: true,

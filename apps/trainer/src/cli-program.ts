@@ -25,6 +25,7 @@ export function buildProgram(io: ProgramIo = defaultIo): Command {
     const options = validateTrainOptions(raw);
     const result = await runTrain(options, io.stderr);
     if (options.json) io.stdout(JSON.stringify(result));
+    if (result.preempted) process.exitCode = 143; // stopped by SIGTERM after a checkpoint
   });
   return program;
 }

@@ -141,13 +141,14 @@ export { distributeDataset } from './data/distribute';
 // --- train ---
 export type { FitOptions, History, EvaluateResult } from './train/fit-options';
 export type { EpochLogs } from './train/epoch-logs';
-export type { Callback, BatchLogs } from './train/callback';
+export type { Callback, BatchLogs, ResumePoint } from './train/callback';
 export type { FitContext } from './train/fit-context';
 export type { TrainEngine, StepResult } from './train/train-engine';
 export { runFitLoop, evaluateDataset } from './train/fit-loop';
 export type { FitLoopOptions } from './train/fit-loop';
 export { BackupAndRestore } from './train/backup-and-restore';
 export type { BackupAndRestoreOptions } from './train/backup-and-restore';
+export { PreemptionWatcher } from './train/preemption-watcher';
 
 // --- checkpoint ---
 export { CheckpointStore, CHECKPOINT_FORMAT_VERSION } from './checkpoint/checkpoint-store';

@@ -27,6 +27,7 @@ export interface TrainOptions {
   readonly json: boolean;
   readonly timeoutMs: number;
   readonly trainLimit?: number;
+  readonly exportWeights?: string;
 }
 
 export const DEFAULT_DATA_DIR = '/usr/share/datasets/fashion-mnist';
@@ -57,7 +58,8 @@ export function addTrainFlags(cmd: Command): Command {
     .option('--log-dir <dir>', 'write metrics.jsonl, report.html, curves.png and TensorBoard events here')
     .option('--json', 'print one JSON object with the results as the last line', false)
     .option('--timeout-ms <n>', 'timeout of every collective operation', int('--timeout-ms', 1), 300_000)
-    .option('--train-limit <n>', 'train on the first N training examples only', int('--train-limit', 1));
+    .option('--train-limit <n>', 'train on the first N training examples only', int('--train-limit', 1))
+    .option('--export-weights <file>', 'write the final weights as safetensors (chief only)');
 }
 
 export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions {
@@ -95,5 +97,6 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
     json: Boolean(o.json),
     timeoutMs: o.timeoutMs as number,
     ...(o.trainLimit !== undefined ? { trainLimit: o.trainLimit as number } : {}),
+    ...(o.exportWeights !== undefined ? { exportWeights: o.exportWeights as string } : {}),
   };
 }

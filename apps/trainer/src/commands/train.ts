@@ -3,20 +3,23 @@
  * backend, prints progress and per-epoch rows, writes reports and checkpoints, and
  * with --json ends with one JSON object line of results.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BackupAndRestore,
   DataError,
-  MirroredStrategy,
+  encodeSafetensors,
+  weightLayoutOf,
+  PreemptionWatcher,
   loadFashionMnist,
   parseModelSpec,
   presetModelSpec,
   type Callback,
   type ModelSpec,
-  type Strategy,
 } from '@syncline/core';
-import { backendRegistry, communicatorRef } from '../plugins/backends';
+import { backendRegistry } from '../plugins/backends';
+import { makeStrategy } from './make-strategy';
 import { ConsoleProgress } from '../report/console-progress';
 import { RunReporter } from '../report/run-reporter';
 import type { TrainOptions } from './train-options';
@@ -32,8 +35,18 @@ export interface TrainResult {
   readonly trainImagesPerSec: number;
   readonly wallSeconds: number;
   readonly resumedFromEpoch: number;
+  readonly resumedFromStep: number;
+  /** True when a SIGTERM stopped training early (after a checkpoint). */
+  readonly preempted: boolean;
+  readonly rank: number;
+  readonly worldSize: number;
   readonly history: readonly Record<string, number | undefined>[];
-  readonly weightsChecksum?: string;
+  /** sha256 of the final flat weights (bitwise comparisons across runs). */
+  readonly weightsSha256: string;
+}
+
+function sha256(w: Float32Array): string {
+  return createHash('sha256').update(Buffer.from(w.buffer, w.byteOffset, w.byteLength)).digest('hex');
 }
 
 /** Evaluation batch: at least 256 and a multiple of the replica count. */
@@ -74,26 +87,16 @@ export async function runTrain(
   const data = loadData(o.data);
   const train = o.trainLimit !== undefined ? data.train.slice(0, Math.min(o.trainLimit, data.train.size)) : data.train;
   const choice = await backendRegistry().create(o.backend);
-  let strategy: Strategy;
-  if (o.strategy === 'mirrored') {
-    strategy = new MirroredStrategy({
-      replicas: o.replicas,
-      isolation: o.isolation,
-      backend: choice.ref,
-      communicator: communicatorRef(o.isolation, o.timeoutMs),
-      timeoutMs: o.timeoutMs,
-    });
-  } else {
-    throw new DataError(`--strategy ${o.strategy} is not available in this build`);
-  }
+  const { strategy, isChief, rank, worldSize } = makeStrategy(o, choice.ref, log);
+  const preemption = new PreemptionWatcher(['SIGTERM', 'SIGINT'], log);
   log(`syncline: ${strategy.name} with ${strategy.numReplicasInSync} replica(s) (${o.isolation}s), backend ${o.backend}, model ${spec.name ?? o.model}`);
   const model = await strategy.createModel(spec, { seed: o.seed });
   try {
-    const callbacks: Callback[] = [new ConsoleProgress(!o.json, o.epochs)];
-    const backup = o.checkpointDir ? new BackupAndRestore({ dir: o.checkpointDir, log }) : undefined;
+    const callbacks: Callback[] = [preemption, new ConsoleProgress(!o.json && isChief, o.epochs)];
+    const backup = o.checkpointDir ? new BackupAndRestore({ dir: o.checkpointDir, log, writer: isChief }) : undefined;
     if (backup) callbacks.unshift(backup);
     let result: Omit<TrainResult, 'wallSeconds'> | undefined;
-    const reporter = o.logDir ? new RunReporter(o.logDir, () => ({ ...result })) : undefined;
+    const reporter = o.logDir && isChief ? new RunReporter(o.logDir, () => ({ ...result })) : undefined;
     if (reporter) callbacks.push(reporter);
     const history = await model.fit(train, {
       epochs: o.epochs,
@@ -104,7 +107,13 @@ export async function runTrain(
       callbacks,
       ...(o.virtualEpochSize !== undefined ? { virtualEpochSize: o.virtualEpochSize } : {}),
     });
-    const test = extras.skipTest
+    const preempted = preemption.signal !== undefined;
+    const finalWeights = await model.getWeights();
+    if (o.exportWeights && isChief) {
+      const tensors = weightLayoutOf(spec).entries.map((e) => ({ name: e.name, shape: e.shape, data: finalWeights.subarray(e.offset, e.offset + e.size) }));
+      writeFileSync(o.exportWeights, encodeSafetensors(tensors, { model: spec.name ?? o.model, seed: String(o.seed) }));
+    }
+    const test = extras.skipTest || preempted
       ? { loss: Number.NaN, accuracy: Number.NaN, count: 0 }
       : await model.evaluate(data.test, { globalBatchSize: evalBatch(o.globalBatch, strategy.numReplicasInSync) });
     const rows = history.history;
@@ -118,16 +127,23 @@ export async function runTrain(
       testAccuracy: test.accuracy,
       testLoss: test.loss,
       trainImagesPerSec: ips,
-      resumedFromEpoch: backup?.resumedAtEpoch ?? 0,
+      resumedFromEpoch: backup?.resumedAt.epoch ?? 0,
+      resumedFromStep: backup?.resumedAt.step ?? 0,
+      preempted,
+      rank,
+      worldSize,
+      weightsSha256: sha256(finalWeights),
       history: rows.map((r, i) => ({ epoch: history.epochs[i]! + 1, ...r })),
     };
     if (reporter) {
       const files = reporter.finish();
       log(`report: ${files.html}`);
     }
-    log(`test accuracy ${(100 * test.accuracy).toFixed(2)}%, loss ${test.loss.toFixed(4)}`);
+    if (preempted) log(`preempted by ${preemption.signal}: stopped after a checkpoint; rerun the same command to resume`);
+    else log(`test accuracy ${(100 * test.accuracy).toFixed(2)}%, loss ${test.loss.toFixed(4)}`);
     return { ...result, wallSeconds: (performance.now() - t0) / 1000 };
   } finally {
+    preemption.dispose();
     await strategy.close();
   }
 }

@@ -22,14 +22,24 @@ export const STUBBORN = "process.on('SIGTERM', () => console.log('ignoring SIGTE
 /** Prints to both streams, then exits 3 with "Error: boom" as its last stderr line. */
 export const FAILS_WITH_3 = "console.log('step 1'); console.error('warning: slow'); console.error('Error: boom'); console.error(''); process.exit(3);";
 
-/** Polls until `lines` has a line matching `pattern` (the workers' output arrives asynchronously). */
-export async function waitForLine(lines: readonly string[], pattern: RegExp, count = 1): Promise<void> {
-  while (lines.filter((l) => pattern.test(l)).length < count) await new Promise((r) => setTimeout(r, 10));
+/** Polls give up after this long, so a failing test fails (its expect) rather than hangs jest. */
+const POLL_LIMIT_MS = 20_000;
+const POLL_EVERY_MS = 10;
+
+async function pollUntil(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done() && waited < POLL_LIMIT_MS; waited += POLL_EVERY_MS) await new Promise((r) => setTimeout(r, POLL_EVERY_MS));
 }
 
-/** Polls until `pid` no longer runs (a SIGKILL takes effect asynchronously). */
+/** Polls until `lines` has `count` lines matching `pattern` (worker output arrives asynchronously); throws if it never does. */
+export async function waitForLine(lines: readonly string[], pattern: RegExp, count = 1): Promise<void> {
+  const matches = (): number => lines.filter((l) => pattern.test(l)).length;
+  await pollUntil(() => matches() >= count);
+  if (matches() < count) throw new Error(`expected ${count} line(s) matching ${pattern}, got: ${JSON.stringify(lines)}`);
+}
+
+/** Polls until `pid` no longer runs (a SIGKILL takes effect asynchronously), or the poll limit passes. */
 export async function waitUntilGone(pid: number): Promise<void> {
-  while (!isGone(pid)) await new Promise((r) => setTimeout(r, 10));
+  await pollUntil(() => isGone(pid));
 }
 
 /** True when `pid` no longer runs (gone, or a zombie awaiting its reaper). */

@@ -82,8 +82,10 @@ describe('WorkerSupervisor', () => {
     const outcome = await done;
     expect(outcome.firstFailure).toMatchObject({ rank: 0, code: 4, lastErrorLine: undefined });
     const pid = Number(/child (\d+)/.exec(out.join('\n'))![1]);
-    await waitUntilGone(pid); // hangs (test timeout) if the launcher left it running
-    expect(isGone(pid)).toBe(true);
+    await waitUntilGone(pid);
+    const gone = isGone(pid);
+    if (!gone) process.kill(pid, 'SIGKILL'); // do not leak it when the launcher failed to
+    expect(gone).toBe(true);
   });
 
   it('reports a worker that cannot start', async () => {

@@ -143,7 +143,7 @@ export class WorkerSupervisor {
   #checkDone(): void {
     if (this.#workers.length < this.specs.length || this.#running().length > 0) return;
     if (this.#graceTimer) clearTimeout(this.#graceTimer);
-    // disabled
+    for (const w of this.#workers) killGroup(w.child.pid, false);
     this.#finish?.();
   }
 

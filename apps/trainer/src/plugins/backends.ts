@@ -31,6 +31,11 @@ export function backendRegistry(): Registry<BackendChoice> {
   return r;
 }
 
+/** The communicator provider spanning every worker of a TF_CONFIG cluster. */
+export function multiWorkerCommunicatorRef(options: { workerRank: number; addresses: readonly string[]; timeoutMs: number }): PluginRef {
+  return { module: ownModule('multi-worker-provider'), export: 'multiWorkerProvider', options };
+}
+
 /** The communicator provider for replicas of the given isolation. */
 export function communicatorRef(isolation: 'thread' | 'process', timeoutMs: number): PluginRef {
   return isolation === 'thread'

@@ -40,6 +40,7 @@ export class MirroredEngine implements TrainEngine {
     this.maxStagedSteps = stepsPerExecution;
     this.#evalSlot = 2 * stepsPerExecution;
     this.#set = 0;
+    this.#staged = Array.from({ length: this.pool.size }, () => []); // drop steps staged by a stopped fit
     if (!this.useSlots) return;
     const count = MirroredEngine.slotCount(stepsPerExecution);
     if (this.slots && this.slots[0]!.layout.count >= count && this.#maxExamples >= maxExamples) return;
@@ -72,27 +73,25 @@ export class MirroredEngine implements TrainEngine {
     batches.forEach((b, r) => this.#staged[r]!.push(this.#ref(r, slot, b)));
   }
 
-  async runStaged(): Promise<StepResult[]> {
+  async runStaged(options: { preempt?: boolean } = {}): Promise<StepResult[]> {
     const staged = this.#staged;
     this.#staged = Array.from({ length: this.pool.size }, () => []);
     this.#set ^= 1;
-    const perReplica = await this.pool.all<StepMetrics[]>((r) => ({ type: 'train', steps: staged[r]! }));
+    const perReplica = await this.pool.all<StepMetrics[]>((r) => ({ type: 'train', steps: staged[r]!, preempt: options.preempt === true }));
     return perReplica[0]!.map((m, i) => ({
       lossSum: m.lossSum,
       count: m.count,
       correct: m.correct,
       stepMs: Math.max(...perReplica.map((p) => p[i]!.stepMs)),
       allReduceMs: Math.max(...perReplica.map((p) => p[i]!.allReduceMs)),
+      stopRequested: m.stopRequested,
     }));
   }
 
   async evaluate(batches: readonly Batch[]): Promise<BatchMetrics> {
+    // Every replica all-reduces its metrics, so each part is already the global sum.
     const parts = await this.pool.all<BatchMetrics>((r) => ({ type: 'evaluate', batch: this.#ref(r, this.#evalSlot, batches[r]!) }));
-    return parts.reduce((a, m) => ({ lossSum: a.lossSum + m.lossSum, count: a.count + m.count, correct: a.correct + m.correct }), {
-      lossSum: 0,
-      count: 0,
-      correct: 0,
-    });
+    return parts[0]!;
   }
 
   async predict(batches: readonly Batch[]): Promise<Float32Array> {

@@ -2,8 +2,9 @@
  * One replica's side of the Mirrored protocol, independent of transport (thread or
  * process). Protocol of a train step, on every replica at once:
  *   1. computeGradients on this replica's slice -> gradient of the summed loss;
- *   2. pack [gradients..., lossSum, count, correct] into one reused buffer and
- *      all-reduce it with `sum` (one fused collective per step);
+ *   2. pack [gradients..., lossSum, count, correct, preempt] into one reused buffer
+ *      and all-reduce it with `sum` (one fused collective per step); a preemption
+ *      request anywhere is thereby seen by every rank at the same step;
  *   3. divide the gradient by the global example count (mean weighted by examples, so
  *      a partial final batch is exact) and apply it: every replica applies the same
  *      bitwise-identical update, so the mirrored weights stay identical.
@@ -25,6 +26,7 @@ export class ReplicaHost {
   #slots: BatchSlots | undefined;
   #fused!: Float32Array;
   #mean!: Float32Array;
+  readonly #metrics = new Float32Array(3);
   #exampleShape!: readonly number[];
   backendName = '';
 
@@ -41,7 +43,7 @@ export class ReplicaHost {
       this.#slots = new BatchSlots({ count: msg.slots.count, maxExamples: msg.slots.maxExamples, exampleLength }, msg.slots.buffer);
     }
     const n = this.#program.trainableSize;
-    this.#fused = new Float32Array(n + 3);
+    this.#fused = new Float32Array(n + 4);
     this.#mean = new Float32Array(n);
     const weights = await this.#program.getWeights();
     await this.#comm.broadcast(weights, 0);
@@ -55,7 +57,7 @@ export class ReplicaHost {
     return this.#slots.read(ref.slot, ref.size, this.#exampleShape);
   }
 
-  async #trainStep(batch: Batch): Promise<StepMetrics> {
+  async #trainStep(batch: Batch, preempt: boolean): Promise<StepMetrics> {
     const t0 = performance.now();
     const g = await this.#program.computeGradients(batch);
     const n = this.#program.trainableSize;
@@ -67,6 +69,7 @@ export class ReplicaHost {
     fused[n] = g.lossSum;
     fused[n + 1] = g.count;
     fused[n + 2] = g.correct;
+    fused[n + 3] = preempt ? 1 : 0;
     const t1 = performance.now();
     await this.#comm.allReduce(fused, 'sum');
     const t2 = performance.now();
@@ -77,7 +80,14 @@ export class ReplicaHost {
       for (let i = 0; i < n; i++) mean[i] = fused[i]! * inv;
       await this.#program.applyGradients(mean);
     }
-    return { lossSum: fused[n]!, count, correct: fused[n + 2]!, stepMs: performance.now() - t0, allReduceMs: t2 - t1 };
+    return {
+      lossSum: fused[n]!,
+      count,
+      correct: fused[n + 2]!,
+      stepMs: performance.now() - t0,
+      allReduceMs: t2 - t1,
+      stopRequested: fused[n + 3]! > 0,
+    };
   }
 
   /** Handles one request; the returned value is posted back (transfer lists are the caller's). */
@@ -85,11 +95,19 @@ export class ReplicaHost {
     switch (req.type) {
       case 'train': {
         const out: StepMetrics[] = [];
-        for (const ref of req.steps) out.push(await this.#trainStep(this.#batch(ref)));
+        for (const ref of req.steps) out.push(await this.#trainStep(this.#batch(ref), req.preempt === true));
         return out;
       }
-      case 'evaluate':
-        return this.#program.evaluate(this.#batch(req.batch));
+      case 'evaluate': {
+        // Summed over every replica of every worker, so each coordinator holds the global metrics.
+        const m = await this.#program.evaluate(this.#batch(req.batch));
+        const buf = this.#metrics;
+        buf[0] = m.lossSum;
+        buf[1] = m.count;
+        buf[2] = m.correct;
+        await this.#comm.allReduce(buf, 'sum');
+        return { lossSum: buf[0], count: buf[1], correct: buf[2] };
+      }
       case 'predict':
         return this.#program.predict(this.#batch(req.batch));
       case 'computeGradients':

@@ -29,7 +29,7 @@ export interface InitMessage {
 }
 
 export type Request =
-  | { readonly id: number; readonly type: 'train'; readonly steps: readonly BatchRef[] }
+  | { readonly id: number; readonly type: 'train'; readonly steps: readonly BatchRef[]; readonly preempt?: boolean }
   | { readonly id: number; readonly type: 'evaluate'; readonly batch: BatchRef }
   | { readonly id: number; readonly type: 'predict'; readonly batch: BatchRef }
   | { readonly id: number; readonly type: 'computeGradients'; readonly batch: BatchRef }
@@ -51,6 +51,8 @@ export interface StepMetrics extends BatchMetrics {
   readonly stepMs: number;
   /** Time inside the all-reduce, ms. */
   readonly allReduceMs: number;
+  /** Some replica of some worker asked to stop (preemption): every rank sees it at the same step. */
+  readonly stopRequested: boolean;
 }
 
 export type Reply =

@@ -5,8 +5,12 @@
  * checkpoint and fit resumes at the epoch after it. Because the data order is a pure
  * function of (seed, epoch), a resumed run sees exactly the batches an uninterrupted
  * run would have.
+ *
+ * Preemption (TF's PreemptionCheckpointHandler): when the workers agree to stop
+ * (ctx.preempted, after a SIGTERM on any of them), the writer saves a mid-epoch
+ * checkpoint at that step boundary, and a rerun resumes at exactly that step.
  */
-import type { Callback } from './callback';
+import type { BatchLogs, Callback, ResumePoint } from './callback';
 import type { FitContext } from './fit-context';
 import { CheckpointStore } from '../checkpoint/checkpoint-store';
 import { CheckpointError } from '../errors/checkpoint-error';
@@ -31,7 +35,10 @@ export class BackupAndRestore implements Callback {
     this.store = new CheckpointStore(options.dir, log, options.keep ?? 3);
   }
 
-  async onTrainBegin(ctx: FitContext): Promise<number | void> {
+  /** Where the restored run resumed ({epoch, step}); {0, 0} for a fresh start. */
+  resumedAt: ResumePoint = { epoch: 0, step: 0 };
+
+  async onTrainBegin(ctx: FitContext): Promise<ResumePoint | void> {
     this.#ctx = ctx;
     const latest = this.store.latest(ctx.engine.layout);
     if (!latest) return;
@@ -45,20 +52,33 @@ export class BackupAndRestore implements Callback {
     await ctx.engine.setWeights(latest.weights);
     await ctx.engine.importOptimizerState(latest.optimizer);
     this.resumedAtEpoch = latest.meta.epoch;
-    (this.options.log ?? console.warn)(`restored ${latest.dir} (epoch ${latest.meta.epoch}); resuming`);
-    return latest.meta.epoch;
+    this.resumedAt = { epoch: latest.meta.epoch, step: latest.meta.step };
+    (this.options.log ?? console.warn)(`restored ${latest.dir} (epoch ${latest.meta.epoch}, step ${latest.meta.step}); resuming`);
+    return this.resumedAt;
+  }
+
+  /** Mid-epoch checkpoint when the workers agreed to stop for preemption. */
+  async onBatchEnd(epoch: number, logs: BatchLogs): Promise<void> {
+    const ctx = this.#ctx;
+    if (!ctx?.preempted || logs.step + 1 >= logs.steps) return; // at an epoch end, onEpochEnd saves
+    await this.#save(epoch, logs.step + 1);
+    (this.options.log ?? console.warn)(`preempted: checkpoint saved at epoch ${epoch}, step ${logs.step + 1}`);
   }
 
   async onEpochEnd(epoch: number): Promise<void> {
+    await this.#save(epoch + 1, 0);
+  }
+
+  async #save(epoch: number, step: number): Promise<void> {
     if (this.options.writer === false || !this.#ctx) return;
     const ctx = this.#ctx;
     const [weights, optimizer] = [await ctx.engine.getWeights(), await ctx.engine.exportOptimizerState()];
     this.store.save({
-      epoch: epoch + 1,
-      step: 0,
+      epoch,
+      step,
       seed: ctx.seed,
       globalBatchSize: ctx.globalBatchSize,
-      iterator: { epoch: epoch + 1, step: 0, seed: ctx.seed },
+      iterator: { epoch, step, seed: ctx.seed },
       layout: ctx.engine.layout,
       weights,
       optimizer,

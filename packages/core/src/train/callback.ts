@@ -13,9 +13,17 @@ export interface BatchLogs {
   readonly examples: number;
 }
 
+export interface ResumePoint {
+  readonly epoch: number;
+  readonly step: number;
+}
+
 export interface Callback {
-  /** May return an epoch to resume from (BackupAndRestore); the largest wins. */
-  onTrainBegin?(ctx: FitContext, info: { epochs: number; stepsPerEpoch: number; initialEpoch: number }): void | number | Promise<void | number>;
+  /** May return where to resume (BackupAndRestore): an epoch, or an epoch and a step in it; the latest wins. */
+  onTrainBegin?(
+    ctx: FitContext,
+    info: { epochs: number; stepsPerEpoch: number; initialEpoch: number },
+  ): void | number | ResumePoint | Promise<void | number | ResumePoint>;
   onEpochBegin?(epoch: number): void | Promise<void>;
   onBatchEnd?(epoch: number, logs: BatchLogs): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: EpochLogs): void | Promise<void>;

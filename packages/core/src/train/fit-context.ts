@@ -13,6 +13,10 @@ export interface FitContext {
   /** Epoch in progress (0-based) and steps finished in it. */
   epoch: number;
   stepInEpoch: number;
-  /** Set by a callback (e.g. preemption) to stop at the next step boundary. */
+  /** Set by a callback to stop at the next step boundary. */
   stopTraining: boolean;
+  /** Set (e.g. by a SIGTERM handler) to ask every worker to stop at the same step boundary. */
+  preemptRequested: boolean;
+  /** True once the workers agreed to stop for preemption (callbacks then checkpoint). */
+  preempted: boolean;
 }

@@ -38,21 +38,33 @@ export async function runFitLoop(engine: TrainEngine, train: DistributedDataset,
     epoch: options.initialEpoch ?? 0,
     stepInEpoch: 0,
     stopTraining: false,
+    preemptRequested: false,
+    preempted: false,
   };
   let start = options.initialEpoch ?? 0;
+  let startStep = 0;
   for (const cb of callbacks) {
     const r = await cb.onTrainBegin?.(ctx, { epochs: options.epochs, stepsPerEpoch: train.stepsPerEpoch, initialEpoch: start });
-    if (typeof r === 'number' && r > start) start = r;
+    const point = typeof r === 'number' ? { epoch: r, step: 0 } : r;
+    if (point && (point.epoch > start || (point.epoch === start && point.step > startStep))) {
+      start = point.epoch;
+      startStep = point.step;
+    }
+  }
+  if (startStep >= train.stepsPerEpoch) {
+    start += 1;
+    startStep = 0;
   }
   const epochs: number[] = [];
   const history: EpochLogs[] = [];
   for (let epoch = start; epoch < options.epochs && !ctx.stopTraining; epoch++) {
     ctx.epoch = epoch;
-    ctx.stepInEpoch = 0;
+    const firstStep = epoch === start ? startStep : 0;
+    ctx.stepInEpoch = firstStep;
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
     const t0 = performance.now();
     const acc = { loss: 0, count: 0, correct: 0, stepMs: 0, allReduceMs: 0 };
-    const it = train.epoch(epoch)[Symbol.iterator]();
+    const it = train.epoch(epoch, firstStep)[Symbol.iterator]();
     const stageGroup = (): number => {
       let n = 0;
       while (n < engine.maxStagedSteps) {
@@ -65,7 +77,7 @@ export async function runFitLoop(engine: TrainEngine, train: DistributedDataset,
     };
     let staged = stageGroup();
     while (staged > 0) {
-      const running = engine.runStaged();
+      const running = engine.runStaged({ preempt: ctx.preemptRequested });
       const ahead = ctx.stopTraining ? 0 : stageGroup(); // prefetch the next group while this one runs
       const results: StepResult[] = await running;
       for (const r of results) {
@@ -76,6 +88,10 @@ export async function runFitLoop(engine: TrainEngine, train: DistributedDataset,
         acc.allReduceMs += r.allReduceMs;
       }
       ctx.stepInEpoch += results.length;
+      if (results.some((r) => r.stopRequested)) {
+        ctx.preempted = true;
+        ctx.stopTraining = true;
+      }
       const last = results[results.length - 1]!;
       for (const cb of callbacks) {
         await cb.onBatchEnd?.(epoch, {

@@ -13,6 +13,8 @@ export interface StepResult extends BatchMetrics {
   readonly stepMs: number;
   /** Time spent in the all-reduce, ms (slowest replica; 0 for compiled steps). */
   readonly allReduceMs: number;
+  /** A preemption was requested on some worker; all workers see it at this step. */
+  readonly stopRequested?: boolean;
 }
 
 export interface TrainEngine {
@@ -27,8 +29,11 @@ export interface TrainEngine {
    * replicas compute the current one (prefetch).
    */
   stageStep(batches: readonly Batch[]): void;
-  /** Runs every staged step in one round trip; each step's metrics summed over replicas. */
-  runStaged(): Promise<StepResult[]>;
+  /**
+   * Runs every staged step in one round trip; each step's metrics summed over replicas.
+   * `preempt` tells every rank (through the step's all-reduce) that this worker must stop.
+   */
+  runStaged(options?: { readonly preempt?: boolean }): Promise<StepResult[]>;
   /** Metrics of one global batch split across replicas (batches[replica]). */
   evaluate(batches: readonly Batch[]): Promise<BatchMetrics>;
   /** Class probabilities for batches[replica], concatenated in replica order. */

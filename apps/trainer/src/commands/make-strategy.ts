@@ -1,0 +1,49 @@
+/**
+ * Builds the strategy `syncline train` asked for, from flags and the environment:
+ * mirrored (threads or processes on this machine) or multi-worker (TF_CONFIG /
+ * CLUSTER_SPEC; one process per training task). Logs the resolved role of a worker.
+ */
+import { MirroredStrategy, MultiWorkerMirroredStrategy, TFConfigClusterResolver, InvalidConfigError, type PluginRef } from '@syncline/core';
+import { communicatorRef, multiWorkerCommunicatorRef } from '../plugins/backends';
+import type { TrainOptions } from './train-options';
+
+export interface MadeStrategy {
+  readonly strategy: MirroredStrategy;
+  /** Writes checkpoints, reports and TensorBoard logs (the chief, or the only process). */
+  readonly isChief: boolean;
+  readonly rank: number;
+  readonly worldSize: number;
+}
+
+export function makeStrategy(o: TrainOptions, backend: PluginRef, log: (line: string) => void, env: NodeJS.ProcessEnv = process.env): MadeStrategy {
+  if (o.strategy === 'mirrored') {
+    const strategy = new MirroredStrategy({
+      replicas: o.replicas,
+      isolation: o.isolation,
+      backend,
+      communicator: communicatorRef(o.isolation, o.timeoutMs),
+      timeoutMs: o.timeoutMs,
+    });
+    return { strategy, isChief: true, rank: 0, worldSize: 1 };
+  }
+  if (o.strategy === 'multi-worker') {
+    const resolver = TFConfigClusterResolver.fromEnv(env);
+    if (resolver.isLocal) {
+      throw new InvalidConfigError('TF_CONFIG', undefined, 'a cluster for --strategy multi-worker (set TF_CONFIG or CLUSTER_SPEC, or use `syncline launch`)');
+    }
+    log(
+      `syncline: ${resolver.describe()}; rank ${resolver.rank} of ${resolver.worldSize}, ` +
+        `${resolver.isChief ? 'chief' : 'not chief'}; peers ${resolver.rankAddresses.join(', ')}`,
+    );
+    const strategy = new MultiWorkerMirroredStrategy({
+      clusterResolver: resolver,
+      replicasPerWorker: o.replicas,
+      isolation: o.isolation,
+      backend,
+      communication: multiWorkerCommunicatorRef({ workerRank: resolver.rank, addresses: resolver.rankAddresses, timeoutMs: o.timeoutMs }),
+      timeoutMs: o.timeoutMs,
+    });
+    return { strategy, isChief: resolver.isChief, rank: resolver.rank, worldSize: resolver.worldSize };
+  }
+  throw new InvalidConfigError('--strategy', o.strategy, '"mirrored" or "multi-worker" here; "tpu" needs --backend pjrt');
+}

@@ -1,7 +1,7 @@
 /**
  * Times one replica's train step (computeGradients + applyGradients) for a preset model
  * in one thread. With `--compare-builtin` (wasm only) it alternates steps between our
- * kernels and tfjs's built-in Conv2DBackpropInput / BatchMatMul (the wasm backend has no
+ * kernels and tfjs's built-in Conv2DBackpropInput / BatchMatMul / MaxPoolGrad (wasm has no
  * Conv2DBackpropFilter, so ours stays in both), so both medians come from one run.
  * Run from the repo root:
  *   TSX_TSCONFIG_PATH=packages/backend-tfjs/tests/fixtures/tsconfig.worker.json \
@@ -19,7 +19,7 @@ import { TfjsBackend } from '../src/index';
 
 const WARMUP_STEPS = 3;
 const NUM_CLASSES = 10;
-const SWAPPED_KERNELS = ['Conv2DBackpropInput', 'BatchMatMul'];
+const SWAPPED_KERNELS = ['Conv2DBackpropInput', 'BatchMatMul', 'MaxPoolGrad'];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

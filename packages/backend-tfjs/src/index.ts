@@ -26,6 +26,7 @@ export {
   registerFastConv2DBackpropInput,
   hasFastConv2DBackpropInput,
 } from './internal/kernels/register-conv2d-backprop-input';
+export { registerFastMaxPoolGrad, hasFastMaxPoolGrad } from './internal/kernels/register-max-pool-grad';
 export {
   registerUntransposedBatchMatMul,
   hasUntransposedBatchMatMul,

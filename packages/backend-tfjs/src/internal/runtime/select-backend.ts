@@ -9,8 +9,8 @@
  *    them (never in Node today), so parallelism comes from replicas in worker_threads.
  * 4. `cpu`: tfjs's plain JavaScript backend.
  * On wasm and cpu our fast Conv2DBackpropFilter kernel is registered; on wasm also our
- * fast Conv2DBackpropInput and a BatchMatMul that never asks XNNPACK for a transposed
- * operand (explicitly, here; see kernels/).
+ * fast Conv2DBackpropInput and MaxPoolGrad, and a BatchMatMul that never asks XNNPACK
+ * for a transposed operand (explicitly, here; see kernels/).
  * The result is memoised per thread and candidate list: tfjs's engine is per thread.
  * When none starts, one NoUsableBackendError lists every candidate's failure.
  */
@@ -20,6 +20,7 @@ import { BackendError, NoUsableBackendError } from '@syncline/core';
 import { registerFastConv2DBackpropFilter } from '../kernels/register-conv2d-backprop-filter';
 import { registerUntransposedBatchMatMul } from '../kernels/register-batch-mat-mul';
 import { registerFastConv2DBackpropInput } from '../kernels/register-conv2d-backprop-input';
+import { registerFastMaxPoolGrad } from '../kernels/register-max-pool-grad';
 import type { TfjsLogger } from './logger';
 import { stderrLogger } from './logger';
 import type { ModuleLoader } from './node-require';
@@ -136,6 +137,7 @@ async function startWasm(loader: ModuleLoader): Promise<string> {
   registerFastConv2DBackpropFilter('wasm');
   registerFastConv2DBackpropInput('wasm');
   registerUntransposedBatchMatMul('wasm');
+  registerFastMaxPoolGrad();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   return `SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off (tfjs disables them in Node)'}`;

@@ -140,7 +140,11 @@ export class MirroredStrategy implements Strategy {
           numReplicasInSync: this.numReplicasInSync,
           computeGradients: (batch: Batch) =>
             pool.request<GradientResult>(replicaId, { type: 'computeGradients', batch: { kind: 'inline', x: batch.x, y: batch.y, size: batch.size } }),
-          allReduce: (buf: Float32Array, op: ReduceOp) => pool.request<Float32Array>(replicaId, { type: 'allReduce', buf, op }),
+          // In place, as the Communicator contract says: the replica's result is copied back into `buf`.
+          allReduce: async (buf: Float32Array, op: ReduceOp) => {
+            buf.set(await pool.request<Float32Array>(replicaId, { type: 'allReduce', buf, op }));
+            return buf;
+          },
           applyGradients: async (g: Float32Array) => void (await pool.request(replicaId, { type: 'applyGradients', gradients: g })),
           getWeights: () => pool.request<Float32Array>(replicaId, { type: 'getWeights' }),
         };

@@ -67,7 +67,10 @@ describe('ONNX import and export', () => {
     const model = await importOnnxModel(bytes, { optimizer: { name: 'adam', learningRate: 0.03 }, source: FIXTURE });
     expect(model.inputShape).toEqual([1, 28, 28]);
     expect(model.numClasses).toBe(10);
-    expect(model.layout.entries.map((e) => e.name)).toEqual(['0.weight', '0.bias', '3.weight', '3.bias', '7.weight', '7.bias']);
+    const names = ['0.weight', '0.bias', '3.weight', '3.bias', '4.weight', '4.bias', '8.weight', '8.bias', '3.running_mean', '3.running_var'];
+    expect(model.layout.entries.map((e) => e.name)).toEqual(names);
+    expect(model.layout.entries.map((e) => e.trainable)).toEqual(names.map((n) => !n.includes('running')));
+    const stats = model.layout.entries.find((e) => e.name === '3.running_mean')!;
     const b = batch([1, 28, 28]);
     const replica = await model.createReplica();
     try {
@@ -87,12 +90,67 @@ describe('ONNX import and export', () => {
         await replica.applyGradients(g.gradients.map((v) => v / N));
       }
       expect((await replica.evaluate(b)).lossSum).toBeLessThan(first * 0.8);
+      // Training-mode batch norm moved the running statistics (stored as non-trainable weights).
+      const w0 = model.graphs.initialWeights.subarray(stats.offset, stats.offset + stats.size);
+      const w1 = (await replica.getWeights()).subarray(stats.offset, stats.offset + stats.size);
+      expect(Array.from(w1)).not.toEqual(Array.from(w0));
       const trained = await replica.predict(b);
       const exported = model.exportInference(await replica.getWeights());
       expect(maxAbsDiff(await ortPredict(exported, b.x, [N, 1, 28, 28]), trained)).toBeLessThan(1e-5);
       const py = pythonPredict(exported, b.x, [N, 1, 28, 28]);
       if (py.probs) expect(maxAbsDiff(py.probs, trained)).toBeLessThan(1e-5);
       else console.log(`Python onnxruntime check skipped: ${py.why}`);
+    } finally {
+      await replica.dispose();
+    }
+  });
+
+  it('batchNorm "frozen" keeps the running statistics fixed while the rest trains', async () => {
+    const model = await importOnnxModel(readFileSync(FIXTURE), { batchNorm: 'frozen' });
+    const replica = await model.createReplica();
+    try {
+      const b = batch([1, 28, 28]);
+      const g = await replica.computeGradients(b);
+      await replica.applyGradients(g.gradients.map((v) => v / N));
+      const before = model.graphs.initialWeights;
+      const after = await replica.getWeights();
+      for (const e of model.layout.entries) {
+        const changed = after.subarray(e.offset, e.offset + e.size).some((v, i) => v !== before[e.offset + i]);
+        expect([e.name, changed]).toEqual([e.name, e.trainable]);
+      }
+    } finally {
+      await replica.dispose();
+    }
+  });
+
+  // Sampled from the parameters downstream of relu/max-pool (batch norm, conv 4, linear 8),
+  // whose loss is smooth, so a 1e-2 step crosses no kink; upstream ops have their own rule tests.
+  it('imported model gradients match finite differences of its loss (frozen batch norm, float32, eps 1e-2)', async () => {
+    const model = await importOnnxModel(readFileSync(FIXTURE), { batchNorm: 'frozen' });
+    const replica = await model.createReplica();
+    try {
+      const b = batch([1, 28, 28]);
+      const { gradients } = await replica.computeGradients(b);
+      const w = await replica.getWeights();
+      const eps = 1e-2;
+      let num2 = 0;
+      let diff2 = 0;
+      const smoothFrom = model.layout.entries.find((e) => e.name === '3.weight')!.offset;
+      for (const p of seededUniform(40, 5, smoothFrom, model.trainableSize)) {
+        const i = Math.floor(p);
+        const orig = w[i]!;
+        w[i] = orig + eps;
+        await replica.setWeights(w);
+        const up = (await replica.evaluate(b)).lossSum;
+        w[i] = orig - eps;
+        await replica.setWeights(w);
+        const down = (await replica.evaluate(b)).lossSum;
+        w[i] = orig;
+        const fd = (up - down) / (2 * eps);
+        num2 += fd * fd;
+        diff2 += (fd - gradients[i]!) ** 2;
+      }
+      expect(Math.sqrt(diff2 / num2)).toBeLessThanOrEqual(1e-2);
     } finally {
       await replica.dispose();
     }

@@ -50,6 +50,9 @@ export class GraphBuilder {
   readonly #constCache = new Map<string, string>();
   #counter = 0;
 
+  /** Default-domain opset written by toModel (imported graphs keep theirs when newer). */
+  opset = OPSET_VERSION;
+
   constructor(readonly name = 'syncline') {}
 
   /** Reserves names that already exist (imported graphs). */
@@ -125,11 +128,11 @@ export class GraphBuilder {
     this.outputs.push(valueInfo(name, elemType, dims));
   }
 
-  /** The finished model (opset 17, default domain). */
+  /** The finished model (default domain, `opset`, 17 unless raised). */
   toModel(): ModelProto {
     return {
       ir_version: IR_VERSION,
-      opset_import: [{ domain: '', version: OPSET_VERSION }],
+      opset_import: [{ domain: '', version: this.opset }],
       producer_name: '@syncline/backend-onnx',
       graph: { name: this.name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
     };

@@ -31,6 +31,12 @@ export interface OnnxImportOptions {
   readonly freeze?: readonly string[];
   /** ORT session options for replicas. */
   readonly session?: OnnxSessionOptions;
+  /**
+   * BatchNormalization while training: 'train' (default) normalises with batch statistics
+   * and updates the running ones, as PyTorch's model.train(); 'frozen' keeps the running
+   * statistics fixed (inference form). Evaluation and export always use running statistics.
+   */
+  readonly batchNorm?: 'train' | 'frozen';
   /** Where the bytes came from, for error messages. */
   readonly source?: string;
 }
@@ -89,7 +95,7 @@ export class ImportedOnnxModel {
     }
     const initialWeights = new Float32Array(offset);
     entries.forEach((e, i) => initialWeights.set(values[i]!, e.offset));
-    const built = await buildImportedGraphs(model, input.name, inputShape, params);
+    const built = await buildImportedGraphs(model, input.name, inputShape, params, (options.batchNorm ?? 'train') === 'train');
     const optimizer: OptimizerSpec = optimizerSpecSchema.parse(options.optimizer ?? { name: 'adam' });
     const trainableSize = entries.filter((e) => e.trainable).reduce((a, e) => a + e.size, 0);
     return new ImportedOnnxModel(

@@ -3,8 +3,9 @@
  * 1. copy its nodes and constant initializers; parameters become graph inputs fed from the
  *    replica's flat weights; the model input is fed from `x` through an Identity;
  * 2. logits = the model output, or the input of a final Softmax/LogSoftmax;
- * 3. train: probe shapes, differentiate from the fused loss head; an op without a rule on a
- *    parameter's path fails here, naming op and node, before any training step.
+ * 3. train: training-mode BatchNormalization is expanded (batch statistics, running-stat
+ *    outputs) unless frozen; probe shapes, differentiate from the fused loss head; an op
+ *    without a rule on a parameter's path fails here, naming op and node, before training.
  */
 import * as ort from 'onnxruntime-node';
 import { BackendError } from '@syncline/core';
@@ -15,7 +16,8 @@ import { buildLossHead, CORRECT, LABELS_INPUT, LOSS_SUM, PROBS } from '../graph/
 import { PROBE_BATCH, probeShapes } from '../graph/probe-shapes';
 import { GRADIENTS } from '../graph/spec-graphs';
 import { X_INPUT } from '../graph/spec-forward';
-import { DataType, type ModelProto, type TensorProto } from '../proto/onnx-proto';
+import { DataType, OPSET_VERSION, type ModelProto, type TensorProto } from '../proto/onnx-proto';
+import { expandTrainingBatchNorm, type StateUpdate } from '../graph/batch-norm-training';
 
 export interface ImportedParam {
   readonly tensor: TensorProto;
@@ -29,11 +31,15 @@ export interface ImportedGraphs {
   readonly eval: ModelProto;
   readonly predict: ModelProto;
   readonly numClasses: number;
+  /** Running statistics the train graph outputs (training-mode BatchNormalization). */
+  readonly stateUpdates: readonly StateUpdate[];
 }
 
 function skeleton(model: ModelProto, inputName: string, inputShape: readonly number[], params: readonly ImportedParam[], name: string): { b: GraphBuilder; logits: string } {
   const g = model.graph;
   const b = new GraphBuilder(name);
+  const modelOpset = model.opset_import.find((o) => !o.domain)?.version ?? OPSET_VERSION;
+  b.opset = Math.max(OPSET_VERSION, Number(modelOpset));
   const used = [...g.node.flatMap((n) => [...n.input, ...n.output]), ...g.initializer.map((t) => t.name ?? ''), ...g.input.map((i) => i.name)];
   for (const r of RESERVED) {
     if (used.includes(r) && !(r === X_INPUT && inputName === X_INPUT)) throw new BackendError('onnx', `the imported graph already uses the value name "${r}", which the training graph needs; rename it in the model`);
@@ -51,7 +57,13 @@ function skeleton(model: ModelProto, inputName: string, inputShape: readonly num
   return { b, logits };
 }
 
-export async function buildImportedGraphs(model: ModelProto, inputName: string, inputShape: readonly number[], params: readonly ImportedParam[]): Promise<ImportedGraphs> {
+export async function buildImportedGraphs(
+  model: ModelProto,
+  inputName: string,
+  inputShape: readonly number[],
+  params: readonly ImportedParam[],
+  batchNormTraining: boolean,
+): Promise<ImportedGraphs> {
   // Probe the forward graph once for every value's shape (and the class count).
   const fb = skeleton(model, inputName, inputShape, params, 'syncline_probe');
   const feeds: Record<string, ort.Tensor> = {
@@ -64,10 +76,17 @@ export async function buildImportedGraphs(model: ModelProto, inputName: string, 
   const numClasses = logitShape[1]!;
 
   const t = skeleton(model, inputName, inputShape, params, 'syncline_train');
+  let trainShapes = shapes;
+  let stateUpdates: StateUpdate[] = [];
+  if (batchNormTraining && t.b.nodes.some((n) => n.op_type === 'BatchNormalization')) {
+    stateUpdates = expandTrainingBatchNorm(t.b, (v) => shapes.get(v)?.length ?? 4, t.b.opset);
+    trainShapes = await probeShapes(t.b.toModel(), feeds, [X_INPUT]);
+  }
   const forwardNodes = [...t.b.nodes];
   const head = buildLossHead(t.b, t.logits, numClasses, true);
   const trainable = params.filter((p) => p.trainable).map((p) => p.tensor.name!);
-  const grads = differentiate({ b: t.b, shape: (n) => shapes.get(n) ?? [], constInts: constIntsOf(t.b) }, forwardNodes, new Map([[t.logits, head.dLogits]]), trainable);
+  const grads = differentiate({ b: t.b, shape: (n) => trainShapes.get(n) ?? [], constInts: constIntsOf(t.b) }, forwardNodes, new Map([[t.logits, head.dLogits]]), trainable);
+  for (const u of stateUpdates) t.b.addOutput(u.output, DataType.FLOAT);
   const flat = t.b.constInt64([-1]);
   t.b.node('Concat', grads.map((gr) => t.b.op('Reshape', [gr, flat])), [GRADIENTS], { axis: 0 });
   t.b.addOutput(GRADIENTS, DataType.FLOAT);
@@ -78,5 +97,5 @@ export async function buildImportedGraphs(model: ModelProto, inputName: string, 
   const p = skeleton(model, inputName, inputShape, params, 'syncline_predict');
   p.b.node('Softmax', [p.logits], [PROBS], { axis: 1 });
   p.b.addOutput(PROBS, DataType.FLOAT, ['N', numClasses]);
-  return { train: t.b.toModel(), eval: e.b.toModel(), predict: p.b.toModel(), numClasses };
+  return { train: t.b.toModel(), eval: e.b.toModel(), predict: p.b.toModel(), numClasses, stateUpdates };
 }

@@ -5,7 +5,9 @@
  * 2. computeGradients runs the train graph and returns its concatenated `gradients` output
  *    (gradient of the SUM of per-example losses) with lossSum and correct;
  * 3. applyGradients runs the flat optimizer in place on the trainable prefix;
- * 4. an empty batch returns zero gradients without running ORT.
+ * 4. an empty batch returns zero gradients without running ORT;
+ * 5. state the train graph recomputes (BatchNorm running statistics) is copied back into
+ *    its non-trainable weight entries after each computeGradients.
  */
 import * as ort from 'onnxruntime-node';
 import {
@@ -66,7 +68,9 @@ export class OnnxReplica implements ReplicaProgram {
     const feeds = batchFeeds(batch, this.#g.inputShape, this.#g.numClasses, this.#stage);
     if (batch.size === 0) return { lossSum: 0, count: 0, correct: 0, gradients: new Float32Array(this.trainableSize) };
     for (const m of this.#g.masks) feeds[m.name] = this.#mask(m.perExample * batch.size, m.rate, this.#maskDims(m.name, batch.size));
-    const out = await session.run({ ...feeds, ...this.#params }, [LOSS_SUM, CORRECT, GRADIENTS]);
+    const updates = this.#g.stateUpdates ?? [];
+    const out = await session.run({ ...feeds, ...this.#params }, [LOSS_SUM, CORRECT, GRADIENTS, ...updates.map((u) => u.output)]);
+    for (const u of updates) (this.#params[u.entry]!.data as Float32Array).set(out[u.output]!.data as Float32Array);
     return {
       lossSum: scalar(out[LOSS_SUM]),
       correct: Math.round(scalar(out[CORRECT])),

@@ -18,6 +18,8 @@ export interface ReplicaGraphs {
   readonly numClasses: number;
   readonly optimizer: OptimizerSpec;
   readonly initialWeights: Float32Array;
+  /** Non-trainable entries the train graph recomputes each step (BatchNorm running statistics). */
+  readonly stateUpdates?: readonly { entry: string; output: string }[];
   /** Dropout mask inputs: name, per-example size, drop rate. */
   readonly masks: readonly { name: string; perExample: number; rate: number }[];
 }

@@ -12,6 +12,7 @@ import { identityGrad, reshapeGrad, transposeGrad } from './shape-ops';
 import { logSoftmaxGrad, softmaxGrad } from './softmax';
 import { batchNormGrad } from './batch-norm';
 import { padGrad } from './pad';
+import { reciprocalGrad, reduceMeanGrad, sqrtGrad } from './reduce-mean';
 
 export const GRAD_RULES: ReadonlyMap<string, GradRule> = new Map<string, GradRule>([
   ['Add', addGrad],
@@ -39,4 +40,7 @@ export const GRAD_RULES: ReadonlyMap<string, GradRule> = new Map<string, GradRul
   ['Dropout', identityGrad],
   ['BatchNormalization', batchNormGrad],
   ['Pad', padGrad],
+  ['ReduceMean', reduceMeanGrad],
+  ['Sqrt', sqrtGrad],
+  ['Reciprocal', reciprocalGrad],
 ]);

@@ -23,6 +23,7 @@ export function makeStrategy(o: TrainOptions, backend: PluginRef, log: (line: st
       backend,
       communicator: communicatorRef(o.isolation, o.timeoutMs),
       timeoutMs: o.timeoutMs,
+      ...(o.pinGpus ? { envFor: (rank: number) => ({ CUDA_VISIBLE_DEVICES: String(rank) }) } : {}),
     });
     return { strategy, isChief: true, rank: 0, worldSize: 1 };
   }

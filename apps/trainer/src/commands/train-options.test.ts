@@ -25,5 +25,6 @@ describe('syncline train flags', () => {
     expect(() => validateTrainOptions(parse(['--backend', 'pjrt']))).toThrow(/--strategy is "mirrored"; expected "tpu" with --backend pjrt/);
     expect(() => validateTrainOptions(parse(['--strategy', 'tpu', '--backend', 'pjrt', '--replicas', '2']))).toThrow(/no --replicas with --strategy tpu/);
     expect(() => validateTrainOptions(parse(['--replicas', '3', '--global-batch', '64']))).toThrow(/--global-batch is 64; expected a multiple of --replicas \(3\)/);
+    expect(() => validateTrainOptions(parse(['--pin-gpus']))).toThrow(/only with --isolation process/);
   });
 });

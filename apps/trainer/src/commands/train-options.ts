@@ -28,6 +28,8 @@ export interface TrainOptions {
   readonly timeoutMs: number;
   readonly trainLimit?: number;
   readonly exportWeights?: string;
+  /** Process replicas only: replica r sees only GPU r (CUDA_VISIBLE_DEVICES=r). */
+  readonly pinGpus: boolean;
 }
 
 export const DEFAULT_DATA_DIR = '/usr/share/datasets/fashion-mnist';
@@ -59,7 +61,8 @@ export function addTrainFlags(cmd: Command): Command {
     .option('--json', 'print one JSON object with the results as the last line', false)
     .option('--timeout-ms <n>', 'timeout of every collective operation', int('--timeout-ms', 1), 300_000)
     .option('--train-limit <n>', 'train on the first N training examples only', int('--train-limit', 1))
-    .option('--export-weights <file>', 'write the final weights as safetensors (chief only)');
+    .option('--export-weights <file>', 'write the final weights as safetensors (chief only)')
+    .option('--pin-gpus', 'with --isolation process: replica r gets CUDA_VISIBLE_DEVICES=r', false);
 }
 
 export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions {
@@ -74,6 +77,9 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
   }
   if (strategy === 'tpu' && o.replicas !== undefined) {
     throw new InvalidConfigError('--replicas', o.replicas, 'no --replicas with --strategy tpu (replicas are the PJRT devices)');
+  }
+  if (o.pinGpus && o.isolation !== 'process') {
+    throw new InvalidConfigError('--pin-gpus', true, 'only with --isolation process (a thread cannot have its own CUDA_VISIBLE_DEVICES)');
   }
   const replicas = (o.replicas as number | undefined) ?? availableParallelism();
   const globalBatch = o.globalBatch as number;
@@ -98,5 +104,6 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
     timeoutMs: o.timeoutMs as number,
     ...(o.trainLimit !== undefined ? { trainLimit: o.trainLimit as number } : {}),
     ...(o.exportWeights !== undefined ? { exportWeights: o.exportWeights as string } : {}),
+    pinGpus: Boolean(o.pinGpus),
   };
 }

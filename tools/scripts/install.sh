@@ -25,4 +25,10 @@ fi
 
 npm ci --no-audit --no-fund
 
+# Python readers the tests check our files with (TensorBoard's own event reader).
+if command -v python3 >/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check tensorboard==2.21.0 \
+    || echo "warning: pip install tensorboard failed; the TensorBoard reader test will skip with a reason" >&2
+fi
+
 if [ -f tools/scripts/fetch-pjrt-plugin.sh ]; then bash tools/scripts/fetch-pjrt-plugin.sh || echo "warning: PJRT plugin not fetched; tpu-bridge tests will skip with a reason" >&2; fi

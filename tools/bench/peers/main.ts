@@ -3,12 +3,15 @@
  * (computeGradients + applyGradients with the mean gradient, Adam) at batch 64 and 256 on
  * one thread, for backend-onnx, backend-tfjs (wasm) and PyTorch CPU, side by side:
  * 1. build one replica per JS backend (ORT intraOpNumThreads 1; tfjs wasm is single-threaded);
- * 2. each round times every impl in turn (JS impls in this process, torch in a child Python
- *    with torch.set_num_threads(1)), so machine-load drift hits all of them alike;
- * 3. report each impl's median over rounds and the onnx/torch ratio.
+ * 2. PyTorch runs as a persistent child Python (torch.set_num_threads(1)) that answers
+ *    "BATCH STEPS" requests, so every round alternates short segments onnx, torch, tfjs at
+ *    each batch size and machine-load drift hits them alike;
+ * 3. report each impl's median over rounds, and the median over rounds of the paired
+ *    onnx/torch ratio (each pair measured back to back).
  * With --json the last line is one JSON object: { rows: [{impl, batch, imagesPerSec}], ... }.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { presetModelSpec, type OrchestratedBackend, type ReplicaProgram, type Batch } from '@syncline/core';
@@ -17,8 +20,8 @@ import { createOnnxBackend } from '@syncline/backend-onnx';
 const BATCHES = [64, 256];
 const WARMUP_STEPS = 3;
 /** Timed steps per round: enough for ~1 s of the fastest impl. */
-const STEPS: Record<number, number> = { 64: 15, 256: 5 };
-const TFJS_STEPS: Record<number, number> = { 64: 5, 256: 2 };
+const STEPS: Record<number, number> = { 64: 10, 256: 4 };
+const TFJS_STEPS: Record<number, number> = { 64: 3, 256: 1 };
 const PYTHON_CANDIDATES = ['/usr/bin/python3', 'python3'];
 /** glibc keeps freed memory (FACTS.md: otherwise PyTorch halves its batch-256 throughput). */
 const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '1000000000', MALLOC_TRIM_THRESHOLD_: '1000000000', MALLOC_TOP_PAD_: '268435456' };
@@ -27,7 +30,7 @@ interface Row { impl: 'onnx' | 'tfjs' | 'torch'; batch: number; imagesPerSec: nu
 
 const json = process.argv.includes('--json');
 const roundsArg = process.argv.indexOf('--rounds');
-const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
+const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
 const log = (s: string): void => console.log(s);
 
 function randomBatch(size: number): Batch {
@@ -72,12 +75,34 @@ function findTorch(): { python?: string; why: string } {
   return { why: 'PyTorch is not installed for python3 (apt-get install python3-torch, or pip install torch)' };
 }
 
-function runTorch(python: string): Row[] {
-  const script = join(__dirname, 'torch_cnn_step.py');
-  const r = spawnSync(python, [script, BATCHES.join(','), '15'], { encoding: 'utf8', env: { ...process.env, ...MALLOC_ENV } });
-  if (r.status !== 0) throw new Error(`torch baseline failed: ${r.stderr.slice(-500)}`);
-  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Row).map(({ impl, batch, imagesPerSec }) => ({ impl, batch, imagesPerSec }));
+/** A persistent PyTorch process answering "BATCH STEPS" with one JSON row per request. */
+async function startTorch(python: string): Promise<{ run(batch: number, steps: number): Promise<Row>; close(): void }> {
+  const child: ChildProcessWithoutNullStreams = spawn(python, [join(__dirname, 'torch_cnn_step.py'), BATCHES.join(','), '--serve'], {
+    env: { ...process.env, ...MALLOC_ENV },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines = createInterface({ input: child.stdout });
+  const queue: ((line: string) => void)[] = [];
+  const pending: string[] = [];
+  lines.on('line', (l) => (queue.length ? queue.shift()!(l) : pending.push(l)));
+  const next = (): Promise<string> =>
+    new Promise((resolve, reject) => {
+      if (pending.length) return resolve(pending.shift()!);
+      queue.push(resolve);
+      child.once('exit', (code) => reject(new Error(`torch baseline exited with ${code}: ${stderr.slice(-500)}`)));
+    });
+  for (;;) if ((JSON.parse(await next()) as { ready?: boolean }).ready) break;
+  return {
+    async run(batch, steps) {
+      child.stdin.write(`${batch} ${steps}\n`);
+      const { impl, imagesPerSec } = JSON.parse(await next()) as Row;
+      return { impl, batch, imagesPerSec };
+    },
+    close: () => child.stdin.end(),
+  };
 }
+
 
 /** Same weights and batch on onnx and tfjs: max relative gradient difference per tensor (issue: <= 1e-4). */
 async function gradientParity(impls: { impl: Row['impl']; replica: ReplicaProgram }[]): Promise<Record<string, number> | string> {
@@ -119,30 +144,38 @@ async function main(): Promise<void> {
   const parity = await gradientParity(impls);
   const torch = findTorch();
   log(`peers: CNN preset training step, one thread, ${rounds} rounds; tfjs: ${tfjsNote}; torch: ${torch.why}`);
+  const torchProc = torch.python ? await startTorch(torch.python) : undefined;
   const samples = new Map<string, number[]>();
+  const pairRatios = new Map<number, number[]>();
   const add = (r: Row): void => void (samples.get(`${r.impl}@${r.batch}`) ?? samples.set(`${r.impl}@${r.batch}`, []).get(`${r.impl}@${r.batch}`)!).push(r.imagesPerSec);
   const batches = new Map(BATCHES.map((b) => [b, randomBatch(b)]));
   for (const { replica } of impls) for (const b of batches.values()) for (let i = 0; i < WARMUP_STEPS; i++) await step(replica, b);
   for (let round = 0; round < rounds; round++) {
-    for (const { impl, replica } of impls) {
-      for (const [b, batch] of batches) add({ impl, batch: b, imagesPerSec: await timeSteps(replica, batch, impl === 'tfjs' ? TFJS_STEPS[b]! : STEPS[b]!) });
+    for (const [b, batch] of batches) {
+      let onnxIps = 0;
+      for (const { impl, replica } of impls) {
+        const ips = await timeSteps(replica, batch, impl === 'tfjs' ? TFJS_STEPS[b]! : STEPS[b]!);
+        add({ impl, batch: b, imagesPerSec: ips });
+        if (impl === 'onnx') onnxIps = ips;
+        if (impl === 'onnx' && torchProc) {
+          const t = await torchProc.run(b, STEPS[b]!);
+          add(t);
+          (pairRatios.get(b) ?? pairRatios.set(b, []).get(b)!).push(onnxIps / t.imagesPerSec);
+        }
+      }
     }
-    if (torch.python) runTorch(torch.python).forEach(add);
     log(`round ${round + 1}/${rounds}: ${[...samples].map(([k, v]) => `${k} ${v[v.length - 1]!.toFixed(0)}`).join(', ')}`);
   }
   for (const { replica } of impls) await replica.dispose();
+  torchProc?.close();
   const rows: Row[] = [...samples].map(([k, v]) => {
     const [impl, batch] = k.split('@') as [Row['impl'], string];
     return { impl, batch: Number(batch), imagesPerSec: Math.round(median(v)) };
   });
   const ratios: Record<string, number> = {};
-  for (const b of BATCHES) {
-    const onnx = rows.find((r) => r.impl === 'onnx' && r.batch === b);
-    const base = rows.find((r) => r.impl === 'torch' && r.batch === b);
-    if (onnx && base) ratios[`onnxOverTorch@${b}`] = Number((onnx.imagesPerSec / base.imagesPerSec).toFixed(3));
-  }
+  for (const [b, rs] of pairRatios) ratios[`onnxOverTorch@${b}`] = Number(median(rs).toFixed(3));
   for (const r of rows) log(`${r.impl.padEnd(6)} batch ${String(r.batch).padStart(3)}: ${r.imagesPerSec} images/s`);
-  for (const [k, v] of Object.entries(ratios)) log(`${k}: ${v}x`);
+  for (const [k, v] of Object.entries(ratios)) log(`${k}: ${v}x (median of ${rounds} back-to-back pairs)`);
   if (json) {
     console.log(JSON.stringify({ bench: 'peers', model: 'cnn', threads: 1, rounds, rows, ratios, gradientParity: parity, tfjs: tfjsNote, torch: torch.why }));
   }

@@ -1,7 +1,9 @@
 """PyTorch CPU baseline for `npm run bench -- peers`: the CNN preset's training step
 (conv3x3x32-relu-pool-conv3x3x64-relu-pool-flatten-dense128-relu-dense10, sparse softmax
-cross-entropy, Adam 1e-3, eps 1e-7) on random data, one thread. Prints one JSON line:
-{"impl": "torch", "batch": B, "imagesPerSec": ..., "msPerStep": ...} per batch size."""
+cross-entropy summed then the gradient divided by the batch, Adam 1e-3, eps 1e-7) on random
+data, one thread. Prints one JSON line {"impl": "torch", "batch", "imagesPerSec", "msPerStep"}
+per batch size. With --serve it instead reads "BATCH STEPS" lines on stdin and answers each
+with one such line, so the caller can interleave short segments with its own."""
 import json
 import sys
 import time
@@ -10,8 +12,10 @@ import torch
 import torch.nn as nn
 
 torch.set_num_threads(1)
-batches = [int(b) for b in sys.argv[1].split(",")] if len(sys.argv) > 1 else [64, 256]
-steps = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+serve = "--serve" in sys.argv
+args = [a for a in sys.argv[1:] if a != "--serve"]
+batches = [int(b) for b in args[0].split(",")] if args else [64, 256]
+steps = int(args[1]) if len(args) > 1 else 30
 warmup = 5
 torch.manual_seed(0)
 model = nn.Sequential(
@@ -21,11 +25,15 @@ model = nn.Sequential(
 )
 opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
 loss_fn = nn.CrossEntropyLoss(reduction="sum")
-for b in batches:
-    x = torch.rand(b, 1, 28, 28)
-    y = torch.randint(0, 10, (b,))
+data = {}
+
+
+def run(b, n, warm):
+    if b not in data:
+        data[b] = (torch.rand(b, 1, 28, 28), torch.randint(0, 10, (b,)))
+    x, y = data[b]
     times = []
-    for i in range(warmup + steps):
+    for i in range(warm + n):
         t = time.perf_counter()
         opt.zero_grad(set_to_none=False)
         loss = loss_fn(model(x), y)
@@ -33,8 +41,22 @@ for b in batches:
         for p in model.parameters():
             p.grad /= b
         opt.step()
-        if i >= warmup:
+        if i >= warm:
             times.append(time.perf_counter() - t)
     times.sort()
     med = times[len(times) // 2]
     print(json.dumps({"impl": "torch", "batch": b, "imagesPerSec": b / med, "msPerStep": med * 1000}), flush=True)
+
+
+if serve:
+    for b in batches:
+        run(b, 1, warmup)
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        b, n = (int(v) for v in line.split())
+        run(b, n, 0)
+else:
+    for b in batches:
+        run(b, steps, warmup)

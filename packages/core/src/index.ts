@@ -171,3 +171,4 @@ export { loadPluginExport } from './strategy/load-plugin';
 export { ReplicaPool, replicaWorkerEntry } from './strategy/replica-pool';
 export type { ReplicaPoolOptions, Isolation } from './strategy/replica-pool';
 export { MirroredEngine } from './strategy/mirrored-engine';
+export { CompiledEngine } from './strategy/compiled-engine';

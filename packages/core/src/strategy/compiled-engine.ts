@@ -1,0 +1,109 @@
+/**
+ * The TrainEngine for compiled backends (PJRT/XLA, as TPUStrategy runs): staged steps are
+ * copied into preallocated stacked buffers (two sets, alternated, so the next group is
+ * staged while the device runs this one) and one `trainSteps` call runs them all; the
+ * all-reduce happens inside the compiled program. Shapes are static: every per-replica
+ * batch must hold exactly the compiled per-replica batch size.
+ */
+import type { Batch } from '../contracts/batch';
+import type { CompiledProgram } from '../contracts/compiled-program';
+import type { OptimizerState } from '../contracts/optimizer-state';
+import type { BatchMetrics } from '../contracts/replica-program';
+import { ShapeMismatchError } from '../errors/shape-mismatch-error';
+import type { StepResult, TrainEngine } from '../train/train-engine';
+
+export class CompiledEngine implements TrainEngine {
+  readonly maxStagedSteps: number;
+  #sets: Batch[][][] = [[], []];
+  #set = 0;
+  #staged = 0;
+
+  constructor(readonly program: CompiledProgram, private readonly exampleShape: readonly number[]) {
+    this.maxStagedSteps = program.stepsPerExecution;
+    const len = exampleShape.reduce((a, b) => a * b, 1);
+    const b = program.perReplicaBatch;
+    for (const set of this.#sets) {
+      for (let s = 0; s < this.maxStagedSteps; s++) {
+        set.push(Array.from({ length: program.numReplicas }, () => ({ x: new Float32Array(b * len), y: new Int32Array(b), size: b, exampleShape })));
+      }
+    }
+  }
+
+  get numReplicas(): number {
+    return this.program.numReplicas;
+  }
+
+  get layout(): CompiledProgram['layout'] {
+    return this.program.layout;
+  }
+
+  stageStep(batches: readonly Batch[]): void {
+    const b = this.program.perReplicaBatch;
+    if (batches.length !== this.program.numReplicas) {
+      throw new ShapeMismatchError(`a step has ${batches.length} replica batches; the program was compiled for ${this.program.numReplicas} devices`);
+    }
+    const target = this.#sets[this.#set]![this.#staged]!;
+    batches.forEach((batch, r) => {
+      if (batch.size !== b) {
+        throw new ShapeMismatchError(
+          `replica ${r} got a batch of ${batch.size} examples; the compiled step needs exactly ${b} (static shapes). ` +
+            'Use dropRemainder, or a virtual epoch size that is a multiple of the global batch',
+        );
+      }
+      target[r]!.x.set(batch.x.subarray(0, target[r]!.x.length));
+      target[r]!.y.set(batch.y.subarray(0, b));
+    });
+    this.#staged++;
+  }
+
+  async runStaged(): Promise<StepResult[]> {
+    const steps = this.#staged;
+    const batches = this.#sets[this.#set]!.slice(0, steps);
+    this.#set ^= 1;
+    this.#staged = 0;
+    const t0 = performance.now();
+    const metrics = await this.program.trainSteps({ steps, batches });
+    const perStep = (performance.now() - t0) / Math.max(1, steps);
+    return metrics.map((m) => ({ ...m, stepMs: perStep, allReduceMs: 0 }));
+  }
+
+  /** Evaluation runs on the host copy of the program's weights (any batch size). */
+  async evaluate(batches: readonly Batch[]): Promise<BatchMetrics> {
+    let lossSum = 0;
+    let count = 0;
+    let correct = 0;
+    for (const b of batches) {
+      if (b.size === 0) continue;
+      const m = await this.program.evaluate(b);
+      lossSum += m.lossSum;
+      count += m.count;
+      correct += m.correct;
+    }
+    return { lossSum, count, correct };
+  }
+
+  async predict(batches: readonly Batch[]): Promise<Float32Array> {
+    const parts: Float32Array[] = [];
+    for (const b of batches) if (b.size > 0) parts.push(await this.program.predict(b));
+    const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+
+  getWeights(): Promise<Float32Array> {
+    return this.program.getWeights();
+  }
+  setWeights(flat: Float32Array): Promise<void> {
+    return this.program.setWeights(flat);
+  }
+  exportOptimizerState(): Promise<OptimizerState> {
+    return this.program.exportOptimizerState();
+  }
+  importOptimizerState(state: OptimizerState): Promise<void> {
+    return this.program.importOptimizerState(state);
+  }
+}

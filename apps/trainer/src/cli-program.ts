@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { runTrain } from './commands/train';
 import { addTrainFlags, validateTrainOptions } from './commands/train-options';
+import { registerLaunchCommand } from './commands/launch';
 
 export interface ProgramIo {
   readonly stdout: (line: string) => void;
@@ -27,5 +28,6 @@ export function buildProgram(io: ProgramIo = defaultIo): Command {
     if (options.json) io.stdout(JSON.stringify(result));
     if (result.preempted) process.exitCode = 143; // stopped by SIGTERM after a checkpoint
   });
+  registerLaunchCommand(program, { io });
   return program;
 }

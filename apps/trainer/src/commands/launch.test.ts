@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { TFConfigClusterResolver, isSynclineError } from '@syncline/core';
-import { nodeScript, RANK_FROM_TF_CONFIG, GRACEFUL, FAILS_WITH_3, waitForLine } from '../launch/fake-workers.test-helper';
+import { nodeScript, RANK_FROM_TF_CONFIG, GRACEFUL, STUBBORN, FAILS_WITH_3, waitForLine } from '../launch/fake-workers.test-helper';
 import { registerLaunchCommand, type LaunchDeps } from './launch';
 
 /** A fake `syncline train`: records what it got (TF_CONFIG, argv, token into a file) and prints a JSON result. */
@@ -84,6 +84,17 @@ describe('syncline launch', () => {
     expect(l.err).toContain('syncline launch: stopped by SIGTERM; all 2 worker(s) exited cleanly');
     expect(l.exitCodes).toEqual([143]);
     expect(signals.listenerCount('SIGTERM') + signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('on Ctrl-C, SIGKILLs workers still running after --grace-seconds and says so', async () => {
+    const signals = new EventEmitter();
+    const l = launcher(STUBBORN, { signals });
+    const done = l.run(['--workers', '2', '--grace-seconds', '0.2', '--', 'train']);
+    await waitForLine(l.out, /ready$/, 2);
+    signals.emit('SIGINT', 'SIGINT');
+    await done;
+    expect(l.err).toContain('syncline launch: stopped by SIGINT; rank 0 was killed by SIGKILL, rank 1 was killed by SIGKILL');
+    expect(l.exitCodes).toEqual([130]);
   });
 
   it('fails when --json is asked and rank 0 prints no JSON line', async () => {

@@ -9,7 +9,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ContractViolationError, makeTfConfig } from '@syncline/core';
 import { findFreePortRange } from '../launch/free-port-range';
 import { defaultWorkerCommand, newAuthToken, planWorkers, trainFlagsOf, type WorkerCommand } from '../launch/launch-plan';
-import { launchFailureError, describeExit, isFailure } from '../launch/worker-exit';
+import { launchFailureError, describeExit, stoppedCleanly } from '../launch/worker-exit';
 import { WorkerSupervisor, type SupervisorIo } from '../launch/worker-supervisor';
 
 /** Default seconds between SIGTERM and SIGKILL when stopping workers. */
@@ -61,8 +61,8 @@ interface LaunchFlags {
   replicasPerWorker: number;
   hostIp: string;
   basePort?: number;
-  chief: boolean;
-  json: boolean;
+  chief?: boolean;
+  json?: boolean;
   graceSeconds: number;
 }
 
@@ -81,8 +81,8 @@ export function registerLaunchCommand(program: Command, deps: Partial<LaunchDeps
     .option('--replicas-per-worker <n>', 'replicas inside each worker (train --replicas)', int('--replicas-per-worker', 1), 1)
     .option('--host-ip <ip>', 'the address every worker listens on', '127.0.0.1')
     .option('--base-port <port>', 'port of rank 0; rank r uses base + r (default: free ports)', int('--base-port', 1, 65535))
-    .option('--chief', 'make rank 0 a "chief" task (default: worker 0 acts as chief)', false)
-    .option('--json', "end with rank 0's JSON result line (adds --json to the train flags)", false)
+    .option('--chief', 'make rank 0 a "chief" task (default: worker 0 acts as chief)')
+    .option('--json', "end with rank 0's JSON result line (adds --json to the train flags)")
     .addOption(new Option('--grace-seconds <s>', 'seconds between SIGTERM and SIGKILL when stopping workers').argParser(seconds).default(DEFAULT_GRACE_SECONDS))
     .argument('<command...>', '"train" and its flags, after --')
     .addHelpText('after', '\nExample:\n  syncline launch --workers 2 --replicas-per-worker 2 -- train --model cnn --epochs 1')
@@ -91,9 +91,9 @@ export function registerLaunchCommand(program: Command, deps: Partial<LaunchDeps
 
 async function runLaunch(command: string[], f: LaunchFlags, d: LaunchDeps): Promise<void> {
   const trainFlags = trainFlagsOf(command);
-  const json = f.json || trainFlags.includes('--json');
+  const json = f.json === true || trainFlags.includes('--json');
   const basePort = f.basePort ?? (await findFreePortRange(f.hostIp, f.workers));
-  const tfConfigs = makeTfConfig({ workers: f.workers, hostIp: f.hostIp, basePort, chief: f.chief });
+  const tfConfigs = makeTfConfig({ workers: f.workers, hostIp: f.hostIp, basePort, chief: f.chief === true });
   const specs = planWorkers({ tfConfigs, replicasPerWorker: f.replicasPerWorker, trainFlags, json, token: newAuthToken(), workerCommand: d.workerCommand(), env: d.env });
   const where = specs.map((s) => `${s.rank}=${s.address}`).join(' ');
   d.io.stderr(`syncline launch: ${f.workers} worker(s) x ${f.replicasPerWorker} replica(s); ranks ${where}; ${f.chief ? 'rank 0 is the chief' : 'worker 0 acts as chief'}; fresh auth token in SYNCLINE_AUTH_TOKEN`);
@@ -108,7 +108,7 @@ async function runLaunch(command: string[], f: LaunchFlags, d: LaunchDeps): Prom
     throw launchFailureError(outcome.firstFailure, outcome.exits);
   }
   if (outcome.stopSignal !== undefined) {
-    const unclean = outcome.exits.filter(isFailure).map((e) => `rank ${e.rank} ${describeExit(e)}`);
+    const unclean = outcome.exits.filter((e) => !stoppedCleanly(e)).map((e) => `rank ${e.rank} ${describeExit(e)}`);
     d.io.stderr(`syncline launch: stopped by ${outcome.stopSignal}; ${unclean.length ? unclean.join(', ') : `all ${outcome.exits.length} worker(s) exited cleanly`}`);
     if (outcome.chiefJson !== undefined) d.io.stdout(`[rank 0] ${outcome.chiefJson}`);
     d.setExitCode(128 + (osConstants.signals[outcome.stopSignal] ?? 0));

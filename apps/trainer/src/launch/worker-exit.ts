@@ -54,6 +54,14 @@ export function isFailure(exit: WorkerExit): boolean {
   return exit.code !== 0 || exit.signal !== null;
 }
 
+/** The exit code `syncline train` uses after checkpointing on SIGTERM (128 + 15, as a shell reports it). */
+export const PREEMPTED_EXIT_CODE = 143;
+
+/** True for a worker that, asked to stop, exited 0 or with train's preempted code (checkpoint written). */
+export function stoppedCleanly(exit: WorkerExit): boolean {
+  return exit.signal === null && (exit.code === 0 || exit.code === PREEMPTED_EXIT_CODE);
+}
+
 /**
  * The error `syncline launch` ends with when `failure` stopped the job: names the rank,
  * its address, its exit code or signal, its last stderr line, and the ranks stopped.

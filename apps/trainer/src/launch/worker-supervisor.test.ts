@@ -31,7 +31,7 @@ describe('WorkerSupervisor', () => {
     const outcome = await done;
     expect(outcome.firstFailure).toMatchObject({ rank: 2, code: 3, signal: null, lastErrorLine: 'Error: boom', address: '127.0.0.1:5002' });
     // the failure may come before a peer installed its SIGTERM handler; then SIGTERM killed it
-    for (const e of outcome.exits.slice(0, 2)) expect(e.code === 0 || e.signal === 'SIGTERM').toBe(true);
+    for (const e of outcome.exits.slice(0, 2)) expect(e.code === 143 || e.signal === 'SIGTERM').toBe(true);
     expect(outcome.exits.slice(0, 2).every((e) => !e.killedAfterGrace)).toBe(true);
     expect(err).toContain('syncline launch: rank 2 exited with code 3; stopping the other 2 worker(s)');
     expect(out).toContain('[rank 2] step 1');
@@ -61,7 +61,7 @@ describe('WorkerSupervisor', () => {
     const outcome = await done;
     expect(outcome.stopSignal).toBe('SIGINT');
     expect(outcome.firstFailure).toBeUndefined();
-    expect(outcome.exits.map((e) => e.code)).toEqual([0, 0]);
+    expect(outcome.exits.map((e) => e.code)).toEqual([143, 143]);
     expect(out.filter((l) => l.endsWith('checkpointed at step boundary')).sort()).toEqual(['[rank 0] checkpointed at step boundary', '[rank 1] checkpointed at step boundary']);
   });
 

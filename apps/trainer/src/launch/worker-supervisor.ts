@@ -19,7 +19,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { LineSplitter } from './line-splitter';
-import { describeExit, type SupervisorOutcome, type WorkerExit, type WorkerSpec } from './worker-exit';
+import { describeExit, isFailure, type SupervisorOutcome, type WorkerExit, type WorkerSpec } from './worker-exit';
 
 /** Where prefixed worker lines and the launcher's own messages go. */
 export interface SupervisorIo {
@@ -110,8 +110,7 @@ export class WorkerSupervisor {
       if (isJsonObject(w.heldStdout)) this.#chiefJson = w.heldStdout;
       else this.io.stdout(`[rank ${w.spec.rank}] ${w.heldStdout}`);
     }
-    const failed = how.code !== 0 || how.signal !== null;
-    if (failed && !this.#stopping) {
+    if (isFailure(w.exit) && !this.#stopping) {
       this.#firstFailure = w.exit;
       const others = this.#workers.filter((o) => o.exit === undefined).length;
       this.io.stderr(`syncline launch: rank ${w.spec.rank} ${describeExit(w.exit)}` + (others ? `; stopping the other ${others} worker(s)` : ''));

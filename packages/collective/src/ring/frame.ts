@@ -4,7 +4,7 @@
  *   offset size field
  *   0      4    magic "SYN1" (u32 LE 0x314e5953)
  *   4      1    version (1)
- *   5      1    type (HELLO, CHALLENGE, AUTH, AUTH_OK, REJECT, DATA, HEARTBEAT, ABORT)
+ *   5      1    type (HELLO, CHALLENGE, AUTH, AUTH_OK, REJECT, DATA, HEARTBEAT, ABORT, GOODBYE)
  *   6      1    opcode of the collective (DATA; 0 otherwise)
  *   7      1    arg (broadcast root)
  *   8      4    seq: the op's sequence number
@@ -34,8 +34,10 @@ export const enum FrameType {
   Data = 6,
   Heartbeat = 7,
   Abort = 8,
+  /** Sent by close(): the sender finished `seq` ops and is leaving normally. */
+  Goodbye = 9,
 }
-const LAST_TYPE = FrameType.Abort;
+const LAST_TYPE = FrameType.Goodbye;
 
 /** A parsed header (one mutable object per parser, overwritten by the next frame). */
 export interface FrameHeader {

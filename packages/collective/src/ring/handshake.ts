@@ -32,6 +32,11 @@ abstract class HandshakeSink implements FrameSink {
   readonly #d = deferred();
   readonly done = this.#d.promise;
   settled = false;
+  /**
+   * Runs synchronously on success, before the parser reads another byte: the peer may send
+   * DATA right behind AUTH_OK in the same read, so the caller must switch sinks here.
+   */
+  onSuccess: () => void = () => undefined;
   constructor(readonly p: HandshakeParams, readonly peer: string, readonly write: (b: Buffer) => void) {}
   dataDestination(h: FrameHeader): Uint8Array | null {
     throw new ProtocolError(this.peer, `DATA frame (seq ${h.seq}) before the handshake completed`);
@@ -39,6 +44,7 @@ abstract class HandshakeSink implements FrameSink {
   abstract onFrame(h: FrameHeader, payload: Uint8Array): void;
   protected ok(): void {
     this.settled = true;
+    this.onSuccess();
     this.#d.resolve();
   }
   fail(e: unknown): void {

@@ -1,8 +1,8 @@
 /**
  * One authenticated connection to a ring neighbour: feeds received bytes to a frame
  * parser (from the socket's `onread` into a reused buffer, or 'data' events for TLS),
- * parks the unread rest of a read when the parser must wait for the next op (and pauses
- * the socket, so TCP back-pressure holds the peer), and reports the first failure once.
+ * parks the unread rest of a read when the parser must wait for the next op, and
+ * reports the first failure once.
  */
 import type { Socket } from 'node:net';
 import { ProtocolError } from '@syncline/core';
@@ -17,6 +17,8 @@ export class PeerLink {
   #parked = 0;
   #failed = false;
   socket: Socket | undefined;
+  /** Set when the peer said GOODBYE: it completed this many ops and closed normally. */
+  goodbyeAfter: number | undefined;
 
   constructor(
     readonly role: 'send' | 'recv',
@@ -34,7 +36,7 @@ export class PeerLink {
   /** Binds the socket and its end/error events (call once it is connected). */
   attach(socket: Socket, viaDataEvents: boolean): void {
     this.socket = socket;
-    if (viaDataEvents) socket.on('data', (b: Buffer) => { if (!this.onBytes(b, b.length)) socket.pause(); });
+    if (viaDataEvents) socket.on('data', (b: Buffer) => this.onBytes(b, b.length));
     socket.on('error', (e) => this.#fail(e, 'lost'));
     socket.on('close', () => this.#fail(new Error('connection closed'), 'lost'));
     socket.on('end', () => {
@@ -43,7 +45,12 @@ export class PeerLink {
     });
   }
 
-  /** Bytes arrived; returns false when the socket should pause (parser waiting for an op). */
+  /**
+   * Bytes arrived. While the parser waits for the next op the rest is parked (copied into
+   * a reused, growable buffer). The socket is never paused: the predecessor cannot run
+   * more than one op ahead of us (its next op needs our data), except a root issuing
+   * broadcasts back to back, so parking stays bounded by one op's frames in practice.
+   */
   onBytes(buf: Uint8Array, n: number): boolean {
     if (this.#failed) return false;
     this.lastHeard = performance.now();
@@ -80,7 +87,6 @@ export class PeerLink {
         if (this.#parked > 0) return;
       }
       this.lastHeard = performance.now();
-      this.socket?.resume();
     } catch (e) {
       this.#fail(e, 'protocol');
     }
@@ -95,7 +101,6 @@ export class PeerLink {
     }
     this.#park.set(buf.subarray(from, to), this.#parked);
     this.#parked = need;
-    this.socket?.pause();
   }
 
   #fail(e: unknown, how: 'lost' | 'protocol'): void {

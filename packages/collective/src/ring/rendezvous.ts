@@ -76,16 +76,18 @@ function runHandshake(socket: net.Socket, link: PeerLink, hs: ClientHandshake | 
   const onClose = (): void => hs.fail(new Error('connection closed during the handshake'));
   socket.on('error', onErr);
   socket.on('close', onClose);
-  if (useDataEvents) socket.on('data', (b: Buffer) => { if (!link.onBytes(b, b.length)) socket.pause(); });
+  if (useDataEvents) socket.on('data', (b: Buffer) => link.onBytes(b, b.length));
   const realFailure = link.onFailure;
   link.onFailure = (_l, e) => hs.fail(e);
+  hs.onSuccess = () => {
+    link.parser.sink = realSink;
+    link.onFailure = realFailure;
+  };
   return hs.done.then(
     () => {
       clearTimeout(timer);
       socket.off('error', onErr);
       socket.off('close', onClose);
-      link.parser.sink = realSink;
-      link.onFailure = realFailure;
       link.attach(socket, false);
       link.resume();
     },
@@ -140,7 +142,7 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
     if (p.tls) {
       socket = tls.connect({ ...base, key: p.tls.key, cert: p.tls.cert, ca: p.tls.ca, checkServerIdentity: p.tls.checkServerIdentity ?? tls.checkServerIdentity });
     } else {
-      socket = net.connect({ ...base, onread: { buffer: p.readBuffer, callback: (n: number, buf: Uint8Array) => link.onBytes(buf, n) } });
+      socket = net.connect({ ...base, onread: { buffer: p.readBuffer, callback: (n: number, buf: Uint8Array) => { link.onBytes(buf, n); return true; } } });
     }
     socket.setNoDelay?.(true);
     const hs = new ClientHandshake(p.hs, target.text, (b) => socket.write(b), prev);

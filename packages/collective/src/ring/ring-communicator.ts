@@ -31,10 +31,12 @@ import { PeerLink } from './peer-link';
 import { rendezvous, type RingTlsOptions } from './rendezvous';
 import { OPCODE, OPCODE_NAMES, RingAllReducePlan, RingBroadcastPlan, RingGatherPlan, type RingPlan } from './ring-plans';
 import { failureFrame, errorFromAbort, type AbortKind } from './abort';
+import { KernelArena } from '../wasm/simd-kernels';
 
 export const DEFAULT_CHUNK_BYTES = 512 << 10;
 export const DEFAULT_SMALL_BYTES = 64 << 10;
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 2_000;
+export const DEFAULT_BUSY_POLL_US = 200;
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 30_000;
 const READ_BUFFER_BYTES = 256 << 10;
 
@@ -59,6 +61,8 @@ export interface RingCommunicatorOptions {
   readonly chunkBytes?: number;
   /** allReduce of at most this many bytes passes whole buffers round the ring (fewer hops). */
   readonly smallBytes?: number;
+  /** Busy-poll the sockets for this long after each op starts or a frame lands, µs (default 200; 0 = never). */
+  readonly busyPollUs?: number;
   readonly heartbeatIntervalMs?: number;
   /** A neighbour silent for this long is declared lost (default 30 s). */
   readonly heartbeatTimeoutMs?: number;
@@ -97,7 +101,9 @@ class RingCommunicator implements Communicator {
   readonly #key: Buffer;
   readonly #chunkFloats: number;
   readonly #queue: OpQueue;
-  readonly #staging: Float32Array;
+  /** Wasm memory holding a large allReduce's working copy and the receive staging chunk. */
+  readonly #arena = new KernelArena();
+  #stagingAt = 0;
   #gather = new Float32Array(0);
   #headers = Buffer.alloc(HEADER_BYTES * 64);
   #sent = 0;
@@ -108,6 +114,8 @@ class RingCommunicator implements Communicator {
   #send: PeerLink | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #dead = false;
+  #spinUntil = 0;
+  readonly #spinMs: number;
   readonly #hdr: FrameHeader = { type: FrameType.Data, opcode: 0, arg: 0, seq: 0, step: 0, chunk: 0, count: 0, size: 0 };
   readonly #hb = controlFrame(FrameType.Heartbeat);
 
@@ -130,8 +138,8 @@ class RingCommunicator implements Communicator {
     this.#key = resolveAuthKey(o, this.#addr.filter((a) => !isLoopback(a)).map((a) => a.text));
     this.name = this.#addr.every((a) => a.kind === 'unix') ? 'ring-unix' : 'ring-tcp';
     this.#chunkFloats = chunkBytes / 4;
-    this.#staging = new Float32Array(this.#chunkFloats);
     this.#queue = new OpQueue(this.name, this.rank, this.timeoutMs);
+    this.#spinMs = (o.busyPollUs ?? DEFAULT_BUSY_POLL_US) / 1000;
   }
 
   async start(): Promise<void> {
@@ -140,7 +148,7 @@ class RingCommunicator implements Communicator {
     const recvSink: FrameSink = { dataDestination: (h) => this.#dataDestination(h), onFrame: (h, payload) => this.#onFrame(h, payload) };
     const sendSink: FrameSink = {
       dataDestination: (h) => { throw new ProtocolError(this.#addr[(this.rank + 1) % this.size]!.text, `DATA frame (seq ${h.seq}) on the reverse channel`); },
-      onFrame: (h, payload) => this.#onControl(h, payload),
+      onFrame: (h, payload) => this.#onControl(h, payload, this.#send),
     };
     const r = await rendezvous({
       hs: { key: this.#key, rank: this.rank, size: this.size, chunkBytes: this.#chunkFloats * 4 },
@@ -166,7 +174,17 @@ class RingCommunicator implements Communicator {
     await this.#queue.enqueue('allReduce', options, async (ctx) => {
       if (this.size === 1) return;
       const small = buf.length * 4 <= (this.#o.smallBytes ?? DEFAULT_SMALL_BYTES);
-      if (!small) return this.#execute(ctx, new RingAllReducePlan(buf, op, this.size, this.rank, this.#chunkFloats));
+      if (!small) {
+        // work on a copy inside wasm memory so every received chunk is reduced by the SIMD kernel
+        const aligned = Math.ceil(buf.length / 16) * 16;
+        this.#arena.ensure((aligned + this.#chunkFloats) * 4);
+        this.#stagingAt = aligned;
+        const work = this.#arena.f32.subarray(0, buf.length);
+        work.set(buf);
+        await this.#execute(ctx, new RingAllReducePlan(work, op, this.size, this.rank, this.#chunkFloats));
+        buf.set(work);
+        return;
+      }
       const blocks = this.#gatherBuffer(buf.length);
       blocks.set(buf, this.rank * buf.length);
       await this.#execute(ctx, new RingGatherPlan(OPCODE[op], blocks, buf.length, this.size, this.rank, this.#chunkFloats, { buf, op }));
@@ -202,10 +220,13 @@ class RingCommunicator implements Communicator {
   }
 
   #release(): Promise<void> {
+    const wasDead = this.#dead;
     this.#dead = true;
     clearInterval(this.#heartbeat);
-    this.#recv?.shutdown();
-    this.#send?.shutdown();
+    const bye = wasDead ? undefined : controlFrame(FrameType.Goodbye);
+    bye?.writeUInt32LE(this.#queue.issued, 8);
+    this.#recv?.shutdown(bye);
+    this.#send?.shutdown(bye);
     const server = this.#server;
     this.#server = undefined;
     return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -226,8 +247,20 @@ class RingCommunicator implements Communicator {
       plan.start(this.#sendChunk);
       this.#recv!.resume();
       this.#checkDone();
+      this.#spinUntil = performance.now() + this.#spinMs;
+      if (this.#active && this.#spinMs > 0) setImmediate(this.#poll);
     });
   }
+
+  /**
+   * For a short window after each sign of progress, keep the event loop polling sockets
+   * without sleeping (a pending immediate makes libuv poll with a zero timeout), as MPI
+   * busy-polls: a sleeping process wakes late for every hop. The window is short so that
+   * ranks sharing few cores do not starve each other.
+   */
+  readonly #poll = (): void => {
+    if (this.#active && performance.now() < this.#spinUntil) setImmediate(this.#poll);
+  };
 
   readonly #sendChunk = (step: number, chunk: number, payload: Float32Array): void => {
     const a = this.#active!;
@@ -268,7 +301,7 @@ class RingCommunicator implements Communicator {
     const into = p.reducesInto(h.step);
     if (into) {
       a.reduceRange = range;
-      return new Uint8Array(this.#staging.buffer, 0, h.size);
+      return new Uint8Array(this.#arena.buffer, this.#stagingAt * 4, h.size);
     }
     a.reduceRange = undefined;
     const t = p.target();
@@ -276,23 +309,30 @@ class RingCommunicator implements Communicator {
   }
 
   #onFrame(h: FrameHeader, payload: Uint8Array): void {
-    if (h.type !== FrameType.Data) return this.#onControl(h, payload);
+    if (h.type !== FrameType.Data) return this.#onControl(h, payload, this.#recv);
     const a = this.#active!;
     const r = a.reduceRange;
     if (r) {
-      const t = a.plan.reducesInto(h.step)!;
-      const s = this.#staging;
-      const n = r[1] - r[0];
-      const base = r[0];
-      if (a.plan.opcode === OPCODE.max) for (let i = 0; i < n; i++) t[base + i] = Math.max(t[base + i]!, s[i]!);
-      else for (let i = 0; i < n; i++) t[base + i]! += s[i]!;
+      // reducesInto() is the wasm-memory working copy, which starts at byte 0 of the arena
+      const k = this.#arena.kernels;
+      if (a.plan.opcode === OPCODE.max) k.max(r[0] * 4, this.#stagingAt * 4, r[1] - r[0]);
+      else k.add(r[0] * 4, this.#stagingAt * 4, r[1] - r[0]);
     }
     a.plan.landed(this.#sendChunk);
     this.#checkDone();
+    if (this.#active && this.#spinMs > 0) {
+      const spinning = performance.now() < this.#spinUntil;
+      this.#spinUntil = performance.now() + this.#spinMs;
+      if (!spinning) setImmediate(this.#poll);
+    }
   }
 
-  #onControl(h: FrameHeader, payload: Uint8Array): void {
+  #onControl(h: FrameHeader, payload: Uint8Array, link?: PeerLink): void {
     if (h.type === FrameType.Heartbeat) return;
+    if (h.type === FrameType.Goodbye) {
+      if (link) link.goodbyeAfter = h.seq;
+      return;
+    }
     if (h.type === FrameType.Abort) {
       const { error, kind, subject } = errorFromAbort(h, payload, this.#addr, { ...this.#opName(), timeoutMs: this.#active?.ctx.timeoutMs ?? this.timeoutMs });
       return this.#fail(error, kind, subject);
@@ -328,6 +368,13 @@ class RingCommunicator implements Communicator {
     if (this.#dead) return;
     const { op, seq } = this.#opName();
     if (how === 'protocol') return this.#fail(e, 'protocol', link.peerRank);
+    if (link.goodbyeAfter !== undefined) {
+      // the peer closed normally after finishing goodbyeAfter ops: an op before that needs nothing more from it
+      if (this.#active && this.#active.ctx.seq < link.goodbyeAfter) return;
+      const gone = new WorkerLostError(link.peerRank, link.address, op, seq, `it closed its communicator after ${link.goodbyeAfter} ops`);
+      if (!this.#active) return this.#queue.fail(gone);
+      return this.#fail(gone, 'lost', link.peerRank);
+    }
     const reason = `${link.role === 'recv' ? 'its connection to us' : 'our connection to it'} failed: ${e instanceof Error ? e.message : String(e)}`;
     this.#fail(new WorkerLostError(link.peerRank, link.address, op, seq, reason, { cause: e }), 'lost', link.peerRank);
   }

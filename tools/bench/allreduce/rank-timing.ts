@@ -1,0 +1,29 @@
+/**
+ * The timing loop every one of our ranks runs (threads and processes alike), matching
+ * mpi_allreduce.c: per size, warm up, then per iteration barrier + timed allReduce(sum).
+ */
+import type { Communicator } from '@syncline/core';
+
+export interface SizePlan {
+  readonly bytes: number;
+  readonly iters: number;
+  readonly warmup: number;
+}
+
+/** Times (µs) of each iteration for each size, on this rank. */
+export async function timeAllReduce(comm: Communicator, plan: readonly SizePlan[]): Promise<number[][]> {
+  const out: number[][] = [];
+  for (const { bytes, iters, warmup } of plan) {
+    const buf = new Float32Array(bytes / 4).fill(1);
+    for (let i = 0; i < warmup; i++) await comm.allReduce(buf, 'sum');
+    const times: number[] = [];
+    for (let i = 0; i < iters; i++) {
+      await comm.barrier();
+      const t0 = performance.now();
+      await comm.allReduce(buf, 'sum');
+      times.push((performance.now() - t0) * 1000);
+    }
+    out.push(times);
+  }
+  return out;
+}

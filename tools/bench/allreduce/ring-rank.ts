@@ -1,0 +1,11 @@
+// One socket-ring rank of the allreduce benchmark (a child process). Config in argv[2] (JSON).
+import { createRingCommunicator } from '@syncline/collective';
+import { timeAllReduce, type SizePlan } from './rank-timing';
+
+const { rank, addresses, plan } = JSON.parse(process.argv[2]!) as { rank: number; addresses: string[]; plan: SizePlan[] };
+void (async () => {
+  const comm = await createRingCommunicator({ rank, addresses, timeoutMs: 120_000, ...(process.env.SYNCLINE_BENCH_RING ? JSON.parse(process.env.SYNCLINE_BENCH_RING) : {}) });
+  const times = await timeAllReduce(comm, plan);
+  await comm.close();
+  process.send!({ times }, () => process.disconnect());
+})();

@@ -1,0 +1,93 @@
+/**
+ * Runs one implementation with N ranks over a size plan and returns, per size, the
+ * per-iteration time of the slowest rank (µs): shared memory (worker threads), the socket
+ * ring over Unix sockets or TCP (child processes), and OpenMPI's MPI_Allreduce (mpirun).
+ */
+import { execFileSync, fork, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { createSharedMemoryGroup } from '@syncline/collective';
+import type { SizePlan } from './rank-timing';
+import { slowestPerIteration } from './stats';
+
+export type Impl = 'shm' | 'unix' | 'tcp' | 'mpi-shm' | 'mpi-tcp';
+const MPI_ENV = ['-x', 'MALLOC_MMAP_MAX_=0', '-x', 'MALLOC_TRIM_THRESHOLD_=68719476736'];
+
+function gather(perRank: number[][][]): number[][] {
+  return perRank[0]!.map((_, s) => slowestPerIteration(perRank.map((r) => r[s]!)));
+}
+
+async function runShm(n: number, plan: SizePlan[]): Promise<number[][]> {
+  const group = createSharedMemoryGroup(n);
+  const file = join(__dirname, 'shm-worker.ts');
+  const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`;
+  const perRank = await Promise.all(Array.from({ length: n }, (_, rank) => new Promise<number[][]>((resolve, reject) => {
+    const w = new Worker(boot, { eval: true, workerData: { descriptor: group.descriptor, rank, plan } });
+    w.once('message', (m: { times: number[][] }) => { resolve(m.times); void w.terminate(); });
+    w.once('error', reject);
+  })));
+  return gather(perRank);
+}
+
+async function freePorts(n: number): Promise<number[]> {
+  return Promise.all(Array.from({ length: n }, () => new Promise<number>((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => res(p)); });
+  })));
+}
+
+async function runRing(kind: 'unix' | 'tcp', n: number, plan: SizePlan[]): Promise<number[][]> {
+  const dir = mkdtempSync(join(tmpdir(), 'syncline-bench-'));
+  const addresses = kind === 'unix'
+    ? Array.from({ length: n }, (_, r) => join(dir, `r${r}.sock`))
+    : (await freePorts(n)).map((p) => `127.0.0.1:${p}`);
+  const env = { ...process.env, SYNCLINE_AUTH_TOKEN: randomBytes(16).toString('hex') };
+  try {
+    const perRank = await Promise.all(addresses.map((_, rank) => new Promise<number[][]>((resolve, reject) => {
+      const child = fork(join(__dirname, 'ring-rank.ts'), [JSON.stringify({ rank, addresses, plan })], { execArgv: ['--import', 'tsx'], env });
+      child.once('message', (m: { times: number[][] }) => resolve(m.times));
+      child.once('exit', (code) => { if (code) reject(new Error(`${kind} rank ${rank} exited with ${code}`)); });
+    })));
+    return gather(perRank);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Compiles mpi_allreduce.c once per source version into a cache dir under tmp. */
+export function mpiBinary(): string {
+  const src = join(__dirname, 'mpi_allreduce.c');
+  const hash = createHash('sha256').update(readFileSync(src)).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), 'syncline-bench-cache');
+  mkdirSync(dir, { recursive: true });
+  const bin = join(dir, `mpi_allreduce-${hash}`);
+  if (!existsSync(bin)) execFileSync('mpicc', ['-O2', '-o', bin, src], { stdio: 'inherit' });
+  return bin;
+}
+
+async function runMpi(kind: 'mpi-shm' | 'mpi-tcp', n: number, plan: SizePlan[]): Promise<number[][]> {
+  const btl = kind === 'mpi-shm' ? ['--mca', 'btl', 'self,vader'] : ['--mca', 'btl', 'tcp,self', '--mca', 'btl_tcp_if_include', 'lo'];
+  const args = ['--allow-run-as-root', '--oversubscribe', '-np', String(n), '--mca', 'pml', 'ob1', ...btl, ...MPI_ENV,
+    mpiBinary(), ...plan.map((p) => `${p.bytes}:${p.iters}:${p.warmup}`)];
+  const out = await new Promise<string>((resolve, reject) => {
+    const p = spawn('mpirun', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    p.stdout.on('data', (b: Buffer) => { text += b.toString(); });
+    p.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`mpirun exited with ${code}`))));
+  });
+  const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { times_us: number[] });
+  return lines.map((l) => l.times_us);
+}
+
+export function runImpl(impl: Impl, n: number, plan: SizePlan[]): Promise<number[][]> {
+  switch (impl) {
+    case 'shm': return runShm(n, plan);
+    case 'unix': return runRing('unix', n, plan);
+    case 'tcp': return runRing('tcp', n, plan);
+    default: return runMpi(impl, n, plan);
+  }
+}

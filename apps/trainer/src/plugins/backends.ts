@@ -23,6 +23,7 @@ export function ownModule(base: string): string {
 
 export function registerBackends(registry: Registry<BackendChoice>): void {
   registry.register('tfjs', () => ({ name: 'tfjs', ref: { module: require.resolve('@syncline/backend-tfjs'), export: 'createTfjsBackend' } }), 10);
+  registry.register('onnx', () => ({ name: 'onnx', ref: { module: require.resolve('@syncline/backend-onnx'), export: 'createOnnxBackend' } }), 20);
 }
 
 export function backendRegistry(): Registry<BackendChoice> {

@@ -172,3 +172,5 @@ export { ReplicaPool, replicaWorkerEntry } from './strategy/replica-pool';
 export type { ReplicaPoolOptions, Isolation } from './strategy/replica-pool';
 export { MirroredEngine } from './strategy/mirrored-engine';
 export { CompiledEngine } from './strategy/compiled-engine';
+export { CompiledStrategy, DEFAULT_COMPILED_PER_REPLICA_BATCH } from './strategy/compiled-strategy';
+export type { CompiledStrategyOptions } from './strategy/compiled-strategy';

@@ -21,9 +21,14 @@ export const DEFAULT_SEED = 42;
 
 export interface EngineModelHooks {
   distribute(source: ExampleSource, options: DistributeOptions): DistributedDataset;
-  /** Sizes staging for per-replica batches of up to `maxExamples` and `stepsPerExecution`. */
-  prepare(maxExamples: number, stepsPerExecution: number): Promise<void>;
+  /**
+   * Sizes staging for per-replica batches of up to `maxExamples` and `stepsPerExecution`.
+   * `forTraining` is false for evaluate/predict (a compiled engine need not recompile).
+   */
+  prepare(maxExamples: number, stepsPerExecution: number, forTraining: boolean): Promise<void>;
   dispose(): Promise<void>;
+  /** Training drops each epoch's short last step unless fit says otherwise (static-shape engines). */
+  readonly dropRemainderByDefault?: boolean;
 }
 
 export class EngineModel implements DistributedModel {
@@ -61,13 +66,13 @@ export class EngineModel implements DistributedModel {
       globalBatchSize: options.globalBatchSize,
       seed,
       shuffle: options.shuffle ?? true,
-      dropRemainder: options.dropRemainder ?? false,
+      dropRemainder: options.dropRemainder ?? this.hooks.dropRemainderByDefault ?? false,
       ...(options.virtualEpochSize !== undefined ? { virtualEpochSize: options.virtualEpochSize } : {}),
     });
     const validation = options.validationData
       ? this.hooks.distribute(options.validationData, { globalBatchSize: options.globalBatchSize, shuffle: false })
       : undefined;
-    await this.hooks.prepare(this.#perReplicaMax(options.globalBatchSize), k);
+    await this.hooks.prepare(this.#perReplicaMax(options.globalBatchSize), k, true);
     return runFitLoop(this.engine, dataset, {
       epochs: options.epochs,
       seed,
@@ -81,14 +86,14 @@ export class EngineModel implements DistributedModel {
   async evaluate(data: ExampleSource, options: { globalBatchSize?: number } = {}): Promise<EvaluateResult> {
     const globalBatchSize = options.globalBatchSize ?? DEFAULT_EVAL_GLOBAL_BATCH;
     this.#checkSource(data, 'evaluation');
-    await this.hooks.prepare(this.#perReplicaMax(globalBatchSize), Math.max(1, this.engine.maxStagedSteps));
+    await this.hooks.prepare(this.#perReplicaMax(globalBatchSize), Math.max(1, this.engine.maxStagedSteps), false);
     return evaluateDataset(this.engine, this.hooks.distribute(data, { globalBatchSize, shuffle: false }));
   }
 
   async predict(data: ExampleSource, options: { globalBatchSize?: number } = {}): Promise<Float32Array> {
     const globalBatchSize = options.globalBatchSize ?? DEFAULT_EVAL_GLOBAL_BATCH;
     this.#checkSource(data, 'prediction');
-    await this.hooks.prepare(this.#perReplicaMax(globalBatchSize), Math.max(1, this.engine.maxStagedSteps));
+    await this.hooks.prepare(this.#perReplicaMax(globalBatchSize), Math.max(1, this.engine.maxStagedSteps), false);
     const parts: Float32Array[] = [];
     for (const step of this.hooks.distribute(data, { globalBatchSize, shuffle: false }).epoch(0)) {
       parts.push(await this.engine.predict(step));

@@ -2,8 +2,9 @@
  * Turns a core Batch into ORT feeds without copying features or labels (typed-array views),
  * after checking sizes and label range; errors name the field, the sizes and what to do.
  * onnxruntime-node rejects SharedArrayBuffer-backed arrays ("Invalid argument"), which the
- * shared-memory input pipeline hands out: those are copied into `stage`, buffers reused
- * across steps (touching fresh memory is slow on these machines).
+ * shared-memory input pipeline hands out: those (and labels of another integer type, which
+ * plain JS callers pass despite the Int32Array type) are copied into `stage`, buffers
+ * reused across steps (touching fresh memory is slow on these machines).
  */
 import * as ort from 'onnxruntime-node';
 import { DataError, ShapeMismatchError, type Batch } from '@syncline/core';
@@ -17,7 +18,8 @@ export interface FeedStage {
 }
 
 function unshared<T extends Float32Array | Int32Array>(v: T, stage: FeedStage, key: 'x' | 'y'): T {
-  if (!(v.buffer instanceof SharedArrayBuffer)) return v;
+  const wanted = key === 'x' ? Float32Array : Int32Array;
+  if (!(v.buffer instanceof SharedArrayBuffer) && v instanceof wanted) return v;
   let buf = stage[key] as T | undefined;
   if (!buf || buf.length < v.length) {
     buf = (key === 'x' ? new Float32Array(v.length) : new Int32Array(v.length)) as T;

@@ -42,6 +42,9 @@ export interface SupervisorOutcome {
   readonly chiefJson: string | undefined;
 }
 
+/** Longer last error lines are cut to this many characters in the launcher's error. */
+export const MAX_ERROR_LINE_CHARS = 400;
+
 /** "exited with code 3" / "was killed by SIGKILL" / "could not start: ...". */
 export function describeExit(exit: WorkerExit): string {
   if (exit.spawnError !== undefined) return `could not start: ${exit.spawnError}`;
@@ -68,7 +71,9 @@ export function stoppedCleanly(exit: WorkerExit): boolean {
  */
 export function launchFailureError(failure: WorkerExit, exits: readonly WorkerExit[]): WorkerLostError {
   const others = exits.filter((e) => e.rank !== failure.rank);
-  const last = failure.lastErrorLine === undefined ? 'nothing on stderr' : `last error line: ${JSON.stringify(failure.lastErrorLine)}`;
+  const line = failure.lastErrorLine;
+  const cut = line !== undefined && line.length > MAX_ERROR_LINE_CHARS ? `${line.slice(0, MAX_ERROR_LINE_CHARS)}...` : line;
+  const last = cut === undefined ? 'nothing on stderr' : `last error line: ${JSON.stringify(cut)}`;
   const stopped = others.length ? `; stopped rank(s) ${others.map((e) => e.rank).join(', ')}` : '';
   return new WorkerLostError(failure.rank, failure.address, undefined, undefined, `worker ${describeExit(failure)} (${last})${stopped}`);
 }

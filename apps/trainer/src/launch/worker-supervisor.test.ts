@@ -88,6 +88,13 @@ describe('WorkerSupervisor', () => {
     expect(gone).toBe(true);
   });
 
+  it('cuts a very long last error line in the error message', async () => {
+    const { done } = supervise(["console.error('x'.repeat(5000)); process.exit(2)"], SHORT_GRACE_MS);
+    const outcome = await done;
+    expect(outcome.firstFailure?.lastErrorLine).toHaveLength(5000);
+    expect(launchFailureError(outcome.firstFailure!, outcome.exits).message).toContain(`(last error line: "${'x'.repeat(400)}...")`);
+  });
+
   it('reports a worker that cannot start', async () => {
     const sup = new WorkerSupervisor([{ rank: 0, command: '/nonexistent/syncline-node', args: [], env: process.env }], { stdout: () => undefined, stderr: () => undefined }, { graceMs: SHORT_GRACE_MS });
     const outcome = await sup.run();

@@ -26,3 +26,18 @@ export { parseAcceleratorType } from './resolver/accelerator-type';
 export type { AcceleratorType } from './resolver/accelerator-type';
 export { DEFAULT_METADATA_HOST, DEFAULT_METADATA_TIMEOUT_MS } from './resolver/metadata-client';
 export type { MetadataOptions } from './resolver/metadata-client';
+
+// --- StableHLO emitter ---
+export { planModel } from './stablehlo/model-plan';
+export type { ModelPlan } from './stablehlo/model-plan';
+export { emitTrainStep } from './stablehlo/train-step-module';
+export type { TrainStepOptions } from './stablehlo/train-step-module';
+export { emitEval } from './stablehlo/eval-module';
+export type { ModuleText } from './stablehlo/func-writer';
+
+// --- "pjrt" compiled backend ---
+export { PjrtBackend, createPjrtBackend, PJRT_BACKEND_NAME } from './backend/pjrt-backend';
+export type { PjrtBackendOptions } from './backend/pjrt-backend';
+export { PjrtCompiledProgram } from './backend/pjrt-compiled-program';
+export { registerPjrtBackend } from './backend/register';
+export { glorotUniformInit } from './backend/glorot-init';

@@ -10,9 +10,14 @@ import type { TypeObject } from './koffi';
 
 const HEAD = { struct_size: 'size_t', extension_start: 'void*' } as const;
 
-/** Declares `struct name { size_t struct_size; void* extension_start; ...fields }`. */
+/**
+ * Declares `struct name { size_t struct_size; void* extension_start; ...fields }`. The
+ * koffi type is anonymous on purpose: koffi's named types are process-wide, and a
+ * second copy of this module (jest gives each test file its own) must not collide.
+ */
 function args(name: string, fields: Record<string, string>): TypeObject {
-  return koffi.struct(name, { ...HEAD, ...fields });
+  void name;
+  return koffi.struct({ ...HEAD, ...fields });
 }
 
 export const T = {
@@ -23,10 +28,11 @@ export const T = {
   NamedValue: args('PJRT_NamedValue', {
     name: 'void*', name_size: 'size_t', type: 'int', value: 'int64_t', value_size: 'size_t',
   }),
-  PluginInitialize: koffi.struct('PJRT_Plugin_Initialize_Args', { ...HEAD }),
+  PluginInitialize: koffi.struct({ ...HEAD }),
   EventDestroy: args('PJRT_Event_Destroy_Args', { event: 'void*' }),
   EventAwait: args('PJRT_Event_Await_Args', { event: 'void*' }),
-  EventOnReady: args('PJRT_Event_OnReady_Args', { event: 'void*', callback: 'void*', user_arg: 'void*' }),
+  EventIsReady: args('PJRT_Event_IsReady_Args', { event: 'void*', is_ready: 'bool' }),
+  EventError: args('PJRT_Event_Error_Args', { event: 'void*' }),
   ClientCreate: args('PJRT_Client_Create_Args', {
     create_options: 'void*', num_options: 'size_t',
     kv_get_callback: 'void*', kv_get_user_arg: 'void*', kv_put_callback: 'void*', kv_put_user_arg: 'void*',
@@ -81,7 +87,7 @@ export type StructName = keyof typeof T;
 /** The header's last field of each struct, for PJRT_STRUCT_SIZE. */
 const LAST_FIELD: Record<StructName, string> = {
   ErrorDestroy: 'error', ErrorMessage: 'message_size', ErrorGetCode: 'code', NamedValue: 'value_size',
-  PluginInitialize: 'extension_start', EventDestroy: 'event', EventAwait: 'event', EventOnReady: 'user_arg',
+  PluginInitialize: 'extension_start', EventDestroy: 'event', EventAwait: 'event', EventIsReady: 'is_ready', EventError: 'event',
   ClientCreate: 'kv_try_get_user_arg', ClientDestroy: 'client', ClientPlatformName: 'platform_name_size',
   ClientPlatformVersion: 'platform_version_size', ClientAddressableDevices: 'num_addressable_devices',
   Program: 'format_size', ClientCompile: 'executable', ClientBufferFromHostBuffer: 'buffer',

@@ -24,7 +24,7 @@ const ARGS_OF: Record<ApiFunctionName, StructName> = {
   PJRT_Error_Destroy: 'ErrorDestroy', PJRT_Error_Message: 'ErrorMessage', PJRT_Error_GetCode: 'ErrorGetCode',
   PJRT_Plugin_Initialize: 'PluginInitialize',
   PJRT_Event_Destroy: 'EventDestroy',
-  PJRT_Event_Await: 'EventAwait', PJRT_Event_OnReady: 'EventOnReady',
+  PJRT_Event_IsReady: 'EventIsReady', PJRT_Event_Error: 'EventError', PJRT_Event_Await: 'EventAwait',
   PJRT_Client_Create: 'ClientCreate', PJRT_Client_Destroy: 'ClientDestroy',
   PJRT_Client_PlatformName: 'ClientPlatformName',
   PJRT_Client_PlatformVersion: 'ClientPlatformVersion',
@@ -39,7 +39,9 @@ const ARGS_OF: Record<ApiFunctionName, StructName> = {
   PJRT_Buffer_ReadyEvent: 'BufferReadyEvent',
 };
 
-type NativeFn = (args: Record<string, unknown>) => bigint | null;
+type NativeFn = ((args: Record<string, unknown>) => bigint | null) & {
+  async: (args: Record<string, unknown>, done: (err: unknown, result: bigint | null) => void) => void;
+};
 type Fields = Record<string, unknown>;
 
 export class PjrtApi {
@@ -65,7 +67,7 @@ export class PjrtApi {
     const structName = ARGS_OF[name];
     let proto = this.#protos.get(structName);
     if (!proto) {
-      proto = koffi.proto(`void* ${name}_fn(_Inout_ ${T[structName].name}* args)`);
+      proto = koffi.proto('void*', [koffi.inout(koffi.pointer(T[structName]))]);
       this.#protos.set(structName, proto);
     }
     const fn = koffi.decode(fnPtr, proto) as NativeFn;
@@ -84,6 +86,23 @@ export class PjrtApi {
     const error = this.#fn(name)(args);
     if (error) throw this.toError(error, name);
     return args;
+  }
+
+  /**
+   * Calls `name` on one of koffi's worker threads (for blocking calls such as
+   * PJRT_Event_Await), so the JS thread keeps running. Same error mapping as call().
+   */
+  callAsync(name: ApiFunctionName, fields: Fields = {}): Promise<Fields> {
+    const structName = ARGS_OF[name];
+    const args: Fields = { struct_size: structSize(structName), extension_start: null, ...fields };
+    const fn = this.#fn(name);
+    return new Promise((resolve, reject) => {
+      fn.async(args, (err, error) => {
+        if (err) reject(err instanceof Error ? err : new BackendError('pjrt', `${name}: ${String(err)}`));
+        else if (error) reject(this.toError(error, name));
+        else resolve(args);
+      });
+    });
   }
 
   /** Converts (and destroys) a PJRT_Error* into a BackendError. */

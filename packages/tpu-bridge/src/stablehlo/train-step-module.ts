@@ -1,0 +1,70 @@
+/**
+ * The compiled train step: one StableHLO module that runs `steps` data-parallel steps.
+ *
+ * Arguments (per replica): weights (one per layout entry), optimizer slots (slot-major),
+ * t (f32, updates so far), xs [steps, batch, ...example], ys [steps, batch] (i32).
+ * Results: the new weights, slots and t, and metrics [steps, 2] = (lossSum, correct)
+ * summed over every replica.
+ *
+ * 1. stablehlo.while over i < steps, carrying weights, slots, t and the metrics.
+ * 2. Step i: slice example batch i, forward, loss (sum of sparse cross-entropy),
+ *    backward (VJP per layer).
+ * 3. all_reduce (sum) of every gradient over the replica group, then scale by
+ *    1 / global batch: the mean gradient over the global batch.
+ * 4. t += 1; the optimizer update; write (lossSum, correct) into metrics row i.
+ * 5. After the loop, one all_reduce sums the metrics over replicas.
+ */
+import { forwardNetwork } from './network';
+import { sparseCrossEntropy } from './loss';
+import type { ModelPlan } from './model-plan';
+import { writeModule, type ModuleText } from './func-writer';
+import { tensor, type TensorType, type Value } from './tensor-type';
+
+export interface TrainStepOptions {
+  readonly numReplicas: number;
+  readonly perReplicaBatch: number;
+  readonly steps: number;
+}
+
+export function emitTrainStep(plan: ModelPlan, options: TrainStepOptions): ModuleText {
+  const { numReplicas, perReplicaBatch: batch, steps } = options;
+  const P = plan.paramShapes.length;
+  const S = plan.optimizer.slotNames.length;
+  const paramTypes = plan.paramShapes.map((s) => tensor(s));
+  const inputs: TensorType[] = [
+    ...paramTypes,
+    ...Array.from({ length: S }, () => paramTypes).flat(),
+    tensor([]),
+    tensor([steps, batch, ...plan.exampleShape]),
+    tensor([steps, batch], 'i32'),
+  ];
+  const groups = [Array.from({ length: numReplicas }, (_, r) => r)];
+  const globalBatch = numReplicas * batch;
+  return writeModule('syncline_train_step', numReplicas, inputs, (b, args) => {
+    const carryTypes = [tensor([], 'i32'), ...inputs.slice(0, P * (S + 1) + 1), tensor([steps, 2]), ...inputs.slice(-2)];
+    const init = [b.constI(0), ...args.slice(0, P * (S + 1) + 1), b.constF(0, [steps, 2]), ...args.slice(-2)];
+    const cond = b.region(carryTypes, (rb, [i]) => [rb.compare(i!, rb.constI(steps), 'LT')]);
+    const body = b.region(carryTypes, (rb, carry) => {
+      const i = carry[0]!;
+      const params = carry.slice(1, 1 + P);
+      const slots = Array.from({ length: S }, (_, s) => carry.slice(1 + P * (s + 1), 1 + P * (s + 2)));
+      const t = carry[1 + P * (S + 1)]!;
+      const [metrics, xs, ys] = carry.slice(-3) as [Value, Value, Value];
+      const zero = rb.constI(0);
+      const x = rb.reshape(rb.dynamicSlice(xs, [i, ...xs.type.shape.slice(1).map(() => zero)], [1, batch, ...plan.exampleShape]), [batch, ...plan.exampleShape]);
+      const y = rb.reshape(rb.dynamicSlice(ys, [i, zero], [1, batch]), [batch]);
+      const net = forwardNetwork(rb, plan.spec, plan.shapes, x, params);
+      const loss = sparseCrossEntropy(rb, net.logits, y);
+      const grads = net.backward(loss.dlogits).map((g) => rb.scale(numReplicas > 1 ? rb.allReduceSum(g, groups) : g, 1 / globalBatch));
+      const t1 = rb.add(t, rb.constF(1));
+      const upd = plan.optimizer.update(rb, params, grads, slots, t1);
+      const row = rb.reshape(rb.concatenate([rb.reshape(loss.lossSum, [1]), rb.reshape(loss.correct, [1])], 0), [1, 2]);
+      const nextMetrics = rb.dynamicUpdateSlice(metrics, row, [i, zero]);
+      return [rb.add(i, rb.constI(1)), ...upd.params, ...upd.slots.flat(), t1, nextMetrics, xs, ys];
+    });
+    const out = b.opMulti('stablehlo.while', init, carryTypes, '', [cond, body]);
+    const metrics = out[out.length - 3]!;
+    const summed = numReplicas > 1 ? b.allReduceSum(metrics, groups) : metrics;
+    return [...out.slice(1, 1 + P * (S + 1) + 1), summed];
+  });
+}

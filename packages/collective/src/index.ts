@@ -28,3 +28,15 @@ export {
 export type { RingCommunicatorOptions } from './ring/ring-communicator';
 export type { RingTlsOptions } from './ring/rendezvous';
 export { AUTH_TOKEN_ENV, AUTH_TOKEN_FILE_ENV } from './ring/auth';
+
+// --- hierarchical ---
+export { createHierarchicalCommunicator } from './hierarchical/hierarchical-communicator';
+export type { HierarchicalOptions } from './hierarchical/hierarchical-communicator';
+
+// --- fusion and compression ---
+export { planBuckets } from './fusion/bucket-plan';
+export type { Bucket } from './fusion/bucket-plan';
+export { FusedAllReduce, DEFAULT_BYTES_PER_PACK } from './fusion/fused-all-reduce';
+export type { FusionOptions } from './fusion/fused-all-reduce';
+export { allReduceFp16, FP16_UNIT_ROUNDOFF } from './fusion/fp16-all-reduce';
+export { toHalf, fromHalf, encodeHalf, decodeHalf } from './fusion/fp16';

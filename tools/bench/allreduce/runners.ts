@@ -22,7 +22,7 @@ function gather(perRank: number[][][]): number[][] {
 }
 
 async function runShm(n: number, plan: SizePlan[]): Promise<number[][]> {
-  const group = createSharedMemoryGroup(n);
+  const group = createSharedMemoryGroup(n, process.env.SYNCLINE_BENCH_SHM ? JSON.parse(process.env.SYNCLINE_BENCH_SHM) : {});
   const file = join(__dirname, 'shm-worker.ts');
   const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`;
   const perRank = await Promise.all(Array.from({ length: n }, (_, rank) => new Promise<number[][]>((resolve, reject) => {

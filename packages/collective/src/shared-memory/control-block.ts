@@ -5,7 +5,7 @@
  * 1. Each rank counts the barriers it has passed (`epoch`, equal on all ranks).
  * 2. Arriving at barrier e: publish e in the rank's word, Atomics.add the group total,
  *    and the last arriver (total reaches e * size) notifies everyone.
- * 3. Waiting: spin briefly, then Atomics.wait (worker threads) or Atomics.waitAsync
+ * 3. Waiting: spin for `spinMs`, then Atomics.wait (worker threads) or Atomics.waitAsync
  *    (main thread) on the total, bounded by the op's deadline; comparisons wrap at 2^32.
  * 4. Any rank may abort the group (lost peer, timeout, mismatched op): waiters wake,
  *    read the abort record and fail with a named error instead of hanging.
@@ -22,8 +22,8 @@ const RANK_WORDS = 12;
 const EPOCH = 0;
 const CLOSED = 1;
 const OP_RECORD = 4;
-/** Busy-wait iterations before sleeping on the futex (keeps small-op latency low). */
-export const SPIN_ITERATIONS = 2000;
+/** Loads between clock reads while spinning. */
+const SPIN_BATCH = 64;
 /** Longest single futex sleep: waiters re-check aborts and closed peers at least this often. */
 const WAIT_SLICE_MS = 50;
 
@@ -55,7 +55,8 @@ export class BarrierFailure {
 
 export class ControlBlock {
   readonly #w: Int32Array;
-  constructor(buffer: SharedArrayBuffer, readonly size: number) {
+  /** @param spinMs how long a waiter busy-waits before sleeping on the futex (ms). */
+  constructor(buffer: SharedArrayBuffer, readonly size: number, readonly spinMs = 0) {
     this.#w = new Int32Array(buffer);
   }
 
@@ -132,7 +133,11 @@ export class ControlBlock {
 
   /** Blocks this thread (Atomics.wait) until barrier `epoch` completes or `deadline` (ms, performance.now()). */
   waitSync(target: number, epoch: number, deadline: number): void {
-    for (let i = 0; i < SPIN_ITERATIONS; i++) if (this.#check(target, epoch)) return;
+    if (this.#check(target, epoch)) return;
+    const spinEnd = performance.now() + this.spinMs;
+    do {
+      for (let i = 0; i < SPIN_BATCH; i++) if (this.#check(target, epoch)) return;
+    } while (performance.now() < spinEnd);
     for (;;) {
       const seen = Atomics.load(this.#w, TOTAL);
       if (this.#check(target, epoch)) return;

@@ -64,7 +64,7 @@ class SharedMemoryCommunicator implements Communicator {
   constructor(d: SharedMemoryGroupDescriptor, readonly rank: number, readonly blocking: boolean) {
     this.size = d.size;
     this.timeoutMs = d.timeoutMs;
-    this.#block = new ControlBlock(d.control, d.size);
+    this.#block = new ControlBlock(d.control, d.size, (d.spinMicros ?? 0) / 1000);
     this.#kernels = simdKernels(d.memory);
     this.#mem = new Float32Array(d.memory.buffer);
     this.#slot = d.slotFloats;

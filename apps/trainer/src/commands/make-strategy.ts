@@ -3,20 +3,37 @@
  * mirrored (threads or processes on this machine) or multi-worker (TF_CONFIG /
  * CLUSTER_SPEC; one process per training task). Logs the resolved role of a worker.
  */
-import { MirroredStrategy, MultiWorkerMirroredStrategy, TFConfigClusterResolver, InvalidConfigError, type PluginRef } from '@syncline/core';
+import {
+  CompiledStrategy,
+  MirroredStrategy,
+  MultiWorkerMirroredStrategy,
+  TFConfigClusterResolver,
+  InvalidConfigError,
+  type PluginRef,
+  type Strategy,
+} from '@syncline/core';
+import { createPjrtBackend } from '@syncline/tpu-bridge';
 import { communicatorRef, multiWorkerCommunicatorRef } from '../plugins/backends';
 import type { TrainOptions } from './train-options';
 
 export interface MadeStrategy {
-  readonly strategy: MirroredStrategy;
+  readonly strategy: Strategy;
   /** Writes checkpoints, reports and TensorBoard logs (the chief, or the only process). */
   readonly isChief: boolean;
   readonly rank: number;
   readonly worldSize: number;
 }
 
-export function makeStrategy(o: TrainOptions, backend: PluginRef, log: (line: string) => void, env: NodeJS.ProcessEnv = process.env): MadeStrategy {
-  if (o.strategy === 'mirrored') {
+export function makeStrategy(
+  o: TrainOptions,
+  backend: PluginRef | undefined,
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): MadeStrategy {
+  if (o.strategy !== 'tpu' && !backend) {
+    throw new InvalidConfigError('--backend', o.backend, `"tfjs" or "onnx" with --strategy ${o.strategy}`);
+  }
+  if (o.strategy === 'mirrored' && backend) {
     const strategy = new MirroredStrategy({
       replicas: o.replicas,
       isolation: o.isolation,
@@ -27,7 +44,7 @@ export function makeStrategy(o: TrainOptions, backend: PluginRef, log: (line: st
     });
     return { strategy, isChief: true, rank: 0, worldSize: 1 };
   }
-  if (o.strategy === 'multi-worker') {
+  if (o.strategy === 'multi-worker' && backend) {
     const resolver = TFConfigClusterResolver.fromEnv(env);
     if (resolver.isLocal) {
       throw new InvalidConfigError('TF_CONFIG', undefined, 'a cluster for --strategy multi-worker (set TF_CONFIG or CLUSTER_SPEC, or use `syncline launch`)');
@@ -46,5 +63,23 @@ export function makeStrategy(o: TrainOptions, backend: PluginRef, log: (line: st
     });
     return { strategy, isChief: resolver.isChief, rank: resolver.rank, worldSize: resolver.worldSize };
   }
-  throw new InvalidConfigError('--strategy', o.strategy, '"mirrored" or "multi-worker" here; "tpu" needs --backend pjrt');
+  if (o.strategy === 'tpu') {
+    // The whole step compiled through PJRT; replicas are the plugin's devices (for the XLA
+    // CPU plugin, --replicas sets how many CPU devices it creates).
+    const backend = createPjrtBackend({
+      ...(o.pjrtPlugin ? { pluginPath: o.pjrtPlugin } : {}),
+      ...(o.replicasGiven ? { deviceCount: o.replicas } : {}),
+    });
+    const client = backend.client();
+    const numReplicas = o.replicasGiven ? o.replicas : client.devices.length;
+    log(`syncline: PJRT ${client.platformName} plugin, ${client.devices.length} device(s); replicating over ${numReplicas}`);
+    const strategy = new CompiledStrategy({ backend, numReplicas, stepsPerExecution: o.stepsPerExecution, name: 'TPUStrategy' });
+    const close = strategy.close.bind(strategy);
+    strategy.close = async () => {
+      await close();
+      await backend.close();
+    };
+    return { strategy, isChief: true, rank: 0, worldSize: 1 };
+  }
+  throw new InvalidConfigError('--strategy', o.strategy, '"mirrored", "multi-worker" or "tpu"');
 }

@@ -23,7 +23,7 @@ describe('syncline train flags', () => {
   it('rejects contradictory flags with what to do', () => {
     expect(() => validateTrainOptions(parse(['--strategy', 'tpu', '--backend', 'tfjs']))).toThrow(/--backend is "tfjs"; expected "pjrt" with --strategy tpu/);
     expect(() => validateTrainOptions(parse(['--backend', 'pjrt']))).toThrow(/--strategy is "mirrored"; expected "tpu" with --backend pjrt/);
-    expect(() => validateTrainOptions(parse(['--strategy', 'tpu', '--backend', 'pjrt', '--replicas', '2']))).toThrow(/no --replicas with --strategy tpu/);
+    expect(() => validateTrainOptions(parse(['--pjrt-plugin', '/x.so']))).toThrow(/--pjrt-plugin is "\/x.so"; expected only with --strategy tpu/);
     expect(() => validateTrainOptions(parse(['--replicas', '3', '--global-batch', '64']))).toThrow(/--global-batch is 64; expected a multiple of --replicas \(3\)/);
     expect(() => validateTrainOptions(parse(['--pin-gpus']))).toThrow(/only with --isolation process/);
   });

@@ -30,6 +30,10 @@ export interface TrainOptions {
   readonly exportWeights?: string;
   /** Process replicas only: replica r sees only GPU r (CUDA_VISIBLE_DEVICES=r). */
   readonly pinGpus: boolean;
+  /** Whether --replicas was given (the TPU strategy otherwise uses every device). */
+  readonly replicasGiven: boolean;
+  /** PJRT plugin library for --strategy tpu (default: the cached XLA CPU plugin). */
+  readonly pjrtPlugin?: string;
 }
 
 export const DEFAULT_DATA_DIR = '/usr/share/datasets/fashion-mnist';
@@ -62,7 +66,8 @@ export function addTrainFlags(cmd: Command): Command {
     .option('--timeout-ms <n>', 'timeout of every collective operation', int('--timeout-ms', 1), 300_000)
     .option('--train-limit <n>', 'train on the first N training examples only', int('--train-limit', 1))
     .option('--export-weights <file>', 'write the final weights as safetensors (chief only)')
-    .option('--pin-gpus', 'with --isolation process: replica r gets CUDA_VISIBLE_DEVICES=r', false);
+    .option('--pin-gpus', 'with --isolation process: replica r gets CUDA_VISIBLE_DEVICES=r', false)
+    .option('--pjrt-plugin <path>', 'PJRT plugin library for --strategy tpu (libtpu.so, xla_cuda_plugin.so; default: the XLA CPU plugin)');
 }
 
 export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions {
@@ -75,15 +80,18 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
   if (backend === 'pjrt' && strategy !== 'tpu') {
     throw new InvalidConfigError('--strategy', strategy, '"tpu" with --backend pjrt (PJRT runs compiled steps only)');
   }
-  if (strategy === 'tpu' && o.replicas !== undefined) {
-    throw new InvalidConfigError('--replicas', o.replicas, 'no --replicas with --strategy tpu (replicas are the PJRT devices)');
+  if (o.pjrtPlugin !== undefined && strategy !== 'tpu') {
+    throw new InvalidConfigError('--pjrt-plugin', o.pjrtPlugin, 'only with --strategy tpu --backend pjrt');
+  }
+  if (strategy === 'tpu' && o.isolation === 'process') {
+    throw new InvalidConfigError('--isolation', 'process', 'not with --strategy tpu (the PJRT devices run one compiled program)');
   }
   if (o.pinGpus && o.isolation !== 'process') {
     throw new InvalidConfigError('--pin-gpus', true, 'only with --isolation process (a thread cannot have its own CUDA_VISIBLE_DEVICES)');
   }
   const replicas = (o.replicas as number | undefined) ?? availableParallelism();
   const globalBatch = o.globalBatch as number;
-  if (strategy === 'mirrored' && globalBatch % replicas !== 0) {
+  if (strategy !== 'multi-worker' && globalBatch % replicas !== 0) {
     throw new InvalidConfigError('--global-batch', globalBatch, `a multiple of --replicas (${replicas}), so every replica gets the same slice`);
   }
   return {
@@ -105,5 +113,7 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
     ...(o.trainLimit !== undefined ? { trainLimit: o.trainLimit as number } : {}),
     ...(o.exportWeights !== undefined ? { exportWeights: o.exportWeights as string } : {}),
     pinGpus: Boolean(o.pinGpus),
+    replicasGiven: o.replicas !== undefined,
+    ...(o.pjrtPlugin !== undefined ? { pjrtPlugin: o.pjrtPlugin as string } : {}),
   };
 }

@@ -86,10 +86,12 @@ export async function runTrain(
   const spec = loadModelSpec(o.model);
   const data = loadData(o.data);
   const train = o.trainLimit !== undefined ? data.train.slice(0, Math.min(o.trainLimit, data.train.size)) : data.train;
-  const choice = await backendRegistry().create(o.backend);
-  const { strategy, isChief, rank, worldSize } = makeStrategy(o, choice.ref, log);
+  // Orchestrated backends reach the replicas by reference; the compiled (pjrt) one runs in-process.
+  const backendRef = o.backend === 'pjrt' ? undefined : (await backendRegistry().create(o.backend)).ref;
+  const { strategy, isChief, rank, worldSize } = makeStrategy(o, backendRef, log);
   const preemption = new PreemptionWatcher(['SIGTERM', 'SIGINT'], log);
-  log(`syncline: ${strategy.name} with ${strategy.numReplicasInSync} replica(s) (${o.isolation}s), backend ${o.backend}, model ${spec.name ?? o.model}`);
+  const where = o.strategy === 'tpu' ? 'PJRT devices' : `${o.isolation}s`;
+  log(`syncline: ${strategy.name} with ${strategy.numReplicasInSync} replica(s) (${where}), backend ${o.backend}, model ${spec.name ?? o.model}`);
   const model = await strategy.createModel(spec, { seed: o.seed });
   try {
     const callbacks: Callback[] = [preemption, new ConsoleProgress(!o.json && isChief, o.epochs)];
@@ -107,7 +109,9 @@ export async function runTrain(
       callbacks,
       ...(o.virtualEpochSize !== undefined ? { virtualEpochSize: o.virtualEpochSize } : {}),
     });
-    const preempted = preemption.signal !== undefined;
+    // Agreed through the all-reduce: true on every worker, also those that got no SIGTERM
+    // themselves, and false when a signal came too late to stop training (the run finishes).
+    const preempted = preemption.agreed;
     const finalWeights = await model.getWeights();
     if (o.exportWeights && isChief) {
       const tensors = weightLayoutOf(spec).entries.map((e) => ({ name: e.name, shape: e.shape, data: finalWeights.subarray(e.offset, e.offset + e.size) }));
@@ -139,7 +143,7 @@ export async function runTrain(
       const files = reporter.finish();
       log(`report: ${files.html}`);
     }
-    if (preempted) log(`preempted by ${preemption.signal}: stopped after a checkpoint; rerun the same command to resume`);
+    if (preempted) log(`preempted by ${preemption.signal ?? 'a signal on another worker'}: stopped after a checkpoint; rerun the same command to resume`);
     else log(`test accuracy ${(100 * test.accuracy).toFixed(2)}%, loss ${test.loss.toFixed(4)}`);
     return { ...result, wallSeconds: (performance.now() - t0) / 1000 };
   } finally {

@@ -36,9 +36,13 @@ import { KernelArena } from '../wasm/simd-kernels';
 export const DEFAULT_CHUNK_BYTES = 512 << 10;
 export const DEFAULT_SMALL_BYTES = 64 << 10;
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 2_000;
-export const DEFAULT_BUSY_POLL_US = 200;
+export const DEFAULT_BUSY_POLL_US = 0;
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 30_000;
 const READ_BUFFER_BYTES = 256 << 10;
+/** Mid-size ops are cut into at least this many chunks per segment so hops overlap... */
+const PIPELINE_DEPTH = 8;
+/** ...but never into chunks smaller than this (per-frame costs would dominate). */
+const MIN_PIPELINE_CHUNK_FLOATS = 16 << 10;
 
 /** Options of createRingCommunicator. */
 export interface RingCommunicatorOptions {
@@ -61,7 +65,10 @@ export interface RingCommunicatorOptions {
   readonly chunkBytes?: number;
   /** allReduce of at most this many bytes passes whole buffers round the ring (fewer hops). */
   readonly smallBytes?: number;
-  /** Busy-poll the sockets for this long after each op starts or a frame lands, µs (default 200; 0 = never). */
+  /**
+   * Busy-poll the sockets for this long after each op starts or a frame lands, µs (default 0:
+   * on a loaded 2-core host, 200 µs of polling made 1 MiB ops 3-5x slower; try it on idle cores).
+   */
   readonly busyPollUs?: number;
   readonly heartbeatIntervalMs?: number;
   /** A neighbour silent for this long is declared lost (default 30 s). */
@@ -175,14 +182,12 @@ class RingCommunicator implements Communicator {
       if (this.size === 1) return;
       const small = buf.length * 4 <= (this.#o.smallBytes ?? DEFAULT_SMALL_BYTES);
       if (!small) {
-        // work on a copy inside wasm memory so every received chunk is reduced by the SIMD kernel
+        // received chunks are reduced in wasm memory by the SIMD kernel (see RingAllReducePlan)
         const aligned = Math.ceil(buf.length / 16) * 16;
         this.#arena.ensure((aligned + this.#chunkFloats) * 4);
         this.#stagingAt = aligned;
         const work = this.#arena.f32.subarray(0, buf.length);
-        work.set(buf);
-        await this.#execute(ctx, new RingAllReducePlan(work, op, this.size, this.rank, this.#chunkFloats));
-        buf.set(work);
+        await this.#execute(ctx, new RingAllReducePlan(buf, work, op, this.size, this.rank, this.#pipelineChunk(buf.length / this.size)));
         return;
       }
       const blocks = this.#gatherBuffer(buf.length);
@@ -195,7 +200,7 @@ class RingCommunicator implements Communicator {
   async broadcast(buf: Float32Array, root: number, options?: CollectiveCallOptions): Promise<Float32Array> {
     if (!Number.isInteger(root) || root < 0 || root >= this.size) throw new InvalidConfigError('root', root, `a rank in 0..${this.size - 1}`, { source: 'broadcast' });
     await this.#queue.enqueue('broadcast', options, async (ctx) => {
-      if (this.size > 1) await this.#execute(ctx, new RingBroadcastPlan(buf, root, this.size, this.rank, this.#chunkFloats));
+      if (this.size > 1) await this.#execute(ctx, new RingBroadcastPlan(buf, root, this.size, this.rank, this.#pipelineChunk(buf.length)));
     });
     return buf;
   }
@@ -230,6 +235,11 @@ class RingCommunicator implements Communicator {
     const server = this.#server;
     this.#server = undefined;
     return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  }
+
+  /** Chunk size for a stream of `floats`: deep enough to pipeline, capped by chunkBytes (same on every rank). */
+  #pipelineChunk(floats: number): number {
+    return Math.min(this.#chunkFloats, Math.max(MIN_PIPELINE_CHUNK_FLOATS, Math.ceil(floats / PIPELINE_DEPTH / 16) * 16));
   }
 
   #gatherBuffer(len: number): Float32Array {
@@ -313,7 +323,9 @@ class RingCommunicator implements Communicator {
     const a = this.#active!;
     const r = a.reduceRange;
     if (r) {
-      // reducesInto() is the wasm-memory working copy, which starts at byte 0 of the arena
+      // reducesInto() is the wasm-memory working copy (byte 0 of the arena): bring in our own chunk, add theirs
+      const work = a.plan.reducesInto(h.step)!;
+      work.set(a.plan.target().subarray(r[0], r[1]), r[0]);
       const k = this.#arena.kernels;
       if (a.plan.opcode === OPCODE.max) k.max(r[0] * 4, this.#stagingAt * 4, r[1] - r[0]);
       else k.add(r[0] * 4, this.#stagingAt * 4, r[1] - r[0]);

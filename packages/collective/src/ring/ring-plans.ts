@@ -114,9 +114,14 @@ export abstract class RingPlan {
   finish(): void {}
 }
 
+/**
+ * `buf` is the caller's array; `work` is a same-length array in wasm memory. Reduced chunks
+ * live in `work` (the engine copies the caller's chunk there, then adds with SIMD) until the
+ * owner's final chunk is copied back to `buf`; all-gather chunks land in `buf` directly.
+ */
 export class RingAllReducePlan extends RingPlan {
   readonly #seg: number;
-  constructor(readonly buf: Float32Array, readonly op: ReduceOp, n: number, rank: number, chunkFloats: number) {
+  constructor(readonly buf: Float32Array, readonly work: Float32Array, readonly op: ReduceOp, n: number, rank: number, chunkFloats: number) {
     super(OPCODE[op], 0, buf.length, n, rank, chunkFloats);
     this.#seg = Math.ceil(buf.length / n);
     this.initCursor();
@@ -131,7 +136,7 @@ export class RingAllReducePlan extends RingPlan {
     const n = this.n;
     return this.#segRange(g < n - 1 ? mod(this.rank - g - 1, n) : mod(this.rank - (g - n + 1), n));
   }
-  reducesInto(step: number): Float32Array | null { return step < this.n - 1 ? this.buf : null; }
+  reducesInto(step: number): Float32Array | null { return step < this.n - 1 ? this.work : null; }
   target(): Float32Array { return this.buf; }
   start(send: SendChunk): void {
     const [a, b] = this.#segRange(this.rank);
@@ -145,8 +150,11 @@ export class RingAllReducePlan extends RingPlan {
     const n = this.n;
     const [a, b] = this.recvRange(g);
     const [s, e] = this.chunkRange(a, b, c);
-    if (g === n - 2 && this.op === 'mean') for (let i = s; i < e; i++) this.buf[i] = this.buf[i]! / n;
-    if (g < 2 * n - 3) send(g + 1, c, this.buf.subarray(s, e));
+    if (g === n - 2) {
+      if (this.op === 'mean') for (let i = s; i < e; i++) this.work[i] = this.work[i]! / n;
+      this.buf.set(this.work.subarray(s, e), s);
+    }
+    if (g < 2 * n - 3) send(g + 1, c, (g < n - 1 ? this.work : this.buf).subarray(s, e));
   }
 }
 

@@ -30,6 +30,22 @@ describe('ring faults (child processes)', () => {
     }
   });
 
+  it('a frozen rank (SIGSTOP, sockets stay open) is detected by heartbeats long before the op timeout', async () => {
+    const ports = await freePorts(3);
+    const addresses = ports.map((p) => `127.0.0.1:${p}`);
+    ranks = addresses.map((_, rank) => forkRank({ rank, addresses, timeoutMs: 120_000, heartbeatTimeoutMs: 1_500, heartbeatIntervalMs: 250 }, { SYNCLINE_AUTH_TOKEN: TOKEN }));
+    await Promise.all(ranks.map((r) => r.next((m) => 'ready' in m)));
+    ranks.forEach((r) => r.child.send({ loop: 1 << 16 }));
+    await Promise.all(ranks.map((r) => r.next((m) => 'progress' in m)));
+    ranks[1]!.child.kill('SIGSTOP');
+    const errors = await Promise.all([0, 2].map((i) => ranks[i]!.next<{ error: { name: string; message: string } }>((m) => 'error' in m)));
+    for (const { error } of errors) {
+      expect(error.name).toBe('WorkerLostError');
+      expect(error.message).toMatch(/Lost rank 1 .*no heartbeat for \d+ ms/);
+    }
+    ranks[1]!.child.kill('SIGKILL');
+  });
+
   it('a peer with a wrong token is rejected before any data moves', async () => {
     const ports = await freePorts(2);
     const addresses = ports.map((p) => `127.0.0.1:${p}`);

@@ -15,6 +15,7 @@ const KIND_CODE: Record<AbortKind, number> = { lost: 1, timeout: 2, protocol: 3 
 const KINDS: AbortKind[] = ['lost', 'lost', 'timeout', 'protocol'];
 const MAX_REASON_BYTES = MAX_CONTROL_PAYLOAD;
 
+/** `e` is the failure, or (when passing an ABORT on) the reason text it carried. */
 export function failureFrame(kind: AbortKind, subject: number, seq: number, opcode: number, e: unknown): Buffer {
   const reason = Buffer.from(e instanceof Error ? e.message : String(e), 'utf8').subarray(0, MAX_REASON_BYTES);
   const out = Buffer.alloc(HEADER_BYTES + reason.length);
@@ -29,7 +30,7 @@ export function errorFromAbort(
   payload: Uint8Array,
   addresses: readonly RingAddress[],
   local: { op: string; seq: number; timeoutMs: number },
-): { error: Error; kind: AbortKind; subject: number } {
+): { error: Error; kind: AbortKind; subject: number; reason: string } {
   const kind = KINDS[h.chunk] ?? 'lost';
   const subject = h.step < addresses.length ? h.step : 0;
   const reason = Buffer.from(payload).toString('utf8');
@@ -39,5 +40,5 @@ export function errorFromAbort(
   if (kind === 'lost') error = new WorkerLostError(subject, where, op, h.seq, `reported round the ring: ${reason}`);
   else if (kind === 'timeout') error = new CollectiveTimeoutError(op, h.seq, local.timeoutMs, [], `rank ${subject} gave up: ${reason}`);
   else error = new ProtocolError(where, `reported round the ring: ${reason}`);
-  return { error, kind, subject };
+  return { error, kind, subject, reason };
 }

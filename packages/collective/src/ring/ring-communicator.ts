@@ -346,8 +346,8 @@ class RingCommunicator implements Communicator {
       return;
     }
     if (h.type === FrameType.Abort) {
-      const { error, kind, subject } = errorFromAbort(h, payload, this.#addr, { ...this.#opName(), timeoutMs: this.#active?.ctx.timeoutMs ?? this.timeoutMs });
-      return this.#fail(error, kind, subject);
+      const { error, kind, subject, reason } = errorFromAbort(h, payload, this.#addr, { ...this.#opName(), timeoutMs: this.#active?.ctx.timeoutMs ?? this.timeoutMs });
+      return this.#fail(error, kind, subject, reason);
     }
     throw new ProtocolError(`rank ${h.type}`, `unexpected frame type ${h.type} after the handshake`);
   }
@@ -404,13 +404,13 @@ class RingCommunicator implements Communicator {
   }
 
   /** Fails the group: rejects the active op, poisons the queue, tells both neighbours. */
-  #fail(e: unknown, kind: AbortKind, subject: number): void {
+  #fail(e: unknown, kind: AbortKind, subject: number, passOn?: string): void {
     if (this.#dead) return;
     this.#dead = true;
     this.#queue.fail(e);
     clearInterval(this.#heartbeat);
     const { seq } = this.#opName();
-    const frame = failureFrame(kind, subject, seq, this.#active?.plan.opcode ?? 0, e);
+    const frame = failureFrame(kind, subject, seq, this.#active?.plan.opcode ?? 0, passOn ?? e);
     this.#recv?.shutdown(frame);
     this.#send?.shutdown(frame);
     const a = this.#active;

@@ -62,7 +62,8 @@ export class BackupAndRestore implements Callback {
     const ctx = this.#ctx;
     if (!ctx?.preempted || logs.step + 1 >= logs.steps) return; // at an epoch end, onEpochEnd saves
     await this.#save(epoch, logs.step + 1);
-    (this.options.log ?? console.warn)(`preempted: checkpoint saved at epoch ${epoch}, step ${logs.step + 1}`);
+    const what = this.options.writer === false ? 'stopped (the chief saves the checkpoint)' : 'checkpoint saved';
+    (this.options.log ?? console.warn)(`preempted: ${what} at epoch ${epoch}, step ${logs.step + 1}`);
   }
 
   async onEpochEnd(epoch: number): Promise<void> {

@@ -40,6 +40,14 @@ export class PreemptionWatcher implements Callback {
     if (this.#pending) ctx.preemptRequested = true;
   }
 
+  /**
+   * True once the workers agreed (through the step's all-reduce) to stop for preemption:
+   * on every worker, also those that got no signal themselves.
+   */
+  get agreed(): boolean {
+    return this.#ctx?.preempted ?? false;
+  }
+
   /** Exit code a preempted process should end with (128 + signal). */
   get exitCode(): number {
     return this.signal ? (SIGNAL_EXIT_CODES[this.signal] ?? 1) : 0;

@@ -20,9 +20,16 @@ describe('onnx replicas in worker_threads', () => {
       new Promise((resolve, reject) => {
         // jest's moduleNameMapper does not reach workers: tsx's require hook loads the .ts
         // entry (execArgv ['--import', 'tsx'] did not register it in workers on Node 20.20),
-        // and @syncline/core resolves through the workspace link.
+        // and @syncline/core is mapped to its source as jest does, so no build is needed.
         const entry = JSON.stringify(join(__dirname, 'helpers', 'worker-replica.ts'));
-        const w = new Worker(`require('tsx/cjs'); require(${entry});`, { eval: true, workerData: { x, y, size } });
+        const coreSrc = JSON.stringify(join(__dirname, '..', '..', 'core', 'src', 'index.ts'));
+        const code = [
+          "require('tsx/cjs');",
+          "const M = require('node:module'); const resolve = M._resolveFilename;",
+          `M._resolveFilename = function (r, ...rest) { return resolve.call(this, r === '@syncline/core' ? ${coreSrc} : r, ...rest); };`,
+          `require(${entry});`,
+        ].join('\n');
+        const w = new Worker(code, { eval: true, workerData: { x, y, size } });
         w.once('message', (m) => {
           resolve(m);
           void w.terminate();

@@ -22,6 +22,8 @@ import type { PeerLink } from './peer-link';
 /** A connection must finish the handshake within this long or it is dropped. */
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
 const BACKOFF_START_MS = 25;
+/** How long a refused connection may linger to flush its REJECT frame. */
+const HANDSHAKE_LINGER_MS = 500;
 const BACKOFF_MAX_MS = 1_000;
 
 /** Mutual TLS material (PEM). Both sides present certificates signed by `ca`. */
@@ -93,7 +95,9 @@ function runHandshake(socket: net.Socket, link: PeerLink, hs: ClientHandshake | 
     },
     (e) => {
       clearTimeout(timer);
-      socket.destroy();
+      // end() flushes a REJECT we just wrote, so the peer learns why; destroy soon after regardless
+      socket.end();
+      setTimeout(() => socket.destroy(), HANDSHAKE_LINGER_MS).unref();
       throw e;
     },
   );

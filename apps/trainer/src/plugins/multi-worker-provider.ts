@@ -1,13 +1,22 @@
 /**
- * The CommunicatorProvider for MultiWorkerMirroredStrategy: every worker process (one
- * per TF_CONFIG training task) joins one TCP ring at its TF_CONFIG address, authenticated
- * with SYNCLINE_AUTH_TOKEN (or SYNCLINE_AUTH_TOKEN_FILE), which the ring itself reads.
- * One local replica per worker joins the ring directly; several local replicas need the
- * hierarchical communicator (shared memory inside the host, the ring between hosts).
+ * The CommunicatorProvider for MultiWorkerMirroredStrategy, spanning every replica of
+ * every worker process (one per TF_CONFIG training task):
+ *   1. one local replica per worker: it joins the TCP ring at its worker's TF_CONFIG
+ *      address directly;
+ *   2. several local replicas: hierarchical: a shared-memory group inside the process
+ *      (prepared here, on the coordinator), and local rank 0 of each worker joins the
+ *      TCP ring of leaders; the reduce runs locally, across leaders, then back.
+ * The ring authenticates with SYNCLINE_AUTH_TOKEN (or SYNCLINE_AUTH_TOKEN_FILE), which it
+ * reads itself; the token never travels through this descriptor.
  */
-import type { CommunicatorProvider } from '@syncline/core';
-import { InvalidConfigError } from '@syncline/core';
-import { createRingCommunicator } from '@syncline/collective';
+import type { Communicator, CommunicatorProvider } from '@syncline/core';
+import {
+  attachSharedMemory,
+  createHierarchicalCommunicator,
+  createRingCommunicator,
+  createSharedMemoryGroup,
+  type SharedMemoryGroupDescriptor,
+} from '@syncline/collective';
 
 export interface MultiWorkerGroupOptions {
   /** This worker's rank among the training tasks (chief first). */
@@ -15,29 +24,28 @@ export interface MultiWorkerGroupOptions {
   /** Every training task's address, by rank (TF_CONFIG's cluster addresses). */
   readonly addresses: readonly string[];
   readonly timeoutMs?: number;
-  /** Allows no token when every address is loopback (tests, one machine). */
-  readonly insecure?: boolean;
 }
 
 interface MultiWorkerGroup extends MultiWorkerGroupOptions {
   readonly localSize: number;
+  readonly shared?: SharedMemoryGroupDescriptor;
+}
+
+function joinRing(g: MultiWorkerGroup): Promise<Communicator> {
+  return createRingCommunicator({ rank: g.workerRank, addresses: g.addresses, ...(g.timeoutMs !== undefined ? { timeoutMs: g.timeoutMs } : {}) });
 }
 
 export const multiWorkerProvider: CommunicatorProvider = {
   prepareGroup(localSize: number, options: unknown): MultiWorkerGroup {
     const o = options as MultiWorkerGroupOptions;
-    if (localSize !== 1) {
-      throw new InvalidConfigError('--replicas', localSize, '1 per worker process for now (run more worker processes instead)');
-    }
-    return { ...o, localSize };
+    const shared = localSize > 1 ? createSharedMemoryGroup(localSize, o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}).descriptor : undefined;
+    return { ...o, localSize, ...(shared ? { shared } : {}) };
   },
-  async join(group: unknown) {
+  async join(group: unknown, localRank: number) {
     const g = group as MultiWorkerGroup;
-    return createRingCommunicator({
-      rank: g.workerRank,
-      addresses: g.addresses,
-      ...(g.timeoutMs !== undefined ? { timeoutMs: g.timeoutMs } : {}),
-      ...(g.insecure ? { insecure: true } : {}),
-    });
+    if (!g.shared) return joinRing(g);
+    const local = attachSharedMemory(g.shared, localRank);
+    const leaders = localRank === 0 ? await joinRing(g) : undefined;
+    return createHierarchicalCommunicator({ local, ...(leaders ? { leaders } : {}), hostIndex: g.workerRank, hostCount: g.addresses.length });
   },
 };

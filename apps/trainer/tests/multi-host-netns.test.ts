@@ -27,7 +27,7 @@ const ERROR_SLACK_MS = 2000; // closing a link to an unreachable peer lingers up
 const EXIT_SLACK_MS = 3000;
 
 function probeNetns(): string | undefined {
-  const ns = `sl${process.pid}probe`;
+  const ns = `sl${process.pid}probe`; // not matched by the stale-namespace cleanup: removed right here
   try {
     execFileSync('ip', ['netns', 'add', ns], { stdio: ['ignore', 'ignore', 'pipe'] });
     execFileSync('ip', ['netns', 'del', ns], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -62,6 +62,7 @@ describe('multi-worker across network namespaces (built CLI)', () => {
   let spec: string;
   let reference: Map<string, Float32Array>;
   const networks: NetnsNetwork[] = [];
+  let nextNetwork = 0;
   const common = (): string[] => ['--model', spec, '--seed', String(SEED), '--global-batch', String(GLOBAL_BATCH)];
 
   beforeAll(async () => {
@@ -83,7 +84,7 @@ describe('multi-worker across network namespaces (built CLI)', () => {
   });
 
   function network(size: number): NetnsNetwork {
-    const n = NetnsNetwork.tryCreate(size, `${process.pid}${size}`);
+    const n = NetnsNetwork.tryCreate(size, nextNetwork++);
     if (typeof n === 'string') throw new Error(n);
     networks.push(n);
     return n;
@@ -159,10 +160,14 @@ describe('multi-worker across network namespaces (built CLI)', () => {
     procs.forEach((p, i) => {
       expect(exits[i]!.code).toBe(1);
       expect(p.stdout).toBe('');
-      expect(errorLine(p)).toMatch(/AuthFailedError/);
-      // Whoever talked to the intruder names its host; the intruder names a peer it failed to join.
-      if (i !== bad) expect(errorLine(p)).toContain(`${net.addresses[bad]}:`);
+      // A worker may also fail to reach, or lose, a peer that already gave up (named by address).
+      expect(errorLine(p)).toMatch(/AuthFailedError|CollectiveTimeoutError|WorkerLostError: replica \d+: Lost rank \d+ \(/);
     });
+    expect(errorLine(procs[bad]!)).toMatch(/AuthFailedError/);
+    // Every worker with the right token that met the intruder names the intruder's host.
+    const accusers = procs.filter((p, i) => i !== bad && /AuthFailedError/.test(errorLine(p)));
+    expect(accusers.length).toBeGreaterThan(0);
+    for (const p of accusers) expect(errorLine(p)).toContain(`Authentication with ${net.addresses[bad]}:`);
     expect(existsSync(ckpt)).toBe(false); // nothing was trained, nothing written
   }, 60_000);
 });

@@ -3,19 +3,53 @@
  *   1. a hub namespace holds a bridge; every host namespace gets a veth pair whose
  *      other end is created directly inside the hub and enslaved to the bridge, so
  *      nothing is ever added to the caller's own namespace;
- *   2. host i gets 10.213.<subnet>.<i + 1>/24 on its veth (subnet derived from the pid,
- *      names carry the pid, so concurrent runs do not collide);
+ *   2. host i gets 10.213.<subnet>.<i + 1>/24 on its veth (subnet derived from the pid and
+ *      the network's id; names are sl<pid>n<id>h / sl<pid>n<id>w<i>, so concurrent runs do
+ *      not collide);
  *   3. `cut(i)` sets host i's veth down (a network partition); `remove()` deletes every
- *      namespace it created (their veths and the bridge go with them).
+ *      namespace it created (their veths and the bridge go with them), and so does the
+ *      process's exit; namespaces of this naming left by a test process that no longer
+ *      exists (killed outright) are removed before a new network is built.
  * `tryCreate` returns a printable reason instead of a network where that fails (not root).
  */
 import { execFileSync } from 'node:child_process';
 
 const HOST_SUBNET_BASE = '10.213';
+const SUBNETS = 250;
+const OUR_NAMES = /^sl(\d+)n\d+(h|w\d+)$/;
 
-function ip(args: readonly string[]): void {
-  execFileSync('ip', args as string[], { stdio: ['ignore', 'ignore', 'pipe'] });
+function ip(args: readonly string[]): string {
+  return execFileSync('ip', args as string[], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 }
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** Deletes namespaces named by this helper whose test process is gone. */
+function removeStale(): void {
+  for (const line of ip(['netns', 'list']).split('\n')) {
+    const name = line.split(' ')[0] ?? '';
+    const m = OUR_NAMES.exec(name);
+    if (m && !alive(Number(m[1]))) {
+      try {
+        ip(['netns', 'del', name]);
+      } catch {
+        /* raced with another cleanup */
+      }
+    }
+  }
+}
+
+const openNetworks = new Set<NetnsNetwork>();
+process.on('exit', () => {
+  for (const n of [...openNetworks]) n.remove();
+});
 
 export class NetnsNetwork {
   readonly hub: string;
@@ -23,14 +57,20 @@ export class NetnsNetwork {
   readonly addresses: string[] = [];
   #created: string[] = [];
 
-  private constructor(readonly tag: string, readonly size: number) {
-    this.hub = `sl${tag}h`;
+  private constructor(readonly id: number, readonly size: number) {
+    this.hub = `${this.#prefix()}h`;
   }
 
-  /** Builds a network of `size` host namespaces, or says why it cannot (e.g. not root). */
-  static tryCreate(size: number, tag: string): NetnsNetwork | string {
-    const net = new NetnsNetwork(tag, size);
+  #prefix(): string {
+    return `sl${process.pid}n${this.id}`;
+  }
+
+  /** Builds network `id` (0, 1, ...) of `size` host namespaces, or says why it cannot (e.g. not root). */
+  static tryCreate(size: number, id: number): NetnsNetwork | string {
+    const net = new NetnsNetwork(id, size);
     try {
+      removeStale();
+      openNetworks.add(net);
       net.#build();
       return net;
     } catch (e) {
@@ -47,12 +87,12 @@ export class NetnsNetwork {
   }
 
   #build(): void {
-    const subnet = `${HOST_SUBNET_BASE}.${(Number.parseInt(this.tag, 10) || 0) % 250}`;
+    const subnet = `${HOST_SUBNET_BASE}.${(process.pid * 8 + this.id) % SUBNETS}`;
     this.#add(this.hub);
     ip(['-n', this.hub, 'link', 'add', 'br0', 'type', 'bridge']);
     ip(['-n', this.hub, 'link', 'set', 'br0', 'up']);
     for (let i = 0; i < this.size; i++) {
-      const ns = `sl${this.tag}w${i}`;
+      const ns = `${this.#prefix()}w${i}`;
       this.#add(ns);
       ip(['-n', this.hub, 'link', 'add', `h${i}`, 'type', 'veth', 'peer', 'name', `v${i}`, 'netns', ns]);
       ip(['-n', this.hub, 'link', 'set', `h${i}`, 'master', 'br0']);
@@ -72,6 +112,7 @@ export class NetnsNetwork {
 
   /** Deletes every namespace this network created; safe to call twice. */
   remove(): void {
+    openNetworks.delete(this);
     for (const ns of this.#created.splice(0).reverse()) {
       try {
         ip(['netns', 'del', ns]);

@@ -129,10 +129,11 @@ describe('multi-worker faults (built CLI, 3 workers on loopback)', () => {
     procs.forEach((p, i) => {
       expect(exits[i]!.code).toBe(1);
       expect(p.stdout).toBe('');
-      expect(errorLine(p)).toMatch(/AuthFailedError/);
-      // Both name the peer by address (on loopback every host is 127.0.0.1; the multi-host
-      // netns test checks that the intruder's own host is named).
-      expect(errorLine(p)).toMatch(/Authentication with 127\.0\.0\.1:\d+ failed/);
+      // The good worker may instead fail to reach an intruder that already gave up (named timeout).
+      expect(errorLine(p)).toMatch(i === bad ? /AuthFailedError/ : /AuthFailedError|CollectiveTimeoutError/);
+      // Authentication errors name the peer by address (on loopback every host is 127.0.0.1;
+      // the multi-host netns test checks that the intruder's own host is named).
+      if (/AuthFailedError/.test(errorLine(p))) expect(errorLine(p)).toMatch(/Authentication with 127\.0\.0\.1:\d+ failed/);
     });
     expect(existsSync(ckpt) && readdirSync(ckpt).some((n) => n.startsWith('ckpt-'))).toBe(false);
   }, 60_000);

@@ -30,7 +30,7 @@ export class PjrtCompiledProgram implements CompiledProgram {
   readonly numReplicas: number;
   readonly perReplicaBatch: number;
   readonly stepsPerExecution: number;
-  readonly #train = new Map<number, { exe: PjrtLoadedExecutable; staging: Staging }>();
+  readonly #train = new Map<number, { exe: PjrtLoadedExecutable; staging: Staging; bound: PjrtBuffer[] }>();
   readonly #eval = new Map<number, PjrtLoadedExecutable>();
   readonly #exampleSize: number;
   #queue: Promise<unknown> = Promise.resolve();
@@ -57,7 +57,8 @@ export class PjrtCompiledProgram implements CompiledProgram {
     if (this.#train.has(steps)) return;
     const text = emitTrainStep(this.plan, { numReplicas: this.numReplicas, perReplicaBatch: this.perReplicaBatch, steps }).text;
     const exe = this.client.compile(text, { numReplicas: this.numReplicas, deviceIds: this.devices.map((d) => d.id) });
-    this.#train.set(steps, { exe, staging: allocateStaging(this.numReplicas, steps, this.perReplicaBatch, this.#exampleSize) });
+    const bound = this.devices.map((d) => this.client.bufferFromHost(new Int32Array([steps]), [], d));
+    this.#train.set(steps, { exe, staging: allocateStaging(this.numReplicas, steps, this.perReplicaBatch, this.#exampleSize), bound });
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -74,7 +75,7 @@ export class PjrtCompiledProgram implements CompiledProgram {
       const k = stacked.steps;
       if (!Number.isInteger(k) || k < 1) throw new ShapeMismatchError(`trainSteps needs steps >= 1, got ${k}`);
       this.prepare(k);
-      const { exe, staging } = this.#train.get(k)!;
+      const { exe, staging, bound } = this.#train.get(k)!;
       stackInto(staging, stacked, this.numReplicas, this.perReplicaBatch, this.plan.exampleShape);
       const inputs: PjrtBuffer[] = [];
       try {
@@ -82,7 +83,7 @@ export class PjrtCompiledProgram implements CompiledProgram {
           const xs = this.client.bufferFromHost(staging.xs[r]!, [k, this.perReplicaBatch, ...this.plan.exampleShape], d);
           const ys = this.client.bufferFromHost(staging.ys[r]!, [k, this.perReplicaBatch], d);
           inputs.push(xs, ys);
-          return [...this.state.of(r), xs, ys];
+          return [...this.state.of(r), xs, ys, bound[r]!];
         });
         const outs = await exe.execute(args);
         const metricsBuffers = outs.map((o) => o.pop()!);
@@ -192,7 +193,10 @@ export class PjrtCompiledProgram implements CompiledProgram {
     return this.#serial(async () => {
       this.#disposed = true;
       this.state.destroy();
-      for (const { exe } of this.#train.values()) exe.destroy();
+      for (const { exe, bound } of this.#train.values()) {
+        exe.destroy();
+        for (const b of bound) b.destroy();
+      }
       for (const exe of this.#eval.values()) exe.destroy();
       this.#train.clear();
       this.#eval.clear();

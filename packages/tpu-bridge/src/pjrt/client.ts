@@ -34,8 +34,15 @@ export class PjrtClient {
   readonly devices: readonly PjrtDevice[];
   readonly platformName: string;
   readonly platformVersion: string;
+  /**
+   * True when PJRT_LoadedExecutable_Execute runs the computation before returning (the
+   * XLA CPU plugin with `asynchronous: false`): executions are then issued from a koffi
+   * worker thread so the JS thread never waits on the device.
+   */
+  readonly executeBlocks: boolean;
 
-  private constructor(readonly api: PjrtApi, ptr: bigint) {
+  private constructor(readonly api: PjrtApi, ptr: bigint, executeBlocks: boolean) {
+    this.executeBlocks = executeBlocks;
     this.#ptr = ptr;
     const name = api.call('PJRT_Client_PlatformName', { client: ptr, platform_name: null, platform_name_size: 0 });
     this.platformName = readString(name.platform_name as bigint | null, Number(name.platform_name_size));
@@ -62,7 +69,7 @@ export class PjrtClient {
         kv_get_callback: null, kv_get_user_arg: null, kv_put_callback: null, kv_put_user_arg: null,
         client: null, kv_try_get_callback: null, kv_try_get_user_arg: null,
       });
-      return new PjrtClient(api, out.client as bigint);
+      return new PjrtClient(api, out.client as bigint, options.asynchronous === false);
     } finally {
       named.free();
     }
@@ -93,7 +100,7 @@ export class PjrtClient {
       const out = this.api.call('PJRT_Client_Compile', {
         client: this.ptr, program: program.ptr, compile_options: optsBlock.ptr, compile_options_size: opts.length, executable: null,
       });
-      return new PjrtLoadedExecutable(this.api, out.executable as bigint);
+      return new PjrtLoadedExecutable(this.api, out.executable as bigint, this.executeBlocks);
     } finally {
       for (const b of [codeBlock, formatBlock, optsBlock, program]) b.free();
     }

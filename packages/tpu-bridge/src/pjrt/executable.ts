@@ -3,7 +3,9 @@
  *
  * 1. Build native argument lists [device][arg] of PJRT_Buffer*, empty output lists
  *    [device][output] and a completion-event slot per device.
- * 2. PJRT_LoadedExecutable_Execute (enqueues; returns without waiting on CPU/GPU/TPU).
+ * 2. PJRT_LoadedExecutable_Execute: it enqueues and returns on GPU/TPU and the async
+ *    CPU client; a client whose Execute runs the computation is called from a koffi
+ *    worker thread instead, so the JS thread never waits.
  * 3. Wrap the outputs as PjrtBuffers and await every device's completion event through
  *    PJRT_Event_OnReady, so the JS thread never blocks on the device.
  */
@@ -15,13 +17,23 @@ import { T, structSize } from './ffi-types';
 import { NativeBlock, nativePointerArray, readPointerArray } from './native-memory';
 import type { PjrtApi } from './pjrt-api';
 
+/**
+ * Launch ids for PJRT_ExecuteOptions: unique per execution in this process. The XLA CPU
+ * runtime keys each collective's rendezvous by it (RunId); reusing one id for
+ * back-to-back executions lets a fast replica join the previous run's all_reduce and
+ * hangs both (observed: rendezvous timeout and abort after 40 s).
+ */
+let nextLaunchId = 1;
+const LAUNCH_ID_LIMIT = 0x7fffffff;
+
 export class PjrtLoadedExecutable {
   #ptr: bigint | null;
   /** Outputs per device (the program's results, tuples flattened). */
   readonly numOutputs: number;
   readonly numReplicas: number;
 
-  constructor(readonly api: PjrtApi, ptr: bigint) {
+  /** @param executeBlocks issue Execute from a koffi worker thread (see PjrtClient.executeBlocks). */
+  constructor(readonly api: PjrtApi, ptr: bigint, private readonly executeBlocks = false) {
     this.#ptr = ptr;
     const exe = api.call('PJRT_LoadedExecutable_GetExecutable', { loaded_executable: ptr, executable: null }).executable as bigint;
     try {
@@ -61,17 +73,21 @@ export class PjrtLoadedExecutable {
       const outOuter = keep(nativePointerArray(outLists.map((b) => b.ptr)));
       const events = keep(new NativeBlock(numDevices * 8));
       new BigUint64Array(events.bytes).fill(0n);
+      const launchId = nextLaunchId;
+      nextLaunchId = nextLaunchId >= LAUNCH_ID_LIMIT ? 1 : nextLaunchId + 1;
       const options = keep(new NativeBlock(koffi.sizeof(T.ExecuteOptions)));
       koffi.encode(options.ptr, T.ExecuteOptions, {
         struct_size: structSize('ExecuteOptions'), extension_start: null,
-        send_callbacks: null, recv_callbacks: null, num_send_ops: 0, num_recv_ops: 0, launch_id: 0,
+        send_callbacks: null, recv_callbacks: null, num_send_ops: 0, num_recv_ops: 0, launch_id: launchId,
         non_donatable_input_indices: null, num_non_donatable_input_indices: 0, context: null,
         call_location: null, num_tasks: 0, task_ids: null, incarnation_ids: null,
       });
-      this.api.call('PJRT_LoadedExecutable_Execute', {
+      const fields = {
         executable: this.ptr, options: options.ptr, argument_lists: outer.ptr, num_devices: numDevices, num_args: numArgs,
         output_lists: outOuter.ptr, device_complete_events: events.ptr, execute_device: null,
-      });
+      };
+      if (this.executeBlocks) await this.api.callAsync('PJRT_LoadedExecutable_Execute', fields);
+      else this.api.call('PJRT_LoadedExecutable_Execute', fields);
       const outputs = outLists.map((b) => readPointerArray(b.ptr, this.numOutputs).map((p) => new PjrtBuffer(this.api, p)));
       const done = readPointerArray(events.ptr, numDevices).filter((e) => e !== 0n);
       const results = await Promise.allSettled(done.map((e) => awaitEvent(this.api, e, 'PJRT_LoadedExecutable_Execute')));

@@ -2,11 +2,17 @@
  * The compiled train step: one StableHLO module that runs `steps` data-parallel steps.
  *
  * Arguments (per replica): weights (one per layout entry), optimizer slots (slot-major),
- * t (f32, updates so far), xs [steps, batch, ...example], ys [steps, batch] (i32).
+ * t (f32, updates so far), xs [steps, batch, ...example], ys [steps, batch] (i32),
+ * bound (i32 scalar, = steps).
  * Results: the new weights, slots and t, and metrics [steps, 2] = (lossSum, correct)
  * summed over every replica.
  *
- * 1. stablehlo.while over i < steps, carrying weights, slots, t and the metrics.
+ * 1. stablehlo.while over i < bound, carrying weights, slots, t and the metrics. The
+ *    bound (= steps) is a runtime argument, so XLA cannot see a trip count of 1 and
+ *    inline the body: on the XLA CPU plugin a replicated step at top level runs its
+ *    matmuls on the shared intra-op pool, where one replica's all_reduce waits on a pool
+ *    thread the other replica needs (observed: rendezvous timeout, abort after 40 s on
+ *    2 cores); inside a loop body they run on the replica's own thread.
  * 2. Step i: slice example batch i, forward, loss (sum of sparse cross-entropy),
  *    backward (VJP per layer).
  * 3. all_reduce (sum) of every gradient over the replica group, then scale by
@@ -18,6 +24,7 @@ import { forwardNetwork } from './network';
 import { sparseCrossEntropy } from './loss';
 import type { ModelPlan } from './model-plan';
 import { writeModule, type ModuleText } from './func-writer';
+import type { Builder } from './builder';
 import { tensor, type TensorType, type Value } from './tensor-type';
 
 export interface TrainStepOptions {
@@ -37,19 +44,19 @@ export function emitTrainStep(plan: ModelPlan, options: TrainStepOptions): Modul
     tensor([]),
     tensor([steps, batch, ...plan.exampleShape]),
     tensor([steps, batch], 'i32'),
+    tensor([], 'i32'),
   ];
   const groups = [Array.from({ length: numReplicas }, (_, r) => r)];
   const globalBatch = numReplicas * batch;
   return writeModule('syncline_train_step', numReplicas, inputs, (b, args) => {
-    const carryTypes = [tensor([], 'i32'), ...inputs.slice(0, P * (S + 1) + 1), tensor([steps, 2]), ...inputs.slice(-2)];
-    const init = [b.constI(0), ...args.slice(0, P * (S + 1) + 1), b.constF(0, [steps, 2]), ...args.slice(-2)];
-    const cond = b.region(carryTypes, (rb, [i]) => [rb.compare(i!, rb.constI(steps), 'LT')]);
-    const body = b.region(carryTypes, (rb, carry) => {
+    const carryTypes = [tensor([], 'i32'), ...inputs.slice(0, P * (S + 1) + 1), tensor([steps, 2]), ...inputs.slice(-3)];
+    const init = [b.constI(0), ...args.slice(0, P * (S + 1) + 1), b.constF(0, [steps, 2]), ...args.slice(-3)];
+    const step = (rb: Builder, carry: Value[]): Value[] => {
       const i = carry[0]!;
       const params = carry.slice(1, 1 + P);
       const slots = Array.from({ length: S }, (_, s) => carry.slice(1 + P * (s + 1), 1 + P * (s + 2)));
       const t = carry[1 + P * (S + 1)]!;
-      const [metrics, xs, ys] = carry.slice(-3) as [Value, Value, Value];
+      const [metrics, xs, ys, bound] = carry.slice(-4) as [Value, Value, Value, Value];
       const zero = rb.constI(0);
       const x = rb.reshape(rb.dynamicSlice(xs, [i, ...xs.type.shape.slice(1).map(() => zero)], [1, batch, ...plan.exampleShape]), [batch, ...plan.exampleShape]);
       const y = rb.reshape(rb.dynamicSlice(ys, [i, zero], [1, batch]), [batch]);
@@ -60,10 +67,14 @@ export function emitTrainStep(plan: ModelPlan, options: TrainStepOptions): Modul
       const upd = plan.optimizer.update(rb, params, grads, slots, t1);
       const row = rb.reshape(rb.concatenate([rb.reshape(loss.lossSum, [1]), rb.reshape(loss.correct, [1])], 0), [1, 2]);
       const nextMetrics = rb.dynamicUpdateSlice(metrics, row, [i, zero]);
-      return [rb.add(i, rb.constI(1)), ...upd.params, ...upd.slots.flat(), t1, nextMetrics, xs, ys];
-    });
-    const out = b.opMulti('stablehlo.while', init, carryTypes, '', [cond, body]);
-    const metrics = out[out.length - 3]!;
+      return [rb.add(i, rb.constI(1)), ...upd.params, ...upd.slots.flat(), t1, nextMetrics, xs, ys, bound];
+    };
+    const loop = (): Value[] => {
+      const cond = b.region(carryTypes, (rb, carry) => [rb.compare(carry[0]!, carry[carry.length - 1]!, 'LT')]);
+      return b.opMulti('stablehlo.while', init, carryTypes, '', [cond, b.region(carryTypes, step)]);
+    };
+    const out = loop();
+    const metrics = out[out.length - 4]!;
     const summed = numReplicas > 1 ? b.allReduceSum(metrics, groups) : metrics;
     return [...out.slice(1, 1 + P * (S + 1) + 1), summed];
   });

@@ -1,12 +1,12 @@
 /**
- * `npm run bench -- pjrt [--model mlp|cnn] [--replicas 2] [--global-batch 64] [--json]`
+ * `npm run bench -- pjrt [--model mlp|cnn] [--replicas 2] [--global-batch 64] [--rounds 5] [--steps-per-round 64] [--json]`
  *
  * Per-step host overhead of the compiled (TPUStrategy-style) train step on the XLA CPU
  * PJRT plugin, for stepsPerExecution 1, 8 and 32 side by side in one run.
  *
  * 1. Compile one program per k (same model, same weights seed); warm each up.
  * 2. Interleave rounds over the three programs (k = 1, 8, 32), each round running enough
- *    calls for ~STEPS_PER_ROUND steps, and record the wall time of every call
+ *    calls for ~--steps-per-round steps, and record the wall time of every call
  *    (host staging + upload + execute + metrics readback).
  * 3. Fit wall(call) = overhead + k * compute by least squares over all calls: `compute`
  *    is the device time of one step, `overhead` the fixed host cost of one call.
@@ -19,8 +19,6 @@ import { presetModelSpec, Xoshiro128, type Batch, type ModelSpec } from '@syncli
 import { createPjrtBackend, findCpuPlugin } from '@syncline/tpu-bridge';
 
 const KS = [1, 8, 32] as const;
-const STEPS_PER_ROUND = 64;
-const ROUNDS = 5;
 const WARMUP_CALLS = 2;
 
 function arg(name: string, fallback: string): string {
@@ -49,6 +47,8 @@ async function main(): Promise<void> {
   const model = arg('model', 'mlp') as 'mlp' | 'cnn';
   const replicas = Number(arg('replicas', '2'));
   const globalBatch = Number(arg('global-batch', '64'));
+  const rounds = Number(arg('rounds', model === 'cnn' ? '1' : '5'));
+  const stepsPerRound = Number(arg('steps-per-round', model === 'cnn' ? '32' : '64'));
   const plugin = findCpuPlugin();
   if (!plugin.path) {
     console.error(plugin.reason);
@@ -70,9 +70,9 @@ async function main(): Promise<void> {
     programs.push({ k, program, compileMs, calls: [] as number[], input: stacked(k) });
     if (!json) console.error(`  compiled k=${k} in ${compileMs.toFixed(0)} ms`);
   }
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < rounds; round++) {
     for (const p of programs) {
-      const calls = Math.max(1, Math.round(STEPS_PER_ROUND / p.k));
+      const calls = Math.max(1, Math.round(stepsPerRound / p.k));
       for (let c = 0; c < calls; c++) {
         const t0 = performance.now();
         await p.program.trainSteps(p.input);

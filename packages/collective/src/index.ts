@@ -18,14 +18,16 @@ export { attachSharedMemory } from './shared-memory/shared-memory-communicator';
 export type { AttachOptions } from './shared-memory/shared-memory-communicator';
 
 // --- socket ring ---
+export { createRingCommunicator } from './ring/ring-communicator';
 export {
-  createRingCommunicator,
   DEFAULT_CHUNK_BYTES,
   DEFAULT_SMALL_BYTES,
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   DEFAULT_HEARTBEAT_TIMEOUT_MS,
-} from './ring/ring-communicator';
-export type { RingCommunicatorOptions } from './ring/ring-communicator';
+  DEFAULT_BUSY_POLL_US,
+} from './ring/ring-options';
+export type { RingCommunicatorOptions } from './ring/ring-options';
+export { unixSocketAddresses } from './ring/address';
 export type { RingTlsOptions } from './ring/rendezvous';
 export { AUTH_TOKEN_ENV, AUTH_TOKEN_FILE_ENV } from './ring/auth';
 

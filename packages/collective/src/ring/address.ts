@@ -4,6 +4,9 @@
  */
 import { InvalidConfigError } from '@syncline/core';
 import { isIP } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export type RingAddress =
   | { readonly kind: 'unix'; readonly path: string; readonly text: string }
@@ -38,4 +41,14 @@ export function listenOptions(a: RingAddress): { path: string } | { host: string
 /** Options for net.connect / tls.connect. */
 export function connectOptions(a: RingAddress): { path: string } | { host: string; port: number } {
   return a.kind === 'unix' ? { path: a.path } : { host: a.host, port: a.port };
+}
+
+/**
+ * `size` Unix socket paths in a fresh private directory (under `dir`, default the OS temp
+ * dir), for a ring whose ranks are processes of one host. The sockets are removed when
+ * each rank closes; remove the directory when the job ends.
+ */
+export function unixSocketAddresses(size: number, dir = tmpdir()): string[] {
+  const base = mkdtempSync(join(dir, 'syncline-ring-'));
+  return Array.from({ length: size }, (_, r) => join(base, `rank-${r}.sock`));
 }

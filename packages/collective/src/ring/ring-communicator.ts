@@ -28,54 +28,24 @@ import { isLoopback, parseRingAddress, type RingAddress } from './address';
 import { resolveAuthKey } from './auth';
 import { controlFrame, FrameType, HEADER_BYTES, writeHeader, type FrameHeader, type FrameSink } from './frame';
 import { PeerLink } from './peer-link';
-import { rendezvous, type RingTlsOptions } from './rendezvous';
+import { rendezvous } from './rendezvous';
 import { OPCODE, OPCODE_NAMES, RingAllReducePlan, RingBroadcastPlan, RingGatherPlan, type RingPlan } from './ring-plans';
 import { failureFrame, errorFromAbort, type AbortKind } from './abort';
+import {
+  DEFAULT_BUSY_POLL_US,
+  DEFAULT_CHUNK_BYTES,
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  DEFAULT_HEARTBEAT_TIMEOUT_MS,
+  DEFAULT_SMALL_BYTES,
+  type RingCommunicatorOptions,
+} from './ring-options';
 import { KernelArena } from '../wasm/simd-kernels';
 
-export const DEFAULT_CHUNK_BYTES = 512 << 10;
-export const DEFAULT_SMALL_BYTES = 64 << 10;
-export const DEFAULT_HEARTBEAT_INTERVAL_MS = 2_000;
-export const DEFAULT_BUSY_POLL_US = 0;
-export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 30_000;
 const READ_BUFFER_BYTES = 256 << 10;
 /** Mid-size ops are cut into at least this many chunks per segment so hops overlap... */
 const PIPELINE_DEPTH = 8;
 /** ...but never into chunks smaller than this (per-frame costs would dominate). */
 const MIN_PIPELINE_CHUNK_FLOATS = 16 << 10;
-
-/** Options of createRingCommunicator. */
-export interface RingCommunicatorOptions {
-  /** This process's rank, 0 <= rank < addresses.length. */
-  readonly rank: number;
-  /** One address per rank: a Unix socket path or "host:port" (TF_CONFIG's cluster addresses). */
-  readonly addresses: readonly string[];
-  /** Shared secret; else SYNCLINE_AUTH_TOKEN, else the file in authTokenFile / SYNCLINE_AUTH_TOKEN_FILE. */
-  readonly authToken?: string;
-  readonly authTokenFile?: string;
-  /** Allows running without a token, only when every address is loopback or a Unix socket. */
-  readonly insecure?: boolean;
-  /** Default timeout of every op, in ms (default 300 s). */
-  readonly timeoutMs?: number;
-  /** How long to wait for the neighbours to come up, in ms (default: timeoutMs). */
-  readonly rendezvousTimeoutMs?: number;
-  /** Optional mutual TLS over every link. */
-  readonly tls?: RingTlsOptions;
-  /** Pipelining chunk, bytes (default 512 KiB); every rank must use the same value. */
-  readonly chunkBytes?: number;
-  /** allReduce of at most this many bytes passes whole buffers round the ring (fewer hops). */
-  readonly smallBytes?: number;
-  /**
-   * Busy-poll the sockets for this long after each op starts or a frame lands, µs (default 0:
-   * on a loaded 2-core host, 200 µs of polling made 1 MiB ops 3-5x slower; try it on idle cores).
-   */
-  readonly busyPollUs?: number;
-  readonly heartbeatIntervalMs?: number;
-  /** A neighbour silent for this long is declared lost (default 30 s). */
-  readonly heartbeatTimeoutMs?: number;
-  /** Called for each refused stranger connection (garbage, wrong token); never fatal. */
-  readonly onStranger?: (remote: string, error: unknown) => void;
-}
 
 interface ActiveOp {
   readonly ctx: OpContext;

@@ -133,8 +133,8 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
     );
   };
   const server = p.tls
-    ? tls.createServer({ key: p.tls.key, cert: p.tls.cert, ca: p.tls.ca, requestCert: true, rejectUnauthorized: true }, onConnection)
-    : net.createServer(onConnection);
+    ? tls.createServer({ key: p.tls.key, cert: p.tls.cert, ca: p.tls.ca, requestCert: true, rejectUnauthorized: true, noDelay: true }, onConnection)
+    : net.createServer({ noDelay: true }, onConnection);
   server.on('error', () => undefined);
   await listen(server, me);
 
@@ -146,9 +146,10 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
     if (p.tls) {
       socket = tls.connect({ ...base, key: p.tls.key, cert: p.tls.cert, ca: p.tls.ca, checkServerIdentity: p.tls.checkServerIdentity ?? tls.checkServerIdentity });
     } else {
-      socket = net.connect({ ...base, onread: { buffer: p.readBuffer, callback: (n: number, buf: Uint8Array) => { link.onBytes(buf, n); return true; } } });
+      socket = net.connect({ ...base, noDelay: true, onread: { buffer: p.readBuffer, callback: (n: number, buf: Uint8Array) => { link.onBytes(buf, n); return true; } } });
     }
-    socket.setNoDelay?.(true);
+    // Nagle would hold small frames (headers, barrier and heartbeat frames) behind unacknowledged data
+    socket.once('connect', () => socket.setNoDelay(true));
     const hs = new ClientHandshake(p.hs, target.text, (b) => socket.write(b), prev);
     socket.once(p.tls ? 'secureConnect' : 'connect', () => hs.begin());
     return runHandshake(socket, link, hs, sinks.recv, !!p.tls).then(() => link);

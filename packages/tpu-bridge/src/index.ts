@@ -38,6 +38,8 @@ export type { ModuleText } from './stablehlo/func-writer';
 // --- "pjrt" compiled backend ---
 export { PjrtBackend, createPjrtBackend, PJRT_BACKEND_NAME } from './backend/pjrt-backend';
 export type { PjrtBackendOptions } from './backend/pjrt-backend';
+export { TPUStrategy } from './tpu-strategy';
+export type { TPUStrategyOptions } from './tpu-strategy';
 export { PjrtCompiledProgram } from './backend/pjrt-compiled-program';
 export { registerPjrtBackend } from './backend/register';
 export { glorotUniformInit } from './backend/glorot-init';

@@ -4,7 +4,6 @@
  * CLUSTER_SPEC; one process per training task). Logs the resolved role of a worker.
  */
 import {
-  CompiledStrategy,
   MirroredStrategy,
   MultiWorkerMirroredStrategy,
   TFConfigClusterResolver,
@@ -12,7 +11,7 @@ import {
   type PluginRef,
   type Strategy,
 } from '@syncline/core';
-import { createPjrtBackend } from '@syncline/tpu-bridge';
+import { TPUStrategy } from '@syncline/tpu-bridge';
 import { communicatorRef, multiWorkerCommunicatorRef } from '../plugins/backends';
 import type { TrainOptions } from './train-options';
 
@@ -66,19 +65,12 @@ export function makeStrategy(
   if (o.strategy === 'tpu') {
     // The whole step compiled through PJRT; replicas are the plugin's devices (for the XLA
     // CPU plugin, --replicas sets how many CPU devices it creates).
-    const backend = createPjrtBackend({
-      ...(o.pjrtPlugin ? { pluginPath: o.pjrtPlugin } : {}),
-      ...(o.replicasGiven ? { deviceCount: o.replicas } : {}),
+    const strategy = new TPUStrategy({
+      stepsPerExecution: o.stepsPerExecution,
+      backend: { ...(o.pjrtPlugin ? { pluginPath: o.pjrtPlugin } : {}), ...(o.replicasGiven ? { deviceCount: o.replicas } : {}) },
     });
-    const client = backend.client();
-    const numReplicas = o.replicasGiven ? o.replicas : client.devices.length;
-    log(`syncline: PJRT ${client.platformName} plugin, ${client.devices.length} device(s); replicating over ${numReplicas}`);
-    const strategy = new CompiledStrategy({ backend, numReplicas, stepsPerExecution: o.stepsPerExecution, name: 'TPUStrategy' });
-    const close = strategy.close.bind(strategy);
-    strategy.close = async () => {
-      await close();
-      await backend.close();
-    };
+    const client = strategy.backend.client();
+    log(`syncline: PJRT ${client.platformName} plugin, ${client.devices.length} device(s); replicating over ${strategy.numReplicasInSync}`);
     return { strategy, isChief: true, rank: 0, worldSize: 1 };
   }
   throw new InvalidConfigError('--strategy', o.strategy, '"mirrored", "multi-worker" or "tpu"');

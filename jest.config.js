@@ -7,5 +7,8 @@ const dirs = ['packages', 'apps'].flatMap((d) =>
     : [],
 );
 module.exports = {
+  // Two worker processes even on 2 cores: a native crash (an ORT or XLA abort) then fails
+  // one suite instead of killing the whole in-band run.
+  maxWorkers: 2,
   projects: [...dirs, path.join(__dirname, 'tools')].filter((d) => fs.existsSync(path.join(d, 'jest.config.js'))),
 };

@@ -8,13 +8,30 @@ import { InvalidConfigError, type CompiledBackend, type CompiledBuildOptions, ty
 import { PjrtClient } from '../pjrt/client';
 import { loadPjrtPlugin } from '../pjrt/load-plugin';
 import type { NamedValue } from '../pjrt/named-values';
-import { defaultCpuPluginPath } from '../pjrt/plugin-path';
+import { basename } from 'node:path';
+import { CPU_PLUGIN_FILE, defaultCpuPluginPath } from '../pjrt/plugin-path';
 import { planModel } from '../stablehlo/model-plan';
 import { DeviceState } from './device-state';
 import { glorotUniformInit } from './glorot-init';
 import { PjrtCompiledProgram } from './pjrt-compiled-program';
 
 export const PJRT_BACKEND_NAME = 'pjrt';
+
+/** XLA flag that keeps each CPU device's ops on its own thread (see singleThreadedCpuDevices). */
+export const CPU_SINGLE_THREAD_FLAG = '--xla_cpu_multi_thread_eigen=false';
+
+/**
+ * On the XLA CPU plugin, replicas are devices sharing one Eigen thread pool of #cores
+ * threads. A cross-replica all_reduce then blocks a pool thread while the other replica's
+ * multi-threaded ops wait for pool threads: with 2 devices on 2 cores this deadlocked
+ * (XLA aborts the process after 40 s in its rendezvous). One thread per device, as data
+ * parallelism wants anyway, removes the nested waits. Set before the plugin parses
+ * XLA_FLAGS; a user's own setting of the flag wins.
+ */
+export function singleThreadedCpuDevices(env: NodeJS.ProcessEnv = process.env): void {
+  const flags = env.XLA_FLAGS ?? '';
+  if (!flags.includes('xla_cpu_multi_thread_eigen')) env.XLA_FLAGS = `${flags} ${CPU_SINGLE_THREAD_FLAG}`.trim();
+}
 
 export interface PjrtBackendOptions {
   /** PJRT plugin library; default: the cached XLA CPU plugin (tools/scripts/fetch-pjrt-plugin.sh). */
@@ -36,7 +53,9 @@ export class PjrtBackend implements CompiledBackend {
   /** The PJRT client (created on first call). */
   client(): PjrtClient {
     if (!this.#client) {
-      const api = loadPjrtPlugin(this.options.pluginPath ?? defaultCpuPluginPath());
+      const path = this.options.pluginPath ?? defaultCpuPluginPath();
+      if (basename(path) === CPU_PLUGIN_FILE) singleThreadedCpuDevices();
+      const api = loadPjrtPlugin(path);
       const create: Record<string, NamedValue> = { ...(this.options.createOptions ?? {}) };
       if (this.options.deviceCount !== undefined) create.cpu_device_count = this.options.deviceCount;
       this.#client = PjrtClient.create(api, create);

@@ -78,6 +78,8 @@ describe('ring vs strangers (one process, real TCP)', () => {
       s.on('error', () => undefined);
       return s;
     });
+    const silent = connect(ports[0]!, '127.0.0.1'); // never speaks: must not hold close() for the handshake timeout
+    silent.on('error', () => undefined);
     const results = await Promise.all(comms.map(async (c) => {
       const outs: number[] = [];
       for (let k = 0; k < 20; k++) {
@@ -90,8 +92,9 @@ describe('ring vs strangers (one process, real TCP)', () => {
     for (const outs of results) expect(outs).toEqual(Array.from({ length: 20 }, (_, k) => 3 * k + 3));
     expect(refused.length).toBeGreaterThanOrEqual(3);
     expect(refused.every((e) => (e as Error).name === 'ProtocolError' || e instanceof AuthFailedError)).toBe(true);
-    strangers.forEach((s) => s.destroy());
     await Promise.all(comms.map((c) => c.close()));
+    strangers.forEach((s) => s.destroy());
+    silent.destroy();
     expect(WorkerLostError).toBeDefined();
-  });
+  }, 8_000); // the silent stranger's handshake timeout is 10 s: close() must not wait for it
 });

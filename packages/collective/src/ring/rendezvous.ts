@@ -50,6 +50,8 @@ export interface RendezvousParams {
 
 export interface RendezvousResult {
   readonly server: net.Server;
+  /** Connections still in (or refused by) the handshake; destroy them on close. */
+  readonly pending: Set<net.Socket>;
   readonly recv: PeerLink;
   readonly send: PeerLink;
 }
@@ -114,7 +116,10 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
   let lastStranger = '';
   let lastAuthFailure: AuthFailedError | undefined;
 
+  const pending = new Set<net.Socket>();
   const onConnection = (socket: net.Socket): void => {
+    pending.add(socket);
+    socket.once('close', () => pending.delete(socket));
     const remote = socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : `${me.text} (local peer)`;
     const link = p.makeLink('send', next);
     const hs = new ServerHandshake(p.hs, remote, (b) => socket.write(b), (peer) => {
@@ -124,7 +129,7 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
     });
     socket.setNoDelay?.(true);
     runHandshake(socket, link, hs, sinks.send, true).then(
-      () => { sendLink = link; gotSend(link); },
+      () => { pending.delete(socket); sendLink = link; gotSend(link); },
       (e) => {
         lastStranger = `${remote}: ${e instanceof Error ? e.message : String(e)}`;
         if (e instanceof AuthFailedError) lastAuthFailure = e;
@@ -180,9 +185,10 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
   acceptDeadline.catch(() => undefined);
   try {
     const [recv, send] = await Promise.all([connectLoop(), Promise.race([sendReady, acceptDeadline])]);
-    return { server, recv, send };
+    return { server, pending, recv, send };
   } catch (e) {
     server.close();
+    for (const s of pending) s.destroy();
     sendLink?.shutdown();
     throw e;
   } finally {

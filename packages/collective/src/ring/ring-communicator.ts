@@ -12,7 +12,7 @@
  *    fails the group, and an ABORT frame carrying the lost rank, op and seq travels both
  *    ways round the ring so every rank fails at once with the same named error.
  */
-import type { Server } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import {
   CollectiveTimeoutError,
   DEFAULT_COLLECTIVE_TIMEOUT_MS,
@@ -87,6 +87,7 @@ class RingCommunicator implements Communicator {
   #pendingWrites = 0;
   #active: ActiveOp | undefined;
   #server: Server | undefined;
+  #pendingSockets: Set<Socket> | undefined;
   #recv: PeerLink | undefined;
   #send: PeerLink | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -139,6 +140,7 @@ class RingCommunicator implements Communicator {
       onStranger: (remote, e) => this.#o.onStranger?.(remote, e),
     }, { recv: recvSink, send: sendSink });
     this.#server = r.server;
+    this.#pendingSockets = r.pending;
     this.#recv = r.recv;
     this.#send = r.send;
     const interval = this.#o.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
@@ -204,6 +206,8 @@ class RingCommunicator implements Communicator {
     this.#send?.shutdown(bye);
     const server = this.#server;
     this.#server = undefined;
+    // strangers still in a handshake would hold server.close() open for up to HANDSHAKE_TIMEOUT_MS
+    for (const s of this.#pendingSockets ?? []) s.destroy();
     return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
   }
 

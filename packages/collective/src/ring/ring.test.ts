@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { describeCommunicatorConformance, inProcessCommunicatorGroup } from '@syncline/core/testing';
+import { ProtocolError, type Communicator } from '@syncline/core';
 import { createRingCommunicator } from './ring-communicator';
 
 let dir = '';
@@ -28,3 +29,25 @@ describeCommunicatorConformance('ring over TCP loopback with a token (large-mess
     createRingCommunicator({ rank, addresses, authToken: 'conformance', timeoutMs: 20_000, chunkBytes: 4096, smallBytes: 0 })));
   return inProcessCommunicatorGroup(comms);
 }, { sizes: [2, 3] });
+
+describe('ring: ranks that disagree', () => {
+  it.each([
+    ['sizes', (c: Communicator) => c.allReduce(new Float32Array(c.rank === 0 ? 100_000 : 100_001), 'sum')],
+    ['ops', (c: Communicator) => (c.rank === 0 ? c.broadcast(new Float32Array(10), 0) : c.allReduce(new Float32Array(10), 'sum'))],
+  ])('on %s: ranks fail with ProtocolError, and every rank\'s next op rejects', async (what, op) => {
+    const addresses = [0, 1, 2].map((r) => join(dir, `disagree-${what}-${r}.sock`));
+    const comms = await Promise.all(addresses.map((_, rank) => createRingCommunicator({ rank, addresses, insecure: true, timeoutMs: 10_000 })));
+    const results = await Promise.allSettled(comms.map((c) => op(c)));
+    // a broadcast root never receives in that op, so it may only learn of the mismatch at its next op
+    const mustFail = what === 'ops' ? [1, 2] : [0, 1, 2];
+    for (const r of mustFail) {
+      expect(results[r]!.status).toBe('rejected');
+      expect((results[r] as PromiseRejectedResult).reason).toBeInstanceOf(ProtocolError);
+    }
+    const detector = what === 'ops' ? 1 : 0;
+    expect(String((results[detector] as PromiseRejectedResult).reason.message)).toMatch(/predecessor sent|reported round the ring/);
+    const next = await Promise.allSettled(comms.map((c) => c.barrier()));
+    expect(next.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    await Promise.all(comms.map((c) => c.close()));
+  });
+});

@@ -38,6 +38,8 @@ export interface RingTlsOptions {
 export interface RendezvousParams {
   readonly hs: HandshakeParams;
   readonly addresses: readonly RingAddress[];
+  /** Where to listen, when not addresses[rank] (e.g. 0.0.0.0:port behind a service name). */
+  readonly listenAt?: RingAddress;
   readonly deadline: number;
   readonly timeoutMs: number;
   readonly tls?: RingTlsOptions;
@@ -109,7 +111,7 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
   const { rank, size } = p.hs;
   const prev = (rank - 1 + size) % size;
   const next = (rank + 1) % size;
-  const me = p.addresses[rank]!;
+  const me = p.listenAt ?? p.addresses[rank]!;
   let sendLink: PeerLink | undefined;
   let gotSend!: (l: PeerLink) => void;
   const sendReady = new Promise<PeerLink>((r) => { gotSend = r; });

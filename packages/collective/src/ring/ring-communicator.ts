@@ -131,6 +131,7 @@ class RingCommunicator implements Communicator {
     const r = await rendezvous({
       hs: { key: this.#key, rank: this.rank, size: this.size, chunkBytes: this.#chunkFloats * 4 },
       addresses: this.#addr,
+      listenAt: this.#o.listenAddress === undefined ? undefined : parseRingAddress(this.#o.listenAddress, this.rank),
       deadline: performance.now() + timeout,
       timeoutMs: timeout,
       tls: this.#o.tls,

@@ -21,6 +21,11 @@ export interface RingCommunicatorOptions {
   readonly rank: number;
   /** One address per rank: a Unix socket path or "host:port" (TF_CONFIG's cluster addresses). */
   readonly addresses: readonly string[];
+  /**
+   * Where this rank listens, when it cannot bind its own entry of `addresses` (e.g.
+   * "0.0.0.0:2222" when TF_CONFIG names a Kubernetes service). Default: addresses[rank].
+   */
+  readonly listenAddress?: string;
   /** Shared secret; else SYNCLINE_AUTH_TOKEN, else the file in authTokenFile / SYNCLINE_AUTH_TOKEN_FILE. */
   readonly authToken?: string;
   readonly authTokenFile?: string;

@@ -26,7 +26,8 @@ describeCommunicatorConformance('ring over TCP loopback with a token (large-mess
   })));
   const addresses = ports.map((p) => `127.0.0.1:${p}`);
   const comms = await Promise.all(addresses.map((_, rank) =>
-    createRingCommunicator({ rank, addresses, authToken: 'conformance', timeoutMs: 20_000, chunkBytes: 4096, smallBytes: 0 })));
+    createRingCommunicator({ rank, addresses, authToken: 'conformance', timeoutMs: 20_000, chunkBytes: 4096, smallBytes: 0,
+      listenAddress: rank === 0 ? `0.0.0.0:${ports[0]}` : undefined })));
   return inProcessCommunicatorGroup(comms);
 }, { sizes: [2, 3] });
 

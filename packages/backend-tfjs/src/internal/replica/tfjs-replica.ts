@@ -18,6 +18,7 @@ import type { ReplicaModel } from '../model/replica-model';
 import type { FlatOptimizer } from '../optimizers/flat-optimizer';
 import { lossTerms, probabilities } from './loss';
 import { validateBatch, validateFeatures } from './validate-batch';
+import { readInto } from './read-into';
 
 const EMPTY_METRICS: BatchMetrics = { lossSum: 0, count: 0, correct: 0 };
 
@@ -86,7 +87,7 @@ export class TfjsReplica implements ReplicaProgram {
       for (let k = 0; k < vars.length; k++) {
         const g = grads[vars[k]!.name];
         if (!g) throw new BackendError('tfjs', `no gradient for variable "${vars[k]!.name}"; is it used by the model?`);
-        this.#gradients.set(await g.data(), this.#gradOffsets[k]);
+        readInto(g, this.#gradients, this.#gradOffsets[k]!);
       }
       const lossSum = (await value.data())[0]!;
       const nCorrect = (await correct!.data())[0]!;

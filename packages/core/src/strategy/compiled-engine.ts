@@ -11,6 +11,7 @@ import type { OptimizerState } from '../contracts/optimizer-state';
 import type { BatchMetrics } from '../contracts/replica-program';
 import { ShapeMismatchError } from '../errors/shape-mismatch-error';
 import type { StepResult, TrainEngine } from '../train/train-engine';
+import { concatFloat32 } from './concat-float32';
 
 export class CompiledEngine implements TrainEngine {
   readonly maxStagedSteps: number;
@@ -85,13 +86,7 @@ export class CompiledEngine implements TrainEngine {
   async predict(batches: readonly Batch[]): Promise<Float32Array> {
     const parts: Float32Array[] = [];
     for (const b of batches) if (b.size > 0) parts.push(await this.program.predict(b));
-    const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatFloat32(parts);
   }
 
   getWeights(): Promise<Float32Array> {

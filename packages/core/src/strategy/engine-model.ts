@@ -13,6 +13,7 @@ import type { ModelSpec } from '../model/spec';
 import { evaluateDataset, runFitLoop } from '../train/fit-loop';
 import type { EvaluateResult, FitOptions, History } from '../train/fit-options';
 import type { TrainEngine } from '../train/train-engine';
+import { concatFloat32 } from './concat-float32';
 
 /** Global batch used by evaluate/predict when none is given. */
 export const DEFAULT_EVAL_GLOBAL_BATCH = 256;
@@ -98,13 +99,7 @@ export class EngineModel implements DistributedModel {
     for (const step of this.hooks.distribute(data, { globalBatchSize, shuffle: false }).epoch(0)) {
       parts.push(await this.engine.predict(step));
     }
-    const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatFloat32(parts);
   }
 
   getWeights(): Promise<Float32Array> {

@@ -13,6 +13,7 @@ import type { StepResult, TrainEngine } from '../train/train-engine';
 import { BatchSlots } from './batch-slots';
 import type { BatchRef, StepMetrics } from './replica-messages';
 import type { ReplicaPool } from './replica-pool';
+import { concatFloat32 } from './concat-float32';
 
 export class MirroredEngine implements TrainEngine {
   #set = 0;
@@ -96,13 +97,7 @@ export class MirroredEngine implements TrainEngine {
 
   async predict(batches: readonly Batch[]): Promise<Float32Array> {
     const parts = await this.pool.all<Float32Array>((r) => ({ type: 'predict', batch: this.#ref(r, this.#evalSlot, batches[r]!) }));
-    const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatFloat32(parts);
   }
 
   getWeights(): Promise<Float32Array> {

@@ -44,6 +44,10 @@ describe('strategy.run and strategy.reduce', () => {
       expect(maxAbsDiff(summed.map((v) => v / 32), grads.values[0]!.mean)).toBeLessThan(1e-6);
       expect(strategy.reduce('mean', { values: [1, 3] })).toBe(2);
       expect(strategy.reduce('max', { values: grads.values.map((v) => v.loss) })).toBe(Math.max(...grads.values.map((v) => v.loss)));
+      // predict splits the data across replicas and joins their parts back in order
+      const probs = await model.predict(sample().test.slice(0, 37), { globalBatchSize: 16 });
+      expect(probs.length).toBe(37 * 10);
+      for (let i = 0; i < 37; i++) expect(probs.subarray(i * 10, i * 10 + 10).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
       const after = await strategy.replicaWeights(model);
       expect(bitwiseEqual(after[0]!, after[1]!)).toBe(true);
       expect(maxAbsDiff(after[0]!, before)).toBeGreaterThan(0);

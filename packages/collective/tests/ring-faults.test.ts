@@ -54,10 +54,14 @@ describe('ring faults (child processes)', () => {
       forkRank({ rank: 1, addresses, timeoutMs: 4_000 }, { SYNCLINE_AUTH_TOKEN: 'not-the-token' }),
     ];
     const outcomes = await Promise.all(ranks.map((r) => r.next<{ error?: { name: string; message: string }; phase?: string }>((m) => 'error' in m || 'ready' in m)));
+    // Nobody becomes ready (no data moves). Whoever completes a handshake with the other side
+    // fails authentication; a rank whose peer already quit over it may instead see that peer
+    // refuse connections until the rendezvous times out (a race, named as such).
     for (const o of outcomes) {
       expect(o.phase).toBe('rendezvous');
-      expect(o.error?.name).toBe('AuthFailedError');
+      expect(o.error?.name).toMatch(/^(AuthFailedError|CollectiveTimeoutError)$/);
     }
+    expect(outcomes.some((o) => o.error?.name === 'AuthFailedError')).toBe(true);
   });
 });
 

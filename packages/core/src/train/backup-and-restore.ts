@@ -27,8 +27,6 @@ export interface BackupAndRestoreOptions {
 export class BackupAndRestore implements Callback {
   readonly store: CheckpointStore;
   #ctx: FitContext | undefined;
-  /** The epoch training resumed at, once onTrainBegin ran (0 for a fresh start). */
-  resumedAtEpoch = 0;
 
   constructor(private readonly options: BackupAndRestoreOptions) {
     const log = options.log ?? ((m: string) => console.warn(m));
@@ -51,7 +49,6 @@ export class BackupAndRestore implements Callback {
     }
     await ctx.engine.setWeights(latest.weights);
     await ctx.engine.importOptimizerState(latest.optimizer);
-    this.resumedAtEpoch = latest.meta.epoch;
     this.resumedAt = { epoch: latest.meta.epoch, step: latest.meta.step };
     (this.options.log ?? console.warn)(`restored ${latest.dir} (epoch ${latest.meta.epoch}, step ${latest.meta.step}); resuming`);
     return this.resumedAt;

@@ -5,7 +5,8 @@
  * watches the directory (inotify), and when the chief creates its temp directory for
  * the n-th write it kills the chief after a random few milliseconds. After every kill:
  * every ckpt-* directory verifies with CheckpointStore (checksum, tensors), the newest
- * one is what `latest()` returns, and nothing else but `.tmp-*` leftovers is there.
+ * one is what `latest()` returns, and nothing else but `.tmp-*` (interrupted write) or
+ * `.trash-*` (interrupted prune of an old checkpoint) leftovers is there.
  * A final run resumes from the newest checkpoint and finishes.
  */
 import { mkdirSync, readdirSync, watch } from 'node:fs';
@@ -47,12 +48,12 @@ function nthTempDir(dir: string, n: number, before: ReadonlySet<string>, procs: 
   });
 }
 
-/** Every entry is a verifying ckpt-* or a .tmp-* leftover; returns the leftovers and the newest. */
+/** Every entry is a verifying ckpt-* or a .tmp-* / .trash-* leftover; returns the leftovers and the newest. */
 function verifyDir(dir: string): { leftovers: string[]; newest: string | undefined } {
   const store = new CheckpointStore(dir, () => undefined);
   const leftovers: string[] = [];
   for (const name of readdirSync(dir)) {
-    if (name.startsWith('.tmp-')) leftovers.push(name);
+    if (name.startsWith('.tmp-') || name.startsWith('.trash-')) leftovers.push(name); // an interrupted write or prune
     else if (/^ckpt-\d{6}-\d{9}$/.test(name)) expect(() => store.read(join(dir, name))).not.toThrow();
     else throw new Error(`unexpected entry ${name} in ${dir}`);
   }

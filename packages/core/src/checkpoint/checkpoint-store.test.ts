@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckpointStore } from './checkpoint-store';
@@ -75,6 +75,20 @@ describe('CheckpointStore', () => {
     const store = new CheckpointStore(root, () => undefined, 2);
     for (let e = 1; e <= 4; e++) save(store, e);
     expect(store.list().map((d) => d.slice(-21))).toEqual(['ckpt-000004-000000000', 'ckpt-000003-000000000']);
+    expect(readdirSync(root).sort()).toEqual(['ckpt-000003-000000000', 'ckpt-000004-000000000']);
+  });
+
+  it('removes a prune that a kill interrupted (a .trash-ckpt-* directory) on the next write', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ckpt-'));
+    const store = new CheckpointStore(root, () => undefined);
+    save(store, 1);
+    // What a kill -9 in the middle of deleting an old checkpoint leaves: a renamed, half-empty directory.
+    const trash = join(root, '.trash-ckpt-000000-000000000-99999-1');
+    mkdirSync(trash);
+    writeFileSync(join(trash, 'model.safetensors'), 'partial');
+    expect(store.list()).toHaveLength(1);
+    save(store, 2);
+    expect(readdirSync(root).sort()).toEqual(['ckpt-000001-000000000', 'ckpt-000002-000000000']);
   });
 
   it('names a tensor that does not fit the model', () => {

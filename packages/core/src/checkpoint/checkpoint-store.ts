@@ -6,11 +6,13 @@
  *   2. fsync both files and the temp dir;
  *   3. rename the temp dir to `ckpt-<epoch>-<step>` (atomic on POSIX), fsync the parent;
  *   4. readers take the newest directory whose meta.json parses and whose checksum
- *      matches; anything else is skipped with a warning naming the directory and why.
+ *      matches; anything else is skipped with a warning naming the directory and why;
+ *   5. old checkpoints are renamed to `.trash-ckpt-*` before they are deleted, so a kill
+ *      mid-delete never leaves a half-removed `ckpt-*` behind.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { OptimizerState } from '../contracts/optimizer-state';
 import type { WeightLayout } from '../contracts/weight-layout';
 import { CheckpointError } from '../errors/checkpoint-error';
@@ -18,6 +20,8 @@ import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safete
 
 export const CHECKPOINT_FORMAT_VERSION = 1;
 const DIR_PATTERN = /^ckpt-(\d{6})-(\d{9})$/;
+/** Checkpoints being deleted are renamed to this prefix first (see #discard). */
+const TRASH_PREFIX = '.trash-ckpt-';
 
 export interface CheckpointMeta {
   readonly formatVersion: number;
@@ -114,7 +118,7 @@ export class CheckpointStore {
       writeFileSynced(join(tmp, 'model.safetensors'), file);
       writeFileSynced(join(tmp, 'meta.json'), JSON.stringify(meta, null, 2));
       fsyncDir(tmp);
-      rmSync(final, { recursive: true, force: true });
+      this.#discard(final);
       renameSync(tmp, final);
       fsyncDir(this.root);
     } catch (e) {
@@ -189,11 +193,28 @@ export class CheckpointStore {
     return undefined;
   }
 
+  /**
+   * Removes a checkpoint directory without ever leaving a half-deleted `ckpt-*` behind:
+   * it is first renamed (atomic) out of the `ckpt-*` namespace, then deleted. A kill
+   * during the delete leaves only a `.trash-*` directory, which the next prune removes.
+   */
+  #discard(dir: string): void {
+    const trash = join(this.root, `${TRASH_PREFIX}${basename(dir)}-${process.pid}-${Date.now()}`);
+    try {
+      renameSync(dir, trash);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    rmSync(trash, { recursive: true, force: true });
+  }
+
   #prune(): void {
-    for (const dir of this.list().slice(this.keep)) rmSync(dir, { recursive: true, force: true });
+    for (const dir of this.list().slice(this.keep)) this.#discard(dir);
     try {
       for (const n of readdirSync(this.root)) {
-        if (n.startsWith('.tmp-ckpt-') && !n.includes(`-${process.pid}-`)) rmSync(join(this.root, n), { recursive: true, force: true });
+        const stale = n.startsWith(TRASH_PREFIX) || (n.startsWith('.tmp-ckpt-') && !n.includes(`-${process.pid}-`));
+        if (stale) rmSync(join(this.root, n), { recursive: true, force: true });
       }
     } catch {
       /* root vanished: nothing to prune */

@@ -175,8 +175,11 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
       await sleep(Math.min(delay, Math.max(0, p.deadline - performance.now())));
       delay = Math.min(BACKOFF_MAX_MS, delay * 2);
     }
+    // A peer that failed authentication with our listener (and then gave up, so we cannot
+    // reach it) is the cause worth naming, not the refused connects that followed.
+    if (lastAuthFailure) throw lastAuthFailure;
     throw new CollectiveTimeoutError('rendezvous', 0, p.timeoutMs, [prev],
-      `could not connect to rank ${prev} at ${p.addresses[prev]!.text}: ${last instanceof Error ? last.message : String(last)}`);
+      `could not connect to rank ${prev} at ${p.addresses[prev]!.text}: ${last instanceof Error ? last.message : String(last)}${lastStranger ? `; last refused incoming connection: ${lastStranger}` : ''}`);
   };
 
   let timer: NodeJS.Timeout | undefined;

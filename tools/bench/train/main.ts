@@ -1,14 +1,23 @@
 /**
- * `npm run bench -- train [--model cnn] [--backend tfjs] [--replicas 1,2] [--workers 2] [--examples N] [--json]`
+ * `npm run bench -- train [--model cnn] [--backend tfjs] [--batch 64] [--replicas 2] [--rounds 2]
+ *   [--epochs 3] [--examples N] [--isolation thread|process] [--workers 2] [--json]`
  *
- * Training throughput side by side, in one run, on real Fashion-MNIST: each configuration
- * trains `--epochs` virtual epochs of `--examples` images and reports the median images/s
- * of the epochs after the first (warm-up).
- * - default: MirroredStrategy with 1 and 2 replicas (threads in one process);
- *   efficiency = throughput(2) / (2 x throughput(1));
- * - `--workers W`: 1 worker x 1 replica, 1 worker x W replicas, and W workers x 1 replica
- *   (separate processes started by `syncline launch`, TCP ring on loopback).
- * With --json the last line is {rows: [{replicas, workers, imagesPerSec}], efficiency}.
+ * Training throughput side by side, in one run, on real Fashion-MNIST. Each configuration
+ * trains `--epochs` virtual epochs of `--examples` images; the first epoch of each is
+ * warm-up and dropped. Configurations run interleaved for `--rounds` rounds (A B C D A B
+ * C D ...), so a slow spell on this noisy machine hits all of them, and each figure is
+ * the median of its kept epochs. Configurations, with P = `--batch` (per-replica batch):
+ *   single       1 replica,  batch P
+ *   weak         R replicas, global batch R x P (tf.distribute's convention: the
+ *                per-replica batch stays P, global_batch = P x num_replicas_in_sync)
+ *   strong       R replicas, global batch P (each replica gets P / R)
+ *   single-half  1 replica,  batch P / R: what the smaller per-replica batch alone costs
+ * efficiency        = weak / (R x single)      (the scaling of the strategy itself)
+ * strongEfficiency  = strong / (R x single)    (also paying for the smaller per-replica batch)
+ * batchEffect       = single-half / single     (the ceiling strong scaling cannot beat)
+ * `--workers W` adds W processes x 1 replica started by `syncline launch` (TCP ring on
+ * loopback) at global batch W x P, and `workersEfficiency`.
+ * With --json the last line is {rows: [{config, replicas, workers, globalBatch, imagesPerSec}], efficiency, ...}.
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -27,51 +36,82 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
+interface Config {
+  readonly config: string;
+  readonly replicas: number;
+  readonly workers: number;
+  readonly globalBatch: number;
+}
+
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const model = arg('model', 'cnn');
   const backend = arg('backend', 'tfjs');
-  const globalBatch = Number(arg('global-batch', '64'));
-  const examples = Number(arg('examples', model === 'cnn' ? '3200' : '60000'));
-  const epochs = Number(arg('epochs', '4'));
+  const data = arg('data', '/usr/share/datasets/fashion-mnist');
+  const perReplica = Number(arg('batch', '64'));
+  // ~10 s per epoch on each backend at one replica: a single epoch must outlast the noise
+  const examples = Number(arg('examples', model !== 'cnn' ? '60000' : backend === 'tfjs' ? '4096' : '16384'));
+  const epochs = Number(arg('epochs', '3'));
+  const rounds = Number(arg('rounds', '2'));
   const workers = Number(arg('workers', '1'));
-  const replicaCounts = arg('replicas', workers > 1 ? `1,${workers}` : `1,${Math.min(2, availableParallelism())}`).split(',').map(Number);
-  const rows: { replicas: number; workers: number; imagesPerSec: number; epochImagesPerSec: number[] }[] = [];
-  const record = (w: number, replicas: number, perEpoch: number[]): void => {
-    const warm = perEpoch.length > 1 ? perEpoch.slice(1) : perEpoch;
-    rows.push({ replicas, workers: w, imagesPerSec: median(warm), epochImagesPerSec: perEpoch.map(Math.round) });
-    if (!json) console.log(`${w} worker(s) x ${replicas / w} replica(s): ${median(warm).toFixed(0)} images/s (epochs: ${perEpoch.map((x) => x.toFixed(0)).join(', ')})`);
-  };
-  for (const replicas of replicaCounts) {
+  const replicas = Number(arg('replicas', String(Math.min(2, availableParallelism()))));
+  const isolation = arg('isolation', 'thread') as 'thread' | 'process';
+  if (!Number.isInteger(perReplica / replicas)) throw new Error(`--batch ${perReplica} must divide by --replicas ${replicas}`);
+  const configs: Config[] = [
+    { config: 'single', replicas: 1, workers: 1, globalBatch: perReplica },
+    { config: 'weak', replicas, workers: 1, globalBatch: perReplica * replicas },
+    { config: 'strong', replicas, workers: 1, globalBatch: perReplica },
+    { config: 'single-half', replicas: 1, workers: 1, globalBatch: perReplica / replicas },
+  ];
+  if (workers > 1) configs.push({ config: 'multi-worker', replicas: workers, workers, globalBatch: perReplica * workers });
+
+  const run = async (c: Config): Promise<number[]> => {
+    if (c.workers > 1) {
+      const args = [CLI, 'launch', '--workers', String(c.workers), '--json', '--', 'train', '--backend', backend, '--model', model,
+        '--data', data, '--epochs', String(epochs), '--global-batch', String(c.globalBatch),
+        '--virtual-epoch-size', String(examples), '--seed', '1', '--json'];
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+      const last = r.stdout.trim().split('\n').pop() ?? '';
+      if (r.status !== 0 || !last.startsWith('{')) throw new Error(`syncline launch failed (${r.status}): ${r.stderr.slice(-2000)}`);
+      return (JSON.parse(last).history as { examplesPerSec: number }[]).map((h) => h.examplesPerSec);
+    }
     const options = validateTrainOptions({
-      strategy: 'mirrored', replicas, isolation: 'thread', backend, model, data: arg('data', '/usr/share/datasets/fashion-mnist'),
-      epochs, globalBatch, virtualEpochSize: examples, stepsPerExecution: Number(arg('steps-per-execution', '1')),
+      strategy: 'mirrored', replicas: c.replicas, isolation, backend, model, data,
+      epochs, globalBatch: c.globalBatch, virtualEpochSize: examples, stepsPerExecution: Number(arg('steps-per-execution', '1')),
       seed: 1, json: true, timeoutMs: 300_000,
     });
     const r = await runTrain(options, () => undefined, { skipValidation: true, skipTest: true });
-    record(1, replicas, r.history.map((h) => h.examplesPerSec as number));
+    return r.history.map((h) => h.examplesPerSec as number);
+  };
+
+  const kept = new Map<string, number[]>(configs.map((c) => [c.config, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const c of configs) {
+      const perEpoch = await run(c);
+      kept.get(c.config)!.push(...(perEpoch.length > 1 ? perEpoch.slice(1) : perEpoch));
+      if (!json) console.log(`round ${round + 1}: ${c.config.padEnd(12)} ${c.replicas} replica(s), global batch ${c.globalBatch}: epochs ${perEpoch.map((x) => x.toFixed(0)).join(', ')} images/s`);
+    }
   }
-  if (workers > 1) {
-    const args = [CLI, 'launch', '--workers', String(workers), '--json', '--', 'train', '--backend', backend, '--model', model,
-      '--data', arg('data', '/usr/share/datasets/fashion-mnist'), '--epochs', String(epochs), '--global-batch', String(globalBatch),
-      '--virtual-epoch-size', String(examples), '--seed', '1', '--json'];
-    const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
-    const last = r.stdout.trim().split('\n').pop() ?? '';
-    if (r.status !== 0 || !last.startsWith('{')) throw new Error(`syncline launch failed (${r.status}): ${r.stderr.slice(-2000)}`);
-    record(workers, workers, (JSON.parse(last).history as { examplesPerSec: number }[]).map((h) => h.examplesPerSec));
-  }
-  const one = rows.find((r) => r.replicas === 1);
-  const two = rows.find((r) => r.replicas === 2 && r.workers === 1);
-  const efficiency = one && two ? two.imagesPerSec / (2 * one.imagesPerSec) : null;
-  const multi = rows.find((r) => r.workers > 1);
-  const workersEfficiency = one && multi ? multi.imagesPerSec / (multi.workers * one.imagesPerSec) : null;
+  const rows = configs.map((c) => ({ ...c, imagesPerSec: median(kept.get(c.config)!), keptEpochImagesPerSec: kept.get(c.config)!.map(Math.round) }));
+  const ips = (name: string): number => rows.find((r) => r.config === name)!.imagesPerSec;
+  const efficiency = ips('weak') / (replicas * ips('single'));
+  const strongEfficiency = ips('strong') / (replicas * ips('single'));
+  const batchEffect = ips('single-half') / ips('single');
+  const workersEfficiency = workers > 1 ? ips('multi-worker') / (workers * ips('single')) : null;
   if (!json) {
-    console.log('\nreplicas  workers  images/s   (replicas = all replicas; workers = processes)');
-    for (const r of rows) console.log(`${String(r.replicas).padStart(8)}  ${String(r.workers).padStart(7)}  ${r.imagesPerSec.toFixed(0).padStart(8)}`);
-    if (efficiency !== null) console.log(`scaling efficiency (2 vs 2 x 1): ${efficiency.toFixed(3)}`);
-    if (workersEfficiency !== null) console.log(`multi-worker efficiency (${multi!.workers} workers vs ${multi!.workers} x 1): ${workersEfficiency.toFixed(3)}`);
+    console.log(`\nconfig        replicas  workers  global batch  images/s   (median of ${rounds} rounds x ${epochs - 1} epochs of ${examples})`);
+    for (const r of rows) {
+      console.log(`${r.config.padEnd(12)}  ${String(r.replicas).padStart(8)}  ${String(r.workers).padStart(7)}  ${String(r.globalBatch).padStart(12)}  ${r.imagesPerSec.toFixed(0).padStart(8)}`);
+    }
+    console.log(`scaling efficiency, per-replica batch ${perReplica} (weak / ${replicas} x single):   ${efficiency.toFixed(3)}`);
+    console.log(`scaling efficiency, global batch ${perReplica} (strong / ${replicas} x single):       ${strongEfficiency.toFixed(3)}`);
+    console.log(`  of which the batch-size effect alone (single-half / single):     ${batchEffect.toFixed(3)}`);
+    if (workersEfficiency !== null) console.log(`multi-worker efficiency (${workers} workers vs ${workers} x single):        ${workersEfficiency.toFixed(3)}`);
   }
-  console.log(JSON.stringify({ bench: 'train', model, backend, globalBatch, examplesPerEpoch: examples, epochs, rows, efficiency, workersEfficiency }));
+  console.log(JSON.stringify({
+    bench: 'train', model, backend, isolation, perReplicaBatch: perReplica, examplesPerEpoch: examples, epochs, rounds,
+    rows, efficiency, strongEfficiency, batchEffect, workersEfficiency,
+  }));
 }
 
 main().catch((e) => {

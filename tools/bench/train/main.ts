@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- train [--model cnn] [--backend tfjs] [--batch 64] [--replicas 2] [--rounds 2]
- *   [--epochs 3] [--examples N] [--isolation thread|process] [--workers 2] [--json]`
+ *   [--epochs 3] [--examples N] [--isolation thread|process] [--workers 2] [--only single,weak] [--json]`
  *
  * Training throughput side by side, in one run, on real Fashion-MNIST. Each configuration
  * trains `--epochs` virtual epochs of `--examples` images; the first epoch of each is
@@ -64,6 +64,8 @@ async function main(): Promise<void> {
     { config: 'single-half', replicas: 1, workers: 1, globalBatch: perReplica / replicas },
   ];
   if (workers > 1) configs.push({ config: 'multi-worker', replicas: workers, workers, globalBatch: perReplica * workers });
+  const only = arg('only', '').split(',').filter(Boolean); // e.g. --only single,weak for a quicker look
+  if (only.length) configs.splice(0, configs.length, ...configs.filter((c) => only.includes(c.config)));
 
   const run = async (c: Config): Promise<number[]> => {
     if (c.workers > 1) {
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
     }
   }
   const rows = configs.map((c) => ({ ...c, imagesPerSec: median(kept.get(c.config)!), keptEpochImagesPerSec: kept.get(c.config)!.map(Math.round) }));
-  const ips = (name: string): number => rows.find((r) => r.config === name)!.imagesPerSec;
+  const ips = (name: string): number => rows.find((r) => r.config === name)?.imagesPerSec ?? NaN;
   const efficiency = ips('weak') / (replicas * ips('single'));
   const strongEfficiency = ips('strong') / (replicas * ips('single'));
   const batchEffect = ips('single-half') / ips('single');

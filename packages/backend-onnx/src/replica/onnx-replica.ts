@@ -3,7 +3,9 @@
  * 1. weights live in one flat Float32Array; every parameter input is an ort.Tensor viewing
  *    its range, made once, so a step copies no weights;
  * 2. computeGradients runs the train graph and returns its concatenated `gradients` output
- *    (gradient of the SUM of per-example losses) with lossSum and correct;
+ *    (gradient of the SUM of per-example losses) with lossSum and correct; ORT writes the
+ *    outputs into buffers reused from step to step, so the returned `gradients` array is
+ *    valid until the next computeGradients (callers copy or reduce it before then);
  * 3. applyGradients runs the flat optimizer in place on the trainable prefix;
  * 4. an empty batch returns zero gradients without running ORT;
  * 5. state the train graph recomputes (BatchNorm running statistics) is copied back into
@@ -39,6 +41,8 @@ export class OnnxReplica implements ReplicaProgram {
   readonly #optimizer: FlatOptimizer;
   readonly #dropoutRand: () => number;
   readonly #stage: FeedStage = {};
+  /** The train graph's outputs, preallocated after the first step (see computeGradients). */
+  #outputs: Record<string, ort.Tensor> | undefined;
   #train: ort.InferenceSession | undefined;
   #eval: ort.InferenceSession | undefined;
 
@@ -69,14 +73,23 @@ export class OnnxReplica implements ReplicaProgram {
     if (batch.size === 0) return { lossSum: 0, count: 0, correct: 0, gradients: new Float32Array(this.trainableSize) };
     for (const m of this.#g.masks) feeds[m.name] = this.#mask(m.perExample * batch.size, m.rate, this.#maskDims(m.name, batch.size));
     const updates = this.#g.stateUpdates ?? [];
-    const out = await session.run({ ...feeds, ...this.#params }, [LOSS_SUM, CORRECT, GRADIENTS, ...updates.map((u) => u.output)]);
+    const names = [LOSS_SUM, CORRECT, GRADIENTS, ...updates.map((u) => u.output)];
+    const out = await session.run({ ...feeds, ...this.#params }, this.#outputs ?? names);
     for (const u of updates) (this.#params[u.entry]!.data as Float32Array).set(out[u.output]!.data as Float32Array);
-    return {
+    const result = {
       lossSum: scalar(out[LOSS_SUM]),
       correct: Math.round(scalar(out[CORRECT])),
       count: batch.size,
       gradients: out[GRADIENTS]!.data as Float32Array,
     };
+    // From the second step on, ORT writes every output into the same buffers: no fresh
+    // ~1 MB gradient array per step (fresh memory is slow to touch here, and garbage
+    // collection of per-step buffers takes CPU from the other replicas).
+    this.#outputs ??= Object.fromEntries(names.map((n) => {
+      const t = out[n]!;
+      return [n, new ort.Tensor('float32', (t.data as Float32Array).slice(), t.dims)];
+    }));
+    return result;
   }
 
   async applyGradients(meanGradients: Float32Array): Promise<void> {

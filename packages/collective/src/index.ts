@@ -27,7 +27,7 @@ export {
   DEFAULT_BUSY_POLL_US,
 } from './ring/ring-options';
 export type { RingCommunicatorOptions } from './ring/ring-options';
-export { unixSocketAddresses } from './ring/address';
+export { unixSocketAddresses, wildcardListenAddress } from './ring/address';
 export type { RingTlsOptions } from './ring/rendezvous';
 export { AUTH_TOKEN_ENV, AUTH_TOKEN_FILE_ENV } from './ring/auth';
 

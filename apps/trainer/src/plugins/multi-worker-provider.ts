@@ -6,6 +6,9 @@
  *   2. several local replicas: hierarchical: a shared-memory group inside the process
  *      (prepared here, on the coordinator), and local rank 0 of each worker joins the
  *      TCP ring of leaders; the reduce runs locally, across leaders, then back.
+ * Like a TensorFlow server, a worker listens on every interface at its TF_CONFIG port
+ * (its own name may not resolve yet when a pod starts); loopback addresses stay bound to
+ * themselves, and SYNCLINE_LISTEN_ADDRESS overrides both.
  * The ring authenticates with SYNCLINE_AUTH_TOKEN (or SYNCLINE_AUTH_TOKEN_FILE), which it
  * reads itself; the token never travels through this descriptor.
  */
@@ -15,6 +18,7 @@ import {
   createHierarchicalCommunicator,
   createRingCommunicator,
   createSharedMemoryGroup,
+  wildcardListenAddress,
   type SharedMemoryGroupDescriptor,
 } from '@syncline/collective';
 
@@ -31,8 +35,17 @@ interface MultiWorkerGroup extends MultiWorkerGroupOptions {
   readonly shared?: SharedMemoryGroupDescriptor;
 }
 
+/** Overrides where this worker's ring listens (default: every interface at its TF_CONFIG port). */
+export const LISTEN_ADDRESS_ENV = 'SYNCLINE_LISTEN_ADDRESS';
+
 function joinRing(g: MultiWorkerGroup): Promise<Communicator> {
-  return createRingCommunicator({ rank: g.workerRank, addresses: g.addresses, ...(g.timeoutMs !== undefined ? { timeoutMs: g.timeoutMs } : {}) });
+  const listenAddress = process.env[LISTEN_ADDRESS_ENV] || wildcardListenAddress(g.addresses[g.workerRank]!, g.workerRank);
+  return createRingCommunicator({
+    rank: g.workerRank,
+    addresses: g.addresses,
+    ...(listenAddress ? { listenAddress } : {}),
+    ...(g.timeoutMs !== undefined ? { timeoutMs: g.timeoutMs } : {}),
+  });
 }
 
 export const multiWorkerProvider: CommunicatorProvider = {

@@ -52,3 +52,17 @@ export function unixSocketAddresses(size: number, dir = tmpdir()): string[] {
   const base = mkdtempSync(join(dir, 'syncline-ring-'));
   return Array.from({ length: size }, (_, r) => join(base, `rank-${r}.sock`));
 }
+
+/**
+ * Where a rank whose ring address is `text` should listen to behave like a TensorFlow
+ * server: every interface at the address's port ("0.0.0.0:2222", "[::]:2222" for IPv6).
+ * In Kubernetes a pod's own DNS name may not resolve (or not to an interface of the pod)
+ * when it starts, so binding the name itself can fail. Undefined for Unix sockets and
+ * loopback addresses, which stay bound to themselves (an insecure loopback ring must
+ * never be reachable from the network).
+ */
+export function wildcardListenAddress(text: string, rank: number): string | undefined {
+  const a = parseRingAddress(text, rank);
+  if (a.kind === 'unix' || isLoopback(a)) return undefined;
+  return isIP(a.host) === 6 ? `[::]:${a.port}` : `0.0.0.0:${a.port}`;
+}

@@ -7,7 +7,6 @@ export type { OnnxBackendOptions } from './onnx-backend';
 export { registerOnnxBackend } from './register';
 export type { OnnxSessionOptions } from './replica/session-options';
 export { DEFAULT_INTRA_OP_THREADS } from './replica/session-options';
-export { glorotInit } from './init/glorot-init';
 export { buildSpecGraphs } from './graph/spec-graphs';
 export type { SpecGraphs } from './graph/spec-graphs';
 export { encodeModel, decodeModel, OPSET_VERSION } from './proto/onnx-proto';

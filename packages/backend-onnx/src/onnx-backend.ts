@@ -4,9 +4,8 @@
  * backend-tfjs's documented generator, so every replica (on either backend) built with the
  * same seed starts identical; dropout streams differ per replica.
  */
-import { weightLayoutOf, numClasses, type BuildOptions, type ModelSpec, type OrchestratedBackend, type ReplicaProgram } from '@syncline/core';
+import { glorotUniformInit, mixSeed, weightLayoutOf, numClasses, type BuildOptions, type ModelSpec, type OrchestratedBackend, type ReplicaProgram } from '@syncline/core';
 import { buildSpecGraphs } from './graph/spec-graphs';
-import { glorotInit, mixSeed } from './init/glorot-init';
 import { OnnxReplica } from './replica/onnx-replica';
 import type { OnnxSessionOptions } from './replica/session-options';
 
@@ -39,7 +38,7 @@ export class OnnxBackend implements OrchestratedBackend {
         inputShape: spec.inputShape,
         numClasses: numClasses(spec),
         optimizer: spec.optimizer,
-        initialWeights: glorotInit(layout, build.seed),
+        initialWeights: glorotUniformInit(layout, build.seed),
         masks: graphs.masks.map((m, i) => ({ ...m, rate: rates[i]! })),
       },
       dropoutSeed,

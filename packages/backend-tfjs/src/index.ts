@@ -33,8 +33,6 @@ export {
 } from './internal/kernels/register-batch-mat-mul';
 
 // --- initialisation (pure, reusable by other backends) ---
-export { glorotUniformInit, initialWeightsForSpec, glorotLimit, INIT_STREAM } from './internal/init/glorot-init';
-export { Prng, mixSeed, fmix32 } from './internal/init/prng';
 
 // --- optimizers over flat arrays (tfjs's formulas) ---
 export { createFlatOptimizer } from './internal/optimizers/create-optimizer';

@@ -1,7 +1,6 @@
 /** End to end on one replica (wasm): the MLP and a small CNN learn a synthetic task through the public API. */
 import type { Batch, ModelSpecInput } from '@syncline/core';
-import { parseModelSpec } from '@syncline/core';
-import { Prng } from '../src/index';
+import { parseModelSpec, Xoshiro128 } from '@syncline/core';
 import { TfjsBackend, silentLogger } from '../src/index';
 
 const STEPS = 40;
@@ -9,18 +8,18 @@ const BATCH = 32;
 const CLASSES = 3;
 
 /** Class k: a bright k-th third of the image (rows), plus noise. */
-function batch(prng: Prng, size: number, shape: number[]): Batch {
+function batch(prng: Xoshiro128, size: number, shape: number[]): Batch {
   const per = shape.reduce((a, b) => a * b, 1);
   const rows = shape[0]!;
   const x = new Float32Array(size * per);
   const y = new Int32Array(size);
   for (let n = 0; n < size; n++) {
-    const label = Math.floor(prng.nextFloat() * CLASSES);
+    const label = Math.floor(prng.nextFloat24() * CLASSES);
     y[n] = label;
     for (let i = 0; i < per; i++) {
       const row = Math.floor(i / (per / rows));
       const band = Math.floor((row * CLASSES) / rows);
-      x[n * per + i] = (band === label ? 1 : 0) + (prng.nextFloat() - 0.5) * 0.5;
+      x[n * per + i] = (band === label ? 1 : 0) + (prng.nextFloat24() - 0.5) * 0.5;
     }
   }
   return { x, y, size, exampleShape: shape };
@@ -45,7 +44,7 @@ describe.each(MODELS)('%s', (_name, input) => {
   it(`reaches > 90% accuracy on held-out data within ${STEPS} steps`, async () => {
     const spec = parseModelSpec(input, 'learns test');
     const replica = await new TfjsBackend({ candidates: ['wasm'], logger: silentLogger }).createReplica(spec, { seed: 3 });
-    const prng = new Prng(17);
+    const prng = new Xoshiro128(17);
     const test = batch(prng, 200, spec.inputShape);
     const before = await replica.evaluate(test);
     for (let s = 0; s < STEPS; s++) {

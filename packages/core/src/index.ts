@@ -71,6 +71,7 @@ export type { LayerShapes, ParamShape } from './model/shapes';
 export { MLP_PRESET, CNN_PRESET, presetModelSpec } from './model/presets';
 export type { PresetName } from './model/presets';
 export { weightLayoutOf } from './model/weight-layout-of';
+export { glorotUniformInit, glorotLimit, initialWeightsForSpec, INIT_STREAM } from './model/glorot-init';
 
 // --- cluster ---
 export type { ClusterSpec } from './cluster/cluster-spec';
@@ -96,7 +97,7 @@ export type {
   ResolvedShardPolicy,
   ShardedDataset,
 } from './data/distributed-dataset';
-export { fmix32, deriveSeed, Xoshiro128 } from './data/prng';
+export { fmix32, deriveSeed, mixSeed, Xoshiro128 } from './data/prng';
 export { permutation, identityOrder, PassOrder, SHUFFLE_STREAM, DEFAULT_SHUFFLE_SEED } from './data/shuffle';
 export { resolveAutoShardPolicy, assignFiles, shareOf, shardIndices, AUTO_SHARD_POLICIES } from './data/shard';
 export type { ShardIndicesArgs } from './data/shard';

@@ -42,4 +42,3 @@ export { TPUStrategy } from './tpu-strategy';
 export type { TPUStrategyOptions } from './tpu-strategy';
 export { PjrtCompiledProgram } from './backend/pjrt-compiled-program';
 export { registerPjrtBackend } from './backend/register';
-export { glorotUniformInit } from './backend/glorot-init';

@@ -1,8 +1,7 @@
 // The pjrt CompiledProgram's state handling on the XLA CPU plugin: deterministic init,
 // weights and optimizer state round trips, evaluate/predict against the float64
 // reference, registry wiring, and 1,000 executions with flat memory (every buffer freed).
-import { Registry, parseModelSpec, weightLayoutOf, type Backend } from '@syncline/core';
-import { glorotUniformInit } from '../src/backend/glorot-init';
+import { glorotUniformInit, Registry, parseModelSpec, weightLayoutOf, type Backend } from '@syncline/core';
 import { createPjrtBackend, type PjrtBackend } from '../src/backend/pjrt-backend';
 import { registerPjrtBackend } from '../src/backend/register';
 import { liveBufferCount } from '../src/pjrt/buffer';

@@ -21,10 +21,10 @@ import {
   type OptimizerState,
   type ReplicaProgram,
   type WeightLayout,
+  Xoshiro128,
 } from '@syncline/core';
 import { GRADIENTS } from '../graph/spec-graphs';
 import { CORRECT, LOSS_SUM, PROBS } from '../graph/loss-head';
-import { xoshiro128 } from '../init/glorot-init';
 import { createFlatOptimizer } from '../optimizers/create-optimizer';
 import type { FlatOptimizer } from '../optimizers/flat-optimizer';
 import { encodeModel } from '../proto/onnx-proto';
@@ -39,7 +39,7 @@ export class OnnxReplica implements ReplicaProgram {
   readonly #weights: Float32Array;
   readonly #params: Record<string, ort.Tensor> = {};
   readonly #optimizer: FlatOptimizer;
-  readonly #dropoutRand: () => number;
+  readonly #dropoutRand: Xoshiro128;
   readonly #stage: FeedStage = {};
   /** The train graph's outputs, preallocated after the first step (see computeGradients). */
   #outputs: Record<string, ort.Tensor> | undefined;
@@ -57,7 +57,7 @@ export class OnnxReplica implements ReplicaProgram {
     this.#optimizer = createFlatOptimizer(g.optimizer, g.trainableSize);
     this.#train = train;
     this.#eval = evalSession;
-    this.#dropoutRand = xoshiro128(dropoutSeed);
+    this.#dropoutRand = new Xoshiro128(dropoutSeed);
   }
 
   /** Loads both graphs into ORT sessions. @throws BackendError when ORT rejects a graph. */
@@ -157,7 +157,7 @@ export class OnnxReplica implements ReplicaProgram {
   #mask(size: number, rate: number, dims: number[]): ort.Tensor {
     const keep = 1 / (1 - rate);
     const data = new Float32Array(size);
-    for (let i = 0; i < size; i++) data[i] = this.#dropoutRand() < rate ? 0 : keep;
+    for (let i = 0; i < size; i++) data[i] = this.#dropoutRand.nextFloat24() < rate ? 0 : keep;
     return new ort.Tensor('float32', data, dims);
   }
 }

@@ -37,6 +37,24 @@ export function fmix32(h: number): number {
   return h >>> 0;
 }
 
+/** Per-position salt of mixSeed, so mixSeed(s, a, b) and mixSeed(s, b, a) differ. */
+const POSITION_SALT = 0x6a09e667;
+const TWO_POW_MINUS_24 = 1 / 0x100_0000;
+
+/**
+ * Folds a uint32 seed and any number of uint32 stream keys into one uint32 seed: each
+ * part goes through fmix32 (keys with a per-position salt) and is xored in, so streams
+ * (weight entry 0, 1, ...; dropout of replica r, layer l) are unrelated. Every backend
+ * seeds weight initialisation and dropout masks this way.
+ */
+export function mixSeed(seed: number, ...keys: readonly number[]): number {
+  let h = fmix32(seed >>> 0);
+  keys.forEach((key, i) => {
+    h = fmix32((h ^ fmix32(((key >>> 0) + Math.imul(i + 1, POSITION_SALT)) >>> 0)) >>> 0);
+  });
+  return h;
+}
+
 /** Folds a non-negative integer of up to 53 bits into a uint32 key (high bits xored in). */
 function fold(n: number): number {
   return (n >>> 0) ^ fmix32(Math.floor(n / TWO_POW_32) >>> 0);
@@ -100,6 +118,11 @@ export class Xoshiro128 {
     const hi = this.nextUint32() >>> 5; // 27 bits
     const lo = this.nextUint32() >>> 6; // 26 bits
     return (hi * 0x400_0000 + lo) / TWO_POW_53;
+  }
+
+  /** Uniform float in [0, 1) with 24 random bits (the top bits of one draw): exact in float32. */
+  nextFloat24(): number {
+    return (this.nextUint32() >>> 8) * TWO_POW_MINUS_24;
   }
 
   /**

@@ -4,7 +4,7 @@
  * CPU plugin by default, a CUDA plugin or libtpu by path. One PJRT client per backend,
  * created on first use and shared by its programs; close() destroys it.
  */
-import { InvalidConfigError, type CompiledBackend, type CompiledBuildOptions, type ModelSpec } from '@syncline/core';
+import { glorotUniformInit, InvalidConfigError, type CompiledBackend, type CompiledBuildOptions, type ModelSpec } from '@syncline/core';
 import { PjrtClient } from '../pjrt/client';
 import { loadPjrtPlugin } from '../pjrt/load-plugin';
 import type { NamedValue } from '../pjrt/named-values';
@@ -12,7 +12,6 @@ import { basename } from 'node:path';
 import { CPU_PLUGIN_FILE, defaultCpuPluginPath } from '../pjrt/plugin-path';
 import { planModel } from '../stablehlo/model-plan';
 import { DeviceState } from './device-state';
-import { glorotUniformInit } from './glorot-init';
 import { PjrtCompiledProgram } from './pjrt-compiled-program';
 
 export const PJRT_BACKEND_NAME = 'pjrt';

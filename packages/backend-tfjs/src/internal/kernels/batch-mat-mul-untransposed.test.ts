@@ -1,13 +1,13 @@
 /** The untransposing BatchMatMul wrapper gives tfjs's results for every transpose combination. */
 import * as tf from '@tensorflow/tfjs';
-import { Prng } from '../init/prng';
+import { Xoshiro128 } from '@syncline/core';
 import { silentLogger } from '../runtime/logger';
 import { selectTfjsBackend } from '../runtime/select-backend';
 import { hasUntransposedBatchMatMul, registerUntransposedBatchMatMul } from './register-batch-mat-mul';
 
 function random(shape: number[], seed: number): tf.Tensor {
-  const prng = new Prng(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => prng.nextFloat() * 2 - 1), shape);
+  const prng = new Xoshiro128(seed);
+  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => prng.nextFloat24() * 2 - 1), shape);
 }
 
 const CASES: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [

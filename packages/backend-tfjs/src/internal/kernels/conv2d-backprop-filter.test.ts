@@ -1,6 +1,6 @@
 /** The fast Conv2DBackpropFilter against tfjs's built-in cpu kernel, on cpu and wasm. */
 import * as tf from '@tensorflow/tfjs';
-import { Prng } from '../init/prng';
+import { Xoshiro128 } from '@syncline/core';
 import { selectTfjsBackend } from '../runtime/select-backend';
 import { silentLogger } from '../runtime/logger';
 import { CONV2D_BACKPROP_FILTER, hasFastConv2DBackpropFilter, registerFastConv2DBackpropFilter } from './register-conv2d-backprop-filter';
@@ -25,9 +25,9 @@ const CASES: Case[] = [
 const MAX_ABS_DIFF = 1e-4;
 
 function random(shape: number[], seed: number): tf.Tensor {
-  const prng = new Prng(seed);
+  const prng = new Xoshiro128(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => prng.nextFloat() * 2 - 1), shape);
+  return tf.tensor(Float32Array.from({ length: n }, () => prng.nextFloat24() * 2 - 1), shape);
 }
 
 function backpropFilter(c: Case, x: tf.Tensor, dy: tf.Tensor): Float32Array {

@@ -1,6 +1,6 @@
 /** The fast Conv2DBackpropInput against tfjs's built-in cpu kernel, run on wasm and on cpu. */
 import * as tf from '@tensorflow/tfjs';
-import { Prng } from '../init/prng';
+import { Xoshiro128 } from '@syncline/core';
 import { silentLogger } from '../runtime/logger';
 import { selectTfjsBackend } from '../runtime/select-backend';
 import { fastConv2DBackpropInput } from './conv2d-backprop-input';
@@ -28,9 +28,9 @@ const CASES: Case[] = [
 const MAX_ABS_DIFF = 1e-4;
 
 function random(shape: number[], seed: number): tf.Tensor {
-  const prng = new Prng(seed);
+  const prng = new Xoshiro128(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => prng.nextFloat() * 2 - 1), shape);
+  return tf.tensor(Float32Array.from({ length: n }, () => prng.nextFloat24() * 2 - 1), shape);
 }
 
 function backpropInput(c: Case, dy: tf.Tensor, filter: tf.Tensor): Float32Array {

@@ -1,6 +1,6 @@
 /** The fast wasm MaxPoolGrad against tfjs's cpu kernel, including ties, overlapping windows and padding. */
 import * as tf from '@tensorflow/tfjs';
-import { Prng } from '../init/prng';
+import { Xoshiro128 } from '@syncline/core';
 import { silentLogger } from '../runtime/logger';
 import { selectTfjsBackend } from '../runtime/select-backend';
 import { MAX_POOL_GRAD, hasFastMaxPoolGrad, registerFastMaxPoolGrad } from './register-max-pool-grad';
@@ -24,9 +24,9 @@ const CASES: Case[] = [
 ];
 
 function values(n: number, seed: number, levels: number): Float32Array {
-  const p = new Prng(seed);
+  const p = new Xoshiro128(seed);
   return Float32Array.from({ length: n }, () => {
-    const v = p.nextFloat();
+    const v = p.nextFloat24();
     return levels > 0 ? Math.floor(v * levels) : v * 2 - 1;
   });
 }

@@ -10,8 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Activation, LayerSpec, ModelSpec } from '@syncline/core';
-import { inferShapes, pair, weightLayoutOf } from '@syncline/core';
-import { glorotUniformInit } from '../init/glorot-init';
+import { glorotUniformInit, inferShapes, pair, weightLayoutOf } from '@syncline/core';
 import { applyActivation } from './activation';
 import { DropoutMaskStream } from './dropout-masks';
 import type { ReplicaModel } from './replica-model';

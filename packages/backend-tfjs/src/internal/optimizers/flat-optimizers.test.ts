@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerSpec } from '@syncline/core';
 import { InvalidConfigError, ShapeMismatchError } from '@syncline/core';
-import { Prng } from '../init/prng';
+import { Xoshiro128 } from '@syncline/core';
 import { createFlatOptimizer } from './create-optimizer';
 
 const SIZE = 257;
@@ -10,8 +10,8 @@ const STEPS = 5;
 const TOL = 2e-6;
 
 function values(seed: number, scale = 1): Float32Array {
-  const p = new Prng(seed);
-  return Float32Array.from({ length: SIZE }, () => (p.nextFloat() * 2 - 1) * scale);
+  const p = new Xoshiro128(seed);
+  return Float32Array.from({ length: SIZE }, () => (p.nextFloat24() * 2 - 1) * scale);
 }
 
 function tfjsOptimizer(spec: OptimizerSpec): tf.Optimizer {

@@ -1,22 +1,23 @@
 /**
  * Deterministic initial weights, as Keras initialises Dense and Conv2D by default:
- * Glorot (Xavier) uniform kernels and zero biases, drawn from our own seeded PRNG so
- * any backend can reproduce them bit for bit from (layout, seed).
+ * Glorot (Xavier) uniform kernels and zero biases, drawn from core's seeded PRNG so
+ * every backend (tfjs, onnx, pjrt) starts from bit-identical weights for one seed.
  *
  * Protocol:
  * 1. Entries are visited in layout order; entry i draws from its own stream
- *    `new Prng(mixSeed(seed, INIT_STREAM, i))`, so one tensor's values do not depend on
- *    the sizes of the tensors before it.
+ *    `new Xoshiro128(mixSeed(seed, INIT_STREAM, i))`, so one tensor's values do not depend
+ *    on the sizes of the tensors before it.
  * 2. Rank >= 2 (kernels, shape [...receptive, fanInUnits, fanOutUnits] as Keras stores
  *    them): receptive = product of the leading dims, fanIn = receptive * shape[-2],
- *    fanOut = receptive * shape[-1], limit = sqrt(6 / (fanIn + fanOut)); each element
- *    in row-major order is `(2 * nextFloat() - 1) * limit`, computed in float64 and
- *    rounded to float32.
+ *    fanOut = receptive * shape[-1], limit = sqrt(6 / (fanIn + fanOut)); each element in
+ *    row-major order is `(2 * nextFloat24() - 1) * limit`, computed in float64 and rounded
+ *    to float32.
  * 3. Rank <= 1 (biases): zeros. Non-trainable entries: zeros.
  */
-import type { ModelSpec, WeightLayout } from '@syncline/core';
-import { weightLayoutOf } from '@syncline/core';
-import { Prng, mixSeed } from './prng';
+import type { WeightLayout } from '../contracts/weight-layout';
+import { mixSeed, Xoshiro128 } from '../data/prng';
+import type { ModelSpec } from './spec';
+import { weightLayoutOf } from './weight-layout-of';
 
 /** Stream key separating initialisation from every other use of the seed. */
 export const INIT_STREAM = 0x1a17;
@@ -31,8 +32,8 @@ export function glorotLimit(shape: readonly number[]): number {
 }
 
 /**
- * Initial flat weights for a layout: Glorot-uniform kernels, zero biases (see the
- * protocol above). Pure: the same (layout, seed) always gives the same values.
+ * Initial flat weights for a layout (see the protocol above). Pure: the same (layout,
+ * seed) always gives the same values.
  *
  * @param seed any integer; taken modulo 2^32.
  * @returns a new Float32Array of `layout.totalSize` elements.
@@ -42,9 +43,9 @@ export function glorotUniformInit(layout: WeightLayout, seed: number): Float32Ar
   layout.entries.forEach((entry, i) => {
     if (!entry.trainable || entry.shape.length < 2) return;
     const limit = glorotLimit(entry.shape);
-    const prng = new Prng(mixSeed(seed, INIT_STREAM, i));
+    const prng = new Xoshiro128(mixSeed(seed, INIT_STREAM, i));
     const view = out.subarray(entry.offset, entry.offset + entry.size);
-    for (let k = 0; k < view.length; k++) view[k] = (2 * prng.nextFloat() - 1) * limit;
+    for (let k = 0; k < view.length; k++) view[k] = (2 * prng.nextFloat24() - 1) * limit;
   });
   return out;
 }

@@ -170,6 +170,7 @@ export { currentStrategy } from './strategy/current-strategy';
 export { reducePerReplica } from './strategy/reduce-per-replica';
 export { loadPluginExport } from './strategy/load-plugin';
 export { ReplicaPool, replicaWorkerEntry } from './strategy/replica-pool';
+export { siblingModule } from './strategy/sibling-module';
 export type { ReplicaPoolOptions, Isolation } from './strategy/replica-pool';
 export { MirroredEngine } from './strategy/mirrored-engine';
 export { CompiledEngine } from './strategy/compiled-engine';

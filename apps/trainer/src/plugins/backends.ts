@@ -3,9 +3,7 @@
  * each replica loads, by absolute module path (resolved here, where the packages are
  * dependencies), so replicas load exactly the copies this app was installed with.
  */
-import { join } from 'node:path';
-import { existsSync } from 'node:fs';
-import { Registry, type PluginRef } from '@syncline/core';
+import { Registry, siblingModule, type PluginRef } from '@syncline/core';
 import type { BackendName } from '../commands/train-options';
 
 export interface BackendChoice {
@@ -15,10 +13,7 @@ export interface BackendChoice {
 
 /** Resolves a sibling module of this file (the .ts source under tsx/jest, the built .js otherwise). */
 export function ownModule(base: string): string {
-  for (const f of [join(__dirname, `${base}.ts`), join(__dirname, `${base}.js`), join(__dirname, 'plugins', `${base}.js`)]) {
-    if (existsSync(f)) return f;
-  }
-  throw new Error(`plugin module ${base} not found next to ${__dirname}; rebuild @syncline/trainer`);
+  return siblingModule(__dirname, base, 'plugins', '@syncline/trainer');
 }
 
 export function registerBackends(registry: Registry<BackendChoice>): void {

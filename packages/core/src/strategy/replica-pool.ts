@@ -5,8 +5,6 @@
  * error naming its rank, so a strategy never hangs on a lost replica.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { PluginRef } from '../contracts/plugin-ref';
 import { CollectiveTimeoutError } from '../errors/collective-timeout-error';
@@ -14,6 +12,7 @@ import { SynclineError, type SynclineErrorCode } from '../errors/syncline-error'
 import { WorkerLostError } from '../errors/worker-lost-error';
 import type { ModelSpec } from '../model/spec';
 import type { InitMessage, Reply, Request, RequestBody, SerializedError } from './replica-messages';
+import { siblingModule } from './sibling-module';
 
 /** Extra time a request may take beyond the collective timeout before the replica counts as lost. */
 const REQUEST_GRACE_MS = 30_000;
@@ -51,13 +50,7 @@ export interface ReadyInfo {
 
 /** Where the replica entry lives: the .ts source under jest/tsx, the built .js otherwise. */
 export function replicaWorkerEntry(): { file: string; execArgv: string[] } {
-  const candidates = [
-    join(__dirname, 'replica-worker.ts'),
-    join(__dirname, 'replica-worker.js'),
-    join(__dirname, 'strategy', 'replica-worker.js'),
-  ];
-  const file = candidates.find((f) => existsSync(f));
-  if (!file) throw new SynclineError('CONTRACT_VIOLATION', `replica-worker entry not found next to ${__dirname}; rebuild @syncline/core`);
+  const file = siblingModule(__dirname, 'replica-worker', 'strategy', '@syncline/core');
   // '--import tsx' is ignored in worker threads on Node 20; tsx's CommonJS hook works in both.
   return { file, execArgv: file.endsWith('.ts') ? ['--require', 'tsx/cjs'] : [] };
 }

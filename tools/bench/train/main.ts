@@ -105,9 +105,10 @@ async function main(): Promise<void> {
     for (const r of rows) {
       console.log(`${r.config.padEnd(12)}  ${String(r.replicas).padStart(8)}  ${String(r.workers).padStart(7)}  ${String(r.globalBatch).padStart(12)}  ${r.imagesPerSec.toFixed(0).padStart(8)}`);
     }
-    console.log(`scaling efficiency, per-replica batch ${perReplica} (weak / ${replicas} x single):   ${efficiency.toFixed(3)}`);
-    console.log(`scaling efficiency, global batch ${perReplica} (strong / ${replicas} x single):       ${strongEfficiency.toFixed(3)}`);
-    console.log(`  of which the batch-size effect alone (single-half / single):     ${batchEffect.toFixed(3)}`);
+    // a figure whose configurations were left out (--only) is NaN: not printed, null in the JSON
+    if (Number.isFinite(efficiency)) console.log(`scaling efficiency, per-replica batch ${perReplica} (weak / ${replicas} x single):   ${efficiency.toFixed(3)}`);
+    if (Number.isFinite(strongEfficiency)) console.log(`scaling efficiency, global batch ${perReplica} (strong / ${replicas} x single):       ${strongEfficiency.toFixed(3)}`);
+    if (Number.isFinite(batchEffect)) console.log(`  of which the batch-size effect alone (single-half / single):     ${batchEffect.toFixed(3)}`);
     if (workersEfficiency !== null) console.log(`multi-worker efficiency (${workers} workers vs ${workers} x single):        ${workersEfficiency.toFixed(3)}`);
   }
   console.log(JSON.stringify({

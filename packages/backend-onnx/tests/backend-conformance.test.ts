@@ -2,4 +2,4 @@
 import { describeBackendConformance } from '@syncline/core/testing';
 import { createOnnxBackend } from '../src/index';
 
-describeBackendConformance('onnx', () => createOnnxBackend());
+describeBackendConformance('onnx', () => createOnnxBackend(), { shardedUpdate: true });

@@ -44,7 +44,7 @@ async function workerGroup(n: number, timeoutMs = 20_000): Promise<CommunicatorG
   };
 }
 
-describeCommunicatorConformance('shared-memory (worker_threads, Atomics.wait)', (n) => workerGroup(n), { sizes: [2, 4] });
+describeCommunicatorConformance('shared-memory (worker_threads, Atomics.wait)', (n) => workerGroup(n), { sizes: [2, 4], sharded: true });
 
 describe('shared-memory failures', () => {
   it('a rank that never arrives: CollectiveTimeoutError naming the pending rank, within the timeout', async () => {

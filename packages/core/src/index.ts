@@ -23,7 +23,7 @@ export { CheckpointError } from './errors/checkpoint-error';
 export { BackendError } from './errors/backend-error';
 
 // --- contracts ---
-export { DEFAULT_COLLECTIVE_TIMEOUT_MS } from './contracts/communicator';
+export { DEFAULT_COLLECTIVE_TIMEOUT_MS, SHARD_ALIGN_FLOATS, shardRange } from './contracts/communicator';
 export type { Communicator, ReduceOp, CollectiveCallOptions } from './contracts/communicator';
 export type { WeightEntry, WeightLayout } from './contracts/weight-layout';
 export type { Batch } from './contracts/batch';

@@ -12,9 +12,12 @@
  *                per-replica batch stays P, global_batch = P x num_replicas_in_sync)
  *   strong       R replicas, global batch P (each replica gets P / R)
  *   single-half  1 replica,  batch P / R: what the smaller per-replica batch alone costs
+ *   weak-replicated  as weak, with --no-shard-update (every replica applies the whole
+ *                optimizer update; weak shards it where the backend can, e.g. onnx)
  * efficiency        = weak / (R x single)      (the scaling of the strategy itself)
  * strongEfficiency  = strong / (R x single)    (also paying for the smaller per-replica batch)
  * batchEffect       = single-half / single     (the ceiling strong scaling cannot beat)
+ * replicatedEfficiency = weak-replicated / (R x single);  shardingGain = weak / weak-replicated
  * `--workers W` adds W processes x 1 replica started by `syncline launch` (TCP ring on
  * loopback) at global batch W x P, and `workersEfficiency`.
  * With --json the last line is {rows: [{config, replicas, workers, globalBatch, imagesPerSec}], efficiency, ...}.
@@ -41,6 +44,8 @@ interface Config {
   readonly replicas: number;
   readonly workers: number;
   readonly globalBatch: number;
+  /** false: --no-shard-update */
+  readonly shardUpdate?: boolean;
 }
 
 async function main(): Promise<void> {
@@ -62,6 +67,7 @@ async function main(): Promise<void> {
     { config: 'weak', replicas, workers: 1, globalBatch: perReplica * replicas },
     { config: 'strong', replicas, workers: 1, globalBatch: perReplica },
     { config: 'single-half', replicas: 1, workers: 1, globalBatch: perReplica / replicas },
+    { config: 'weak-replicated', replicas, workers: 1, globalBatch: perReplica * replicas, shardUpdate: false },
   ];
   if (workers > 1) configs.push({ config: 'multi-worker', replicas: workers, workers, globalBatch: perReplica * workers });
   const only = arg('only', '').split(',').filter(Boolean); // e.g. --only single,weak for a quicker look
@@ -80,7 +86,7 @@ async function main(): Promise<void> {
     const options = validateTrainOptions({
       strategy: 'mirrored', replicas: c.replicas, isolation, backend, model, data,
       epochs, globalBatch: c.globalBatch, virtualEpochSize: examples, stepsPerExecution: Number(arg('steps-per-execution', '1')),
-      seed: 1, json: true, timeoutMs: 300_000,
+      seed: 1, json: true, timeoutMs: 300_000, shardUpdate: c.shardUpdate ?? true,
     });
     const r = await runTrain(options, () => undefined, { skipValidation: true, skipTest: true });
     return r.history.map((h) => h.examplesPerSec as number);
@@ -91,7 +97,7 @@ async function main(): Promise<void> {
     for (const c of configs) {
       const perEpoch = await run(c);
       kept.get(c.config)!.push(...(perEpoch.length > 1 ? perEpoch.slice(1) : perEpoch));
-      if (!json) console.log(`round ${round + 1}: ${c.config.padEnd(12)} ${c.replicas} replica(s), global batch ${c.globalBatch}: epochs ${perEpoch.map((x) => x.toFixed(0)).join(', ')} images/s`);
+      if (!json) console.log(`round ${round + 1}: ${c.config.padEnd(15)} ${c.replicas} replica(s), global batch ${c.globalBatch}: epochs ${perEpoch.map((x) => x.toFixed(0)).join(', ')} images/s`);
     }
   }
   const rows = configs.map((c) => ({ ...c, imagesPerSec: median(kept.get(c.config)!), keptEpochImagesPerSec: kept.get(c.config)!.map(Math.round) }));
@@ -99,21 +105,25 @@ async function main(): Promise<void> {
   const efficiency = ips('weak') / (replicas * ips('single'));
   const strongEfficiency = ips('strong') / (replicas * ips('single'));
   const batchEffect = ips('single-half') / ips('single');
+  const replicatedEfficiency = ips('weak-replicated') / (replicas * ips('single'));
+  const shardingGain = ips('weak') / ips('weak-replicated');
   const workersEfficiency = workers > 1 ? ips('multi-worker') / (workers * ips('single')) : null;
   if (!json) {
-    console.log(`\nconfig        replicas  workers  global batch  images/s   (median of ${rounds} rounds x ${epochs - 1} epochs of ${examples})`);
+    console.log(`\nconfig           replicas  workers  global batch  images/s   (median of ${rounds} rounds x ${epochs - 1} epochs of ${examples})`);
     for (const r of rows) {
-      console.log(`${r.config.padEnd(12)}  ${String(r.replicas).padStart(8)}  ${String(r.workers).padStart(7)}  ${String(r.globalBatch).padStart(12)}  ${r.imagesPerSec.toFixed(0).padStart(8)}`);
+      console.log(`${r.config.padEnd(15)}  ${String(r.replicas).padStart(8)}  ${String(r.workers).padStart(7)}  ${String(r.globalBatch).padStart(12)}  ${r.imagesPerSec.toFixed(0).padStart(8)}`);
     }
     // a figure whose configurations were left out (--only) is NaN: not printed, null in the JSON
     if (Number.isFinite(efficiency)) console.log(`scaling efficiency, per-replica batch ${perReplica} (weak / ${replicas} x single):   ${efficiency.toFixed(3)}`);
     if (Number.isFinite(strongEfficiency)) console.log(`scaling efficiency, global batch ${perReplica} (strong / ${replicas} x single):       ${strongEfficiency.toFixed(3)}`);
     if (Number.isFinite(batchEffect)) console.log(`  of which the batch-size effect alone (single-half / single):     ${batchEffect.toFixed(3)}`);
+    if (Number.isFinite(replicatedEfficiency)) console.log(`  the same with every replica applying the whole update (weak-replicated): ${replicatedEfficiency.toFixed(3)}`);
+    if (Number.isFinite(shardingGain)) console.log(`  sharded update gain (weak / weak-replicated):                    ${shardingGain.toFixed(3)}`);
     if (workersEfficiency !== null) console.log(`multi-worker efficiency (${workers} workers vs ${workers} x single):        ${workersEfficiency.toFixed(3)}`);
   }
   console.log(JSON.stringify({
     bench: 'train', model, backend, isolation, perReplicaBatch: perReplica, examplesPerEpoch: examples, epochs, rounds,
-    rows, efficiency, strongEfficiency, batchEffect, workersEfficiency,
+    rows, efficiency, strongEfficiency, batchEffect, replicatedEfficiency, shardingGain, workersEfficiency,
   }));
 }
 

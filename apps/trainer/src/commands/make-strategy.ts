@@ -39,6 +39,7 @@ export function makeStrategy(
       backend,
       communicator: communicatorRef(o.isolation, o.timeoutMs),
       timeoutMs: o.timeoutMs,
+      shardWeightUpdate: o.shardUpdate,
       ...(o.pinGpus ? { envFor: (rank: number) => ({ CUDA_VISIBLE_DEVICES: String(rank) }) } : {}),
     });
     return { strategy, isChief: true, rank: 0, worldSize: 1 };

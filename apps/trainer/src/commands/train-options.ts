@@ -30,6 +30,8 @@ export interface TrainOptions {
   readonly exportWeights?: string;
   /** Process replicas only: replica r sees only GPU r (CUDA_VISIBLE_DEVICES=r). */
   readonly pinGpus: boolean;
+  /** Shard the optimizer update across this machine's replicas (default true; mirrored only). */
+  readonly shardUpdate: boolean;
   /** Whether --replicas was given (the TPU strategy otherwise uses every device). */
   readonly replicasGiven: boolean;
   /** PJRT plugin library for --strategy tpu (default: the cached XLA CPU plugin). */
@@ -67,6 +69,7 @@ export function addTrainFlags(cmd: Command): Command {
     .option('--train-limit <n>', 'train on the first N training examples only', int('--train-limit', 1))
     .option('--export-weights <file>', 'write the final weights as safetensors (chief only)')
     .option('--pin-gpus', 'with --isolation process: replica r gets CUDA_VISIBLE_DEVICES=r', false)
+    .option('--no-shard-update', 'every replica applies the whole optimizer update (default: each applies 1/N and they all-gather, where backend and communicator support it)')
     .option('--pjrt-plugin <path>', 'PJRT plugin library for --strategy tpu (libtpu.so, xla_cuda_plugin.so; default: the XLA CPU plugin)');
 }
 
@@ -113,6 +116,7 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
     ...(o.trainLimit !== undefined ? { trainLimit: o.trainLimit as number } : {}),
     ...(o.exportWeights !== undefined ? { exportWeights: o.exportWeights as string } : {}),
     pinGpus: Boolean(o.pinGpus),
+    shardUpdate: o.shardUpdate !== false,
     replicasGiven: o.replicas !== undefined,
     ...(o.pjrtPlugin !== undefined ? { pjrtPlugin: o.pjrtPlugin as string } : {}),
   };

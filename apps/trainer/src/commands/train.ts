@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  MirroredStrategy,
   BackupAndRestore,
   DataError,
   encodeSafetensors,
@@ -27,6 +28,8 @@ import type { TrainOptions } from './train-options';
 export interface TrainResult {
   readonly strategy: string;
   readonly backend: string;
+  /** Mirrored strategies: 'sharded' (each replica applies 1/N of the update) or 'replicated'. */
+  readonly weightUpdate?: 'sharded' | 'replicated';
   readonly replicas: number;
   readonly epochs: number;
   readonly globalBatch: number;
@@ -93,6 +96,9 @@ export async function runTrain(
   const where = o.strategy === 'tpu' ? 'PJRT devices' : `${o.isolation}s`;
   log(`syncline: ${strategy.name} with ${strategy.numReplicasInSync} replica(s) (${where}), backend ${o.backend}, model ${spec.name ?? o.model}`);
   const model = await strategy.createModel(spec, { seed: o.seed });
+  const weightUpdate = strategy instanceof MirroredStrategy ? strategy.weightUpdate : undefined;
+  if (weightUpdate === 'sharded') log(`syncline: optimizer update sharded across the ${strategy.numReplicasInSync} replicas (each applies 1/${strategy.numReplicasInSync}, then all-gather)`);
+  else if (o.shardUpdate && o.strategy === 'mirrored' && strategy.numReplicasInSync > 1) log(`syncline: optimizer update replicated (backend ${o.backend} or the ${o.isolation} communicator cannot shard it)`);
   try {
     const callbacks: Callback[] = [preemption, new ConsoleProgress(!o.json && isChief, o.epochs)];
     const backup = o.checkpointDir ? new BackupAndRestore({ dir: o.checkpointDir, log, writer: isChief }) : undefined;
@@ -125,6 +131,7 @@ export async function runTrain(
     result = {
       strategy: strategy.name,
       backend: o.backend,
+      ...(weightUpdate ? { weightUpdate } : {}),
       replicas: strategy.numReplicasInSync,
       epochs: o.epochs,
       globalBatch: o.globalBatch,

@@ -26,14 +26,14 @@ export class FlatAdam implements FlatOptimizer {
     this.#v = new Float32Array(size);
   }
 
-  apply(w: Float32Array, g: Float32Array): void {
+  apply(w: Float32Array, g: Float32Array, start = 0, end = g.length): void {
     const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps } = this.config;
     const t = ++this.#step;
     const c1 = 1 - b1 ** t;
     const c2 = 1 - b2 ** t;
     const m = this.#m;
     const v = this.#v;
-    for (let i = 0; i < g.length; i++) {
+    for (let i = start; i < end; i++) {
       const gi = g[i]!;
       const mi = b1 * m[i]! + (1 - b1) * gi;
       const vi = b2 * v[i]! + (1 - b2) * gi * gi;

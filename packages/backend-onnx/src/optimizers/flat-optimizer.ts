@@ -7,8 +7,11 @@ import type { OptimizerState } from '@syncline/core';
 
 export interface FlatOptimizer {
   readonly name: string;
-  /** Updates `weights` in place with a (mean) gradient of the same length. */
-  apply(weights: Float32Array, gradient: Float32Array): void;
+  /**
+   * Updates `weights` in place with a (mean) gradient of the same length; with `start`
+   * and `end`, only elements [start, end) (and their slots) change. The step advances.
+   */
+  apply(weights: Float32Array, gradient: Float32Array, start?: number, end?: number): void;
   exportState(): OptimizerState;
   importState(state: OptimizerState): void;
 }

@@ -23,10 +23,10 @@ export class FlatMomentum implements FlatOptimizer {
     this.#acc = new Float32Array(size);
   }
 
-  apply(w: Float32Array, g: Float32Array): void {
+  apply(w: Float32Array, g: Float32Array, start = 0, end = g.length): void {
     const { learningRate: lr, momentum: mu, nesterov } = this.config;
     const acc = this.#acc;
-    for (let i = 0; i < g.length; i++) {
+    for (let i = start; i < end; i++) {
       const a = mu * acc[i]! + g[i]!;
       acc[i] = a;
       w[i] = w[i]! - lr * (nesterov ? g[i]! + a * mu : a);

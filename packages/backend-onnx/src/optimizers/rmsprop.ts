@@ -27,11 +27,11 @@ export class FlatRmsprop implements FlatOptimizer {
     this.#mom = new Float32Array(size);
   }
 
-  apply(w: Float32Array, g: Float32Array): void {
+  apply(w: Float32Array, g: Float32Array, start = 0, end = g.length): void {
     const { learningRate: lr, rho, momentum: mu, epsilon: eps } = this.config;
     const ms = this.#ms;
     const mom = this.#mom;
-    for (let i = 0; i < g.length; i++) {
+    for (let i = start; i < end; i++) {
       const gi = g[i]!;
       const s = rho * ms[i]! + (1 - rho) * gi * gi;
       const m = mu * mom[i]! + (lr * gi) / Math.sqrt(s + eps);

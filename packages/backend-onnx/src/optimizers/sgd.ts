@@ -9,9 +9,9 @@ export class FlatSgd implements FlatOptimizer {
 
   constructor(readonly config: { readonly learningRate: number }) {}
 
-  apply(w: Float32Array, g: Float32Array): void {
+  apply(w: Float32Array, g: Float32Array, start = 0, end = g.length): void {
     const lr = this.config.learningRate;
-    for (let i = 0; i < g.length; i++) w[i] = w[i]! - lr * g[i]!;
+    for (let i = start; i < end; i++) w[i] = w[i]! - lr * g[i]!;
     this.#step++;
   }
 

@@ -6,7 +6,9 @@
  *    (gradient of the SUM of per-example losses) with lossSum and correct; ORT writes the
  *    outputs into buffers reused from step to step, so the returned `gradients` array is
  *    valid until the next computeGradients (callers copy or reduce it before then);
- * 3. applyGradients runs the flat optimizer in place on the trainable prefix;
+ * 3. applyGradients runs the flat optimizer in place on the trainable prefix
+ *    (applyGradientsRange on part of it, for sharded weight updates, which then write
+ *    the other parts straight into trainableWeights());
  * 4. an empty batch returns zero gradients without running ORT;
  * 5. state the train graph recomputes (BatchNorm running statistics) is copied back into
  *    its non-trainable weight entries after each computeGradients.
@@ -98,6 +100,22 @@ export class OnnxReplica implements ReplicaProgram {
       throw new ShapeMismatchError(`applyGradients got ${meanGradients.length} gradient values; this model has ${this.trainableSize} trainable weights`);
     }
     this.#optimizer.apply(this.#weights.subarray(0, this.trainableSize), meanGradients);
+  }
+
+  async applyGradientsRange(meanGradients: Float32Array, start: number, end: number): Promise<void> {
+    this.#live(this.#train);
+    if (meanGradients.length !== this.trainableSize) {
+      throw new ShapeMismatchError(`applyGradientsRange got ${meanGradients.length} gradient values; this model has ${this.trainableSize} trainable weights`);
+    }
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > this.trainableSize || start > end) {
+      throw new ShapeMismatchError(`applyGradientsRange got the range [${start}, ${end}); expected 0 <= start <= end <= ${this.trainableSize}`);
+    }
+    this.#optimizer.apply(this.#weights.subarray(0, this.trainableSize), meanGradients, start, end);
+  }
+
+  trainableWeights(): Float32Array {
+    this.#live(this.#train);
+    return this.#weights.subarray(0, this.trainableSize);
   }
 
   async evaluate(batch: Batch): Promise<BatchMetrics> {

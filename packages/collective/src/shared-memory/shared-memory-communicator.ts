@@ -9,6 +9,12 @@
  * 3. all-gather: copy every owner's reduced segment from its slot into my buffer.
  * broadcast: root copies a chunk into the slot set; barrier; the others copy it out.
  * allGather: each rank copies its chunk into its slot; barrier; everyone copies all slots.
+ * reduceScatter (core's shardRange partition), per round of at most slotFloats / N floats
+ * of every shard: copy my values of every rank's shard piece into my slot; barrier; add
+ * every other slot's piece of my shard into mine (as allReduce does) and copy it out.
+ * allGatherShards, per round: copy my shard's piece into my slot; barrier; copy every
+ * other rank's piece out. One barrier per round each: a slot is rewritten only two rounds
+ * later (rounds alternate slot sets), after a barrier every rank has passed.
  * Waits block with Atomics.wait in workers and use Atomics.waitAsync on the main thread.
  */
 import {
@@ -19,6 +25,8 @@ import {
   type CollectiveCallOptions,
   type Communicator,
   type ReduceOp,
+  shardRange,
+  SHARD_ALIGN_FLOATS,
 } from '@syncline/core';
 import { isMainThread } from 'node:worker_threads';
 import { simdKernels, type SimdKernels } from '../wasm/simd-kernels';
@@ -26,10 +34,10 @@ import { AbortKind, BarrierFailure, ControlBlock, type OpRecord } from './contro
 import type { SharedMemoryGroupDescriptor } from './shared-memory-group';
 import { OpQueue, type OpContext } from '../op-queue';
 
-const OP_KIND = { allReduce: 1, broadcast: 2, allGather: 3, barrier: 4 } as const;
+const OP_KIND = { allReduce: 1, broadcast: 2, allGather: 3, barrier: 4, reduceScatter: 5, allGatherShards: 6 } as const;
 const REDUCE_CODE: Record<ReduceOp, number> = { sum: 0, mean: 1, max: 2 };
 const SEGMENT_ALIGN_FLOATS = 16;
-const OP_NAMES = ['', 'allReduce', 'broadcast', 'allGather', 'barrier'];
+const OP_NAMES = ['', 'allReduce', 'broadcast', 'allGather', 'barrier', 'reduceScatter', 'allGatherShards'];
 
 export interface AttachOptions {
   /** Block the thread in Atomics.wait (default: true in workers, false on the main thread). */
@@ -143,6 +151,76 @@ class SharedMemoryCommunicator implements Communicator {
     });
   }
 
+  async reduceScatter(buf: Float32Array, op: ReduceOp, options?: CollectiveCallOptions): Promise<Float32Array> {
+    return this.#run('reduceScatter', { kind: OP_KIND.reduceScatter, length: buf.length, arg: REDUCE_CODE[op] }, options, async (ctx) => {
+      const { size: n, rank: r } = this;
+      const [mine, mineEnd] = shardRange(buf.length, n, r);
+      const piece = this.#piece();
+      const rounds = this.#rounds(buf.length);
+      for (let c = 0; c < rounds; c++) {
+        const base = ((this.#chunk++ & 1) * n) * this.#slot;
+        const at = base + r * this.#slot;
+        for (let j = 0; j < n; j++) {
+          const [s0, s1] = shardRange(buf.length, n, j);
+          const a = Math.min(s1, s0 + c * piece);
+          const b = Math.min(s1, a + piece);
+          if (b > a) this.#mem.set(buf.subarray(a, b), at + j * piece);
+        }
+        await this.#barrier(ctx, c === 0);
+        const a = Math.min(mineEnd, mine + c * piece);
+        const count = Math.min(mineEnd, a + piece) - a;
+        if (count > 0 && n > 1) {
+          const dst = (at + r * piece) * 4;
+          for (let j = 0; j < n; j++) {
+            if (j === r) continue;
+            const src = (base + j * this.#slot + r * piece) * 4;
+            if (op === 'max') this.#kernels.max(dst, src, count);
+            else this.#kernels.add(dst, src, count);
+          }
+          if (op === 'mean') this.#kernels.scale(dst, count, 1 / n);
+          buf.set(this.#mem.subarray(at + r * piece, at + r * piece + count), a);
+        } else if (count > 0 && op === 'mean') {
+          for (let i = a; i < a + count; i++) buf[i] = buf[i]! / n;
+        }
+      }
+      return buf;
+    });
+  }
+
+  async allGatherShards(buf: Float32Array, options?: CollectiveCallOptions): Promise<Float32Array> {
+    return this.#run('allGatherShards', { kind: OP_KIND.allGatherShards, length: buf.length, arg: 0 }, options, async (ctx) => {
+      const { size: n, rank: r } = this;
+      const piece = this.#piece();
+      const rounds = this.#rounds(buf.length);
+      for (let c = 0; c < rounds; c++) {
+        const base = ((this.#chunk++ & 1) * n) * this.#slot;
+        const [m0, m1] = shardRange(buf.length, n, r);
+        const a = Math.min(m1, m0 + c * piece);
+        const b = Math.min(m1, a + piece);
+        if (b > a) this.#mem.set(buf.subarray(a, b), base + r * this.#slot);
+        await this.#barrier(ctx, c === 0);
+        for (let j = 0; j < n; j++) {
+          if (j === r) continue;
+          const [s0, s1] = shardRange(buf.length, n, j);
+          const x = Math.min(s1, s0 + c * piece);
+          const y = Math.min(s1, x + piece);
+          if (y > x) buf.set(this.#mem.subarray(base + j * this.#slot, base + j * this.#slot + (y - x)), x);
+        }
+      }
+      return buf;
+    });
+  }
+
+  /** Floats of each shard handled per round: N pieces must fit one slot (aligned for SIMD). */
+  #piece(): number {
+    return Math.max(SHARD_ALIGN_FLOATS, Math.floor(this.#slot / this.size / SHARD_ALIGN_FLOATS) * SHARD_ALIGN_FLOATS);
+  }
+
+  #rounds(length: number): number {
+    const [s0, s1] = shardRange(length, this.size, 0);
+    return Math.max(1, Math.ceil((s1 - s0) / this.#piece()));
+  }
+
   async barrier(options?: CollectiveCallOptions): Promise<void> {
     await this.#run('barrier', { kind: OP_KIND.barrier, length: 0, arg: 0 }, options, (ctx) => this.#barrier(ctx, true));
   }
@@ -200,7 +278,7 @@ class SharedMemoryCommunicator implements Communicator {
 }
 
 function describeRecord(r: OpRecord): string {
-  const arg = r.kind === OP_KIND.allReduce ? `(${Object.keys(REDUCE_CODE)[r.arg] ?? r.arg})` : r.kind === OP_KIND.broadcast ? `(root ${r.arg})` : '';
+  const arg = r.kind === OP_KIND.allReduce || r.kind === OP_KIND.reduceScatter ? `(${Object.keys(REDUCE_CODE)[r.arg] ?? r.arg})` : r.kind === OP_KIND.broadcast ? `(root ${r.arg})` : '';
   return `${OP_NAMES[r.kind] ?? `op ${r.kind}`}${arg} #${r.seq} of ${r.length} floats`;
 }
 

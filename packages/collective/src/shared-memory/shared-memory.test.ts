@@ -8,4 +8,5 @@ describeCommunicatorConformance(
     const g = createSharedMemoryGroup(n, { slotBytes: 256 << 10, timeoutMs: 20_000 });
     return inProcessCommunicatorGroup(Array.from({ length: n }, (_, r) => attachSharedMemory(g.descriptor, r, { blocking: false })));
   },
+  { sharded: true },
 );

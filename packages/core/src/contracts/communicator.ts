@@ -20,6 +20,21 @@ export interface CollectiveCallOptions {
   readonly timeoutMs?: number;
 }
 
+/** Shard ranges are multiples of this many floats (64 bytes), so SIMD kernels stay aligned. */
+export const SHARD_ALIGN_FLOATS = 16;
+
+/**
+ * The contiguous range [start, end) of a `length`-float buffer that `rank` of a group of
+ * `size` owns under `reduceScatter` / `allGatherShards`: ranges of ceil(length / size)
+ * floats rounded up to SHARD_ALIGN_FLOATS, in rank order; the last ones may be short or
+ * empty. Every implementation uses this partition, so callers know their range.
+ */
+export function shardRange(length: number, size: number, rank: number): [number, number] {
+  const per = Math.ceil(length / size / SHARD_ALIGN_FLOATS) * SHARD_ALIGN_FLOATS;
+  const start = Math.min(length, rank * per);
+  return [start, Math.min(length, start + per)];
+}
+
 export interface Communicator {
   /** Implementation name, e.g. "shared-memory", "ring-tcp". */
   readonly name: string;
@@ -35,6 +50,17 @@ export interface Communicator {
   broadcast(buf: Float32Array, root: number, options?: CollectiveCallOptions): Promise<Float32Array>;
   /** Every rank's `buf` concatenated in rank order (length = buf.length * size). */
   allGather(buf: Float32Array, options?: CollectiveCallOptions): Promise<Float32Array>;
+  /**
+   * Optional (sharded weight updates): reduces `buf` across ranks in place so that this
+   * rank's `shardRange(buf.length, size, rank)` holds the result; the rest of `buf` is
+   * unspecified afterwards. Half an allReduce: follow with allGatherShards.
+   */
+  reduceScatter?(buf: Float32Array, op: ReduceOp, options?: CollectiveCallOptions): Promise<Float32Array>;
+  /**
+   * Optional, with reduceScatter: copies every rank's `shardRange` of its `buf` into that
+   * range of every other rank's `buf`, in place (this rank's own range is left as is).
+   */
+  allGatherShards?(buf: Float32Array, options?: CollectiveCallOptions): Promise<Float32Array>;
   /** Resolves once every rank has entered the barrier. */
   barrier(options?: CollectiveCallOptions): Promise<void>;
   /** Releases sockets, workers and memory; later calls reject. Idempotent. */

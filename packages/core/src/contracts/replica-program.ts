@@ -35,6 +35,18 @@ export interface ReplicaProgram {
   computeGradients(batch: Batch): Promise<GradientResult>;
   /** Applies one optimizer update with an already-reduced (mean) gradient. */
   applyGradients(meanGradients: Float32Array): Promise<void>;
+  /**
+   * Optional (sharded weight updates): one optimizer update of the trainable elements
+   * [start, end) only, reading that range of the full-length `meanGradients`. The step
+   * count advances as for applyGradients; optimizer slots outside the range are left
+   * alone (stale), so the caller must gather them before exporting the state.
+   */
+  applyGradientsRange?(meanGradients: Float32Array, start: number, end: number): Promise<void>;
+  /**
+   * Optional, with applyGradientsRange: the live trainable weights (length trainableSize),
+   * a view the caller may write in place; the next step reads what it holds.
+   */
+  trainableWeights?(): Float32Array;
   evaluate(batch: Batch): Promise<BatchMetrics>;
   /** Class probabilities, `batch.size * numClasses` values. */
   predict(batch: Batch): Promise<Float32Array>;

@@ -108,8 +108,9 @@ export class MirroredEngine implements TrainEngine {
     await this.pool.all(() => ({ type: 'setWeights', weights: flat }));
   }
 
-  exportOptimizerState(): Promise<OptimizerState> {
-    return this.pool.request<OptimizerState>(0, { type: 'exportOptimizerState' });
+  /** Every replica takes part: with a sharded update they gather each other's slot ranges. */
+  async exportOptimizerState(): Promise<OptimizerState> {
+    return (await this.pool.all<OptimizerState>(() => ({ type: 'exportOptimizerState' })))[0]!;
   }
 
   async importOptimizerState(state: OptimizerState): Promise<void> {

@@ -20,6 +20,7 @@ import { distributeDataset } from '../data/distribute';
 import { InputContext } from '../data/input-context';
 import { InvalidConfigError } from '../errors/invalid-config-error';
 import { SynclineError } from '../errors/syncline-error';
+import { ContractViolationError } from '../errors/contract-violation-error';
 import { parseModelSpec } from '../model/parse-model-spec';
 import type { ModelSpecLike } from '../model/spec';
 import { weightLayoutOf } from '../model/weight-layout-of';
@@ -29,6 +30,7 @@ import { loadPluginExport } from './load-plugin';
 import { MirroredEngine } from './mirrored-engine';
 import { reducePerReplica } from './reduce-per-replica';
 import { ReplicaPool, type Isolation } from './replica-pool';
+import type { WeightUpdateMode } from './replica-messages';
 
 export interface MirroredStrategyOptions {
   /** Replicas on this machine; default one per core (os.availableParallelism()). */
@@ -43,6 +45,15 @@ export interface MirroredStrategyOptions {
   readonly timeoutMs?: number;
   /** Extra environment per replica process, e.g. rank => ({ CUDA_VISIBLE_DEVICES: String(rank) }). */
   readonly envFor?: (rank: number) => Record<string, string>;
+  /**
+   * Shard the optimizer update (TensorFlow's cross-replica weight-update sharding): each
+   * replica applies the optimizer to 1/N of the weights and the replicas all-gather the
+   * updated parts, so N replicas do one replica's optimizer work between them. Same
+   * weights as the replicated update. Default true; used where the communicator
+   * (shared memory) and the backend (onnx) support it, else the update is replicated and
+   * the strategy's `weightUpdate` says so. MultiWorkerMirroredStrategy does not shard.
+   */
+  readonly shardWeightUpdate?: boolean;
 }
 
 export class MirroredStrategy implements Strategy {
@@ -51,6 +62,9 @@ export class MirroredStrategy implements Strategy {
   /** Replicas this process runs (all of them for MirroredStrategy). */
   readonly localReplicas: number;
   readonly isolation: Isolation;
+  /** How the last model's replicas apply updates ('sharded' or 'replicated'), once created. */
+  weightUpdate: WeightUpdateMode | undefined;
+  readonly #shardWeightUpdate: boolean;
   #models = new Set<EngineModel>();
   #current: { model: EngineModel; pool: ReplicaPool } | undefined;
 
@@ -63,6 +77,13 @@ export class MirroredStrategy implements Strategy {
     if (isolation !== 'thread' && isolation !== 'process') {
       throw new InvalidConfigError('isolation', isolation, '"thread" or "process"');
     }
+    if (options.shardWeightUpdate !== undefined && typeof options.shardWeightUpdate !== 'boolean') {
+      throw new InvalidConfigError('shardWeightUpdate', options.shardWeightUpdate, 'true or false');
+    }
+    if (options.shardWeightUpdate === true && cluster.numWorkers > 1) {
+      throw new InvalidConfigError('shardWeightUpdate', true, 'false or unset with several workers: sharded updates need every replica in this process (the chief alone exports the optimizer state)');
+    }
+    this.#shardWeightUpdate = cluster.numWorkers === 1 && options.shardWeightUpdate !== false;
     this.numReplicasInSync = replicas * cluster.numWorkers;
     this.localReplicas = replicas;
     this.isolation = isolation;
@@ -98,12 +119,20 @@ export class MirroredStrategy implements Strategy {
         spec,
         seed,
         timeoutMs,
+        shardWeightUpdate: this.#shardWeightUpdate,
         ...(this.options.envFor ? { envFor: this.options.envFor } : {}),
       });
     } catch (e) {
       await provider.releaseGroup?.(group);
       throw e;
     }
+    const modes = new Set(pool.ready.map((r) => r.weightUpdate));
+    if (modes.size > 1) {
+      await pool.close();
+      await provider.releaseGroup?.(group);
+      throw new ContractViolationError('replicas', 'weight update', `they disagree (${[...modes].join(' vs ')}); every replica must load the same backend and communicator`);
+    }
+    this.weightUpdate = pool.ready[0]?.weightUpdate;
     const exampleLength = spec.inputShape.reduce((a, b) => a * b, 1);
     const engine = new MirroredEngine(pool, weightLayoutOf(spec), exampleLength, this.isolation === 'thread');
     const model: EngineModel = new EngineModel(spec, engine, seed, {

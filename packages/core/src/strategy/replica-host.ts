@@ -9,12 +9,25 @@
  *      a partial final batch is exact) and apply it: every replica applies the same
  *      bitwise-identical update, so the mirrored weights stay identical.
  * At init, rank 0's weights are broadcast so every replica starts identical.
+ *
+ * Sharded weight update (TensorFlow's cross-replica weight-update sharding), when the
+ * strategy asks for it and both the communicator (reduceScatter, allGatherShards) and the
+ * backend (applyGradientsRange, trainableWeights) support it: steps 2-3 become
+ *   2'. all-reduce the 4 metrics; reduce-scatter the gradient, so this rank holds the sum
+ *       of its shardRange only;
+ *   3'. apply the optimizer to that range only (1/N of the optimizer's work) and
+ *       all-gather the updated ranges straight into every replica's live weights.
+ * The weights stay bitwise identical (each range is computed once and copied); the
+ * optimizer slots are current only in a replica's own range, so exporting them gathers
+ * every range first (a collective: every replica handles exportOptimizerState).
  */
 import type { Batch } from '../contracts/batch';
 import type { OrchestratedBackend } from '../contracts/backend';
 import type { Communicator } from '../contracts/communicator';
 import type { BackendFactory, CommunicatorProvider } from '../contracts/plugin-ref';
-import type { ReplicaProgram } from '../contracts/replica-program';
+import type { GradientResult, ReplicaProgram } from '../contracts/replica-program';
+import type { OptimizerState } from '../contracts/optimizer-state';
+import { shardRange } from '../contracts/communicator';
 import { ContractViolationError } from '../errors/contract-violation-error';
 import { BatchSlots } from './batch-slots';
 import { loadPluginExport } from './load-plugin';
@@ -26,11 +39,13 @@ export class ReplicaHost {
   #slots: BatchSlots | undefined;
   #fused!: Float32Array;
   #mean!: Float32Array;
-  readonly #metrics = new Float32Array(3);
+  readonly #metrics = new Float32Array(4);
+  /** This rank's [start, end) of the trainable weights when the update is sharded. */
+  #shard: [number, number] | undefined;
   #exampleShape!: readonly number[];
   backendName = '';
 
-  async init(msg: InitMessage): Promise<{ backend: string; communicator: string; weights: number }> {
+  async init(msg: InitMessage): Promise<{ backend: string; communicator: string; weights: number; weightUpdate: 'sharded' | 'replicated' }> {
     const createBackend = await loadPluginExport<BackendFactory>(msg.backend, 'backend');
     const provider = await loadPluginExport<CommunicatorProvider>(msg.communicator, 'communicator');
     const backend: OrchestratedBackend = await createBackend(msg.backend.options);
@@ -48,7 +63,12 @@ export class ReplicaHost {
     const weights = await this.#program.getWeights();
     await this.#comm.broadcast(weights, 0);
     if (msg.rank !== 0) await this.#program.setWeights(weights);
-    return { backend: backend.name, communicator: this.#comm.name, weights: weights.length };
+    const p = this.#program;
+    const c = this.#comm;
+    if (msg.shardWeightUpdate === true && c.size > 1 && c.reduceScatter && c.allGatherShards && p.applyGradientsRange && p.trainableWeights) {
+      this.#shard = shardRange(n, c.size, c.rank);
+    }
+    return { backend: backend.name, communicator: c.name, weights: weights.length, weightUpdate: this.#shard ? 'sharded' : 'replicated' };
   }
 
   #batch(ref: BatchRef): Batch {
@@ -64,6 +84,7 @@ export class ReplicaHost {
     if (g.gradients.length !== n) {
       throw new ContractViolationError('backend', this.backendName, `gradient length ${g.gradients.length} != trainable size ${n}`);
     }
+    if (this.#shard) return this.#shardedStep(g, preempt, t0, this.#shard);
     const fused = this.#fused;
     fused.set(g.gradients);
     fused[n] = g.lossSum;
@@ -90,6 +111,46 @@ export class ReplicaHost {
     };
   }
 
+  /** Steps 2'-3' of the header: the update sharded across ranks by shardRange. */
+  async #shardedStep(g: GradientResult, preempt: boolean, t0: number, [start, end]: [number, number]): Promise<StepMetrics> {
+    const n = this.#program.trainableSize;
+    const m = this.#metrics;
+    m[0] = g.lossSum;
+    m[1] = g.count;
+    m[2] = g.correct;
+    m[3] = preempt ? 1 : 0;
+    const grad = this.#fused.subarray(0, n);
+    grad.set(g.gradients);
+    const t1 = performance.now();
+    await this.#comm.allReduce(m, 'sum');
+    await this.#comm.reduceScatter!(grad, 'sum');
+    let commMs = performance.now() - t1;
+    const count = m[1]!;
+    if (count > 0) {
+      const inv = 1 / count;
+      const mean = this.#mean;
+      for (let i = start; i < end; i++) mean[i] = grad[i]! * inv;
+      await this.#program.applyGradientsRange!(mean, start, end);
+      const t2 = performance.now();
+      await this.#comm.allGatherShards!(this.#program.trainableWeights!());
+      commMs += performance.now() - t2;
+    }
+    return { lossSum: m[0]!, count, correct: m[2]!, stepMs: performance.now() - t0, allReduceMs: commMs, stopRequested: m[3]! > 0 };
+  }
+
+  /** Gathers every rank's range of each optimizer slot (sharded updates keep only their own current). */
+  async #exportOptimizerState(): Promise<OptimizerState> {
+    const state = await this.#program.exportOptimizerState();
+    if (!this.#shard) return state;
+    const n = this.#program.trainableSize;
+    for (const name of Object.keys(state.slots).sort()) {
+      const slot = state.slots[name]!;
+      if (slot.length !== n) throw new ContractViolationError('backend', this.backendName, `optimizer slot ${name} has ${slot.length} values; sharded updates need ${n}`);
+      await this.#comm.allGatherShards!(slot);
+    }
+    return state;
+  }
+
   /** Handles one request; the returned value is posted back (transfer lists are the caller's). */
   async handle(req: Request): Promise<unknown> {
     switch (req.type) {
@@ -101,7 +162,7 @@ export class ReplicaHost {
       case 'evaluate': {
         // Summed over every replica of every worker, so each coordinator holds the global metrics.
         const m = await this.#program.evaluate(this.#batch(req.batch));
-        const buf = this.#metrics;
+        const buf = this.#metrics.subarray(0, 3);
         buf[0] = m.lossSum;
         buf[1] = m.count;
         buf[2] = m.correct;
@@ -121,7 +182,7 @@ export class ReplicaHost {
       case 'setWeights':
         return this.#program.setWeights(req.weights);
       case 'exportOptimizerState':
-        return this.#program.exportOptimizerState();
+        return this.#exportOptimizerState();
       case 'importOptimizerState':
         return this.#program.importOptimizerState(req.state);
       case 'setSlots': {

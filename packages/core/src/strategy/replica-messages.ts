@@ -9,6 +9,9 @@ import type { OptimizerState } from '../contracts/optimizer-state';
 import type { BatchMetrics } from '../contracts/replica-program';
 import type { ReduceOp } from '../contracts/communicator';
 
+/** How a replica applies the update: every replica all of it, or each 1/N then an all-gather. */
+export type WeightUpdateMode = 'sharded' | 'replicated';
+
 /** A batch as it crosses into a replica: a slot of the shared batch buffer, or inline. */
 export type BatchRef =
   | { readonly kind: 'slot'; readonly slot: number; readonly size: number }
@@ -26,6 +29,8 @@ export interface InitMessage {
   /** Shared batch slots (thread isolation only). */
   readonly slots?: { readonly buffer: SharedArrayBuffer; readonly count: number; readonly maxExamples: number };
   readonly timeoutMs: number;
+  /** Shard the optimizer update across the ranks where communicator and backend can (see ReplicaHost). */
+  readonly shardWeightUpdate?: boolean;
 }
 
 export type Request =
@@ -56,7 +61,7 @@ export interface StepMetrics extends BatchMetrics {
 }
 
 export type Reply =
-  | { readonly type: 'ready'; readonly rank: number; readonly backend: string; readonly communicator: string; readonly weights: number }
+  | { readonly type: 'ready'; readonly rank: number; readonly backend: string; readonly communicator: string; readonly weights: number; readonly weightUpdate: WeightUpdateMode }
   | { readonly type: 'result'; readonly id: number; readonly value: unknown }
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError }
   | { readonly type: 'fatal'; readonly error: SerializedError };

@@ -11,7 +11,7 @@ import { CollectiveTimeoutError } from '../errors/collective-timeout-error';
 import { SynclineError, type SynclineErrorCode } from '../errors/syncline-error';
 import { WorkerLostError } from '../errors/worker-lost-error';
 import type { ModelSpec } from '../model/spec';
-import type { InitMessage, Reply, Request, RequestBody, SerializedError } from './replica-messages';
+import type { InitMessage, Reply, Request, RequestBody, SerializedError, WeightUpdateMode } from './replica-messages';
 import { siblingModule } from './sibling-module';
 
 /** Extra time a request may take beyond the collective timeout before the replica counts as lost. */
@@ -35,6 +35,8 @@ export interface ReplicaPoolOptions {
   readonly maxExamples?: number;
   /** Extra environment per replica (process isolation), e.g. CUDA_VISIBLE_DEVICES. */
   readonly envFor?: (rank: number) => Record<string, string>;
+  /** Ask the replicas to shard the optimizer update (all ranks must be this pool's). */
+  readonly shardWeightUpdate?: boolean;
 }
 
 interface Endpoint {
@@ -46,6 +48,7 @@ export interface ReadyInfo {
   readonly backend: string;
   readonly communicator: string;
   readonly weights: number;
+  readonly weightUpdate: WeightUpdateMode;
 }
 
 /** Where the replica entry lives: the .ts source under jest/tsx, the built .js otherwise. */
@@ -85,7 +88,7 @@ export class ReplicaPool {
       const onMessage = (m: Reply): void => {
         if (m.type === 'ready') {
           ready = true;
-          resolve({ backend: m.backend, communicator: m.communicator, weights: m.weights });
+          resolve({ backend: m.backend, communicator: m.communicator, weights: m.weights, weightUpdate: m.weightUpdate });
         } else if (m.type === 'fatal') {
           const err = remoteError(rank, m.error);
           if (!ready) reject(err);
@@ -136,6 +139,7 @@ export class ReplicaPool {
         communicator: o.communicator,
         group: o.group,
         timeoutMs: o.timeoutMs,
+        ...(o.shardWeightUpdate ? { shardWeightUpdate: true } : {}),
         ...(slots ? { slots: { buffer: slots, count: o.slotCount!, maxExamples: o.maxExamples! } } : {}),
       });
     });

@@ -15,6 +15,9 @@
  * 8. optimizer state: export after 2 steps, import into a fresh replica with the same
  *    weights, 2 more identical steps: bitwise identical weights; slot names canonical.
  * 9. dropout: the same (seed, replicaId) gives the same masks; inference ignores dropout.
+ * 10. sharded updates (backends declaring `shardedUpdate`): applyGradientsRange over a
+ *    partition, one part per replica, merged through trainableWeights(), gives the bits
+ *    applyGradients gives, step after step, for every optimizer.
  * Every skipped check is listed with its reason in the test title.
  */
 import type { OrchestratedBackend } from '../contracts/backend';
@@ -28,11 +31,13 @@ import { OPTIMIZER_SLOT_NAMES, referenceOptimizerRun } from './backend-conforman
 
 export type BackendConformanceCheck =
   | 'layout' | 'seed' | 'weights' | 'gradients' | 'convGradients' | 'evaluate' | 'predict'
-  | 'emptyBatch' | 'optimizers' | 'optimizerState' | 'dropout';
+  | 'emptyBatch' | 'optimizers' | 'optimizerState' | 'dropout' | 'shardedUpdate';
 
 export interface BackendConformanceOptions {
   /** Checks not to run, each with the reason printed in its title. */
   readonly skip?: Partial<Record<BackendConformanceCheck, string>>;
+  /** The backend implements applyGradientsRange and trainableWeights (checked when true). */
+  readonly shardedUpdate?: boolean;
   /** Per-test timeout in ms (default 30,000). */
   readonly timeoutMs?: number;
 }
@@ -260,6 +265,30 @@ export function describeBackendConformance(
         expect(Array.from(await b.getWeights())).toEqual(Array.from(await a.getWeights()));
         const other = optimizer.name === 'sgd' ? 'adam' : 'sgd';
         await expect(b.importOptimizerState({ ...state, name: other })).rejects.toThrow();
+      }
+    });
+
+    if (!options.shardedUpdate) it.skip('shardedUpdate: applyGradientsRange (skipped: the backend does not declare shardedUpdate)', () => undefined);
+    else check('shardedUpdate', 'applyGradientsRange over a partition, merged, equals applyGradients bit for bit', async () => {
+      for (const optimizer of OPTIMIZER_CASES) {
+        const spec = { ...mlp, optimizer };
+        const full = await replica(spec, 5);
+        const parts = [await replica(spec, 5), await replica(spec, 5), await replica(spec, 5)];
+        const n = full.trainableSize;
+        const cuts = [0, Math.floor(n / 3), Math.floor(n / 3) + 1, n];
+        for (let step = 0; step < 3; step++) {
+          const g = conformanceValues(n, 70 + step);
+          await full.applyGradients(g);
+          for (let k = 0; k < parts.length; k++) await parts[k]!.applyGradientsRange!(g, cuts[k]!, cuts[k + 1]!);
+          const views = parts.map((p) => p.trainableWeights!());
+          for (const v of views) expect(v.length).toBe(n);
+          // the all-gather: each part's range into every other replica
+          for (let k = 0; k < parts.length; k++) for (const v of views) if (v !== views[k]) v.set(views[k]!.subarray(cuts[k]!, cuts[k + 1]!), cuts[k]!);
+          const want = Array.from(await full.getWeights());
+          for (const p of parts) expect(Array.from(await p.getWeights())).toEqual(want);
+        }
+        for (const p of parts) expect((await p.exportOptimizerState()).step).toBe(3);
+        await expect(parts[0]!.applyGradientsRange!(conformanceValues(n, 1), 0, n + 1)).rejects.toThrow();
       }
     });
 

@@ -19,7 +19,8 @@ export type CommunicatorConformanceCase =
   | 'allGather'
   | 'barrier'
   | 'back-to-back'
-  | 'concurrent-issue';
+  | 'concurrent-issue'
+  | 'reduceScatter-allGatherShards';
 
 export interface CommunicatorConformanceOptions {
   /** Cases this implementation skips, each with the reason printed in the test title. */
@@ -28,6 +29,8 @@ export interface CommunicatorConformanceOptions {
   readonly sizes?: readonly number[];
   /** Extra buffer lengths on top of 0, 1, 7, N-1, N+1 and 2^20+3. */
   readonly extraLengths?: readonly number[];
+  /** The implementation has the optional reduceScatter and allGatherShards (then tested). */
+  readonly sharded?: boolean;
   /** jest timeout per case, in milliseconds (default 60 s). */
   readonly caseTimeoutMs?: number;
 }
@@ -59,6 +62,7 @@ function mixedOps(n: number, count: number): ConformanceOp[] {
 function describeOp(op: ConformanceOp): string {
   if (op.kind === 'barrier') return 'barrier';
   if (op.kind === 'allReduce') return `allReduce(${op.op}, length ${op.length})`;
+  if (op.kind === 'shardedAllReduce') return `reduceScatter+allGatherShards(${op.op}, length ${op.length})`;
   if (op.kind === 'broadcast') return `broadcast(root ${op.root}, length ${op.length})`;
   return `allGather(length ${op.length})`;
 }
@@ -89,7 +93,7 @@ async function check(group: CommunicatorGroup, program: ConformanceProgram): Pro
   if (results.length !== group.size) problems.push(`got results from ${results.length} ranks, expected ${group.size}`);
   program.ops.forEach((op, k) => {
     const want = expectedOutput(op, group.size);
-    const tolerance = op.kind === 'allReduce' && op.op === 'mean' ? MEAN_RELATIVE_TOLERANCE : 0;
+    const tolerance = (op.kind === 'allReduce' || op.kind === 'shardedAllReduce') && op.op === 'mean' ? MEAN_RELATIVE_TOLERANCE : 0;
     results.forEach((rankOut, r) => {
       const got = rankOut[k];
       const bad = got ? firstMismatch(got, want, tolerance) : 'no output';
@@ -140,6 +144,11 @@ export function describeCommunicatorConformance(
           ['back-to-back', { ops: mixedOps(n, BACK_TO_BACK_OPS) }],
           ['concurrent-issue', { ops: mixedOps(n, BACK_TO_BACK_OPS / 2), concurrent: true }],
         ];
+        if (options.sharded) {
+          // every length and op, then interleaved with allReduce (they share slots and barriers)
+          const ops: ConformanceOp[] = (['sum', 'mean', 'max'] as const).flatMap((op) => lengths.map((length, i) => ({ kind: 'shardedAllReduce' as const, op, length, seed: i })));
+          cases.push(['reduceScatter-allGatherShards', { ops: [...ops, ...mixedOps(n, 12).flatMap((m, i) => [m, { kind: 'shardedAllReduce' as const, op: 'sum' as const, length: 33 * i, seed: i }])] }]);
+        }
         for (const [caseName, program] of cases) {
           const reason = skipped.get(caseName);
           if (reason !== undefined) it.skip(`${caseName} (skipped: ${reason})`, () => undefined);

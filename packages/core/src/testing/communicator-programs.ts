@@ -5,14 +5,20 @@
  * `conformanceInput`, runs the program with `runConformanceProgram` and hands back the
  * outputs; `expectedOutput` says what every rank must have produced.
  */
-import type { Communicator, ReduceOp } from '../contracts/communicator';
+import { shardRange, type Communicator, type ReduceOp } from '../contracts/communicator';
 
 /** One collective op of a conformance program. `seed` varies the input values. */
 export type ConformanceOp =
   | { readonly kind: 'allReduce'; readonly op: ReduceOp; readonly length: number; readonly seed: number }
   | { readonly kind: 'broadcast'; readonly root: number; readonly length: number; readonly seed: number }
   | { readonly kind: 'allGather'; readonly length: number; readonly seed: number }
-  | { readonly kind: 'barrier' };
+  | { readonly kind: 'barrier' }
+  /**
+   * reduceScatter then allGatherShards: everything outside this rank's shardRange is set
+   * to NaN between the two, so the output equals allReduce's only if reduceScatter left
+   * the reduction in the rank's own range and allGatherShards filled every other range.
+   */
+  | { readonly kind: 'shardedAllReduce'; readonly op: ReduceOp; readonly length: number; readonly seed: number };
 
 /**
  * A sequence of ops. With `concurrent`, every op is issued before the first is awaited
@@ -61,7 +67,8 @@ export function expectedOutput(op: ConformanceOp, size: number): Float32Array {
       for (let r = 0; r < size; r++) out.set(conformanceInput(op, r), r * op.length);
       return out;
     }
-    case 'allReduce': {
+    case 'allReduce':
+    case 'shardedAllReduce': {
       const out = conformanceInput(op, 0);
       for (let r = 1; r < size; r++) {
         const x = conformanceInput(op, r);
@@ -82,9 +89,20 @@ async function runOne(comm: Communicator, op: ConformanceOp): Promise<Float32Arr
   }
   const buf = conformanceInput(op, comm.rank);
   if (op.kind === 'allGather') return comm.allGather(buf);
+  if (op.kind === 'shardedAllReduce') return shardedAllReduce(comm, buf, op.op);
   const out = op.kind === 'allReduce' ? await comm.allReduce(buf, op.op) : await comm.broadcast(buf, op.root);
   if (out !== buf) throw new Error(`${op.kind} on rank ${comm.rank} resolved with a new array; it must work in place`);
   return out;
+}
+
+async function shardedAllReduce(comm: Communicator, buf: Float32Array, op: ReduceOp): Promise<Float32Array> {
+  if (!comm.reduceScatter || !comm.allGatherShards) throw new Error(`${comm.name} has no reduceScatter/allGatherShards`);
+  if ((await comm.reduceScatter(buf, op)) !== buf) throw new Error(`reduceScatter on rank ${comm.rank} resolved with a new array; it must work in place`);
+  const [start, end] = shardRange(buf.length, comm.size, comm.rank);
+  buf.fill(NaN, 0, start);
+  buf.fill(NaN, end);
+  if ((await comm.allGatherShards(buf)) !== buf) throw new Error(`allGatherShards on rank ${comm.rank} resolved with a new array; it must work in place`);
+  return buf;
 }
 
 /**

@@ -4,11 +4,20 @@
 #     (the all-reduce benchmark's baseline), iproute2 (network-namespace tests), python3-pip;
 #   - npm packages, from the lockfile (npm ci; .npmrc skips onnxruntime-node's CUDA download);
 #   - the XLA CPU PJRT plugin from PyPI, cached outside the repo (tpu-bridge tests).
+# With --bench it also installs what the benchmarks compare against besides OpenMPI:
+#   python3-torch with OpenBLAS (libopenblas0-openmp; without it Debian's torch runs on the
+#   reference BLAS at half speed), for `npm run bench -- peers`.
 # Safe to rerun. Without root (and no sudo) it skips the apt step and says so.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 APT_PACKAGES=(dataset-fashion-mnist openmpi-bin libopenmpi-dev iproute2)
+for a in "$@"; do
+  case "$a" in
+    --bench) APT_PACKAGES+=(python3-torch libopenblas0-openmp) ;;
+    *) echo "install.sh: unknown option $a (known: --bench)" >&2; exit 2 ;;
+  esac
+done
 SUDO=""
 if [ "$(id -u)" != 0 ]; then command -v sudo >/dev/null && SUDO="sudo -n"; fi
 missing=()

@@ -8,6 +8,8 @@
  *    each batch size and machine-load drift hits them alike;
  * 3. report each impl's median over rounds, and the median over rounds of the paired
  *    onnx/torch ratio (each pair measured back to back).
+ * `--python PATH` picks the interpreter whose torch is measured (default /usr/bin/python3,
+ * then python3); the torch note names its BLAS and warns when it is the reference one.
  * With --json the last line is one JSON object: { rows: [{impl, batch, imagesPerSec}], ... }.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -67,12 +69,32 @@ async function tryTfjs(): Promise<{ backend?: OrchestratedBackend; why?: string 
   }
 }
 
-function findTorch(): { python?: string; why: string } {
-  for (const py of PYTHON_CANDIDATES) {
-    const r = spawnSync(py, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-    if (r.status === 0) return { python: py, why: `torch ${r.stdout.trim()} (${py})` };
+/**
+ * Which BLAS torch's matmul runs on, read from the libraries the process mapped. Debian's
+ * python3-torch links the generic libblas.so.3, which is the slow reference BLAS unless
+ * OpenBLAS is installed (then update-alternatives points it there): 927 against 1,864
+ * images/s at batch 64 on this machine.
+ */
+const TORCH_PROBE = [
+  'import torch',
+  'torch.ones(64, 64) @ torch.ones(64, 64)',
+  'maps = open("/proc/self/maps").read()',
+  'cfg = torch.__config__.show()',
+  'blas = "mkl" if "BLAS_INFO=mkl" in cfg else "openblas" if "openblas" in maps else "reference" if "blas/libblas" in maps else "unknown"',
+  'print(torch.__version__, blas)',
+].join('\n');
+
+function findTorch(): { python?: string; why: string; blas?: string } {
+  const given = process.argv.indexOf('--python');
+  const candidates = given > 0 ? [process.argv[given + 1]!] : PYTHON_CANDIDATES;
+  for (const py of candidates) {
+    const r = spawnSync(py, ['-c', TORCH_PROBE], { encoding: 'utf8' });
+    if (r.status !== 0) continue;
+    const [version, blas] = r.stdout.trim().split(' ');
+    const warn = blas === 'reference' ? '; WARNING: the reference BLAS makes torch ~2x slower than it can be: apt-get install libopenblas0-openmp (or bash tools/scripts/install.sh --bench)' : '';
+    return { python: py, blas, why: `torch ${version} (${py}), BLAS ${blas}${warn}` };
   }
-  return { why: 'PyTorch is not installed for python3 (apt-get install python3-torch, or pip install torch)' };
+  return { why: `PyTorch is not installed for ${candidates.join(' or ')} (bash tools/scripts/install.sh --bench, or pip install torch; --python PATH picks an interpreter)` };
 }
 
 /** A persistent PyTorch process answering "BATCH STEPS" with one JSON row per request. */
@@ -177,7 +199,7 @@ async function main(): Promise<void> {
   for (const r of rows) log(`${r.impl.padEnd(6)} batch ${String(r.batch).padStart(3)}: ${r.imagesPerSec} images/s`);
   for (const [k, v] of Object.entries(ratios)) log(`${k}: ${v}x (median of ${rounds} back-to-back pairs)`);
   if (json) {
-    console.log(JSON.stringify({ bench: 'peers', model: 'cnn', threads: 1, rounds, rows, ratios, gradientParity: parity, tfjs: tfjsNote, torch: torch.why }));
+    console.log(JSON.stringify({ bench: 'peers', model: 'cnn', threads: 1, rounds, rows, ratios, gradientParity: parity, tfjs: tfjsNote, torch: torch.why, torchBlas: torch.blas ?? null }));
   }
 }
 

@@ -23,6 +23,12 @@ export const DEFAULT_SEED = 42;
 export interface EngineModelHooks {
   distribute(source: ExampleSource, options: DistributeOptions): DistributedDataset;
   /**
+   * Splits prediction input over this process's replicas only. Multi-worker strategies
+   * set it so that every worker predicts the whole input and returns every row, in
+   * order, instead of only its shard. Default: `distribute`.
+   */
+  distributeLocally?(source: ExampleSource, options: DistributeOptions): DistributedDataset;
+  /**
    * Sizes staging for per-replica batches of up to `maxExamples` and `stepsPerExecution`.
    * `forTraining` is false for evaluate/predict (a compiled engine need not recompile).
    */
@@ -96,7 +102,8 @@ export class EngineModel implements DistributedModel {
     this.#checkSource(data, 'prediction');
     await this.hooks.prepare(this.#perReplicaMax(globalBatchSize), Math.max(1, this.engine.maxStagedSteps), false);
     const parts: Float32Array[] = [];
-    for (const step of this.hooks.distribute(data, { globalBatchSize, shuffle: false }).epoch(0)) {
+    const split = this.hooks.distributeLocally ?? this.hooks.distribute;
+    for (const step of split.call(this.hooks, data, { globalBatchSize, shuffle: false }).epoch(0)) {
       parts.push(await this.engine.predict(step));
     }
     return concatFloat32(parts);

@@ -137,6 +137,8 @@ export class MirroredStrategy implements Strategy {
     const engine = new MirroredEngine(pool, weightLayoutOf(spec), exampleLength, this.isolation === 'thread');
     const model: EngineModel = new EngineModel(spec, engine, seed, {
       distribute: (source, o) => this.distributeDataset(source, o),
+      // every worker predicts all rows (a worker's shard alone would silently lose the rest)
+      distributeLocally: (source, o) => distributeDataset(source, o, new InputContext(1, 0, this.localReplicas)),
       prepare: (maxExamples, k) => engine.prepare(maxExamples, k),
       dispose: async () => {
         this.#models.delete(model);

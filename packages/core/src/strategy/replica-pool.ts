@@ -102,7 +102,8 @@ export class ReplicaPool {
       };
       let endpoint: Endpoint;
       if (o.isolation === 'thread') {
-        const w = new Worker(entry.file, { execArgv: entry.execArgv });
+        // this process's environment as the caller sees it (explicit: under jest that is the test's own process.env)
+        const w = new Worker(entry.file, { execArgv: entry.execArgv, env: process.env });
         w.on('message', onMessage);
         w.on('error', (e) => onExit(null, `error: ${e.message}`));
         w.on('exit', (code) => onExit(code));

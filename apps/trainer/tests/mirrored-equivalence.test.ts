@@ -2,7 +2,8 @@
  * The core promise of data parallelism: with fixed seeds, R replicas with global batch B
  * give the same weights after 10 steps as one replica with batch B (max abs difference
  * <= 1e-5), and the replicas' weights are bitwise identical to each other after every
- * step. Real worker threads, real shared-memory all-reduce, real tfjs (wasm) replicas.
+ * step. Real worker threads, real shared-memory all-reduce, real tfjs (wasm) replicas,
+ * with the default sharded weight update (reduce-scatter, 1/R of Adam each, all-gather).
  */
 import type { Callback, FitContext } from '@syncline/core';
 import { bitwiseEqual, maxAbsDiff, mirrored, sample } from './helpers';
@@ -18,7 +19,7 @@ const SPEC = {
 const GLOBAL_BATCH = 48;
 const STEPS = 10;
 
-async function train(replicas: number): Promise<{ weights: Float32Array; identicalEveryStep: boolean[] }> {
+async function train(replicas: number): Promise<{ weights: Float32Array; identicalEveryStep: boolean[]; weightUpdate: string | undefined }> {
   const strategy = mirrored(replicas);
   try {
     const model = await strategy.createModel(SPEC, { seed: 7 });
@@ -30,7 +31,7 @@ async function train(replicas: number): Promise<{ weights: Float32Array; identic
       },
     };
     await model.fit(sample().train, { epochs: 1, globalBatchSize: GLOBAL_BATCH, virtualEpochSize: GLOBAL_BATCH * STEPS, seed: 3, callbacks: [check] });
-    return { weights: await model.getWeights(), identicalEveryStep };
+    return { weights: await model.getWeights(), identicalEveryStep, weightUpdate: strategy.weightUpdate };
   } finally {
     await strategy.close();
   }
@@ -43,7 +44,8 @@ describe('MirroredStrategy equivalence', () => {
   }, 120_000);
 
   it.each([2, 3, 4])('%i replicas match one replica after 10 steps, and stay bitwise identical', async (r) => {
-    const { weights, identicalEveryStep } = await train(r);
+    const { weights, identicalEveryStep, weightUpdate } = await train(r);
+    expect(weightUpdate).toBe('sharded'); // the default: each replica applies 1/r of the update
     expect(identicalEveryStep).toHaveLength(STEPS);
     expect(identicalEveryStep.every(Boolean)).toBe(true);
     const diff = maxAbsDiff(weights, single);

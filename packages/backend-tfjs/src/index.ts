@@ -35,5 +35,3 @@ export {
 // --- initialisation (pure, reusable by other backends) ---
 
 // --- optimizers over flat arrays (tfjs's formulas) ---
-export { createFlatOptimizer } from './internal/optimizers/create-optimizer';
-export type { FlatOptimizer } from './internal/optimizers/flat-optimizer';

@@ -5,12 +5,11 @@
  * thread and in worker_threads alike (each thread has its own tfjs engine).
  */
 import type { BuildOptions, ModelSpec, OrchestratedBackend, ReplicaProgram } from '@syncline/core';
-import { InvalidConfigError, parseModelSpec } from '@syncline/core';
+import { InvalidConfigError, createFlatOptimizer, parseModelSpec } from '@syncline/core';
 import type { FactoryOutputs, LayersModelFactory } from './internal/model/layers-model-adapter';
 import { adaptLayersModel } from './internal/model/layers-model-adapter';
 import type { ReplicaModel } from './internal/model/replica-model';
 import { buildSpecModel } from './internal/model/spec-model';
-import { createFlatOptimizer } from './internal/optimizers/create-optimizer';
 import { TfjsReplica } from './internal/replica/tfjs-replica';
 import type { TfjsLogger } from './internal/runtime/logger';
 import type { ModuleLoader } from './internal/runtime/node-require';

@@ -2,4 +2,4 @@
 import { describeBackendConformance } from '@syncline/core/testing';
 import { TfjsBackend, silentLogger } from '../src/index';
 
-describeBackendConformance('tfjs (cpu)', () => new TfjsBackend({ candidates: ['cpu'], logger: silentLogger }));
+describeBackendConformance('tfjs (cpu)', () => new TfjsBackend({ candidates: ['cpu'], logger: silentLogger }), { shardedUpdate: true });

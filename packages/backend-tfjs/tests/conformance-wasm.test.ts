@@ -2,4 +2,4 @@
 import { describeBackendConformance } from '@syncline/core/testing';
 import { TfjsBackend, silentLogger } from '../src/index';
 
-describeBackendConformance('tfjs (wasm)', () => new TfjsBackend({ candidates: ['wasm'], logger: silentLogger }));
+describeBackendConformance('tfjs (wasm)', () => new TfjsBackend({ candidates: ['wasm'], logger: silentLogger }), { shardedUpdate: true });

@@ -28,6 +28,8 @@ export type { Communicator, ReduceOp, CollectiveCallOptions } from './contracts/
 export type { WeightEntry, WeightLayout } from './contracts/weight-layout';
 export type { Batch } from './contracts/batch';
 export type { OptimizerState } from './contracts/optimizer-state';
+export { createFlatOptimizer } from './optimizers/create-flat-optimizer';
+export type { FlatOptimizer } from './optimizers/flat-optimizer';
 export type { ReplicaProgram, GradientResult, BatchMetrics } from './contracts/replica-program';
 export type { CompiledProgram, StackedBatches } from './contracts/compiled-program';
 export type {

@@ -24,11 +24,11 @@ import {
   type ReplicaProgram,
   type WeightLayout,
   Xoshiro128,
+  createFlatOptimizer,
+  type FlatOptimizer,
 } from '@syncline/core';
 import { GRADIENTS } from '../graph/spec-graphs';
 import { CORRECT, LOSS_SUM, PROBS } from '../graph/loss-head';
-import { createFlatOptimizer } from '../optimizers/create-optimizer';
-import type { FlatOptimizer } from '../optimizers/flat-optimizer';
 import { encodeModel } from '../proto/onnx-proto';
 import type { ReplicaGraphs } from './replica-graphs';
 import { batchFeeds, type FeedStage } from './batch-feeds';

@@ -1,7 +1,9 @@
 /**
  * One replica on tfjs: forward, summed cross-entropy, gradients by tf.variableGrads
- * inside tf.tidy, flattened into one reused Float32Array; updates by a flat optimizer
- * over a master copy of the trainable weights, then uploaded into the variables.
+ * inside tf.tidy, flattened into one reused Float32Array; updates by core's flat optimizer
+ * over a master copy of the trainable weights, then uploaded into the variables (with a
+ * sharded update the caller writes the master copy through trainableWeights(), and it is
+ * uploaded before each later use instead).
  *
  * Step protocol (computeGradients):
  * 1. Validate the batch; an empty batch returns zero gradients, lossSum 0, count 0.
@@ -12,10 +14,9 @@
  * The returned `gradients` array is reused: it is valid until the next computeGradients.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Batch, BatchMetrics, GradientResult, OptimizerState, ReplicaProgram, WeightLayout } from '@syncline/core';
+import type { Batch, BatchMetrics, FlatOptimizer, GradientResult, OptimizerState, ReplicaProgram, WeightLayout } from '@syncline/core';
 import { BackendError, ShapeMismatchError } from '@syncline/core';
 import type { ReplicaModel } from '../model/replica-model';
-import type { FlatOptimizer } from '../optimizers/flat-optimizer';
 import { lossTerms, probabilities } from './loss';
 import { validateBatch, validateFeatures } from './validate-batch';
 import { readInto } from './read-into';
@@ -34,6 +35,8 @@ export class TfjsReplica implements ReplicaProgram {
   readonly #gradients: Float32Array;
   readonly #master: Float32Array;
   readonly #uploadCopies: boolean;
+  /** trainableWeights() handed out the master copy: upload it before every use. */
+  #masterShared = false;
   #disposed = false;
 
   /**
@@ -68,6 +71,7 @@ export class TfjsReplica implements ReplicaProgram {
 
   async computeGradients(batch: Batch): Promise<GradientResult> {
     this.#live();
+    this.#uploadIfShared();
     validateBatch(batch, this.#model.inputShape, this.#model.numClasses);
     if (batch.size === 0) {
       this.#gradients.fill(0);
@@ -99,12 +103,36 @@ export class TfjsReplica implements ReplicaProgram {
 
   async applyGradients(meanGradients: Float32Array): Promise<void> {
     this.#live();
-    if (meanGradients.length !== this.trainableSize) {
-      throw new ShapeMismatchError(
-        `applyGradients got ${meanGradients.length} values; this model has ${this.trainableSize} trainable weights`,
-      );
-    }
+    this.#checkGradientLength(meanGradients, 'applyGradients');
     this.#optimizer.apply(this.#master, meanGradients);
+    this.#upload();
+  }
+
+  /** Sharded update: this range of the master copy only; uploaded at the next use (the caller fills the rest). */
+  async applyGradientsRange(meanGradients: Float32Array, start: number, end: number): Promise<void> {
+    this.#live();
+    this.#checkGradientLength(meanGradients, 'applyGradientsRange');
+    this.#optimizer.apply(this.#master, meanGradients, start, end);
+  }
+
+  trainableWeights(): Float32Array {
+    this.#live();
+    this.#masterShared = true;
+    return this.#master;
+  }
+
+  #checkGradientLength(g: Float32Array, what: string): void {
+    if (g.length !== this.trainableSize) {
+      throw new ShapeMismatchError(`${what} got ${g.length} values; this model has ${this.trainableSize} trainable weights`);
+    }
+  }
+
+  #uploadIfShared(): void {
+    if (this.#masterShared) this.#upload();
+  }
+
+  /** Master copy -> the trainable variables. */
+  #upload(): void {
     tf.tidy(() => {
       this.#trainable.forEach((i, k) => {
         const e = this.layout.entries[i]!;
@@ -116,6 +144,7 @@ export class TfjsReplica implements ReplicaProgram {
 
   async evaluate(batch: Batch): Promise<BatchMetrics> {
     this.#live();
+    this.#uploadIfShared();
     validateBatch(batch, this.#model.inputShape, this.#model.numClasses);
     if (batch.size === 0) return EMPTY_METRICS;
     const terms = tf.tidy(() => {
@@ -133,6 +162,7 @@ export class TfjsReplica implements ReplicaProgram {
 
   async predict(batch: Batch): Promise<Float32Array> {
     this.#live();
+    this.#uploadIfShared();
     validateFeatures(batch, this.#model.inputShape);
     if (batch.size === 0) return new Float32Array(0);
     const probs = tf.tidy(() => probabilities(this.#model.forward(this.#inputs(batch)[0], false), this.#model.outputKind));
@@ -145,6 +175,7 @@ export class TfjsReplica implements ReplicaProgram {
 
   async getWeights(): Promise<Float32Array> {
     this.#live();
+    this.#uploadIfShared();
     const out = new Float32Array(this.layout.totalSize);
     for (let i = 0; i < this.layout.entries.length; i++) {
       out.set(await this.#model.variables[i]!.data(), this.layout.entries[i]!.offset);

@@ -5,17 +5,24 @@
  *
  * Arithmetic: every element is computed in float64 from the stored float32 values and
  * rounded to float32 when stored, in index order. The formulas are tfjs's optimizers'
- * (tf.train.adam, sgd, momentum, rmsprop), checked against them in tests.
+ * (tf.train.adam, sgd, momentum, rmsprop), checked against them in backend-tfjs's tests;
+ * every orchestrated backend uses these, so a model trains the same on each.
+ * A range [start, end) updates only those elements and their slots (sharded weight
+ * updates: each replica applies its own range); the step count advances either way.
  */
-import type { OptimizerState } from '@syncline/core';
-import { InvalidConfigError, ShapeMismatchError } from '@syncline/core';
+import type { OptimizerState } from '../contracts/optimizer-state';
+import { InvalidConfigError } from '../errors/invalid-config-error';
+import { ShapeMismatchError } from '../errors/shape-mismatch-error';
 
 export interface FlatOptimizer {
   readonly name: string;
   /** Updates applied so far. */
   readonly step: number;
-  /** Applies one update to `weights` in place. Both arrays have the optimizer's size. */
-  apply(weights: Float32Array, gradients: Float32Array): void;
+  /**
+   * Applies one update to `weights` in place, to elements [start, end) only when given
+   * (default: all). Both arrays have the optimizer's size.
+   */
+  apply(weights: Float32Array, gradients: Float32Array, start?: number, end?: number): void;
   /** A copy of the state (slots are fresh arrays). */
   exportState(): OptimizerState;
   /** Replaces the state; throws InvalidConfigError / ShapeMismatchError when it does not fit. */
@@ -39,19 +46,22 @@ export abstract class SlotOptimizer implements FlatOptimizer {
     return this.stepCount;
   }
 
-  apply(weights: Float32Array, gradients: Float32Array): void {
+  apply(weights: Float32Array, gradients: Float32Array, start = 0, end = this.size): void {
     if (weights.length !== this.size || gradients.length !== this.size) {
       throw new ShapeMismatchError(
         `${this.name}: weights (${weights.length}) and gradients (${gradients.length}) must both have ` +
           `${this.size} elements (the trainable size)`,
       );
     }
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || start > end || end > this.size) {
+      throw new ShapeMismatchError(`${this.name}: update range [${start}, ${end}) is not within [0, ${this.size})`);
+    }
     this.stepCount += 1;
-    this.update(weights, gradients, this.stepCount);
+    this.update(weights, gradients, this.stepCount, start, end);
   }
 
-  /** One update; `t` is the 1-based step number of this update. */
-  protected abstract update(weights: Float32Array, gradients: Float32Array, t: number): void;
+  /** One update of elements [start, end); `t` is the 1-based step number of this update. */
+  protected abstract update(weights: Float32Array, gradients: Float32Array, t: number, start: number, end: number): void;
 
   exportState(): OptimizerState {
     const slots: Record<string, Float32Array> = {};

@@ -6,8 +6,8 @@ export class FlatSgd extends SlotOptimizer {
     super('sgd', size, []);
   }
 
-  protected update(w: Float32Array, g: Float32Array): void {
+  protected update(w: Float32Array, g: Float32Array, _t: number, start: number, end: number): void {
     const lr = this.learningRate;
-    for (let i = 0; i < w.length; i++) w[i] = w[i]! - lr * g[i]!;
+    for (let i = start; i < end; i++) w[i] = w[i]! - lr * g[i]!;
   }
 }

@@ -1,9 +1,9 @@
-/** Our flat optimizers against tfjs's own (tf.train.*) on the same gradients, and state handling. */
+/** Core's flat optimizers (every backend's) against tfjs's own (tf.train.*) on the same gradients, and state handling. */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerSpec } from '@syncline/core';
 import { InvalidConfigError, ShapeMismatchError } from '@syncline/core';
 import { Xoshiro128 } from '@syncline/core';
-import { createFlatOptimizer } from './create-optimizer';
+import { createFlatOptimizer } from '@syncline/core';
 
 const SIZE = 257;
 const STEPS = 5;

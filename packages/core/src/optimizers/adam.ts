@@ -19,13 +19,13 @@ export class FlatAdam extends SlotOptimizer {
     super('adam', size, ['m', 'v']);
   }
 
-  protected update(w: Float32Array, g: Float32Array, t: number): void {
+  protected update(w: Float32Array, g: Float32Array, t: number, start: number, end: number): void {
     const m = this.slots['m']!;
     const v = this.slots['v']!;
     const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps } = this.config;
     const correction1 = 1 - Math.pow(b1, t);
     const correction2 = 1 - Math.pow(b2, t);
-    for (let i = 0; i < w.length; i++) {
+    for (let i = start; i < end; i++) {
       const gi = g[i]!;
       m[i] = b1 * m[i]! + (1 - b1) * gi;
       v[i] = b2 * v[i]! + (1 - b2) * gi * gi;

@@ -15,10 +15,10 @@ export class FlatMomentum extends SlotOptimizer {
     super('momentum', size, ['momentum']);
   }
 
-  protected update(w: Float32Array, g: Float32Array): void {
+  protected update(w: Float32Array, g: Float32Array, _t: number, start: number, end: number): void {
     const a = this.slots['momentum']!;
     const { learningRate: lr, momentum: mu, nesterov } = this;
-    for (let i = 0; i < w.length; i++) {
+    for (let i = start; i < end; i++) {
       const gi = g[i]!;
       a[i] = mu * a[i]! + gi;
       const ai = a[i]!;

@@ -1,5 +1,5 @@
 /** Builds the flat optimizer a spec names, with the spec's (already defaulted) settings. */
-import type { OptimizerSpec } from '@syncline/core';
+import type { OptimizerSpec } from '../model/spec';
 import { FlatAdam } from './adam';
 import type { FlatOptimizer } from './flat-optimizer';
 import { FlatMomentum } from './momentum';
@@ -7,6 +7,7 @@ import { FlatRmsprop } from './rmsprop';
 import { FlatSgd } from './sgd';
 
 /** @param size the trainable size (length of weights, gradients and every slot). */
+/** The flat optimizer a model spec names, over `size` trainable elements. */
 export function createFlatOptimizer(spec: OptimizerSpec, size: number): FlatOptimizer {
   switch (spec.name) {
     case 'adam':

@@ -18,11 +18,11 @@ export class FlatRmsprop extends SlotOptimizer {
     super('rmsprop', size, ['rms', 'momentum']);
   }
 
-  protected update(w: Float32Array, g: Float32Array): void {
+  protected update(w: Float32Array, g: Float32Array, _t: number, start: number, end: number): void {
     const rms = this.slots['rms']!;
     const mom = this.slots['momentum']!;
     const { learningRate: lr, rho, momentum: mu, epsilon: eps } = this.config;
-    for (let i = 0; i < w.length; i++) {
+    for (let i = start; i < end; i++) {
       const gi = g[i]!;
       rms[i] = rho * rms[i]! + (1 - rho) * gi * gi;
       mom[i] = mu * mom[i]! + (lr * gi) / Math.sqrt(rms[i]! + eps);

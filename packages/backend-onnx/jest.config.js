@@ -3,5 +3,5 @@ module.exports = {
   displayName: 'backend-onnx',
   rootDir: __dirname,
   // onnxruntime-node returns typed arrays of the main realm: see the environment file.
-  testEnvironment: '<rootDir>/tests/helpers/ort-jest-environment.js',
+  testEnvironment: '<rootDir>/../../tools/jest/ort-jest-environment.js',
 };

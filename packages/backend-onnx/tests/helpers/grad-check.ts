@@ -37,11 +37,8 @@ export function seededUniform(n: number, seed: number, lo = -1, hi = 1): Float32
   return out;
 }
 
-export async function gradCheck(
-  inputs: readonly CheckInput[],
-  forward: (b: GraphBuilder) => string,
-  { eps = 1e-3, samples = 24, seed = 7 }: { eps?: number; samples?: number; seed?: number } = {},
-): Promise<GradCheckResult> {
+/** Builds forward + gradient graph; the gradient of sum(y * seed_grad) w.r.t. each checked input. */
+async function buildGradGraph(inputs: readonly CheckInput[], forward: (b: GraphBuilder) => string) {
   const b = new GraphBuilder('gradcheck');
   for (const i of inputs) b.addInput(i.name, DataType.FLOAT, i.shape);
   const y = forward(b);
@@ -60,6 +57,27 @@ export async function gradCheck(
     b.addOutput(out, DataType.FLOAT);
   });
   const session = await createSession(encodeModel(b.toModel()), 'grad-check');
+  return { y, yShape, feeds, wrt, session };
+}
+
+/** The analytic gradient of sum(y * seed) (seed: ones unless given), per checked input. */
+export async function gradientOf(inputs: readonly CheckInput[], forward: (b: GraphBuilder) => string, seed?: Float32Array): Promise<Record<string, Float32Array>> {
+  const { yShape, feeds, wrt, session } = await buildGradGraph(inputs, forward);
+  try {
+    feeds.seed_grad = new ort.Tensor('float32', seed ?? new Float32Array(yShape.reduce((a, c) => a * c, 1)).fill(1), yShape);
+    const res = await session.run(feeds);
+    return Object.fromEntries(wrt.map((name, k) => [name, res[`grad_out_${k}`]!.data as Float32Array]));
+  } finally {
+    await session.release();
+  }
+}
+
+export async function gradCheck(
+  inputs: readonly CheckInput[],
+  forward: (b: GraphBuilder) => string,
+  { eps = 1e-3, samples = 24, seed = 7 }: { eps?: number; samples?: number; seed?: number } = {},
+): Promise<GradCheckResult> {
+  const { y, yShape, feeds, wrt, session } = await buildGradGraph(inputs, forward);
   try {
     const r = seededUniform(yShape.reduce((a, c) => a * c, 1), seed + 1);
     feeds.seed_grad = new ort.Tensor('float32', r, yShape);

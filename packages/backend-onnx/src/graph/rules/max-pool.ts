@@ -42,10 +42,13 @@ const TO_NCHW = [0, 3, 1, 2];
  * Tiled windows (stride = kernel, no padding) without the Indices output:
  * 1. in NHWC, X [N, kh*OH, kw*OW, C] is a free reshape to [N, OH, kh, OW, kw, C] and Y, g
  *    to [N, OH, 1, OW, 1, C], so Equal/Where broadcast over whole C-element spans;
- * 2. g goes where X == Y; the result reshapes back to NHWC and transposes to NCHW (a conv
+ * 2. g goes where X == Y, split equally among a window's tied maxima (real images have
+ *    flat regions whose conv outputs tie exactly; giving each tie all of g multiplied the
+ *    gradient there); the result reshapes back to NHWC and transposes to NCHW (a conv
  *    rule's NHWC transpose of it then cancels in ORT's transpose optimizer);
  * 3. rows/columns left over by floor division get zero gradient (Pad).
- * Exact ties in one window (measure zero for real-valued inputs) would each get g.
+ * tfjs and TF give a tie's whole g to its first maximum instead; where tied outputs come
+ * from identical input patches (the usual case) both give the same weight gradients.
  */
 function tiledMaxPoolGrad(ctx: GradContext, x: string, y: string, g: string, geo: WindowGeometry): string {
   const { b } = ctx;
@@ -59,7 +62,9 @@ function tiledMaxPoolGrad(ctx: GradContext, x: string, y: string, g: string, geo
   const single = b.constInt64([0, oh, 1, ow, 1, c]);
   const nhwc = (v: string, shape: string): string => b.op('Reshape', [b.op('Transpose', [v], { perm: TO_NHWC }), shape]);
   const hit = b.op('Equal', [nhwc(xc, windows), nhwc(y, single)]);
-  const routed = b.op('Where', [hit, nhwc(g, single), b.scalar(0)]);
+  // ties (flat image regions give exactly equal maxima) share g: a valid subgradient
+  const ties = b.op('ReduceSum', [b.op('Cast', [hit], { to: 1 }), b.constInt64([2, 4])], { keepdims: 1 });
+  const routed = b.op('Where', [hit, b.op('Div', [nhwc(g, single), ties]), b.scalar(0)]);
   const dx = b.op('Transpose', [b.op('Reshape', [routed, b.constInt64([0, oh * kh, ow * kw, c])])], { perm: TO_NCHW });
   if (!cropped) return dx;
   return b.op('Pad', [dx, b.constInt64([0, 0, 0, 0, 0, 0, h - oh * kh, w - ow * kw])]);

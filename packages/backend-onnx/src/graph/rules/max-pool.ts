@@ -44,8 +44,10 @@ const TO_NCHW = [0, 3, 1, 2];
  *    to [N, OH, 1, OW, 1, C], so Equal/Where broadcast over whole C-element spans;
  * 2. g goes where X == Y, split equally among a window's tied maxima (real images have
  *    flat regions whose conv outputs tie exactly; giving each tie all of g multiplied the
- *    gradient there); the result reshapes back to NHWC and transposes to NCHW (a conv
- *    rule's NHWC transpose of it then cancels in ORT's transpose optimizer);
+ *    gradient there): hits (X == Y as 0/1) times g / (hits summed over the window), a Mul
+ *    (ORT's broadcasting Where took twice as long); the result reshapes back to NHWC and
+ *    transposes to NCHW (a conv rule's NHWC transpose of it then cancels in ORT's
+ *    transpose optimizer);
  * 3. rows/columns left over by floor division get zero gradient (Pad).
  * tfjs and TF give a tie's whole g to its first maximum instead; where tied outputs come
  * from identical input patches (the usual case) both give the same weight gradients.
@@ -63,9 +65,26 @@ function tiledMaxPoolGrad(ctx: GradContext, x: string, y: string, g: string, geo
   const nhwc = (v: string, shape: string): string => b.op('Reshape', [b.op('Transpose', [v], { perm: TO_NHWC }), shape]);
   const hit = b.op('Equal', [nhwc(xc, windows), nhwc(y, single)]);
   // ties (flat image regions give exactly equal maxima) share g: a valid subgradient
-  const ties = b.op('ReduceSum', [b.op('Cast', [hit], { to: 1 }), b.constInt64([2, 4])], { keepdims: 1 });
-  const routed = b.op('Where', [hit, b.op('Div', [nhwc(g, single), ties]), b.scalar(0)]);
+  const hits = b.op('Cast', [hit], { to: 1 });
+  const routed = b.op('Mul', [hits, b.op('Div', [nhwc(g, single), windowSum(ctx, hits, kh, kw)])]);
   const dx = b.op('Transpose', [b.op('Reshape', [routed, b.constInt64([0, oh * kh, ow * kw, c])])], { perm: TO_NCHW });
   if (!cropped) return dx;
   return b.op('Pad', [dx, b.constInt64([0, 0, 0, 0, 0, 0, h - oh * kh, w - ow * kw])]);
+}
+
+/**
+ * Sum over the window axes (2 and 4) of [N, OH, kh, OW, kw, C] as strided Slices and
+ * Adds: ORT's ReduceSum over those axes is a slow generic loop (13% of the CNN step).
+ */
+function windowSum(ctx: GradContext, v: string, kh: number, kw: number): string {
+  const { b } = ctx;
+  const sumAxis = (x: string, axis: number, k: number): string => {
+    let acc: string | undefined;
+    for (let i = 0; i < k; i++) {
+      const part = b.op('Slice', [x, b.constInt64([i]), b.constInt64([i + 1]), b.constInt64([axis])]);
+      acc = acc ? b.op('Add', [acc, part]) : part;
+    }
+    return acc!;
+  };
+  return sumAxis(sumAxis(v, 4, kw), 2, kh);
 }

@@ -40,7 +40,7 @@ function relL2(a: Float32Array, b: Float32Array): number {
 }
 
 describe('backend-onnx against backend-tfjs', () => {
-  it.each(['mlp', 'cnn'])('%s: identical initial weights; gradients within 1e-4 relative per tensor', async (model) => {
+  it.each(['mlp', 'cnn'] as const)('%s: identical initial weights; gradients within 1e-4 relative per tensor', async (model) => {
     const spec = presetModelSpec(model);
     const replicas: ReplicaProgram[] = [
       await createOnnxBackend().createReplica(spec, { seed: 9 }),

@@ -95,20 +95,18 @@ export class OnnxReplica implements ReplicaProgram {
   }
 
   async applyGradients(meanGradients: Float32Array): Promise<void> {
-    this.#live(this.#train);
-    if (meanGradients.length !== this.trainableSize) {
-      throw new ShapeMismatchError(`applyGradients got ${meanGradients.length} gradient values; this model has ${this.trainableSize} trainable weights`);
-    }
-    this.#optimizer.apply(this.#weights.subarray(0, this.trainableSize), meanGradients);
+    this.#apply('applyGradients', meanGradients);
   }
 
+  /** The range itself is checked by core's optimizer (a ShapeMismatchError naming it). */
   async applyGradientsRange(meanGradients: Float32Array, start: number, end: number): Promise<void> {
+    this.#apply('applyGradientsRange', meanGradients, start, end);
+  }
+
+  #apply(what: string, meanGradients: Float32Array, start?: number, end?: number): void {
     this.#live(this.#train);
     if (meanGradients.length !== this.trainableSize) {
-      throw new ShapeMismatchError(`applyGradientsRange got ${meanGradients.length} gradient values; this model has ${this.trainableSize} trainable weights`);
-    }
-    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > this.trainableSize || start > end) {
-      throw new ShapeMismatchError(`applyGradientsRange got the range [${start}, ${end}); expected 0 <= start <= end <= ${this.trainableSize}`);
+      throw new ShapeMismatchError(`${what} got ${meanGradients.length} gradient values; this model has ${this.trainableSize} trainable weights`);
     }
     this.#optimizer.apply(this.#weights.subarray(0, this.trainableSize), meanGradients, start, end);
   }

@@ -154,34 +154,26 @@ class SharedMemoryCommunicator implements Communicator {
   async reduceScatter(buf: Float32Array, op: ReduceOp, options?: CollectiveCallOptions): Promise<Float32Array> {
     return this.#run('reduceScatter', { kind: OP_KIND.reduceScatter, length: buf.length, arg: REDUCE_CODE[op] }, options, async (ctx) => {
       const { size: n, rank: r } = this;
-      const [mine, mineEnd] = shardRange(buf.length, n, r);
       const piece = this.#piece();
-      const rounds = this.#rounds(buf.length);
-      for (let c = 0; c < rounds; c++) {
+      for (let c = 0, rounds = this.#rounds(buf.length); c < rounds; c++) {
         const base = ((this.#chunk++ & 1) * n) * this.#slot;
         const at = base + r * this.#slot;
         for (let j = 0; j < n; j++) {
-          const [s0, s1] = shardRange(buf.length, n, j);
-          const a = Math.min(s1, s0 + c * piece);
-          const b = Math.min(s1, a + piece);
+          const [a, b] = this.#pieceRange(buf.length, j, c);
           if (b > a) this.#mem.set(buf.subarray(a, b), at + j * piece);
         }
         await this.#barrier(ctx, c === 0);
-        const a = Math.min(mineEnd, mine + c * piece);
-        const count = Math.min(mineEnd, a + piece) - a;
-        if (count > 0 && n > 1) {
-          const dst = (at + r * piece) * 4;
-          for (let j = 0; j < n; j++) {
-            if (j === r) continue;
-            const src = (base + j * this.#slot + r * piece) * 4;
-            if (op === 'max') this.#kernels.max(dst, src, count);
-            else this.#kernels.add(dst, src, count);
-          }
-          if (op === 'mean') this.#kernels.scale(dst, count, 1 / n);
-          buf.set(this.#mem.subarray(at + r * piece, at + r * piece + count), a);
-        } else if (count > 0 && op === 'mean') {
-          for (let i = a; i < a + count; i++) buf[i] = buf[i]! / n;
+        const [a, b] = this.#pieceRange(buf.length, r, c);
+        if (b === a) continue;
+        const dst = (at + r * piece) * 4;
+        for (let j = 0; j < n; j++) {
+          if (j === r) continue;
+          const src = (base + j * this.#slot + r * piece) * 4;
+          if (op === 'max') this.#kernels.max(dst, src, b - a);
+          else this.#kernels.add(dst, src, b - a);
         }
+        if (op === 'mean') this.#kernels.scale(dst, b - a, 1 / n);
+        buf.set(this.#mem.subarray(at + r * piece, at + r * piece + (b - a)), a);
       }
       return buf;
     });
@@ -190,25 +182,27 @@ class SharedMemoryCommunicator implements Communicator {
   async allGatherShards(buf: Float32Array, options?: CollectiveCallOptions): Promise<Float32Array> {
     return this.#run('allGatherShards', { kind: OP_KIND.allGatherShards, length: buf.length, arg: 0 }, options, async (ctx) => {
       const { size: n, rank: r } = this;
-      const piece = this.#piece();
-      const rounds = this.#rounds(buf.length);
-      for (let c = 0; c < rounds; c++) {
+      for (let c = 0, rounds = this.#rounds(buf.length); c < rounds; c++) {
         const base = ((this.#chunk++ & 1) * n) * this.#slot;
-        const [m0, m1] = shardRange(buf.length, n, r);
-        const a = Math.min(m1, m0 + c * piece);
-        const b = Math.min(m1, a + piece);
+        const [a, b] = this.#pieceRange(buf.length, r, c);
         if (b > a) this.#mem.set(buf.subarray(a, b), base + r * this.#slot);
         await this.#barrier(ctx, c === 0);
         for (let j = 0; j < n; j++) {
           if (j === r) continue;
-          const [s0, s1] = shardRange(buf.length, n, j);
-          const x = Math.min(s1, s0 + c * piece);
-          const y = Math.min(s1, x + piece);
+          const [x, y] = this.#pieceRange(buf.length, j, c);
           if (y > x) buf.set(this.#mem.subarray(base + j * this.#slot, base + j * this.#slot + (y - x)), x);
         }
       }
       return buf;
     });
+  }
+
+  /** [start, end) of rank `rank`'s shard (core's shardRange) handled in round `c`. */
+  #pieceRange(length: number, rank: number, c: number): [number, number] {
+    const [s0, s1] = shardRange(length, this.size, rank);
+    const piece = this.#piece();
+    const a = Math.min(s1, s0 + c * piece);
+    return [a, Math.min(s1, a + piece)];
   }
 
   /** Floats of each shard handled per round: N pieces must fit one slot (aligned for SIMD). */

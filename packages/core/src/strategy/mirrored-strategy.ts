@@ -50,7 +50,7 @@ export interface MirroredStrategyOptions {
    * replica applies the optimizer to 1/N of the weights and the replicas all-gather the
    * updated parts, so N replicas do one replica's optimizer work between them. Same
    * weights as the replicated update. Default true; used where the communicator
-   * (shared memory) and the backend (onnx) support it, else the update is replicated and
+   * (shared memory) and the backend (onnx, tfjs) support it, else the update is replicated and
    * the strategy's `weightUpdate` says so. MultiWorkerMirroredStrategy does not shard.
    */
   readonly shardWeightUpdate?: boolean;

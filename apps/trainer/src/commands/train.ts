@@ -18,6 +18,7 @@ import {
   presetModelSpec,
   type Callback,
   type ModelSpec,
+  type WeightUpdateMode,
 } from '@syncline/core';
 import { backendRegistry } from '../plugins/backends';
 import { makeStrategy } from './make-strategy';
@@ -29,7 +30,7 @@ export interface TrainResult {
   readonly strategy: string;
   readonly backend: string;
   /** Mirrored strategies: 'sharded' (each replica applies 1/N of the update) or 'replicated'. */
-  readonly weightUpdate?: 'sharded' | 'replicated';
+  readonly weightUpdate?: WeightUpdateMode;
   readonly replicas: number;
   readonly epochs: number;
   readonly globalBatch: number;

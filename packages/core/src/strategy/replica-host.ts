@@ -31,7 +31,7 @@ import { shardRange } from '../contracts/communicator';
 import { ContractViolationError } from '../errors/contract-violation-error';
 import { BatchSlots } from './batch-slots';
 import { loadPluginExport } from './load-plugin';
-import type { BatchRef, InitMessage, Request, StepMetrics } from './replica-messages';
+import type { BatchRef, InitMessage, Request, StepMetrics, WeightUpdateMode } from './replica-messages';
 
 export class ReplicaHost {
   #program!: ReplicaProgram;
@@ -45,7 +45,7 @@ export class ReplicaHost {
   #exampleShape!: readonly number[];
   backendName = '';
 
-  async init(msg: InitMessage): Promise<{ backend: string; communicator: string; weights: number; weightUpdate: 'sharded' | 'replicated' }> {
+  async init(msg: InitMessage): Promise<{ backend: string; communicator: string; weights: number; weightUpdate: WeightUpdateMode }> {
     const createBackend = await loadPluginExport<BackendFactory>(msg.backend, 'backend');
     const provider = await loadPluginExport<CommunicatorProvider>(msg.communicator, 'communicator');
     const backend: OrchestratedBackend = await createBackend(msg.backend.options);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- allreduce [--json] [--quick] [--rounds R]`: all-reduce bus bandwidth
+ * `npm run bench -- allreduce [--json] [--quick] [--rounds R] [--n 2,4] [--sizes 4K,1M] [--pairs shm,tcp,unix]`: all-reduce bus bandwidth
  * (nccl-tests definitions) for 4 KiB .. 64 MiB, N = 2 and 4: our shared memory,
  * Unix-socket ring and TCP ring, side by side in the same run with OpenMPI's
  * MPI_Allreduce over shared memory (vader) and TCP (loopback).
@@ -8,6 +8,8 @@
  * of ours right next to its MPI baseline (mpi-shm, shm | tcp, mpi-tcp | unix; the order
  * inside a pair alternates by round). A row is the median over rounds of each round's
  * median time; a target ratio is the median over rounds of that round's paired ratio.
+ * --n, --sizes and --pairs narrow the run (a pair is named by our implementation and runs
+ * with its baseline); targets whose rows were not run print as null.
  * With --json the last line is one JSON object with every row and the target ratios.
  */
 import { runImpl, type Impl } from './runners';
@@ -21,11 +23,35 @@ const ROUNDS = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 3;
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`--rounds must be an integer >= 1, got ${args[roundsAt + 1]}`);
 const KIB = 1024;
 const MIB = 1024 * KIB;
-const SIZES = quick ? [4 * KIB, 1 * MIB, 16 * MIB, 64 * MIB] : [4 * KIB, 16 * KIB, 64 * KIB, 256 * KIB, 1 * MIB, 4 * MIB, 16 * MIB, 64 * MIB];
-const NS = [2, 4];
+/** The values after `--name`, comma-separated, or undefined when the flag is absent. */
+function listArg(name: string): string[] | undefined {
+  const at = args.indexOf(name);
+  if (at < 0) return undefined;
+  const v = args[at + 1];
+  if (!v || v.startsWith('--')) throw new Error(`${name} needs a comma-separated list`);
+  return v.split(',');
+}
+function parseSize(s: string): number {
+  const m = /^(\d+)([KM])$/i.exec(s);
+  if (!m) throw new Error(`--sizes: ${s} is not a size like 4K or 16M`);
+  return Number(m[1]) * (m[2]!.toUpperCase() === 'K' ? KIB : MIB);
+}
+const SIZES = listArg('--sizes')?.map(parseSize)
+  ?? (quick ? [4 * KIB, 1 * MIB, 16 * MIB, 64 * MIB] : [4 * KIB, 16 * KIB, 64 * KIB, 256 * KIB, 1 * MIB, 4 * MIB, 16 * MIB, 64 * MIB]);
+const NS = listArg('--n')?.map((v) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--n: ${v} is not a rank count`);
+  return n;
+}) ?? [2, 4];
 const IMPLS: Impl[] = ['mpi-shm', 'shm', 'unix', 'tcp', 'mpi-tcp'];
 /** Run adjacently in each round: ours next to its baseline. */
-const PAIRS: Impl[][] = [['mpi-shm', 'shm'], ['tcp', 'mpi-tcp'], ['unix']];
+const ALL_PAIRS: Record<string, Impl[]> = { shm: ['mpi-shm', 'shm'], tcp: ['tcp', 'mpi-tcp'], unix: ['unix'] };
+const PAIRS: Impl[][] = (listArg('--pairs') ?? Object.keys(ALL_PAIRS)).map((p) => {
+  const pair = ALL_PAIRS[p];
+  if (!pair) throw new Error(`--pairs: ${p} is not one of ${Object.keys(ALL_PAIRS).join(', ')}`);
+  return pair;
+});
+const RAN = new Set(PAIRS.flat());
 
 interface Row { impl: Impl; n: number; bytes: number; busbw_GBps: number; median_us: number }
 
@@ -54,7 +80,7 @@ async function main(): Promise<void> {
   }
   const rows: Row[] = [];
   for (const n of NS) {
-    for (const impl of IMPLS) {
+    for (const impl of IMPLS.filter((i) => RAN.has(i))) {
       for (const bytes of SIZES) {
         const us = median(perRound.map((m) => m.get(key(impl, n, bytes))!));
         rows.push({ impl, n, bytes, busbw_GBps: +busBandwidthGBps(bytes, n, us).toFixed(3), median_us: +us.toFixed(1) });
@@ -63,7 +89,8 @@ async function main(): Promise<void> {
   }
   const get = (impl: Impl, n: number, bytes: number): Row | undefined => rows.find((r) => r.impl === impl && r.n === n && r.bytes === bytes);
   /** Median over rounds of the paired ratio: busbw a / b (= time b / a), or latency a / b. */
-  const ratio = (a: Impl, b: Impl, n: number, bytes: number, by: 'busbw' | 'latency' = 'busbw'): number => {
+  const ratio = (a: Impl, b: Impl, n: number, bytes: number, by: 'busbw' | 'latency' = 'busbw'): number | null => {
+    if (!RAN.has(a) || !RAN.has(b) || !NS.includes(n) || !SIZES.includes(bytes)) return null;
     const rs = perRound.map((m) => {
       const ta = m.get(key(a, n, bytes))!;
       const tb = m.get(key(b, n, bytes))!;
@@ -82,12 +109,17 @@ async function main(): Promise<void> {
   const targets = {
     tcp_vs_mpi_tcp_16MiB_n2: ratio('tcp', 'mpi-tcp', 2, 16 * MIB),
     tcp_vs_mpi_tcp_64MiB_n2: ratio('tcp', 'mpi-tcp', 2, 64 * MIB),
-    shm_vs_mpi_shm_min_ge_1MiB_n2: Math.min(...SIZES.filter((b) => b >= MIB).map((b) => ratio('shm', 'mpi-shm', 2, b))),
+    shm_vs_mpi_shm_min_ge_1MiB_n2: minOrNull(SIZES.filter((b) => b >= MIB).map((b) => ratio('shm', 'mpi-shm', 2, b))),
     tcp_latency_4KiB_vs_mpi_tcp_n2: ratio('tcp', 'mpi-tcp', 2, 4 * KIB, 'latency'),
   };
   console.log('\ntargets (N = 2): tcp/mpi-tcp busbw >= 1.0 at 16 and 64 MiB; shm/mpi-shm busbw >= 1.0 from 1 MiB; tcp 4 KiB latency <= 4x mpi-tcp');
   console.log(JSON.stringify(targets));
   if (json) console.log(JSON.stringify({ bench: 'allreduce', baseline: 'OpenMPI MPI_Allreduce (mpi-shm: btl self,vader; mpi-tcp: btl tcp,self on lo)', quick, rounds: ROUNDS, rows, targets }));
+}
+
+function minOrNull(xs: (number | null)[]): number | null {
+  const known = xs.filter((x): x is number => x !== null);
+  return known.length ? Math.min(...known) : null;
 }
 
 main().catch((e) => {

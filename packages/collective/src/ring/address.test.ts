@@ -1,4 +1,4 @@
-import { isLoopback, parseRingAddress, wildcardListenAddress } from './address';
+import { isLoopback, parseRingAddress, ranksOnHost, wildcardListenAddress } from './address';
 
 describe('ring addresses', () => {
   it('parses host:port, [v6]:port and Unix paths, and names the rank of a bad one', () => {
@@ -17,5 +17,14 @@ describe('ring addresses', () => {
     expect(wildcardListenAddress('127.0.0.1:2222', 1)).toBeUndefined();
     expect(wildcardListenAddress('localhost:2222', 1)).toBeUndefined();
     expect(wildcardListenAddress('/tmp/r1.sock', 1)).toBeUndefined();
+  });
+
+  it('counts the ranks sharing a host (busy-polling is on by default only when they fit its cores)', () => {
+    const parse = (xs: string[]) => xs.map((x, i) => parseRingAddress(x, i));
+    expect(ranksOnHost(parse(['127.0.0.1:1', '127.0.0.1:2', '/tmp/r2.sock']), 1)).toBe(3);
+    const cluster = parse(['10.0.0.1:1', '10.0.0.2:1', '10.0.0.1:2', 'Worker-3:1', 'worker-3:2']);
+    expect(ranksOnHost(cluster, 0)).toBe(2);
+    expect(ranksOnHost(cluster, 1)).toBe(1);
+    expect(ranksOnHost(cluster, 3)).toBe(2);
   });
 });

@@ -33,6 +33,16 @@ export function isLoopback(a: RingAddress): boolean {
   return isIP(h) === 4 && h.startsWith('127.');
 }
 
+/**
+ * How many ranks share rank `rank`'s host, as far as the addresses tell: every Unix-socket or
+ * loopback address when ours is one, else the TCP addresses naming the same host.
+ */
+export function ranksOnHost(addresses: readonly RingAddress[], rank: number): number {
+  const me = addresses[rank]!;
+  if (isLoopback(me)) return addresses.filter(isLoopback).length;
+  return addresses.filter((a) => a.kind === 'tcp' && me.kind === 'tcp' && a.host.toLowerCase() === me.host.toLowerCase()).length;
+}
+
 /** Options for net.Server#listen. TCP listens on the address's host. */
 export function listenOptions(a: RingAddress): { path: string } | { host: string; port: number } {
   return a.kind === 'unix' ? { path: a.path } : { host: a.host, port: a.port };

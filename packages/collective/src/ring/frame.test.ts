@@ -26,6 +26,30 @@ describe('FrameParser', () => {
     frame(FrameType.Abort, Buffer.from('why')),
   ]);
 
+  it('lets the rest of a large payload be read in place, in any pieces, and then reads the next frame as usual', () => {
+    const payload = Uint8Array.from({ length: 64 }, (_, i) => i);
+    const bytes = Buffer.concat([frame(FrameType.Data, payload, 5), frame(FrameType.Heartbeat, new Uint8Array(0))]);
+    const c = collector();
+    const p = new FrameParser('peer', c.sink, 1024);
+    expect(p.headerBytesLeft).toBe(HEADER_BYTES);
+    p.feed(bytes, 0, HEADER_BYTES + 10);
+    expect(p.headerBytesLeft).toBe(0);
+    expect(p.directTarget(100)).toBeNull(); // less than asked for remains
+    const rest = p.directTarget(16)!;
+    expect(rest.length).toBe(54);
+    rest.set(payload.subarray(10, 30));
+    p.landedDirect(20);
+    expect(c.got).toEqual([]);
+    p.directTarget(1)!.set(payload.subarray(30));
+    p.landedDirect(34);
+    expect(c.got).toEqual([`${FrameType.Data}:5:0:0:${Buffer.from(payload).toString('hex')}`]);
+    expect(p.lastDataBytes).toBe(64);
+    expect(p.directTarget(1)).toBeNull();
+    expect(() => p.landedDirect(1)).toThrow(ProtocolError);
+    p.feed(bytes, HEADER_BYTES + 64, bytes.length);
+    expect(c.got).toHaveLength(2);
+  });
+
   it('parses the same frames however the bytes are split', () => {
     const whole = collector();
     new FrameParser('peer', whole.sink, 1024).feed(stream, 0, stream.length);

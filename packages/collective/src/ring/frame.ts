@@ -15,7 +15,8 @@
  *
  * The parser accepts bytes in arbitrary pieces (straight from a reused read buffer),
  * rejects wrong magic/version/type and oversized payloads with ProtocolError, and copies
- * a payload straight into the destination the sink names, never allocating per frame.
+ * a payload straight into the destination the sink names, never allocating per frame
+ * (or, for the rest of a large payload, lets the socket read into it: directTarget).
  */
 import { ProtocolError } from '@syncline/core';
 
@@ -93,6 +94,8 @@ export class FrameParser {
   #dest: Uint8Array | null = null;
   #got = 0;
   #waiting = false;
+  /** Payload size of the last DATA frame that completed (0 before any). */
+  lastDataBytes = 0;
 
   /** @param maxDataPayload largest DATA payload accepted (the sender's chunk size). */
   constructor(readonly peer: string, public sink: FrameSink, public maxDataPayload: number) {}
@@ -135,6 +138,29 @@ export class FrameParser {
     return pos - start;
   }
 
+  /**
+   * The unread rest of the current DATA payload's destination when at least `minBytes` of
+   * it remain, so the next socket read can land there directly (then call landedDirect);
+   * null otherwise.
+   */
+  directTarget(minBytes: number): Uint8Array | null {
+    const dest = this.#dest;
+    if (dest === null || this.header.type !== FrameType.Data || this.header.size - this.#got < minBytes) return null;
+    return dest.subarray(this.#got, this.header.size);
+  }
+
+  /** Bytes of the next header still to read, or 0 while inside a frame's payload. */
+  get headerBytesLeft(): number {
+    return this.#dest === null && !this.#waiting ? HEADER_BYTES - this.#hdrGot : 0;
+  }
+
+  /** `n` bytes of the current payload were read straight into directTarget()'s view. */
+  landedDirect(n: number): void {
+    if (this.#dest === null || n > this.header.size - this.#got) throw new ProtocolError(this.peer, `internal: ${n} bytes landed outside a payload`);
+    this.#got += n;
+    if (this.#got === this.header.size) this.#complete();
+  }
+
   /** Retries a waiting DATA header; true once it has a destination. */
   resume(): boolean {
     if (!this.#waiting) return true;
@@ -163,6 +189,7 @@ export class FrameParser {
   #complete(): void {
     const dest = this.#dest!;
     this.#dest = null;
+    if (this.header.type === FrameType.Data) this.lastDataBytes = this.header.size;
     this.sink.onFrame(this.header, dest);
   }
 

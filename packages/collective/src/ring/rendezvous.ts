@@ -43,7 +43,6 @@ export interface RendezvousParams {
   readonly deadline: number;
   readonly timeoutMs: number;
   readonly tls?: RingTlsOptions;
-  readonly readBuffer: Buffer;
   /** Makes the link object for a neighbour (the communicator owns its sinks). */
   readonly makeLink: (role: 'send' | 'recv', peerRank: number) => PeerLink;
   /** Reports a dropped stranger connection (never fatal). */
@@ -153,7 +152,7 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
     if (p.tls) {
       socket = tls.connect({ ...base, key: p.tls.key, cert: p.tls.cert, ca: p.tls.ca, checkServerIdentity: p.tls.checkServerIdentity ?? tls.checkServerIdentity });
     } else {
-      socket = net.connect({ ...base, noDelay: true, onread: { buffer: p.readBuffer, callback: (n: number, buf: Uint8Array) => { link.onBytes(buf, n); return true; } } });
+      socket = net.connect({ ...base, noDelay: true, onread: { buffer: () => link.nextReadBuffer(), callback: (n: number, buf: Uint8Array) => { link.onBytes(buf, n); return true; } } });
     }
     // Nagle would hold small frames (headers, barrier and heartbeat frames) behind unacknowledged data
     socket.once('connect', () => socket.setNoDelay(true));

@@ -13,6 +13,7 @@
  *    ways round the ring so every rank fails at once with the same named error.
  */
 import type { Server, Socket } from 'node:net';
+import { availableParallelism } from 'node:os';
 import {
   CollectiveTimeoutError,
   DEFAULT_COLLECTIVE_TIMEOUT_MS,
@@ -24,7 +25,7 @@ import {
   type ReduceOp,
 } from '@syncline/core';
 import { OpQueue, type OpContext } from '../op-queue';
-import { isLoopback, parseRingAddress, type RingAddress } from './address';
+import { isLoopback, parseRingAddress, ranksOnHost, type RingAddress } from './address';
 import { resolveAuthKey } from './auth';
 import { controlFrame, FrameType, HEADER_BYTES, writeHeader, type FrameHeader, type FrameSink } from './frame';
 import { PeerLink } from './peer-link';
@@ -117,7 +118,9 @@ class RingCommunicator implements Communicator {
     this.name = this.#addr.every((a) => a.kind === 'unix') ? 'ring-unix' : 'ring-tcp';
     this.#chunkFloats = chunkBytes / 4;
     this.#queue = new OpQueue(this.name, this.rank, this.timeoutMs);
-    this.#spinMs = (o.busyPollUs ?? DEFAULT_BUSY_POLL_US) / 1000;
+    const busyPollUs = o.busyPollUs ?? (ranksOnHost(this.#addr, this.rank) <= availableParallelism() ? DEFAULT_BUSY_POLL_US : 0);
+    if (!(busyPollUs >= 0)) throw new InvalidConfigError('busyPollUs', o.busyPollUs, 'a number of µs >= 0', src);
+    this.#spinMs = busyPollUs / 1000;
   }
 
   async start(): Promise<void> {
@@ -135,7 +138,6 @@ class RingCommunicator implements Communicator {
       deadline: performance.now() + timeout,
       timeoutMs: timeout,
       tls: this.#o.tls,
-      readBuffer: Buffer.alloc(READ_BUFFER_BYTES),
       makeLink: (role, peer) => new PeerLink(role, peer, this.#addr[peer]!.text, role === 'recv' ? recvSink : sendSink,
         this.#chunkFloats * 4, READ_BUFFER_BYTES, (link, e, how) => this.#linkFailed(link, e, how)),
       onStranger: (remote, e) => this.#o.onStranger?.(remote, e),

@@ -10,8 +10,11 @@ export const DEFAULT_CHUNK_BYTES = 512 << 10;
 export const DEFAULT_SMALL_BYTES = 64 << 10;
 /** Heartbeat period on every link, ms. */
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 2_000;
-/** Busy-poll window after progress, µs (0: never; see RingCommunicatorOptions.busyPollUs). */
-export const DEFAULT_BUSY_POLL_US = 0;
+/**
+ * Busy-poll window after progress, µs, when the ranks on this host fit its cores (else 0;
+ * see RingCommunicatorOptions.busyPollUs).
+ */
+export const DEFAULT_BUSY_POLL_US = 200;
 /** A neighbour silent this long (no data, no heartbeat) is declared lost, ms. */
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 30_000;
 
@@ -42,8 +45,12 @@ export interface RingCommunicatorOptions {
   /** allReduce of at most this many bytes passes whole buffers round the ring (fewer hops). */
   readonly smallBytes?: number;
   /**
-   * Busy-poll the sockets for this long after each op starts or a frame lands, µs (default 0:
-   * on a loaded 2-core host, 200 µs of polling made 1 MiB ops 3-5x slower; try it on idle cores).
+   * Busy-poll the sockets for this long after each op starts or a frame lands, µs, as MPI
+   * does, so that a hop does not wait for a sleeping process to wake. Default
+   * DEFAULT_BUSY_POLL_US (200) when the ranks whose addresses share this rank's host (all of
+   * them for Unix sockets and loopback) fit its cores, else 0: spinning ranks that outnumber
+   * the cores steal them from each other (and from the kernel's network work). 0 turns it off.
+   * Measured here (2 ranks, 2 cores, TCP): 4 KiB all-reduce 1.25x faster; 1 MiB unchanged.
    */
   readonly busyPollUs?: number;
   readonly heartbeatIntervalMs?: number;

@@ -21,9 +21,14 @@ export function busBandwidthGBps(bytes: number, n: number, us: number): number {
   return n > 1 ? (algbw * 2 * (n - 1)) / n : algbw;
 }
 
-/** Iterations for a size: many for small messages, fewer for large (bounded both ways). */
+/**
+ * Iterations for a size: many for small messages, fewer for large (bounded both ways).
+ * Warm-up scales the same way, up to 1000 for small messages: a JIT-compiled rank needs a
+ * few hundred ops before its hot path is optimised (MPI ranks get the same warm-up).
+ */
 export function iterationsFor(bytes: number, quick: boolean): { iters: number; warmup: number } {
   const budget = quick ? 2 ** 26 : 2 ** 29;
   const iters = Math.max(quick ? 5 : 9, Math.min(quick ? 50 : 200, Math.floor(budget / bytes)));
-  return { iters, warmup: Math.max(2, Math.min(20, iters >> 2)) };
+  const warmup = Math.max(2, Math.min(quick ? 200 : 1000, Math.floor(budget / bytes / 4)));
+  return { iters, warmup };
 }

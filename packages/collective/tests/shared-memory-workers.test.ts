@@ -31,7 +31,7 @@ function ask(w: Worker, program: ConformanceProgram): Promise<ConformanceRankRes
 }
 
 async function workerGroup(n: number, timeoutMs = 20_000): Promise<CommunicatorGroup & { workers: Worker[]; group: SharedMemoryGroup }> {
-  const group = createSharedMemoryGroup(n, { slotBytes: 512 << 10, timeoutMs });
+  const group = createSharedMemoryGroup(n, { slotBytes: 512 << 10, timeoutMs, registeredBytes: 8 << 20 });
   const workers = await Promise.all(Array.from({ length: n }, (_, r) => startWorker(group, r)));
   return {
     size: n,
@@ -44,7 +44,7 @@ async function workerGroup(n: number, timeoutMs = 20_000): Promise<CommunicatorG
   };
 }
 
-describeCommunicatorConformance('shared-memory (worker_threads, Atomics.wait)', (n) => workerGroup(n), { sizes: [2, 4], sharded: true });
+describeCommunicatorConformance('shared-memory (worker_threads, Atomics.wait)', (n) => workerGroup(n), { sizes: [2, 4], sharded: true, registered: true });
 
 describe('shared-memory failures', () => {
   it('a rank that never arrives: CollectiveTimeoutError naming the pending rank, within the timeout', async () => {

@@ -10,11 +10,17 @@ export interface SizePlan {
   readonly warmup: number;
 }
 
-/** Times (µs) of each iteration for each size, on this rank. */
-export async function timeAllReduce(comm: Communicator, plan: readonly SizePlan[]): Promise<number[][]> {
+/**
+ * Times (µs) of each iteration for each size, on this rank. With `registered`, the buffer
+ * is the communicator's registered buffer (Communicator.allocate), as MPI_Alloc_mem memory.
+ */
+export async function timeAllReduce(comm: Communicator, plan: readonly SizePlan[], registered = false): Promise<number[][]> {
   const out: number[][] = [];
+  const most = Math.max(...plan.map((p) => p.bytes / 4));
+  const pool = registered ? comm.allocate?.(most) : undefined;
+  if (registered && !pool) throw new Error(`${comm.name} rank ${comm.rank} has no registered buffer of ${most} floats`);
   for (const { bytes, iters, warmup } of plan) {
-    const buf = new Float32Array(bytes / 4).fill(1);
+    const buf = pool ? pool.subarray(0, bytes / 4).fill(1) : new Float32Array(bytes / 4).fill(1);
     for (let i = 0; i < warmup; i++) await comm.allReduce(buf, 'sum');
     const times: number[] = [];
     for (let i = 0; i < iters; i++) {

@@ -14,19 +14,21 @@ import { createSharedMemoryGroup } from '@syncline/collective';
 import type { SizePlan } from './rank-timing';
 import { slowestPerIteration } from './stats';
 
-export type Impl = 'shm' | 'unix' | 'tcp' | 'mpi-shm' | 'mpi-tcp';
+export type Impl = 'shm' | 'shm-reg' | 'unix' | 'tcp' | 'mpi-shm' | 'mpi-tcp';
 const MPI_ENV = ['-x', 'MALLOC_MMAP_MAX_=0', '-x', 'MALLOC_TRIM_THRESHOLD_=68719476736'];
 
 function gather(perRank: number[][][]): number[][] {
   return perRank[0]!.map((_, s) => slowestPerIteration(perRank.map((r) => r[s]!)));
 }
 
-async function runShm(n: number, plan: SizePlan[]): Promise<number[][]> {
-  const group = createSharedMemoryGroup(n, process.env.SYNCLINE_BENCH_SHM ? JSON.parse(process.env.SYNCLINE_BENCH_SHM) : {});
+/** Shared memory with plain arrays, or (`registered`) with the group's registered buffers. */
+async function runShm(n: number, plan: SizePlan[], registered: boolean): Promise<number[][]> {
+  const registeredBytes = registered ? Math.max(...plan.map((p) => p.bytes)) : 0;
+  const group = createSharedMemoryGroup(n, { registeredBytes, ...(process.env.SYNCLINE_BENCH_SHM ? JSON.parse(process.env.SYNCLINE_BENCH_SHM) : {}) });
   const file = join(__dirname, 'shm-worker.ts');
   const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`;
   const perRank = await Promise.all(Array.from({ length: n }, (_, rank) => new Promise<number[][]>((resolve, reject) => {
-    const w = new Worker(boot, { eval: true, workerData: { descriptor: group.descriptor, rank, plan } });
+    const w = new Worker(boot, { eval: true, workerData: { descriptor: group.descriptor, rank, plan, registered } });
     w.once('message', (m: { times: number[][] }) => { resolve(m.times); void w.terminate(); });
     w.once('error', reject);
   })));
@@ -85,7 +87,8 @@ async function runMpi(kind: 'mpi-shm' | 'mpi-tcp', n: number, plan: SizePlan[]):
 
 export function runImpl(impl: Impl, n: number, plan: SizePlan[]): Promise<number[][]> {
   switch (impl) {
-    case 'shm': return runShm(n, plan);
+    case 'shm': return runShm(n, plan, false);
+    case 'shm-reg': return runShm(n, plan, true);
     case 'unix': return runRing('unix', n, plan);
     case 'tcp': return runRing('tcp', n, plan);
     default: return runMpi(impl, n, plan);

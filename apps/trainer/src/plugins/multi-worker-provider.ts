@@ -21,6 +21,7 @@ import {
   wildcardListenAddress,
   type SharedMemoryGroupDescriptor,
 } from '@syncline/collective';
+import { REGISTERED_BYTES_PER_REPLICA } from './shared-memory-provider';
 
 export interface MultiWorkerGroupOptions {
   /** This worker's rank among the training tasks (chief first). */
@@ -51,7 +52,9 @@ function joinRing(g: MultiWorkerGroup): Promise<Communicator> {
 export const multiWorkerProvider: CommunicatorProvider = {
   prepareGroup(localSize: number, options: unknown): MultiWorkerGroup {
     const o = options as MultiWorkerGroupOptions;
-    const shared = localSize > 1 ? createSharedMemoryGroup(localSize, o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}).descriptor : undefined;
+    const shared = localSize > 1
+      ? createSharedMemoryGroup(localSize, { registeredBytes: REGISTERED_BYTES_PER_REPLICA, ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) }).descriptor
+      : undefined;
     return { ...o, localSize, ...(shared ? { shared } : {}) };
   },
   async join(group: unknown, localRank: number) {

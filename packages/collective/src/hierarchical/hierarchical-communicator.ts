@@ -90,6 +90,11 @@ class HierarchicalCommunicator implements Communicator {
     return this.#serial(() => this.#barrier(options));
   }
 
+  /** A registered buffer of the host's shared-memory group (its allReduce step then copies nothing), if it has one. */
+  allocate(length: number): Float32Array | undefined {
+    return this.#local.allocate?.(length);
+  }
+
   async #allReduce(buf: Float32Array, op: ReduceOp, options?: CollectiveCallOptions): Promise<Float32Array> {
     const inner: ReduceOp = op === 'max' ? 'max' : 'sum';
     await this.#local.allReduce(buf, inner, options);

@@ -21,13 +21,13 @@ describeCommunicatorConformance('hierarchical (shared memory per "host" + Unix r
   const leaders = await Promise.all(addresses.map((_, rank) => createRingCommunicator({ rank, addresses, insecure: true, timeoutMs: 20_000, smallBytes: 1024 })));
   const comms = [];
   for (let h = 0; h < hosts; h++) {
-    const shm = createSharedMemoryGroup(k, { slotBytes: 256 << 10, timeoutMs: 20_000 });
+    const shm = createSharedMemoryGroup(k, { slotBytes: 256 << 10, timeoutMs: 20_000, registeredBytes: 8 << 20 });
     for (let r = 0; r < k; r++)
       comms.push(createHierarchicalCommunicator({ local: attachSharedMemory(shm.descriptor, r, { blocking: false }), leaders: leaders[h], hostIndex: h, hostCount: hosts }));
   }
   comms.forEach((c, i) => expect(c.rank).toBe(i));
   return inProcessCommunicatorGroup(comms);
-}, { sizes: [1, 2, 4, 6] });
+}, { sizes: [1, 2, 4, 6], registered: true });
 
 it('a leader without a leader ring is a config error', () => {
   const shm = createSharedMemoryGroup(1);

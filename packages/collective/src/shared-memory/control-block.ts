@@ -17,11 +17,12 @@ export const TOTAL = 0;
 export const ABORT_KIND = 1;
 export const ABORT_RANK = 2;
 const HEADER_WORDS = 8;
-/** Words per rank: epoch, closed, then two op records (by seq parity) of 4 words. */
-const RANK_WORDS = 12;
+/** Words per rank: epoch, closed, then two op records (by seq parity) of RECORD_WORDS words. */
+const RECORD_WORDS = 5;
+const OP_RECORD = 4;
+const RANK_WORDS = OP_RECORD + 2 * RECORD_WORDS;
 const EPOCH = 0;
 const CLOSED = 1;
-const OP_RECORD = 4;
 /** Loads between clock reads while spinning. */
 const SPIN_BATCH = 64;
 /** Longest single futex sleep: waiters re-check aborts and closed peers at least this often. */
@@ -35,12 +36,17 @@ export const enum AbortKind {
   Closed = 4,
 }
 
-/** An op as the ranks publish it to compare: seq, kind, length, argument (root or reduce op). */
+/**
+ * An op as the ranks publish it to compare: seq, kind, length, argument (root or reduce
+ * op), and where the rank's array lies in the group's memory (a float index) when it is
+ * a registered buffer, else -1 (this one may differ between ranks).
+ */
 export interface OpRecord {
   seq: number;
   kind: number;
   length: number;
   arg: number;
+  where: number;
 }
 
 /** Bytes of control block for `size` ranks. */
@@ -65,16 +71,17 @@ export class ControlBlock {
   }
 
   publishOp(rank: number, rec: OpRecord): void {
-    const b = this.#rankBase(rank) + OP_RECORD + (rec.seq & 1) * 4;
+    const b = this.#rankBase(rank) + OP_RECORD + (rec.seq & 1) * RECORD_WORDS;
     this.#w[b] = rec.seq;
     this.#w[b + 1] = rec.kind;
     this.#w[b + 2] = rec.length;
     this.#w[b + 3] = rec.arg;
+    this.#w[b + 4] = rec.where;
   }
 
   readOp(rank: number, seq: number): OpRecord {
-    const b = this.#rankBase(rank) + OP_RECORD + (seq & 1) * 4;
-    return { seq: this.#w[b]!, kind: this.#w[b + 1]!, length: this.#w[b + 2]!, arg: this.#w[b + 3]! };
+    const b = this.#rankBase(rank) + OP_RECORD + (seq & 1) * RECORD_WORDS;
+    return { seq: this.#w[b]!, kind: this.#w[b + 1]!, length: this.#w[b + 2]!, arg: this.#w[b + 3]!, where: this.#w[b + 4]! };
   }
 
   /** Records an abort (first one wins) and wakes every waiter. */

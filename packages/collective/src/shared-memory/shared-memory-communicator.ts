@@ -15,6 +15,14 @@
  * allGatherShards, per round: copy my shard's piece into my slot; barrier; copy every
  * other rank's piece out. One barrier per round each: a slot is rewritten only two rounds
  * later (rounds alternate slot sets), after a barrier every rank has passed.
+ * Registered buffers (allocate(): views into this rank's space of the group's memory, the
+ * space after the slots): each op record carries where the rank's array lies, or -1. After
+ * the first barrier every rank reads all records; when every rank passed a registered
+ * buffer, allReduce reduces its segment straight from the peers' arrays into its own,
+ * barrier, copies the other segments from their owners' arrays, barrier (no copy in or
+ * out); reduceScatter reduces its shard from the peers' arrays, barrier. When only some
+ * did, those copy their first piece in after the first barrier and every rank waits one
+ * more barrier, then the slot path runs as usual.
  * Waits block with Atomics.wait in workers and use Atomics.waitAsync on the main thread.
  */
 import {
@@ -33,6 +41,7 @@ import { simdKernels, type SimdKernels } from '../wasm/simd-kernels';
 import { AbortKind, BarrierFailure, ControlBlock, type OpRecord } from './control-block';
 import type { SharedMemoryGroupDescriptor } from './shared-memory-group';
 import { OpQueue, type OpContext } from '../op-queue';
+import { RegisteredSpace } from './registered-space';
 
 const OP_KIND = { allReduce: 1, broadcast: 2, allGather: 3, barrier: 4, reduceScatter: 5, allGatherShards: 6 } as const;
 const REDUCE_CODE: Record<ReduceOp, number> = { sum: 0, mean: 1, max: 2 };
@@ -67,6 +76,7 @@ class SharedMemoryCommunicator implements Communicator {
   readonly #bytes: Buffer;
   readonly #slot: number;
   readonly #queue: OpQueue;
+  readonly #registered: RegisteredSpace;
   #epoch = 0;
   #chunk = 0;
 
@@ -78,10 +88,54 @@ class SharedMemoryCommunicator implements Communicator {
     this.#bytes = Buffer.from(d.memory.buffer);
     this.#slot = d.slotFloats;
     this.#queue = new OpQueue(this.name, rank, d.timeoutMs);
+    this.#registered = new RegisteredSpace(d.memory.buffer as unknown as SharedArrayBuffer, 2 * d.size * d.slotFloats, d.registeredFloats ?? 0, rank);
+  }
+
+  allocate(length: number): Float32Array | undefined {
+    return this.#registered.allocate(length);
+  }
+
+  /**
+   * After the op's first barrier: every rank's registered array (float indexes), or
+   * undefined when some rank passed a plain one. `deferred`: this rank registered but
+   * others did not, so it has yet to copy its first piece in (the caller's `copyFirst`),
+   * and every rank waits one more barrier for that.
+   */
+  async #registrations(ctx: OpContext, mine: number, copyFirst: () => void): Promise<number[] | undefined> {
+    const at: number[] = [];
+    for (let j = 0; j < this.size; j++) {
+      const { where, length } = this.#block.readOp(j, ctx.seq);
+      this.#registered.check(j, where, length);
+      at.push(where);
+    }
+    if (at.every((w) => w >= 0)) return at;
+    if (at.some((w) => w >= 0)) {
+      if (mine >= 0) copyFirst();
+      await this.#barrier(ctx, false);
+    }
+    return undefined;
+  }
+
+  /** dst += (or max=) each src, in rank order, then scale for mean: the reduction every path shares (byte offsets). */
+  #reduce(dst: number, srcs: readonly number[], count: number, op: ReduceOp): void {
+    if (count <= 0) return;
+    for (const src of srcs) {
+      if (op === 'max') this.#kernels.max(dst, src, count);
+      else this.#kernels.add(dst, src, count);
+    }
+    if (op === 'mean') this.#kernels.scale(dst, count, 1 / this.size);
+  }
+
+  /** The other ranks' byte offsets of float `index` within their arrays at `at`. */
+  #peers(at: readonly number[], index: number): number[] {
+    const out: number[] = [];
+    for (let j = 0; j < this.size; j++) if (j !== this.rank) out.push((at[j]! + index) * 4);
+    return out;
   }
 
   async allReduce(buf: Float32Array, op: ReduceOp, options?: CollectiveCallOptions): Promise<Float32Array> {
-    return this.#run('allReduce', { kind: OP_KIND.allReduce, length: buf.length, arg: REDUCE_CODE[op] }, options, async (ctx) => {
+    const where = this.#registered.indexOf(buf);
+    return this.#run('allReduce', { kind: OP_KIND.allReduce, length: buf.length, arg: REDUCE_CODE[op], where }, options, async (ctx) => {
       const { size: n, rank: r } = this;
       const bytes = bytesOf(buf);
       const chunks = Math.max(1, Math.ceil(buf.length / this.#slot));
@@ -89,20 +143,19 @@ class SharedMemoryCommunicator implements Communicator {
         const off = c * this.#slot;
         const len = Math.min(this.#slot, buf.length - off);
         const base = ((this.#chunk++ & 1) * n) * this.#slot;
-        this.#copyIn(bytes, off, off + len, base + r * this.#slot);
+        const copyFirst = (): void => this.#copyIn(bytes, off, off + len, base + r * this.#slot);
+        if (c > 0 || where < 0 || n === 1) copyFirst();
         await this.#barrier(ctx, c === 0);
+        if (c === 0 && n > 1) {
+          const at = await this.#registrations(ctx, where, copyFirst);
+          if (at) return this.#allReduceInPlace(ctx, buf, op, at);
+        }
         const seg = Math.ceil(len / n / SEGMENT_ALIGN_FLOATS) * SEGMENT_ALIGN_FLOATS;
         const s0 = Math.min(len, r * seg);
         const count = Math.min(len, s0 + seg) - s0;
-        if (count > 0 && n > 1) {
-          const dst = (base + r * this.#slot + s0) * 4;
-          for (let j = 0; j < n; j++) {
-            if (j === r) continue;
-            const src = (base + j * this.#slot + s0) * 4;
-            if (op === 'max') this.#kernels.max(dst, src, count);
-            else this.#kernels.add(dst, src, count);
-          }
-          if (op === 'mean') this.#kernels.scale(dst, count, 1 / n);
+        if (n > 1) {
+          const slots = Array.from({ length: n }, (_, j) => base + j * this.#slot);
+          this.#reduce((slots[r]! + s0) * 4, this.#peers(slots, s0), count, op);
         }
         await this.#barrier(ctx, false);
         for (let j = 0; j < n; j++) {
@@ -118,7 +171,7 @@ class SharedMemoryCommunicator implements Communicator {
   async broadcast(buf: Float32Array, root: number, options?: CollectiveCallOptions): Promise<Float32Array> {
     if (!Number.isInteger(root) || root < 0 || root >= this.size)
       throw new InvalidConfigError('root', root, `a rank in 0..${this.size - 1}`, { source: 'broadcast' });
-    return this.#run('broadcast', { kind: OP_KIND.broadcast, length: buf.length, arg: root }, options, async (ctx) => {
+    return this.#run('broadcast', { kind: OP_KIND.broadcast, length: buf.length, arg: root, where: -1 }, options, async (ctx) => {
       const cap = this.size * this.#slot;
       const bytes = bytesOf(buf);
       const chunks = Math.max(1, Math.ceil(buf.length / cap));
@@ -135,7 +188,7 @@ class SharedMemoryCommunicator implements Communicator {
   }
 
   async allGather(buf: Float32Array, options?: CollectiveCallOptions): Promise<Float32Array> {
-    return this.#run('allGather', { kind: OP_KIND.allGather, length: buf.length, arg: 0 }, options, async (ctx) => {
+    return this.#run('allGather', { kind: OP_KIND.allGather, length: buf.length, arg: 0, where: -1 }, options, async (ctx) => {
       const L = buf.length;
       const out = new Float32Array(L * this.size);
       const bytes = bytesOf(buf);
@@ -156,37 +209,67 @@ class SharedMemoryCommunicator implements Communicator {
     });
   }
 
+  /**
+   * allReduce when every rank passed a registered buffer: each rank reduces its segment
+   * straight from the peers' arrays into its own, then copies the others' reduced
+   * segments from their arrays; a last barrier keeps every array unchanged until all
+   * ranks have read what they need from it.
+   */
+  async #allReduceInPlace(ctx: OpContext, buf: Float32Array, op: ReduceOp, at: readonly number[]): Promise<Float32Array> {
+    const { size: n, rank: r } = this;
+    const L = buf.length;
+    const seg = Math.ceil(L / n / SEGMENT_ALIGN_FLOATS) * SEGMENT_ALIGN_FLOATS;
+    const s0 = Math.min(L, r * seg);
+    this.#reduce((at[r]! + s0) * 4, this.#peers(at, s0), Math.min(L, s0 + seg) - s0, op);
+    await this.#barrier(ctx, false);
+    for (let j = 0; j < n; j++) {
+      const a = Math.min(L, j * seg);
+      const b = Math.min(L, a + seg);
+      if (j !== r && b > a) this.#bytes.copy(this.#bytes, (at[r]! + a) * 4, (at[j]! + a) * 4, (at[j]! + b) * 4);
+    }
+    await this.#barrier(ctx, false);
+    return buf;
+  }
+
   async reduceScatter(buf: Float32Array, op: ReduceOp, options?: CollectiveCallOptions): Promise<Float32Array> {
-    return this.#run('reduceScatter', { kind: OP_KIND.reduceScatter, length: buf.length, arg: REDUCE_CODE[op] }, options, async (ctx) => {
+    const where = this.#registered.indexOf(buf);
+    return this.#run('reduceScatter', { kind: OP_KIND.reduceScatter, length: buf.length, arg: REDUCE_CODE[op], where }, options, async (ctx) => {
       const { size: n, rank: r } = this;
       const piece = this.#piece();
       const bytes = bytesOf(buf);
       for (let c = 0, rounds = this.#rounds(buf.length); c < rounds; c++) {
         const base = ((this.#chunk++ & 1) * n) * this.#slot;
-        const at = base + r * this.#slot;
-        for (let j = 0; j < n; j++) {
-          const [a, b] = this.#pieceRange(buf.length, j, c);
-          if (b > a) this.#copyIn(bytes, a, b, at + j * piece);
-        }
+        const mine = base + r * this.#slot;
+        const copyFirst = (): void => {
+          for (let j = 0; j < n; j++) {
+            const [a, b] = this.#pieceRange(buf.length, j, c);
+            if (b > a) this.#copyIn(bytes, a, b, mine + j * piece);
+          }
+        };
+        if (c > 0 || where < 0 || n === 1) copyFirst();
         await this.#barrier(ctx, c === 0);
+        if (c === 0 && n > 1) {
+          const at = await this.#registrations(ctx, where, copyFirst);
+          if (at) {
+            // every rank registered: reduce my shard straight from the peers' arrays into mine
+            const [s0, s1] = shardRange(buf.length, n, r);
+            this.#reduce((at[r]! + s0) * 4, this.#peers(at, s0), s1 - s0, op);
+            await this.#barrier(ctx, false);
+            return buf;
+          }
+        }
         const [a, b] = this.#pieceRange(buf.length, r, c);
         if (b === a) continue;
-        const dst = (at + r * piece) * 4;
-        for (let j = 0; j < n; j++) {
-          if (j === r) continue;
-          const src = (base + j * this.#slot + r * piece) * 4;
-          if (op === 'max') this.#kernels.max(dst, src, b - a);
-          else this.#kernels.add(dst, src, b - a);
-        }
-        if (op === 'mean') this.#kernels.scale(dst, b - a, 1 / n);
-        this.#copyOut(at + r * piece, b - a, bytes, a);
+        const slots = Array.from({ length: n }, (_, j) => base + j * this.#slot);
+        this.#reduce((mine + r * piece) * 4, this.#peers(slots, r * piece), b - a, op);
+        this.#copyOut(mine + r * piece, b - a, bytes, a);
       }
       return buf;
     });
   }
 
   async allGatherShards(buf: Float32Array, options?: CollectiveCallOptions): Promise<Float32Array> {
-    return this.#run('allGatherShards', { kind: OP_KIND.allGatherShards, length: buf.length, arg: 0 }, options, async (ctx) => {
+    return this.#run('allGatherShards', { kind: OP_KIND.allGatherShards, length: buf.length, arg: 0, where: -1 }, options, async (ctx) => {
       const { size: n, rank: r } = this;
       const bytes = bytesOf(buf);
       for (let c = 0, rounds = this.#rounds(buf.length); c < rounds; c++) {
@@ -233,7 +316,7 @@ class SharedMemoryCommunicator implements Communicator {
   }
 
   async barrier(options?: CollectiveCallOptions): Promise<void> {
-    await this.#run('barrier', { kind: OP_KIND.barrier, length: 0, arg: 0 }, options, (ctx) => this.#barrier(ctx, true));
+    await this.#run('barrier', { kind: OP_KIND.barrier, length: 0, arg: 0, where: -1 }, options, (ctx) => this.#barrier(ctx, true));
   }
 
   async close(): Promise<void> {

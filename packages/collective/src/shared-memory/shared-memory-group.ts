@@ -16,6 +16,8 @@ const SLOT_ALIGN_FLOATS = 16;
 const MAX_GROUP_SIZE = 256;
 const SPIN_FITS_US = 200;
 const SPIN_OVERSUBSCRIBED_US = 0;
+/** A 32-bit WebAssembly memory holds at most 65536 pages of 64 KiB. */
+const MAX_MEMORY_BYTES = 65536 * 65536;
 
 /** Transferable description of a shared-memory group (post it to workers as is). */
 export interface SharedMemoryGroupDescriptor {
@@ -23,6 +25,8 @@ export interface SharedMemoryGroupDescriptor {
   readonly size: number;
   /** Floats per rank slot; slots come in two sets (double buffering). */
   readonly slotFloats: number;
+  /** Floats per rank of registered-buffer space (after the slots; see Communicator.allocate). */
+  readonly registeredFloats: number;
   readonly timeoutMs: number;
   /** Busy-wait before sleeping in a barrier, in microseconds. */
   readonly spinMicros: number;
@@ -33,6 +37,13 @@ export interface SharedMemoryGroupDescriptor {
 export interface SharedMemoryGroupOptions {
   /** Bytes per rank slot (default 2 MiB); memory used is 2 x size x slotBytes. */
   readonly slotBytes?: number;
+  /**
+   * Bytes per rank that `allocate()` can hand out as registered buffers, which allReduce and
+   * reduceScatter reduce in place with no copy (default 0). The memory is reserved up front
+   * (size x registeredBytes more; pages are only backed once touched); the group's whole
+   * memory must stay under 4 GiB.
+   */
+  readonly registeredBytes?: number;
   /** Default timeout of every op, in ms (default DEFAULT_COLLECTIVE_TIMEOUT_MS, 300 s). */
   readonly timeoutMs?: number;
   /**
@@ -68,11 +79,18 @@ export function createSharedMemoryGroup(size: number, options: SharedMemoryGroup
   const timeoutMs = options.timeoutMs ?? DEFAULT_COLLECTIVE_TIMEOUT_MS;
   if (!(timeoutMs > 0)) throw new InvalidConfigError('timeoutMs', timeoutMs, 'a positive number of ms', { source: 'createSharedMemoryGroup' });
   const slotFloats = Math.ceil(slotBytes / 4 / SLOT_ALIGN_FLOATS) * SLOT_ALIGN_FLOATS;
-  const pages = pagesFor(2 * size * slotFloats * 4);
+  const registeredBytes = options.registeredBytes ?? 0;
+  if (!Number.isInteger(registeredBytes) || registeredBytes < 0)
+    throw new InvalidConfigError('registeredBytes', registeredBytes, 'an integer >= 0', { source: 'createSharedMemoryGroup' });
+  const registeredFloats = Math.ceil(registeredBytes / 4 / SLOT_ALIGN_FLOATS) * SLOT_ALIGN_FLOATS;
+  const bytes = (2 * slotFloats + registeredFloats) * size * 4;
+  if (bytes > MAX_MEMORY_BYTES)
+    throw new InvalidConfigError('registeredBytes', registeredBytes, `at most ${Math.floor((MAX_MEMORY_BYTES / size - 2 * slotFloats * 4) / 1048576)} MiB per rank for ${size} ranks (a group's memory is one 32-bit WebAssembly memory of at most 4 GiB)`, { source: 'createSharedMemoryGroup' });
+  const pages = pagesFor(bytes);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const control = new SharedArrayBuffer(controlBytes(size));
   const spinMicros = options.spinMicros ?? (size <= availableParallelism() ? SPIN_FITS_US : SPIN_OVERSUBSCRIBED_US);
-  const descriptor: SharedMemoryGroupDescriptor = { kind: 'syncline-shared-memory', size, slotFloats, timeoutMs, spinMicros, control, memory };
+  const descriptor: SharedMemoryGroupDescriptor = { kind: 'syncline-shared-memory', size, slotFloats, registeredFloats, timeoutMs, spinMicros, control, memory };
   const block = new ControlBlock(control, size);
   return {
     descriptor,

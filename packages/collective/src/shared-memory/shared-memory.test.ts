@@ -5,8 +5,8 @@ import { attachSharedMemory } from './shared-memory-communicator';
 describeCommunicatorConformance(
   'shared-memory (ranks on the main thread, Atomics.waitAsync)',
   async (n) => {
-    const g = createSharedMemoryGroup(n, { slotBytes: 256 << 10, timeoutMs: 20_000 });
+    const g = createSharedMemoryGroup(n, { slotBytes: 256 << 10, timeoutMs: 20_000, registeredBytes: 8 << 20 });
     return inProcessCommunicatorGroup(Array.from({ length: n }, (_, r) => attachSharedMemory(g.descriptor, r, { blocking: false })));
   },
-  { sharded: true },
+  { sharded: true, registered: true },
 );

@@ -61,6 +61,15 @@ export interface Communicator {
    * range of every other rank's `buf`, in place (this rank's own range is left as is).
    */
   allGatherShards?(buf: Float32Array, options?: CollectiveCallOptions): Promise<Float32Array>;
+  /**
+   * Optional (registered buffers, like MPI_Alloc_mem or ncclMemAlloc): a zeroed array of
+   * `length` floats that this communicator can reduce without copying it in and out (for
+   * shared memory, it lives in the group's memory, where peers read it directly). Every op
+   * accepts it like any other array; an op is copy-free when every rank passes one. Returns
+   * undefined when no room is left, so callers fall back to `new Float32Array(length)`.
+   * Allocate once and reuse: the space is released only by close().
+   */
+  allocate?(length: number): Float32Array | undefined;
   /** Resolves once every rank has entered the barrier. */
   barrier(options?: CollectiveCallOptions): Promise<void>;
   /** Releases sockets, workers and memory; later calls reject. Idempotent. */

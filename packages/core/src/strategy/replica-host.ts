@@ -58,7 +58,8 @@ export class ReplicaHost {
       this.#slots = new BatchSlots({ count: msg.slots.count, maxExamples: msg.slots.maxExamples, exampleLength }, msg.slots.buffer);
     }
     const n = this.#program.trainableSize;
-    this.#fused = new Float32Array(n + 4);
+    // a registered buffer when the communicator has one (shared memory reduces it in place)
+    this.#fused = this.#comm.allocate?.(n + 4) ?? new Float32Array(n + 4);
     this.#mean = new Float32Array(n);
     const weights = await this.#program.getWeights();
     await this.#comm.broadcast(weights, 0);

@@ -20,7 +20,8 @@ export type CommunicatorConformanceCase =
   | 'barrier'
   | 'back-to-back'
   | 'concurrent-issue'
-  | 'reduceScatter-allGatherShards';
+  | 'reduceScatter-allGatherShards'
+  | 'registered-buffers';
 
 export interface CommunicatorConformanceOptions {
   /** Cases this implementation skips, each with the reason printed in the test title. */
@@ -31,6 +32,12 @@ export interface CommunicatorConformanceOptions {
   readonly extraLengths?: readonly number[];
   /** The implementation has the optional reduceScatter and allGatherShards (then tested). */
   readonly sharded?: boolean;
+  /**
+   * The implementation has the optional allocate() with room for CONFORMANCE_REGISTERED_FLOATS
+   * per rank: allReduce (and, with `sharded`, reduceScatter) run on registered buffers on
+   * every rank and on the even ranks only, interleaved with plain ops.
+   */
+  readonly registered?: boolean;
   /** jest timeout per case, in milliseconds (default 60 s). */
   readonly caseTimeoutMs?: number;
 }
@@ -148,6 +155,15 @@ export function describeCommunicatorConformance(
           // every length and op, then interleaved with allReduce (they share slots and barriers)
           const ops: ConformanceOp[] = (['sum', 'mean', 'max'] as const).flatMap((op) => lengths.map((length, i) => ({ kind: 'shardedAllReduce' as const, op, length, seed: i })));
           cases.push(['reduceScatter-allGatherShards', { ops: [...ops, ...mixedOps(n, 12).flatMap((m, i) => [m, { kind: 'shardedAllReduce' as const, op: 'sum' as const, length: 33 * i, seed: i }])] }]);
+        }
+        if (options.registered) {
+          const kinds = options.sharded ? (['allReduce', 'shardedAllReduce'] as const) : (['allReduce'] as const);
+          // every op with all ranks registered; the mixed path does not depend on the op, so sum only
+          const ops: ConformanceOp[] = kinds.flatMap((kind) => [
+            ...(['sum', 'mean', 'max'] as const).flatMap((op) => lengths.map((length, i) => ({ kind, op, length, seed: i, registered: 'all' as const }))),
+            ...lengths.map((length, i) => ({ kind, op: 'sum' as const, length, seed: i + 1, registered: 'even' as const })),
+          ]);
+          cases.push(['registered-buffers', { ops: [...ops, ...mixedOps(n, 12).flatMap((m, i) => [m, { kind: 'allReduce' as const, op: 'sum' as const, length: 33 * i, seed: i, registered: 'all' as const }])] }]);
         }
         for (const [caseName, program] of cases) {
           const reason = skipped.get(caseName);

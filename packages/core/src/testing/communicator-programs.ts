@@ -9,7 +9,7 @@ import { shardRange, type Communicator, type ReduceOp } from '../contracts/commu
 
 /** One collective op of a conformance program. `seed` varies the input values. */
 export type ConformanceOp =
-  | { readonly kind: 'allReduce'; readonly op: ReduceOp; readonly length: number; readonly seed: number }
+  | { readonly kind: 'allReduce'; readonly op: ReduceOp; readonly length: number; readonly seed: number; readonly registered?: Registered }
   | { readonly kind: 'broadcast'; readonly root: number; readonly length: number; readonly seed: number }
   | { readonly kind: 'allGather'; readonly length: number; readonly seed: number }
   | { readonly kind: 'barrier' }
@@ -18,7 +18,30 @@ export type ConformanceOp =
    * to NaN between the two, so the output equals allReduce's only if reduceScatter left
    * the reduction in the rank's own range and allGatherShards filled every other range.
    */
-  | { readonly kind: 'shardedAllReduce'; readonly op: ReduceOp; readonly length: number; readonly seed: number };
+  | { readonly kind: 'shardedAllReduce'; readonly op: ReduceOp; readonly length: number; readonly seed: number; readonly registered?: Registered };
+
+/**
+ * Which ranks pass a registered buffer (Communicator.allocate) instead of a plain array:
+ * all of them, or only the even ranks (so a copy-free path must notice the others).
+ */
+export type Registered = 'all' | 'even';
+
+/** Floats of registered space a rank needs for the conformance suite's registered case. */
+export const CONFORMANCE_REGISTERED_FLOATS = 2 ** 20 + 3;
+const registeredPools = new WeakMap<Communicator, Float32Array>();
+
+/** `input` in one of the rank's registered buffers (one per communicator, reused by every op). */
+function registeredCopy(comm: Communicator, input: Float32Array): Float32Array {
+  let pool = registeredPools.get(comm);
+  if (!pool) {
+    pool = comm.allocate?.(CONFORMANCE_REGISTERED_FLOATS);
+    if (!pool) throw new Error(`${comm.name} rank ${comm.rank} could not allocate ${CONFORMANCE_REGISTERED_FLOATS} registered floats`);
+    registeredPools.set(comm, pool);
+  }
+  const view = pool.subarray(0, input.length);
+  view.set(input);
+  return view;
+}
 
 /**
  * A sequence of ops. With `concurrent`, every op is issued before the first is awaited
@@ -87,12 +110,15 @@ async function runOne(comm: Communicator, op: ConformanceOp): Promise<Float32Arr
     await comm.barrier();
     return new Float32Array(0);
   }
-  const buf = conformanceInput(op, comm.rank);
+  const input = conformanceInput(op, comm.rank);
+  const registered = 'registered' in op && (op.registered === 'all' || (op.registered === 'even' && comm.rank % 2 === 0));
+  const buf = registered ? registeredCopy(comm, input) : input;
   if (op.kind === 'allGather') return comm.allGather(buf);
-  if (op.kind === 'shardedAllReduce') return shardedAllReduce(comm, buf, op.op);
+  // a registered buffer is reused by the next op: hand back a copy
+  if (op.kind === 'shardedAllReduce') return shardedAllReduce(comm, buf, op.op).then((out) => (registered ? out.slice() : out));
   const out = op.kind === 'allReduce' ? await comm.allReduce(buf, op.op) : await comm.broadcast(buf, op.root);
   if (out !== buf) throw new Error(`${op.kind} on rank ${comm.rank} resolved with a new array; it must work in place`);
-  return out;
+  return registered ? out.slice() : out;
 }
 
 async function shardedAllReduce(comm: Communicator, buf: Float32Array, op: ReduceOp): Promise<Float32Array> {

@@ -11,10 +11,12 @@ export {
   expectedOutput,
   runConformanceProgram,
   inProcessCommunicatorGroup,
+  CONFORMANCE_REGISTERED_FLOATS,
 } from './communicator-programs';
 export type {
   ConformanceOp,
   ConformanceProgram,
+  Registered,
   ConformanceRankResult,
   CommunicatorGroup,
   CommunicatorGroupFactory,

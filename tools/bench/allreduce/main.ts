@@ -2,11 +2,11 @@
  * `npm run bench -- allreduce [--json] [--quick] [--rounds R] [--n 2,4] [--sizes 4K,1M] [--pairs shm,tcp,unix]`: all-reduce bus bandwidth
  * (nccl-tests definitions) for 4 KiB .. 64 MiB, N = 2 and 4: our shared memory (with plain
  * arrays, and as shm-reg with registered buffers from Communicator.allocate, the way the
- * replica host passes its gradients), Unix-socket ring and TCP ring, side by side in the same run with OpenMPI's
+ * replica host passes its gradients), Unix-socket ring and TCP ring (tcp-reg: registered buffers), side by side in the same run with OpenMPI's
  * MPI_Allreduce over shared memory (vader) and TCP (loopback).
  * This machine's speed drifts by tens of percent within minutes, so the run is paired:
  * R rounds (default 3), each running every implementation once over all sizes, with each
- * of ours right next to its MPI baseline (shm, mpi-shm, shm-reg | tcp, mpi-tcp | unix; the order
+ * of ours right next to its MPI baseline (shm, mpi-shm, shm-reg | tcp, mpi-tcp, tcp-reg | unix; the order
  * inside a pair alternates by round). A row is the median over rounds of each round's
  * median time; a target ratio is the median over rounds of that round's paired ratio.
  * --n, --sizes and --pairs narrow the run (a pair is named by our implementation and runs
@@ -44,9 +44,9 @@ const NS = listArg('--n')?.map((v) => {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--n: ${v} is not a rank count`);
   return n;
 }) ?? [2, 4];
-const IMPLS: Impl[] = ['mpi-shm', 'shm', 'shm-reg', 'unix', 'tcp', 'mpi-tcp'];
+const IMPLS: Impl[] = ['mpi-shm', 'shm', 'shm-reg', 'unix', 'tcp', 'tcp-reg', 'mpi-tcp'];
 /** Run adjacently in each round: ours next to its baseline. */
-const ALL_PAIRS: Record<string, Impl[]> = { shm: ['shm', 'mpi-shm', 'shm-reg'], tcp: ['tcp', 'mpi-tcp'], unix: ['unix'] };
+const ALL_PAIRS: Record<string, Impl[]> = { shm: ['shm', 'mpi-shm', 'shm-reg'], tcp: ['tcp', 'mpi-tcp', 'tcp-reg'], unix: ['unix'] };
 const PAIRS: Impl[][] = (listArg('--pairs') ?? Object.keys(ALL_PAIRS)).map((p) => {
   const pair = ALL_PAIRS[p];
   if (!pair) throw new Error(`--pairs: ${p} is not one of ${Object.keys(ALL_PAIRS).join(', ')}`);
@@ -101,21 +101,23 @@ async function main(): Promise<void> {
   };
   for (const n of NS) {
     console.log(`\nN = ${n}: busbw GB/s (median µs), medians of ${ROUNDS} rounds; ratios are medians of paired ratios`);
-    console.log(['size', ...IMPLS, 'shm/mpi-shm', 'shm-reg/mpi-shm', 'tcp/mpi-tcp'].map((c) => c.padStart(16)).join(''));
+    console.log(['size', ...IMPLS, 'shm/mpi-shm', 'shm-reg/mpi-shm', 'tcp/mpi-tcp', 'tcp-reg/mpi-tcp'].map((c) => c.padStart(16)).join(''));
     for (const bytes of SIZES) {
       const cells = IMPLS.map((impl) => { const r = get(impl, n, bytes); return r ? `${r.busbw_GBps.toFixed(2)} (${r.median_us.toFixed(0)})` : '-'; });
-      const ratios = [ratio('shm', 'mpi-shm', n, bytes), ratio('shm-reg', 'mpi-shm', n, bytes), ratio('tcp', 'mpi-tcp', n, bytes)];
+      const ratios = [ratio('shm', 'mpi-shm', n, bytes), ratio('shm-reg', 'mpi-shm', n, bytes), ratio('tcp', 'mpi-tcp', n, bytes), ratio('tcp-reg', 'mpi-tcp', n, bytes)];
       console.log([fmtBytes(bytes), ...cells, ...ratios.map(String)].map((c) => c.padStart(16)).join(''));
     }
   }
   const targets = {
     tcp_vs_mpi_tcp_16MiB_n2: ratio('tcp', 'mpi-tcp', 2, 16 * MIB),
     tcp_vs_mpi_tcp_64MiB_n2: ratio('tcp', 'mpi-tcp', 2, 64 * MIB),
+    tcp_registered_vs_mpi_tcp_16MiB_n2: ratio('tcp-reg', 'mpi-tcp', 2, 16 * MIB),
+    tcp_registered_vs_mpi_tcp_64MiB_n2: ratio('tcp-reg', 'mpi-tcp', 2, 64 * MIB),
     shm_vs_mpi_shm_min_ge_1MiB_n2: minOrNull(SIZES.filter((b) => b >= MIB).map((b) => ratio('shm', 'mpi-shm', 2, b))),
     shm_registered_vs_mpi_shm_min_ge_1MiB_n2: minOrNull(SIZES.filter((b) => b >= MIB).map((b) => ratio('shm-reg', 'mpi-shm', 2, b))),
     tcp_latency_4KiB_vs_mpi_tcp_n2: ratio('tcp', 'mpi-tcp', 2, 4 * KIB, 'latency'),
   };
-  console.log('\ntargets (N = 2): tcp/mpi-tcp busbw >= 1.0 at 16 and 64 MiB; shm/mpi-shm busbw >= 1.0 from 1 MiB (plain arrays, and registered buffers as shm-reg); tcp 4 KiB latency <= 4x mpi-tcp');
+  console.log('\ntargets (N = 2): tcp/mpi-tcp busbw >= 1.0 at 16 and 64 MiB; shm/mpi-shm busbw >= 1.0 from 1 MiB (plain arrays, and registered buffers as shm-reg and tcp-reg); tcp 4 KiB latency <= 4x mpi-tcp');
   console.log(JSON.stringify(targets));
   if (json) console.log(JSON.stringify({ bench: 'allreduce', baseline: 'OpenMPI MPI_Allreduce (mpi-shm: btl self,vader; mpi-tcp: btl tcp,self on lo)', quick, rounds: ROUNDS, rows, targets }));
 }

@@ -14,7 +14,7 @@ import { createSharedMemoryGroup } from '@syncline/collective';
 import type { SizePlan } from './rank-timing';
 import { slowestPerIteration } from './stats';
 
-export type Impl = 'shm' | 'shm-reg' | 'unix' | 'tcp' | 'mpi-shm' | 'mpi-tcp';
+export type Impl = 'shm' | 'shm-reg' | 'unix' | 'tcp' | 'tcp-reg' | 'mpi-shm' | 'mpi-tcp';
 const MPI_ENV = ['-x', 'MALLOC_MMAP_MAX_=0', '-x', 'MALLOC_TRIM_THRESHOLD_=68719476736'];
 
 function gather(perRank: number[][][]): number[][] {
@@ -42,7 +42,8 @@ async function freePorts(n: number): Promise<number[]> {
   })));
 }
 
-async function runRing(kind: 'unix' | 'tcp', n: number, plan: SizePlan[]): Promise<number[][]> {
+/** The socket ring over Unix sockets or TCP, with plain arrays or (`registered`) its registered buffers. */
+async function runRing(kind: 'unix' | 'tcp', n: number, plan: SizePlan[], registered = false): Promise<number[][]> {
   const dir = mkdtempSync(join(tmpdir(), 'syncline-bench-'));
   const addresses = kind === 'unix'
     ? Array.from({ length: n }, (_, r) => join(dir, `r${r}.sock`))
@@ -50,7 +51,7 @@ async function runRing(kind: 'unix' | 'tcp', n: number, plan: SizePlan[]): Promi
   const env = { ...process.env, SYNCLINE_AUTH_TOKEN: randomBytes(16).toString('hex') };
   try {
     const perRank = await Promise.all(addresses.map((_, rank) => new Promise<number[][]>((resolve, reject) => {
-      const child = fork(join(__dirname, 'ring-rank.ts'), [JSON.stringify({ rank, addresses, plan })], { execArgv: ['--import', 'tsx'], env });
+      const child = fork(join(__dirname, 'ring-rank.ts'), [JSON.stringify({ rank, addresses, plan, registered })], { execArgv: ['--import', 'tsx'], env });
       child.once('message', (m: { times: number[][] }) => resolve(m.times));
       child.once('exit', (code) => { if (code) reject(new Error(`${kind} rank ${rank} exited with ${code}`)); });
     })));
@@ -91,6 +92,7 @@ export function runImpl(impl: Impl, n: number, plan: SizePlan[]): Promise<number
     case 'shm-reg': return runShm(n, plan, true);
     case 'unix': return runRing('unix', n, plan);
     case 'tcp': return runRing('tcp', n, plan);
+    case 'tcp-reg': return runRing('tcp', n, plan, true);
     default: return runMpi(impl, n, plan);
   }
 }

@@ -39,13 +39,15 @@ interface MultiWorkerGroup extends MultiWorkerGroupOptions {
 /** Overrides where this worker's ring listens (default: every interface at its TF_CONFIG port). */
 export const LISTEN_ADDRESS_ENV = 'SYNCLINE_LISTEN_ADDRESS';
 
-function joinRing(g: MultiWorkerGroup): Promise<Communicator> {
+/** The ring among workers; `registered` when the replica uses it directly (it then keeps its gradients in the ring's registered space). */
+function joinRing(g: MultiWorkerGroup, registered: boolean): Promise<Communicator> {
   const listenAddress = process.env[LISTEN_ADDRESS_ENV] || wildcardListenAddress(g.addresses[g.workerRank]!, g.workerRank);
   return createRingCommunicator({
     rank: g.workerRank,
     addresses: g.addresses,
     ...(listenAddress ? { listenAddress } : {}),
     ...(g.timeoutMs !== undefined ? { timeoutMs: g.timeoutMs } : {}),
+    ...(registered ? { registeredBytes: REGISTERED_BYTES_PER_REPLICA } : {}),
   });
 }
 
@@ -59,9 +61,9 @@ export const multiWorkerProvider: CommunicatorProvider = {
   },
   async join(group: unknown, localRank: number) {
     const g = group as MultiWorkerGroup;
-    if (!g.shared) return joinRing(g);
+    if (!g.shared) return joinRing(g, true);
     const local = attachSharedMemory(g.shared, localRank);
-    const leaders = localRank === 0 ? await joinRing(g) : undefined;
+    const leaders = localRank === 0 ? await joinRing(g, false) : undefined;
     return createHierarchicalCommunicator({ local, ...(leaders ? { leaders } : {}), hostIndex: g.workerRank, hostCount: g.addresses.length });
   },
 };

@@ -7,9 +7,10 @@ import type { CommunicatorProvider } from '@syncline/core';
 import { attachSharedMemory, createSharedMemoryGroup, type SharedMemoryGroupDescriptor } from '@syncline/collective';
 
 /**
- * Registered-buffer space per replica: the replica host's gradient buffer lives there when
- * it fits (models up to 16M parameters), so the all-reduce copies nothing in or out.
- * Reserved, not touched: pages are backed only as they are used.
+ * Registered-buffer space per replica (shared memory here; the socket rings of the other
+ * providers too): the replica host's gradient buffer lives there when it fits (models up
+ * to 16M parameters), so the all-reduce copies nothing in or out. Reserved, not touched:
+ * pages are backed only as they are used.
  */
 export const REGISTERED_BYTES_PER_REPLICA = 64 << 20;
 

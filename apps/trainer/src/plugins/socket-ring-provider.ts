@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommunicatorProvider } from '@syncline/core';
 import { createRingCommunicator } from '@syncline/collective';
+import { REGISTERED_BYTES_PER_REPLICA } from './shared-memory-provider';
 
 interface RingGroup {
   readonly dir: string;
@@ -30,7 +31,9 @@ export const socketRingProvider: CommunicatorProvider = {
   },
   async join(group: unknown, rank: number) {
     const g = group as RingGroup;
-    return createRingCommunicator({ rank, addresses: g.addresses, authToken: g.authToken, ...(g.timeoutMs !== undefined ? { timeoutMs: g.timeoutMs } : {}) });
+    return createRingCommunicator({
+      rank, addresses: g.addresses, authToken: g.authToken, registeredBytes: REGISTERED_BYTES_PER_REPLICA, ...(g.timeoutMs !== undefined ? { timeoutMs: g.timeoutMs } : {}),
+    });
   },
   releaseGroup(group: unknown) {
     rmSync((group as RingGroup).dir, { recursive: true, force: true });

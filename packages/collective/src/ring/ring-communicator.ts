@@ -13,10 +13,8 @@
  *    ways round the ring so every rank fails at once with the same named error.
  */
 import type { Server, Socket } from 'node:net';
-import { availableParallelism } from 'node:os';
 import {
   CollectiveTimeoutError,
-  DEFAULT_COLLECTIVE_TIMEOUT_MS,
   InvalidConfigError,
   ProtocolError,
   WorkerLostError,
@@ -25,7 +23,7 @@ import {
   type ReduceOp,
 } from '@syncline/core';
 import { OpQueue, type OpContext } from '../op-queue';
-import { isLoopback, parseRingAddress, ranksOnHost, type RingAddress } from './address';
+import { isLoopback, parseRingAddress, type RingAddress } from './address';
 import { resolveAuthKey } from './auth';
 import { controlFrame, FrameType, HEADER_BYTES, writeHeader, type FrameHeader, type FrameSink } from './frame';
 import { PeerLink } from './peer-link';
@@ -33,14 +31,14 @@ import { rendezvous } from './rendezvous';
 import { OPCODE, OPCODE_NAMES, RingAllReducePlan, RingBroadcastPlan, RingGatherPlan, type RingPlan } from './ring-plans';
 import { failureFrame, errorFromAbort, type AbortKind } from './abort';
 import {
-  DEFAULT_BUSY_POLL_US,
-  DEFAULT_CHUNK_BYTES,
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   DEFAULT_HEARTBEAT_TIMEOUT_MS,
   DEFAULT_SMALL_BYTES,
+  resolveRingOptions,
   type RingCommunicatorOptions,
 } from './ring-options';
 import { KernelArena } from '../wasm/simd-kernels';
+import { reduceArea, RegisteredArena, type ReduceArea } from './registered-arena';
 
 const READ_BUFFER_BYTES = 256 << 10;
 /** Mid-size ops are cut into at least this many chunks per segment so hops overlap... */
@@ -81,7 +79,8 @@ class RingCommunicator implements Communicator {
   readonly #queue: OpQueue;
   /** Wasm memory holding a large allReduce's working copy and the receive staging chunk. */
   readonly #arena = new KernelArena();
-  #stagingAt = 0;
+  readonly #registered: RegisteredArena | undefined;
+  #area: ReduceArea | undefined;
   #gather = new Float32Array(0);
   #headers = Buffer.alloc(HEADER_BYTES * 64);
   #sent = 0;
@@ -105,22 +104,22 @@ class RingCommunicator implements Communicator {
       throw new InvalidConfigError('rank', o.rank, `an integer in 0..${o.addresses.length - 1}`, src);
     this.rank = o.rank;
     this.size = o.addresses.length;
-    this.timeoutMs = o.timeoutMs ?? DEFAULT_COLLECTIVE_TIMEOUT_MS;
-    if (!(this.timeoutMs > 0)) throw new InvalidConfigError('timeoutMs', this.timeoutMs, 'a positive number of ms', src);
-    const chunkBytes = o.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-    if (!Number.isInteger(chunkBytes) || chunkBytes < 64 || chunkBytes % 4 !== 0)
-      throw new InvalidConfigError('chunkBytes', chunkBytes, 'a multiple of 4 bytes, at least 64', src);
     this.#o = o;
     this.#addr = o.addresses.map((a, i) => parseRingAddress(a, i));
     const texts = new Set(this.#addr.map((a) => a.text));
     if (texts.size !== this.#addr.length) throw new InvalidConfigError('addresses', o.addresses, 'distinct addresses, one per rank', src);
+    const r = resolveRingOptions(o, this.#addr);
+    this.timeoutMs = r.timeoutMs;
     this.#key = resolveAuthKey(o, this.#addr.filter((a) => !isLoopback(a)).map((a) => a.text));
     this.name = this.#addr.every((a) => a.kind === 'unix') ? 'ring-unix' : 'ring-tcp';
-    this.#chunkFloats = chunkBytes / 4;
+    this.#chunkFloats = r.chunkFloats;
     this.#queue = new OpQueue(this.name, this.rank, this.timeoutMs);
-    const busyPollUs = o.busyPollUs ?? (ranksOnHost(this.#addr, this.rank) <= availableParallelism() ? DEFAULT_BUSY_POLL_US : 0);
-    if (!(busyPollUs >= 0)) throw new InvalidConfigError('busyPollUs', o.busyPollUs, 'a number of µs >= 0', src);
-    this.#spinMs = busyPollUs / 1000;
+    this.#spinMs = r.spinMs;
+    this.#registered = r.registeredFloats > 0 ? new RegisteredArena(r.registeredFloats, r.chunkFloats) : undefined;
+  }
+
+  allocate(length: number): Float32Array | undefined {
+    return this.#registered?.allocate(length);
   }
 
   async start(): Promise<void> {
@@ -157,12 +156,10 @@ class RingCommunicator implements Communicator {
       if (this.size === 1) return;
       const small = buf.length * 4 <= (this.#o.smallBytes ?? DEFAULT_SMALL_BYTES);
       if (!small) {
-        // received chunks are reduced in wasm memory by the SIMD kernel (see RingAllReducePlan)
-        const aligned = Math.ceil(buf.length / 16) * 16;
-        this.#arena.ensure((aligned + this.#chunkFloats) * 4);
-        this.#stagingAt = aligned;
-        const work = this.#arena.f32.subarray(0, buf.length);
-        await this.#execute(ctx, new RingAllReducePlan(buf, work, op, this.size, this.rank, this.#pipelineChunk(buf.length / this.size)));
+        // received chunks are reduced in wasm memory by the SIMD kernel (see RingAllReducePlan):
+        // a registered buffer in place, else a working copy in the arena
+        const area = (this.#area = reduceArea(buf, this.#registered, this.#arena, this.#chunkFloats));
+        await this.#execute(ctx, new RingAllReducePlan(buf, area.work, op, this.size, this.rank, this.#pipelineChunk(buf.length / this.size)));
         return;
       }
       const blocks = this.#gatherBuffer(buf.length);
@@ -288,7 +285,7 @@ class RingCommunicator implements Communicator {
     const into = p.reducesInto(h.step);
     if (into) {
       a.reduceRange = range;
-      return new Uint8Array(this.#arena.buffer, this.#stagingAt * 4, h.size);
+      return new Uint8Array(this.#area!.arena.buffer, this.#area!.stagingByte, h.size);
     }
     a.reduceRange = undefined;
     const t = p.target();
@@ -300,12 +297,13 @@ class RingCommunicator implements Communicator {
     const a = this.#active!;
     const r = a.reduceRange;
     if (r) {
-      // reducesInto() is the wasm-memory working copy (byte 0 of the arena): bring in our own chunk, add theirs
+      // reducesInto() is in wasm memory (the working copy, or the registered buffer itself): bring in our own chunk, add theirs
       const work = a.plan.reducesInto(h.step)!;
-      work.set(a.plan.target().subarray(r[0], r[1]), r[0]);
-      const k = this.#arena.kernels;
-      if (a.plan.opcode === OPCODE.max) k.max(r[0] * 4, this.#stagingAt * 4, r[1] - r[0]);
-      else k.add(r[0] * 4, this.#stagingAt * 4, r[1] - r[0]);
+      const own = a.plan.target();
+      if (work !== own) work.set(own.subarray(r[0], r[1]), r[0]);
+      const { arena, workByte, stagingByte } = this.#area!;
+      if (a.plan.opcode === OPCODE.max) arena.kernels.max(workByte + r[0] * 4, stagingByte, r[1] - r[0]);
+      else arena.kernels.add(workByte + r[0] * 4, stagingByte, r[1] - r[0]);
     }
     a.plan.landed(this.#sendChunk);
     this.#checkDone();

@@ -2,6 +2,9 @@
  * Options and defaults of the socket ring (createRingCommunicator). Every rank of a ring
  * must use the same chunkBytes; the other values may differ per rank.
  */
+import { availableParallelism } from 'node:os';
+import { DEFAULT_COLLECTIVE_TIMEOUT_MS, InvalidConfigError } from '@syncline/core';
+import { ranksOnHost, type RingAddress } from './address';
 import type { RingTlsOptions } from './rendezvous';
 
 /** Largest DATA frame payload (bytes): the pipelining unit of large ops. */
@@ -53,9 +56,42 @@ export interface RingCommunicatorOptions {
    * Measured here (2 ranks, 2 cores, TCP): 4 KiB all-reduce 1.25x faster; 1 MiB unchanged.
    */
   readonly busyPollUs?: number;
+  /**
+   * Bytes that `allocate()` can hand out as registered buffers (default 0): a large
+   * allReduce of one of them adds received chunks into it in place, with no copy into a
+   * working area and back. Reserved up front in one WebAssembly memory.
+   */
+  readonly registeredBytes?: number;
   readonly heartbeatIntervalMs?: number;
   /** A neighbour silent for this long is declared lost (default 30 s). */
   readonly heartbeatTimeoutMs?: number;
   /** Called for each refused stranger connection (garbage, wrong token); never fatal. */
   readonly onStranger?: (remote: string, error: unknown) => void;
 }
+
+/** The numeric options, checked, with their defaults applied. */
+export interface ResolvedRingOptions {
+  readonly timeoutMs: number;
+  readonly chunkFloats: number;
+  readonly spinMs: number;
+  readonly registeredFloats: number;
+}
+
+/** Applies defaults and throws InvalidConfigError naming the first bad numeric option. */
+export function resolveRingOptions(o: RingCommunicatorOptions, addresses: readonly RingAddress[]): ResolvedRingOptions {
+  const src = { source: 'createRingCommunicator' };
+  const timeoutMs = o.timeoutMs ?? DEFAULT_COLLECTIVE_TIMEOUT_MS;
+  if (!(timeoutMs > 0)) throw new InvalidConfigError('timeoutMs', timeoutMs, 'a positive number of ms', src);
+  const chunkBytes = o.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 64 || chunkBytes % 4 !== 0)
+    throw new InvalidConfigError('chunkBytes', chunkBytes, 'a multiple of 4 bytes, at least 64', src);
+  const busyPollUs = o.busyPollUs ?? (ranksOnHost(addresses, o.rank) <= availableParallelism() ? DEFAULT_BUSY_POLL_US : 0);
+  if (!(busyPollUs >= 0)) throw new InvalidConfigError('busyPollUs', o.busyPollUs, 'a number of µs >= 0', src);
+  const registeredBytes = o.registeredBytes ?? 0;
+  if (!Number.isInteger(registeredBytes) || registeredBytes < 0 || registeredBytes > MAX_REGISTERED_BYTES)
+    throw new InvalidConfigError('registeredBytes', registeredBytes, `an integer in 0..${MAX_REGISTERED_BYTES} (one 32-bit WebAssembly memory)`, src);
+  return { timeoutMs, chunkFloats: chunkBytes / 4, spinMs: busyPollUs / 1000, registeredFloats: Math.ceil(registeredBytes / 64) * 16 };
+}
+
+/** Registered space plus a staging chunk must fit a 4 GiB WebAssembly memory. */
+const MAX_REGISTERED_BYTES = 2 ** 31;

@@ -118,6 +118,7 @@ export abstract class RingPlan {
  * `buf` is the caller's array; `work` is a same-length array in wasm memory. Reduced chunks
  * live in `work` (the engine copies the caller's chunk there, then adds with SIMD) until the
  * owner's final chunk is copied back to `buf`; all-gather chunks land in `buf` directly.
+ * A registered buffer is in wasm memory already: then `work` is `buf`, and nothing is copied.
  */
 export class RingAllReducePlan extends RingPlan {
   readonly #seg: number;
@@ -152,7 +153,7 @@ export class RingAllReducePlan extends RingPlan {
     const [s, e] = this.chunkRange(a, b, c);
     if (g === n - 2) {
       if (this.op === 'mean') for (let i = s; i < e; i++) this.work[i] = this.work[i]! / n;
-      this.buf.set(this.work.subarray(s, e), s);
+      if (this.work !== this.buf) this.buf.set(this.work.subarray(s, e), s);
     }
     if (g < 2 * n - 3) send(g + 1, c, (g < n - 1 ? this.work : this.buf).subarray(s, e));
   }

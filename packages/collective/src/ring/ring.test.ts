@@ -15,9 +15,9 @@ describeCommunicatorConformance('ring over Unix sockets (ranks in one event loop
   const g = groupNo++;
   const addresses = Array.from({ length: n }, (_, r) => join(dir, `g${g}-r${r}.sock`));
   const comms = await Promise.all(addresses.map((_, rank) =>
-    createRingCommunicator({ rank, addresses, insecure: true, timeoutMs: 20_000, chunkBytes: 64 << 10, smallBytes: 4 << 10 })));
+    createRingCommunicator({ rank, addresses, insecure: true, timeoutMs: 20_000, chunkBytes: 64 << 10, smallBytes: 4 << 10, registeredBytes: 8 << 20 })));
   return inProcessCommunicatorGroup(comms);
-});
+}, { registered: true });
 
 describeCommunicatorConformance('ring over TCP loopback with a token (large-message path only)', async (n) => {
   const ports = await Promise.all(Array.from({ length: n }, () => new Promise<number>((res) => {
@@ -50,5 +50,20 @@ describe('ring: ranks that disagree', () => {
     const next = await Promise.allSettled(comms.map((c) => c.barrier()));
     expect(next.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     await Promise.all(comms.map((c) => c.close()));
+  });
+});
+
+describe('ring: registered buffers', () => {
+  it('hands out zeroed arrays until the space is used up, and refuses a bad registeredBytes by name', async () => {
+    const c = await createRingCommunicator({ rank: 0, addresses: [join(dir, 'reg-0.sock')], insecure: true, registeredBytes: 4096 });
+    const a = c.allocate!(1000)!;
+    expect(a).toEqual(new Float32Array(1000));
+    expect(c.allocate!(24)).toBeUndefined(); // 1000 rounds up to 1008 of 1024
+    expect(c.allocate!(16)!.length).toBe(16);
+    await c.close();
+    const none = await createRingCommunicator({ rank: 0, addresses: [join(dir, 'reg-1.sock')], insecure: true });
+    expect(none.allocate!(1)).toBeUndefined();
+    await none.close();
+    await expect(createRingCommunicator({ rank: 0, addresses: [join(dir, 'reg-2.sock')], insecure: true, registeredBytes: -4 })).rejects.toThrow(/registeredBytes/);
   });
 });

@@ -3,9 +3,8 @@
  * `floats` floats of the group's memory after the slots, hands them out in 64-byte-aligned
  * pieces, and recognises them when they come back as op arguments.
  */
-import { InvalidConfigError, ProtocolError } from '@syncline/core';
-
-const ALIGN_FLOATS = 16;
+import { ProtocolError } from '@syncline/core';
+import { placeRegistered } from '../registered';
 
 export class RegisteredSpace {
   #used = 0;
@@ -20,9 +19,8 @@ export class RegisteredSpace {
 
   /** A zeroed view of `length` floats of this rank's space, or undefined when it is used up. */
   allocate(length: number): Float32Array | undefined {
-    if (!Number.isInteger(length) || length < 0) throw new InvalidConfigError('length', length, 'an integer >= 0', { source: 'allocate' });
-    const at = Math.ceil(this.#used / ALIGN_FLOATS) * ALIGN_FLOATS;
-    if (at + length > this.floats) return undefined;
+    const at = placeRegistered(this.#used, length, this.floats);
+    if (at < 0) return undefined;
     this.#used = at + length;
     const view = new Float32Array(this.memory, (this.start(this.rank) + at) * 4, length);
     view.fill(0);

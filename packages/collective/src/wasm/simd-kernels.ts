@@ -44,9 +44,16 @@ export function pagesFor(bytes: number): number {
  * the socket ring to reduce received chunks at SIMD speed.
  */
 export class KernelArena {
-  #memory = new WebAssembly.Memory({ initial: 1 });
-  readonly kernels: SimdKernels = simdKernels(this.#memory);
-  #f32 = new Float32Array(this.#memory.buffer);
+  #memory: WebAssembly.Memory;
+  readonly kernels: SimdKernels;
+  #f32: Float32Array;
+
+  /** @param bytes initial size (grown by ensure(); an arena that never grows keeps its views valid). */
+  constructor(bytes = WASM_PAGE_BYTES) {
+    this.#memory = new WebAssembly.Memory({ initial: pagesFor(bytes) });
+    this.kernels = simdKernels(this.#memory);
+    this.#f32 = new Float32Array(this.#memory.buffer);
+  }
 
   /** Makes the arena at least `bytes` long; views taken before a growth are stale. */
   ensure(bytes: number): void {

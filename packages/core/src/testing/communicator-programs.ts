@@ -26,8 +26,11 @@ export type ConformanceOp =
  */
 export type Registered = 'all' | 'even';
 
-/** Floats of registered space a rank needs for the conformance suite's registered case. */
-export const CONFORMANCE_REGISTERED_FLOATS = 2 ** 20 + 3;
+/**
+ * Floats of registered space a rank needs for the conformance suite's registered case: the
+ * large length plus 16, as arrays start 16 floats into the allocation (not at its start).
+ */
+export const CONFORMANCE_REGISTERED_FLOATS = 2 ** 20 + 3 + 16;
 const registeredPools = new WeakMap<Communicator, Float32Array>();
 
 /** `input` in one of the rank's registered buffers (one per communicator, reused by every op). */
@@ -38,7 +41,7 @@ function registeredCopy(comm: Communicator, input: Float32Array): Float32Array {
     if (!pool) throw new Error(`${comm.name} rank ${comm.rank} could not allocate ${CONFORMANCE_REGISTERED_FLOATS} registered floats`);
     registeredPools.set(comm, pool);
   }
-  const view = pool.subarray(0, input.length);
+  const view = pool.subarray(16, 16 + input.length);
   view.set(input);
   return view;
 }

@@ -39,6 +39,7 @@ import {
 } from './ring-options';
 import { KernelArena } from '../wasm/simd-kernels';
 import { reduceArea, RegisteredArena, type ReduceArea } from './registered-arena';
+import { DeadlineTimer } from './deadline-timer';
 
 const READ_BUFFER_BYTES = 256 << 10;
 /** Mid-size ops are cut into at least this many chunks per segment so hops overlap... */
@@ -51,7 +52,6 @@ interface ActiveOp {
   readonly plan: RingPlan;
   readonly resolve: () => void;
   readonly reject: (e: unknown) => void;
-  readonly timer: NodeJS.Timeout;
   reduceRange?: [number, number];
 }
 
@@ -81,6 +81,7 @@ class RingCommunicator implements Communicator {
   readonly #arena = new KernelArena();
   readonly #registered: RegisteredArena | undefined;
   #area: ReduceArea | undefined;
+  readonly #deadline = new DeadlineTimer(() => this.#timedOut());
   #gather = new Float32Array(0);
   #headers = Buffer.alloc(HEADER_BYTES * 64);
   #sent = 0;
@@ -200,6 +201,7 @@ class RingCommunicator implements Communicator {
     const wasDead = this.#dead;
     this.#dead = true;
     clearInterval(this.#heartbeat);
+    this.#deadline.cancel();
     const bye = wasDead ? undefined : controlFrame(FrameType.Goodbye);
     bye?.writeUInt32LE(this.#queue.issued, 8);
     this.#recv?.shutdown(bye);
@@ -223,8 +225,8 @@ class RingCommunicator implements Communicator {
 
   #execute(ctx: OpContext, plan: RingPlan): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => this.#timedOut(), Math.max(0, ctx.deadline - performance.now()));
-      this.#active = { ctx, plan, resolve, reject, timer };
+      this.#deadline.start(ctx.deadline);
+      this.#active = { ctx, plan, resolve, reject };
       this.#sent = 0;
       const need = (plan.remaining + Math.ceil(plan.count / this.#chunkFloats) + this.size + 1) * HEADER_BYTES;
       if (this.#headers.length < need) this.#headers = Buffer.alloc(Math.max(need, this.#headers.length * 2));
@@ -331,7 +333,7 @@ class RingCommunicator implements Communicator {
     const a = this.#active;
     if (!a || a.plan.remaining > 0 || this.#pendingWrites > 0) return;
     this.#active = undefined;
-    clearTimeout(a.timer);
+    this.#deadline.stop();
     a.plan.finish();
     a.resolve();
   }
@@ -390,9 +392,7 @@ class RingCommunicator implements Communicator {
     this.#send?.shutdown(frame);
     const a = this.#active;
     this.#active = undefined;
-    if (a) {
-      clearTimeout(a.timer);
-      a.reject(e);
-    }
+    this.#deadline.cancel();
+    a?.reject(e);
   }
 }

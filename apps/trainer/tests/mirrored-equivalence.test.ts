@@ -19,7 +19,7 @@ const SPEC = {
 const GLOBAL_BATCH = 48;
 const STEPS = 10;
 
-async function train(replicas: number): Promise<{ weights: Float32Array; identicalEveryStep: boolean[]; weightUpdate: string | undefined }> {
+async function train(replicas: number): Promise<{ weights: Float32Array; identicalEveryStep: boolean[]; weightUpdate: string | undefined; gradientBuffer: string | undefined }> {
   const strategy = mirrored(replicas);
   try {
     const model = await strategy.createModel(SPEC, { seed: 7 });
@@ -31,7 +31,7 @@ async function train(replicas: number): Promise<{ weights: Float32Array; identic
       },
     };
     await model.fit(sample().train, { epochs: 1, globalBatchSize: GLOBAL_BATCH, virtualEpochSize: GLOBAL_BATCH * STEPS, seed: 3, callbacks: [check] });
-    return { weights: await model.getWeights(), identicalEveryStep, weightUpdate: strategy.weightUpdate };
+    return { weights: await model.getWeights(), identicalEveryStep, weightUpdate: strategy.weightUpdate, gradientBuffer: strategy.gradientBuffer };
   } finally {
     await strategy.close();
   }
@@ -44,8 +44,9 @@ describe('MirroredStrategy equivalence', () => {
   }, 120_000);
 
   it.each([2, 3, 4])('%i replicas match one replica after 10 steps, and stay bitwise identical', async (r) => {
-    const { weights, identicalEveryStep, weightUpdate } = await train(r);
+    const { weights, identicalEveryStep, weightUpdate, gradientBuffer } = await train(r);
     expect(weightUpdate).toBe('sharded'); // the default: each replica applies 1/r of the update
+    expect(gradientBuffer).toBe('registered'); // the shared-memory provider's registered space holds the gradients
     expect(identicalEveryStep).toHaveLength(STEPS);
     expect(identicalEveryStep.every(Boolean)).toBe(true);
     const diff = maxAbsDiff(weights, single);

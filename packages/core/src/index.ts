@@ -164,7 +164,7 @@ export type { DistributedModel } from './contracts/strategy';
 export type { PluginRef, BackendFactory, CommunicatorProvider } from './contracts/plugin-ref';
 export { MirroredStrategy } from './strategy/mirrored-strategy';
 export type { MirroredStrategyOptions } from './strategy/mirrored-strategy';
-export type { WeightUpdateMode } from './strategy/replica-messages';
+export type { WeightUpdateMode, GradientBufferKind } from './strategy/replica-messages';
 export { MultiWorkerMirroredStrategy } from './strategy/multi-worker-mirrored-strategy';
 export type { MultiWorkerMirroredStrategyOptions } from './strategy/multi-worker-mirrored-strategy';
 export { EngineModel, DEFAULT_SEED, DEFAULT_EVAL_GLOBAL_BATCH } from './strategy/engine-model';

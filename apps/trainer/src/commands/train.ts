@@ -18,6 +18,7 @@ import {
   presetModelSpec,
   type Callback,
   type ModelSpec,
+  type GradientBufferKind,
   type WeightUpdateMode,
 } from '@syncline/core';
 import { backendRegistry } from '../plugins/backends';
@@ -31,6 +32,8 @@ export interface TrainResult {
   readonly backend: string;
   /** Mirrored strategies: 'sharded' (each replica applies 1/N of the update) or 'replicated'. */
   readonly weightUpdate?: WeightUpdateMode;
+  /** Mirrored strategies: 'registered' when the gradients are all-reduced in place from registered buffers, else 'plain'. */
+  readonly gradientBuffer?: GradientBufferKind;
   readonly replicas: number;
   readonly epochs: number;
   readonly globalBatch: number;
@@ -100,6 +103,9 @@ export async function runTrain(
   const weightUpdate = strategy instanceof MirroredStrategy ? strategy.weightUpdate : undefined;
   if (weightUpdate === 'sharded') log(`syncline: optimizer update sharded across the ${strategy.numReplicasInSync} replicas (each applies 1/${strategy.numReplicasInSync}, then all-gather)`);
   else if (o.shardUpdate && o.strategy === 'mirrored' && strategy.numReplicasInSync > 1) log(`syncline: optimizer update replicated (backend ${o.backend} or the ${o.isolation} communicator cannot shard it)`);
+  const gradientBuffer = strategy instanceof MirroredStrategy ? strategy.gradientBuffer : undefined;
+  if (gradientBuffer === 'plain' && strategy.numReplicasInSync > 1)
+    log('syncline: gradients are all-reduced through copies (the communicator has no registered buffer, or the model does not fit its space)');
   try {
     const callbacks: Callback[] = [preemption, new ConsoleProgress(!o.json && isChief, o.epochs)];
     const backup = o.checkpointDir ? new BackupAndRestore({ dir: o.checkpointDir, log, writer: isChief }) : undefined;
@@ -133,6 +139,7 @@ export async function runTrain(
       strategy: strategy.name,
       backend: o.backend,
       ...(weightUpdate ? { weightUpdate } : {}),
+      ...(gradientBuffer ? { gradientBuffer } : {}),
       replicas: strategy.numReplicasInSync,
       epochs: o.epochs,
       globalBatch: o.globalBatch,

@@ -30,7 +30,7 @@ import { loadPluginExport } from './load-plugin';
 import { MirroredEngine } from './mirrored-engine';
 import { reducePerReplica } from './reduce-per-replica';
 import { ReplicaPool, type Isolation } from './replica-pool';
-import type { WeightUpdateMode } from './replica-messages';
+import type { GradientBufferKind, WeightUpdateMode } from './replica-messages';
 
 export interface MirroredStrategyOptions {
   /** Replicas on this machine; default one per core (os.availableParallelism()). */
@@ -64,6 +64,8 @@ export class MirroredStrategy implements Strategy {
   readonly isolation: Isolation;
   /** How the last model's replicas apply updates ('sharded' or 'replicated'), once created. */
   weightUpdate: WeightUpdateMode | undefined;
+  /** 'registered' when every replica of the last model all-reduces from a registered buffer (no copies), else 'plain'. */
+  gradientBuffer: GradientBufferKind | undefined;
   readonly #shardWeightUpdate: boolean;
   #models = new Set<EngineModel>();
   #current: { model: EngineModel; pool: ReplicaPool } | undefined;
@@ -133,6 +135,7 @@ export class MirroredStrategy implements Strategy {
       throw new ContractViolationError('replicas', 'weight update', `they disagree (${[...modes].join(' vs ')}); every replica must load the same backend and communicator`);
     }
     this.weightUpdate = pool.ready[0]?.weightUpdate;
+    this.gradientBuffer = pool.ready.every((r) => r.gradientBuffer === 'registered') ? 'registered' : 'plain';
     const exampleLength = spec.inputShape.reduce((a, b) => a * b, 1);
     const engine = new MirroredEngine(pool, weightLayoutOf(spec), exampleLength, this.isolation === 'thread');
     const model: EngineModel = new EngineModel(spec, engine, seed, {

@@ -31,7 +31,7 @@ import { shardRange } from '../contracts/communicator';
 import { ContractViolationError } from '../errors/contract-violation-error';
 import { BatchSlots } from './batch-slots';
 import { loadPluginExport } from './load-plugin';
-import type { BatchRef, InitMessage, Request, StepMetrics, WeightUpdateMode } from './replica-messages';
+import type { BatchRef, InitMessage, Request, StepMetrics, WeightUpdateMode, GradientBufferKind } from './replica-messages';
 
 export class ReplicaHost {
   #program!: ReplicaProgram;
@@ -45,7 +45,7 @@ export class ReplicaHost {
   #exampleShape!: readonly number[];
   backendName = '';
 
-  async init(msg: InitMessage): Promise<{ backend: string; communicator: string; weights: number; weightUpdate: WeightUpdateMode }> {
+  async init(msg: InitMessage): Promise<{ backend: string; communicator: string; weights: number; weightUpdate: WeightUpdateMode; gradientBuffer: GradientBufferKind }> {
     const createBackend = await loadPluginExport<BackendFactory>(msg.backend, 'backend');
     const provider = await loadPluginExport<CommunicatorProvider>(msg.communicator, 'communicator');
     const backend: OrchestratedBackend = await createBackend(msg.backend.options);
@@ -59,7 +59,8 @@ export class ReplicaHost {
     }
     const n = this.#program.trainableSize;
     // a registered buffer when the communicator has one (shared memory reduces it in place)
-    this.#fused = this.#comm.allocate?.(n + 4) ?? new Float32Array(n + 4);
+    const registered = this.#comm.allocate?.(n + 4);
+    this.#fused = registered ?? new Float32Array(n + 4);
     this.#mean = new Float32Array(n);
     const weights = await this.#program.getWeights();
     await this.#comm.broadcast(weights, 0);
@@ -69,7 +70,10 @@ export class ReplicaHost {
     if (msg.shardWeightUpdate === true && c.size > 1 && c.reduceScatter && c.allGatherShards && p.applyGradientsRange && p.trainableWeights) {
       this.#shard = shardRange(n, c.size, c.rank);
     }
-    return { backend: backend.name, communicator: c.name, weights: weights.length, weightUpdate: this.#shard ? 'sharded' : 'replicated' };
+    return {
+      backend: backend.name, communicator: c.name, weights: weights.length,
+      weightUpdate: this.#shard ? 'sharded' : 'replicated', gradientBuffer: registered ? 'registered' : 'plain',
+    };
   }
 
   #batch(ref: BatchRef): Batch {

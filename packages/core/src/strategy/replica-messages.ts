@@ -11,6 +11,12 @@ import type { ReduceOp } from '../contracts/communicator';
 
 /** How a replica applies the update: every replica all of it, or each 1/N then an all-gather. */
 export type WeightUpdateMode = 'sharded' | 'replicated';
+/**
+ * Where a replica keeps the gradients it all-reduces: 'registered' when the communicator
+ * handed it a registered buffer (Communicator.allocate: reduced in place, no copy in or
+ * out), else 'plain' (no such buffer, or the model does not fit its space).
+ */
+export type GradientBufferKind = 'registered' | 'plain';
 
 /** A batch as it crosses into a replica: a slot of the shared batch buffer, or inline. */
 export type BatchRef =
@@ -61,7 +67,7 @@ export interface StepMetrics extends BatchMetrics {
 }
 
 export type Reply =
-  | { readonly type: 'ready'; readonly rank: number; readonly backend: string; readonly communicator: string; readonly weights: number; readonly weightUpdate: WeightUpdateMode }
+  | { readonly type: 'ready'; readonly rank: number; readonly backend: string; readonly communicator: string; readonly weights: number; readonly weightUpdate: WeightUpdateMode; readonly gradientBuffer: GradientBufferKind }
   | { readonly type: 'result'; readonly id: number; readonly value: unknown }
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError }
   | { readonly type: 'fatal'; readonly error: SerializedError };

@@ -11,7 +11,7 @@ import { CollectiveTimeoutError } from '../errors/collective-timeout-error';
 import { SynclineError, type SynclineErrorCode } from '../errors/syncline-error';
 import { WorkerLostError } from '../errors/worker-lost-error';
 import type { ModelSpec } from '../model/spec';
-import type { InitMessage, Reply, Request, RequestBody, SerializedError, WeightUpdateMode } from './replica-messages';
+import type { InitMessage, Reply, Request, RequestBody, SerializedError, WeightUpdateMode, GradientBufferKind } from './replica-messages';
 import { siblingModule } from './sibling-module';
 
 /** Extra time a request may take beyond the collective timeout before the replica counts as lost. */
@@ -49,6 +49,7 @@ export interface ReadyInfo {
   readonly communicator: string;
   readonly weights: number;
   readonly weightUpdate: WeightUpdateMode;
+  readonly gradientBuffer: GradientBufferKind;
 }
 
 /** Where the replica entry lives: the .ts source under jest/tsx, the built .js otherwise. */
@@ -88,7 +89,7 @@ export class ReplicaPool {
       const onMessage = (m: Reply): void => {
         if (m.type === 'ready') {
           ready = true;
-          resolve({ backend: m.backend, communicator: m.communicator, weights: m.weights, weightUpdate: m.weightUpdate });
+          resolve({ backend: m.backend, communicator: m.communicator, weights: m.weights, weightUpdate: m.weightUpdate, gradientBuffer: m.gradientBuffer });
         } else if (m.type === 'fatal') {
           const err = remoteError(rank, m.error);
           if (!ready) reject(err);

@@ -21,7 +21,7 @@ import {
   wildcardListenAddress,
   type SharedMemoryGroupDescriptor,
 } from '@syncline/collective';
-import { REGISTERED_BYTES_PER_REPLICA } from './shared-memory-provider';
+import { REGISTERED_BYTES_PER_REPLICA, registeredBytesPerReplica } from './shared-memory-provider';
 
 export interface MultiWorkerGroupOptions {
   /** This worker's rank among the training tasks (chief first). */
@@ -55,7 +55,7 @@ export const multiWorkerProvider: CommunicatorProvider = {
   prepareGroup(localSize: number, options: unknown): MultiWorkerGroup {
     const o = options as MultiWorkerGroupOptions;
     const shared = localSize > 1
-      ? createSharedMemoryGroup(localSize, { registeredBytes: REGISTERED_BYTES_PER_REPLICA, ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) }).descriptor
+      ? createSharedMemoryGroup(localSize, { registeredBytes: registeredBytesPerReplica(localSize), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) }).descriptor
       : undefined;
     return { ...o, localSize, ...(shared ? { shared } : {}) };
   },

@@ -13,10 +13,17 @@ import { attachSharedMemory, createSharedMemoryGroup, type SharedMemoryGroupDesc
  * pages are backed only as they are used.
  */
 export const REGISTERED_BYTES_PER_REPLICA = 64 << 20;
+/** A shared-memory group's registered space in all: a group is one 4 GiB WebAssembly memory, slots included. */
+const REGISTERED_BYTES_PER_GROUP = 2 ** 31;
+
+/** Registered space per replica of a `size`-replica shared-memory group: 64 MiB, less when many replicas share the memory. */
+export function registeredBytesPerReplica(size: number): number {
+  return Math.min(REGISTERED_BYTES_PER_REPLICA, Math.floor(REGISTERED_BYTES_PER_GROUP / size / 65536) * 65536);
+}
 
 export const sharedMemoryProvider: CommunicatorProvider = {
   prepareGroup(size: number, options: unknown) {
-    return createSharedMemoryGroup(size, { registeredBytes: REGISTERED_BYTES_PER_REPLICA, ...(options ?? {}) as { timeoutMs?: number } }).descriptor;
+    return createSharedMemoryGroup(size, { registeredBytes: registeredBytesPerReplica(size), ...(options ?? {}) as { timeoutMs?: number } }).descriptor;
   },
   async join(group: unknown, rank: number) {
     return attachSharedMemory(group as SharedMemoryGroupDescriptor, rank);

@@ -1,10 +1,14 @@
 /**
- * The bump allocation both registered-buffer spaces share (Communicator.allocate): pieces
- * start on 64-byte boundaries (so SIMD kernels stay aligned) and are never freed.
+ * What both registered-buffer spaces share (Communicator.allocate): their size in whole
+ * 64-byte lines, and a bump allocation whose pieces start on 64-byte boundaries (so SIMD
+ * kernels stay aligned) and are never freed.
  */
-import { InvalidConfigError } from '@syncline/core';
+import { InvalidConfigError, SHARD_ALIGN_FLOATS as ALIGN_FLOATS } from '@syncline/core';
 
-const ALIGN_FLOATS = 16;
+/** Floats of a registered space of `bytes` bytes, rounded up to whole 64-byte lines. */
+export function registeredFloatsFor(bytes: number): number {
+  return Math.ceil(bytes / 4 / ALIGN_FLOATS) * ALIGN_FLOATS;
+}
 
 /** Where a `length`-float piece starts after `used` floats of a `capacity`-float space, or -1 when it does not fit. */
 export function placeRegistered(used: number, length: number, capacity: number): number {

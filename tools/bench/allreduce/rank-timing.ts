@@ -10,13 +10,18 @@ export interface SizePlan {
   readonly warmup: number;
 }
 
+/** Bytes of the plan's largest buffer (the registered space a rank needs). */
+export function largestBytes(plan: readonly SizePlan[]): number {
+  return Math.max(...plan.map((p) => p.bytes));
+}
+
 /**
  * Times (µs) of each iteration for each size, on this rank. With `registered`, the buffer
  * is the communicator's registered buffer (Communicator.allocate), as MPI_Alloc_mem memory.
  */
 export async function timeAllReduce(comm: Communicator, plan: readonly SizePlan[], registered = false): Promise<number[][]> {
   const out: number[][] = [];
-  const most = Math.max(...plan.map((p) => p.bytes / 4));
+  const most = largestBytes(plan) / 4;
   const pool = registered ? comm.allocate?.(most) : undefined;
   if (registered && !pool) throw new Error(`${comm.name} rank ${comm.rank} has no registered buffer of ${most} floats`);
   for (const { bytes, iters, warmup } of plan) {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createSharedMemoryGroup } from '@syncline/collective';
-import type { SizePlan } from './rank-timing';
+import { largestBytes, type SizePlan } from './rank-timing';
 import { slowestPerIteration } from './stats';
 
 export type Impl = 'shm' | 'shm-reg' | 'unix' | 'tcp' | 'tcp-reg' | 'mpi-shm' | 'mpi-tcp';
@@ -23,7 +23,7 @@ function gather(perRank: number[][][]): number[][] {
 
 /** Shared memory with plain arrays, or (`registered`) with the group's registered buffers. */
 async function runShm(n: number, plan: SizePlan[], registered: boolean): Promise<number[][]> {
-  const registeredBytes = registered ? Math.max(...plan.map((p) => p.bytes)) : 0;
+  const registeredBytes = registered ? largestBytes(plan) : 0;
   const group = createSharedMemoryGroup(n, { registeredBytes, ...(process.env.SYNCLINE_BENCH_SHM ? JSON.parse(process.env.SYNCLINE_BENCH_SHM) : {}) });
   const file = join(__dirname, 'shm-worker.ts');
   const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`;

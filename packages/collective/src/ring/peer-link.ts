@@ -44,7 +44,8 @@ export class PeerLink {
   /**
    * The `onread` buffer generator (called before the first read and after every read):
    * the unread rest of the current large DATA payload's destination, else the reused read
-   * buffer (cut to the next header after a large frame). Never a destination once the link failed, so no late read lands in a caller's array.
+   * buffer (cut to the next header after a large frame). Never a destination once the link
+   * failed, so no late read lands in a caller's array.
    */
   nextReadBuffer(): Uint8Array {
     const direct = this.#failed || this.#parked > 0 ? null : this.parser.directTarget(DIRECT_READ_MIN_BYTES);
@@ -53,7 +54,7 @@ export class PeerLink {
     // after a large frame, the next is most likely large too: read just its header, so
     // that all of its payload can then be read in place
     const header = this.parser.headerBytesLeft;
-    if (header > 0 && this.parser.lastDataBytes >= DIRECT_READ_MIN_BYTES && !this.#failed) return this.#read.subarray(0, header);
+    if (header > 0 && this.parser.lastDataBytes >= DIRECT_READ_MIN_BYTES) return this.#read.subarray(0, header);
     return this.#read;
   }
 

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { DEFAULT_COLLECTIVE_TIMEOUT_MS, InvalidConfigError } from '@syncline/core';
 import { ranksOnHost, type RingAddress } from './address';
+import { registeredFloatsFor } from '../registered';
 import type { RingTlsOptions } from './rendezvous';
 
 /** Largest DATA frame payload (bytes): the pipelining unit of large ops. */
@@ -72,6 +73,9 @@ export interface RingCommunicatorOptions {
   readonly onStranger?: (remote: string, error: unknown) => void;
 }
 
+/** Registered space plus a staging chunk must fit a 4 GiB WebAssembly memory. */
+const MAX_REGISTERED_BYTES = 2 ** 31;
+
 /** The numeric options, checked, with their defaults applied. */
 export interface ResolvedRingOptions {
   readonly timeoutMs: number;
@@ -93,8 +97,5 @@ export function resolveRingOptions(o: RingCommunicatorOptions, addresses: readon
   const registeredBytes = o.registeredBytes ?? 0;
   if (!Number.isInteger(registeredBytes) || registeredBytes < 0 || registeredBytes > MAX_REGISTERED_BYTES)
     throw new InvalidConfigError('registeredBytes', registeredBytes, `an integer in 0..${MAX_REGISTERED_BYTES} (one 32-bit WebAssembly memory)`, src);
-  return { timeoutMs, chunkFloats: chunkBytes / 4, spinMs: busyPollUs / 1000, registeredFloats: Math.ceil(registeredBytes / 64) * 16 };
+  return { timeoutMs, chunkFloats: chunkBytes / 4, spinMs: busyPollUs / 1000, registeredFloats: registeredFloatsFor(registeredBytes) };
 }
-
-/** Registered space plus a staging chunk must fit a 4 GiB WebAssembly memory. */
-const MAX_REGISTERED_BYTES = 2 ** 31;

@@ -97,9 +97,9 @@ class SharedMemoryCommunicator implements Communicator {
 
   /**
    * After the op's first barrier: every rank's registered array (float indexes), or
-   * undefined when some rank passed a plain one. `deferred`: this rank registered but
-   * others did not, so it has yet to copy its first piece in (the caller's `copyFirst`),
-   * and every rank waits one more barrier for that.
+   * undefined when some rank passed a plain one. When only some registered, a registered
+   * rank (`mine` >= 0) has yet to copy its first piece in (`copyFirst`), and every rank
+   * waits one more barrier for that.
    */
   async #registrations(ctx: OpContext, mine: number, copyFirst: () => void): Promise<number[] | undefined> {
     const at: number[] = [];
@@ -126,6 +126,13 @@ class SharedMemoryCommunicator implements Communicator {
     if (op === 'mean') this.#kernels.scale(dst, count, 1 / this.size);
   }
 
+  /** [start, end) of the segment rank `rank` reduces in an allReduce of `length` floats (64-byte aligned). */
+  #segment(length: number, rank: number): [number, number] {
+    const seg = Math.ceil(length / this.size / SEGMENT_ALIGN_FLOATS) * SEGMENT_ALIGN_FLOATS;
+    const a = Math.min(length, rank * seg);
+    return [a, Math.min(length, a + seg)];
+  }
+
   /** The other ranks' byte offsets of float `index` within their arrays at `at`. */
   #peers(at: readonly number[], index: number): number[] {
     const out: number[] = [];
@@ -150,17 +157,14 @@ class SharedMemoryCommunicator implements Communicator {
           const at = await this.#registrations(ctx, where, copyFirst);
           if (at) return this.#allReduceInPlace(ctx, buf, op, at);
         }
-        const seg = Math.ceil(len / n / SEGMENT_ALIGN_FLOATS) * SEGMENT_ALIGN_FLOATS;
-        const s0 = Math.min(len, r * seg);
-        const count = Math.min(len, s0 + seg) - s0;
+        const [s0, s1] = this.#segment(len, r);
         if (n > 1) {
           const slots = Array.from({ length: n }, (_, j) => base + j * this.#slot);
-          this.#reduce((slots[r]! + s0) * 4, this.#peers(slots, s0), count, op);
+          this.#reduce((slots[r]! + s0) * 4, this.#peers(slots, s0), s1 - s0, op);
         }
         await this.#barrier(ctx, false);
         for (let j = 0; j < n; j++) {
-          const a = Math.min(len, j * seg);
-          const b = Math.min(len, a + seg);
+          const [a, b] = this.#segment(len, j);
           if (b > a) this.#copyOut(base + j * this.#slot + a, b - a, bytes, off + a);
         }
       }
@@ -217,14 +221,11 @@ class SharedMemoryCommunicator implements Communicator {
    */
   async #allReduceInPlace(ctx: OpContext, buf: Float32Array, op: ReduceOp, at: readonly number[]): Promise<Float32Array> {
     const { size: n, rank: r } = this;
-    const L = buf.length;
-    const seg = Math.ceil(L / n / SEGMENT_ALIGN_FLOATS) * SEGMENT_ALIGN_FLOATS;
-    const s0 = Math.min(L, r * seg);
-    this.#reduce((at[r]! + s0) * 4, this.#peers(at, s0), Math.min(L, s0 + seg) - s0, op);
+    const [s0, s1] = this.#segment(buf.length, r);
+    this.#reduce((at[r]! + s0) * 4, this.#peers(at, s0), s1 - s0, op);
     await this.#barrier(ctx, false);
     for (let j = 0; j < n; j++) {
-      const a = Math.min(L, j * seg);
-      const b = Math.min(L, a + seg);
+      const [a, b] = this.#segment(buf.length, j);
       if (j !== r && b > a) this.#bytes.copy(this.#bytes, (at[r]! + a) * 4, (at[j]! + a) * 4, (at[j]! + b) * 4);
     }
     await this.#barrier(ctx, false);

@@ -8,6 +8,7 @@ import { DEFAULT_COLLECTIVE_TIMEOUT_MS, InvalidConfigError } from '@syncline/cor
 import { availableParallelism } from 'node:os';
 import { pagesFor } from '../wasm/simd-kernels';
 import { AbortKind, ControlBlock, controlBytes } from './control-block';
+import { registeredFloatsFor } from '../registered';
 
 /** Default bytes per rank slot (per buffer set); larger ops are processed in chunks of this size. */
 export const DEFAULT_SLOT_BYTES = 2 << 20;
@@ -82,7 +83,7 @@ export function createSharedMemoryGroup(size: number, options: SharedMemoryGroup
   const registeredBytes = options.registeredBytes ?? 0;
   if (!Number.isInteger(registeredBytes) || registeredBytes < 0)
     throw new InvalidConfigError('registeredBytes', registeredBytes, 'an integer >= 0', { source: 'createSharedMemoryGroup' });
-  const registeredFloats = Math.ceil(registeredBytes / 4 / SLOT_ALIGN_FLOATS) * SLOT_ALIGN_FLOATS;
+  const registeredFloats = registeredFloatsFor(registeredBytes);
   const bytes = (2 * slotFloats + registeredFloats) * size * 4;
   if (bytes > MAX_MEMORY_BYTES)
     throw new InvalidConfigError('registeredBytes', registeredBytes, `at most ${Math.floor((MAX_MEMORY_BYTES / size - 2 * slotFloats * 4) / 1048576)} MiB per rank for ${size} ranks (a group's memory is one 32-bit WebAssembly memory of at most 4 GiB)`, { source: 'createSharedMemoryGroup' });

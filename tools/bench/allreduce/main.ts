@@ -9,6 +9,9 @@
  * of ours right next to its MPI baseline (shm, mpi-shm, shm-reg | tcp, mpi-tcp, tcp-reg | unix; the order
  * inside a pair alternates by round). A row is the median over rounds of each round's
  * median time; a target ratio is the median over rounds of that round's paired ratio.
+ * Socket-ring ranks are bound to cores the way mpirun binds the baseline's (rank r on core
+ * r when the N ranks fit the cores, else unbound); shared-memory ranks are threads of one
+ * process and stay unbound.
  * --n, --sizes and --pairs narrow the run (a pair is named by our implementation and runs
  * with its baseline); targets whose rows were not run print as null.
  * With --json the last line is one JSON object with every row and the target ratios.

@@ -12,7 +12,8 @@ describe('allreduce bench statistics (nccl-tests definitions)', () => {
   });
   it('runs more iterations for small messages', () => {
     expect(iterationsFor(4096, false).iters).toBeGreaterThan(iterationsFor(64 << 20, false).iters);
-    expect(iterationsFor(4096, false).warmup).toBe(1000);
+    expect(iterationsFor(4096, false).warmup).toBe(5000);
+    expect(iterationsFor(4096, false).iters).toBe(1000);
     expect(iterationsFor(64 << 20, false).warmup).toBe(2);
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { TFConfigClusterResolver, isSynclineError } from '@syncline/core';
 import { nodeScript, RANK_FROM_TF_CONFIG, GRACEFUL, STUBBORN, FAILS_WITH_3, waitForLine } from '../launch/fake-workers.test-helper';
+import { allowedCpus, formatCpuList, planCpuBinding } from '../launch/cpu-binding';
 import { registerLaunchCommand, type LaunchDeps } from './launch';
 
 /** A fake `syncline train`: records what it got (TF_CONFIG, argv, token into a file) and prints a JSON result. */
@@ -56,6 +57,25 @@ describe('syncline launch', () => {
     const again = launcher(REPORTER);
     await again.run(['--workers', '1', '--', 'train']);
     expect(readFileSync(join(again.dir, 'token-0'), 'utf8')).not.toBe(tokens[0]);
+  });
+
+  it('--bind-to core starts each worker bound to its own share of the CPUs', async () => {
+    const cpus = allowedCpus();
+    const workers = Math.min(2, cpus.length);
+    const l = launcher(`${RANK_FROM_TF_CONFIG}
+      console.log(JSON.stringify({ rank, cpus: /Cpus_allowed_list:\\s*(\\S+)/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1] }));`);
+    await l.run(['--workers', String(workers), '--bind-to', 'core', '--', 'train']);
+    const shares = planCpuBinding(workers, cpus).map(formatCpuList);
+    const seen = l.out.map((o) => JSON.parse(o.slice(o.indexOf('{'))) as { rank: number; cpus: string }).sort((a, b) => a.rank - b.rank);
+    expect(seen).toEqual(shares.map((c, rank) => ({ rank, cpus: c })));
+    expect(l.err[0]).toContain(`; bound to CPUs ${shares.map((c, r) => `${r}=${c}`).join(' ')}`);
+
+    const tooMany = launcher(REPORTER, { cpus: () => [0, 1] });
+    const error = await tooMany.run(['--workers', '3', '--bind-to', 'core', '--', 'train']).then(() => undefined, (e: unknown) => e);
+    expect((error as Error).message).toMatch(/--bind-to.*at most 2 worker\(s\).*--bind-to none/);
+    const typo = launcher(REPORTER);
+    await expect(typo.run(['--workers', '1', '--bind-to', 'socket', '--', 'train'])).rejects.toThrow();
+    expect(typo.err.join('')).toMatch(/--bind-to.*socket.*Allowed choices are none, core/);
   });
 
   it('uses --chief and --base-port', async () => {

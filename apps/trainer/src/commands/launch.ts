@@ -7,6 +7,7 @@
 import { constants as osConstants } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ContractViolationError, makeTfConfig } from '@syncline/core';
+import { allowedCpus, BIND_TO, bindWorker, formatCpuList, planCpuBinding, requireTaskset, type BindTo } from '../launch/cpu-binding';
 import { findFreePortRange } from '../launch/free-port-range';
 import { defaultWorkerCommand, newAuthToken, planWorkers, trainFlagsOf, type WorkerCommand } from '../launch/launch-plan';
 import { launchFailureError, describeExit, stoppedCleanly } from '../launch/worker-exit';
@@ -32,6 +33,8 @@ export interface LaunchDeps {
   readonly setExitCode: (code: number) => void;
   /** The environment workers inherit. */
   readonly env: NodeJS.ProcessEnv;
+  /** The CPUs the launcher may use, shared out by --bind-to core (default: its affinity). */
+  readonly cpus: () => number[];
 }
 
 const defaultDeps: LaunchDeps = {
@@ -40,6 +43,7 @@ const defaultDeps: LaunchDeps = {
   signals: process,
   setExitCode: (code) => (process.exitCode = code),
   env: process.env,
+  cpus: allowedCpus,
 };
 
 function int(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -64,6 +68,7 @@ interface LaunchFlags {
   chief?: boolean;
   json?: boolean;
   graceSeconds: number;
+  bindTo: BindTo;
 }
 
 /**
@@ -83,6 +88,8 @@ export function registerLaunchCommand(program: Command, deps: Partial<LaunchDeps
     .option('--base-port <port>', 'port of rank 0; rank r uses base + r (default: free ports)', int('--base-port', 1, 65535))
     .option('--chief', 'make rank 0 a "chief" task (default: worker 0 acts as chief)')
     .option('--json', "end with rank 0's JSON result line (adds --json to the train flags)")
+    .addOption(new Option('--bind-to <what>', 'core: give each worker its own equal share of the CPUs (as mpirun --bind-to core); none: let the OS place them')
+      .choices(BIND_TO).default('none'))
     .addOption(new Option('--grace-seconds <s>', 'seconds between SIGTERM and SIGKILL when stopping workers').argParser(seconds).default(DEFAULT_GRACE_SECONDS))
     .argument('<command...>', '"train" and its flags, after --')
     .addHelpText('after', '\nExample:\n  syncline launch --workers 2 --replicas-per-worker 2 -- train --model cnn --epochs 1')
@@ -94,9 +101,13 @@ async function runLaunch(command: string[], f: LaunchFlags, d: LaunchDeps): Prom
   const json = f.json === true || trainFlags.includes('--json');
   const basePort = f.basePort ?? (await findFreePortRange(f.hostIp, f.workers));
   const tfConfigs = makeTfConfig({ workers: f.workers, hostIp: f.hostIp, basePort, chief: f.chief === true });
-  const specs = planWorkers({ tfConfigs, replicasPerWorker: f.replicasPerWorker, trainFlags, json, token: newAuthToken(), workerCommand: d.workerCommand(), env: d.env });
+  const cpus = f.bindTo === 'core' ? planCpuBinding(f.workers, d.cpus()) : undefined;
+  if (cpus) requireTaskset();
+  const planned = planWorkers({ tfConfigs, replicasPerWorker: f.replicasPerWorker, trainFlags, json, token: newAuthToken(), workerCommand: d.workerCommand(), env: d.env });
+  const specs = cpus ? planned.map((s) => bindWorker(s, cpus[s.rank]!)) : planned;
   const where = specs.map((s) => `${s.rank}=${s.address}`).join(' ');
-  d.io.stderr(`syncline launch: ${f.workers} worker(s) x ${f.replicasPerWorker} replica(s); ranks ${where}; ${f.chief ? 'rank 0 is the chief' : 'worker 0 acts as chief'}; fresh auth token in SYNCLINE_AUTH_TOKEN`);
+  const bound = cpus ? `; bound to CPUs ${cpus.map((c, r) => `${r}=${formatCpuList(c)}`).join(' ')}` : '';
+  d.io.stderr(`syncline launch: ${f.workers} worker(s) x ${f.replicasPerWorker} replica(s); ranks ${where}; ${f.chief ? 'rank 0 is the chief' : 'worker 0 acts as chief'}; fresh auth token in SYNCLINE_AUTH_TOKEN${bound}`);
   const supervisor = new WorkerSupervisor(specs, d.io, { graceMs: f.graceSeconds * 1000, ...(json ? { jsonRank: 0 } : {}) });
   const onSignal = (signal: NodeJS.Signals): void => supervisor.stop(signal);
   for (const s of STOP_SIGNALS) d.signals.on(s, onSignal);

@@ -5,3 +5,4 @@ export { runTrain, loadModelSpec, loadData } from './commands/train';
 export type { TrainResult, TrainExtras } from './commands/train';
 export { addTrainFlags, validateTrainOptions, DEFAULT_DATA_DIR } from './commands/train-options';
 export type { TrainOptions, StrategyName, BackendName } from './commands/train-options';
+export { allowedCpus } from './launch/cpu-binding';

@@ -7,10 +7,11 @@ import { execFileSync, fork, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createSharedMemoryGroup } from '@syncline/collective';
+import { allowedCpus } from '@syncline/trainer';
 import { largestBytes, type SizePlan } from './rank-timing';
 import { slowestPerIteration } from './stats';
 
@@ -43,18 +44,20 @@ async function freePorts(n: number): Promise<number[]> {
 }
 
 /**
- * Binds a rank process (all its threads; threads it starts later inherit it) to core
- * `rank` when the N ranks fit the cores, else leaves it free: what mpirun does for the
- * baseline (--report-bindings: rank r on core r for -np 2 here, unbound for -np 4).
- * Unbound, the scheduler sometimes puts both ranks of a ping-pong on one core, and a
- * 4 KiB all-reduce then takes ~290 µs instead of ~105 µs.
+ * Binds a rank process (all its threads; threads it starts later inherit it) to the
+ * rank-th CPU this bench may use when the N ranks fit those CPUs, else leaves it free:
+ * what mpirun does for the baseline (--report-bindings: rank r on core r for -np 2 here,
+ * unbound for -np 4). Unbound, the scheduler sometimes puts both ranks of a ping-pong on
+ * one core, and a 4 KiB all-reduce then takes ~290 µs instead of ~105 µs.
  */
 function bindToCore(pid: number, rank: number, n: number): void {
-  if (n > availableParallelism()) return;
+  const cpus = allowedCpus();
+  if (n > cpus.length) return;
+  const cpu = cpus[rank]!;
   try {
-    execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', String(rank), String(pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', String(cpu), String(pid)], { stdio: 'ignore' });
   } catch (e) {
-    console.error(`  could not bind rank ${rank} to core ${rank} (taskset from util-linux: ${e instanceof Error ? e.message : e}); it runs unbound, unlike MPI's`);
+    console.error(`  could not bind rank ${rank} to CPU ${cpu} (taskset from util-linux: ${e instanceof Error ? e.message : e}); it runs unbound, unlike MPI's`);
   }
 }
 

@@ -40,6 +40,7 @@ import {
 import { KernelArena } from '../wasm/simd-kernels';
 import { reduceArea, RegisteredArena, type ReduceArea } from './registered-arena';
 import { DeadlineTimer } from './deadline-timer';
+import { loadSetsockopt, setSendBuffer } from './send-buffer';
 
 const READ_BUFFER_BYTES = 256 << 10;
 /** Mid-size ops are cut into at least this many chunks per segment so hops overlap... */
@@ -95,6 +96,7 @@ class RingCommunicator implements Communicator {
   #dead = false;
   #spinUntil = 0;
   readonly #spinMs: number;
+  readonly #sendBufferBytes: number;
   readonly #hdr: FrameHeader = { type: FrameType.Data, opcode: 0, arg: 0, seq: 0, step: 0, chunk: 0, count: 0, size: 0 };
   readonly #hb = controlFrame(FrameType.Heartbeat);
 
@@ -116,6 +118,7 @@ class RingCommunicator implements Communicator {
     this.#chunkFloats = r.chunkFloats;
     this.#queue = new OpQueue(this.name, this.rank, this.timeoutMs);
     this.#spinMs = r.spinMs;
+    this.#sendBufferBytes = r.sendBufferBytes;
     this.#registered = r.registeredFloats > 0 ? new RegisteredArena(r.registeredFloats, r.chunkFloats) : undefined;
   }
 
@@ -126,6 +129,11 @@ class RingCommunicator implements Communicator {
   async start(): Promise<void> {
     if (this.size === 1) return;
     const timeout = this.#o.rendezvousTimeoutMs ?? this.timeoutMs;
+    const explicitSendBuffer = this.#o.sendBufferBytes !== undefined && this.#sendBufferBytes > 0;
+    if (explicitSendBuffer) {
+      const native = loadSetsockopt();
+      if (typeof native === 'string') throw new InvalidConfigError('sendBufferBytes', this.#o.sendBufferBytes, `0 (the kernel's autotuning), since ${native}`, { source: 'createRingCommunicator' });
+    }
     const recvSink: FrameSink = { dataDestination: (h) => this.#dataDestination(h), onFrame: (h, payload) => this.#onFrame(h, payload) };
     const sendSink: FrameSink = {
       dataDestination: (h) => { throw new ProtocolError(this.#addr[(this.rank + 1) % this.size]!.text, `DATA frame (seq ${h.seq}) on the reverse channel`); },
@@ -146,6 +154,14 @@ class RingCommunicator implements Communicator {
     this.#pendingSockets = r.pending;
     this.#recv = r.recv;
     this.#send = r.send;
+    if (this.#sendBufferBytes > 0) {
+      // the default falls back to the kernel's autotuning where it cannot be set (see RingCommunicatorOptions.sendBufferBytes)
+      const why = setSendBuffer(r.send.socket!, this.#sendBufferBytes);
+      if (why && explicitSendBuffer) {
+        await this.#release();
+        throw new InvalidConfigError('sendBufferBytes', this.#o.sendBufferBytes, `0 (the kernel's autotuning), since on the link to rank ${(this.rank + 1) % this.size} ${why}`, { source: 'createRingCommunicator' });
+      }
+    }
     const interval = this.#o.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
     this.#heartbeat = setInterval(() => this.#beat(), interval);
     this.#heartbeat.unref();

@@ -19,14 +19,14 @@ describeCommunicatorConformance('ring over Unix sockets (ranks in one event loop
   return inProcessCommunicatorGroup(comms);
 }, { registered: true });
 
-describeCommunicatorConformance('ring over TCP loopback with a token (large-message path only)', async (n) => {
+describeCommunicatorConformance('ring over TCP loopback with a token (large-message path only; a 16 KiB send buffer, so writes return part-done)', async (n) => {
   const ports = await Promise.all(Array.from({ length: n }, () => new Promise<number>((res) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => res(p)); });
   })));
   const addresses = ports.map((p) => `127.0.0.1:${p}`);
   const comms = await Promise.all(addresses.map((_, rank) =>
-    createRingCommunicator({ rank, addresses, authToken: 'conformance', timeoutMs: 20_000, chunkBytes: 4096, smallBytes: 0,
+    createRingCommunicator({ rank, addresses, authToken: 'conformance', timeoutMs: 20_000, chunkBytes: 4096, smallBytes: 0, sendBufferBytes: 16 << 10,
       listenAddress: rank === 0 ? `0.0.0.0:${ports[0]}` : undefined })));
   return inProcessCommunicatorGroup(comms);
 }, { sizes: [2, 3] });

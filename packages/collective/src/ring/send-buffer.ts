@@ -12,8 +12,8 @@ import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 
 /** Linux's values (asm-generic/socket.h); other systems are refused before they are used. */
-const SOL_SOCKET = 1;
-const SO_SNDBUF = 7;
+export const SOL_SOCKET = 1;
+export const SO_SNDBUF = 7;
 
 type SetSockOpt = (fd: number, level: number, name: number, value: number[], len: number) => number;
 interface Koffi {

@@ -3,7 +3,8 @@
 #   - Debian packages: dataset-fashion-mnist (the real data), openmpi-bin + libopenmpi-dev
 #     (the all-reduce benchmark's baseline), iproute2 (network-namespace tests), python3-pip;
 #   - npm packages, from the lockfile (npm ci; .npmrc skips onnxruntime-node's CUDA download);
-#   - the XLA CPU PJRT plugin from PyPI, cached outside the repo (tpu-bridge tests).
+#   - the XLA CPU PJRT plugin from PyPI, cached outside the repo (tpu-bridge tests);
+#   - then builds every package (npm run build), so `npx syncline` runs right away.
 # With --bench it also installs what the benchmarks compare against besides OpenMPI:
 #   python3-torch with OpenBLAS (libopenblas0-openmp; without it Debian's torch runs on the
 #   reference BLAS at half speed), for `npm run bench -- peers`.
@@ -41,3 +42,7 @@ if command -v python3 >/dev/null; then
 fi
 
 if [ -f tools/scripts/fetch-pjrt-plugin.sh ]; then bash tools/scripts/fetch-pjrt-plugin.sh || echo "warning: PJRT plugin not fetched; tpu-bridge tests will skip with a reason" >&2; fi
+
+# Build every package, so that `npx syncline ...` (apps/trainer/bin/syncline.cjs runs the
+# built dist/cli.js) and the examples work as soon as this script ends.
+npm run build

@@ -8,4 +8,6 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   outDir: 'dist',
+  // __filename in the ESM build: the plugin reference names this package's own module
+  shims: true,
 });

@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { MirroredStrategy, loadFashionMnist, type MirroredStrategyOptions } from '@syncline/core';
-import { communicatorRef } from '../src/plugins/backends';
+import { sharedMemory, socketRing } from '@syncline/collective';
+import { tfjs } from '@syncline/backend-tfjs';
 
 export const REPO = join(__dirname, '..', '..', '..');
 export const SAMPLE_DIR = join(REPO, 'test-data', 'fashion-mnist-sample');
@@ -16,7 +17,7 @@ export function fullDataAvailable(): boolean {
   return existsSync(join(FULL_DIR, 'train-images-idx3-ubyte.gz'));
 }
 
-export const TFJS_REF = { module: require.resolve('@syncline/backend-tfjs'), export: 'createTfjsBackend', options: { candidates: ['wasm'] } };
+export const TFJS_REF = tfjs({ candidates: ['wasm'] });
 
 export function mirrored(replicas: number, extra: Partial<MirroredStrategyOptions> = {}): MirroredStrategy {
   const isolation = extra.isolation ?? 'thread';
@@ -24,7 +25,7 @@ export function mirrored(replicas: number, extra: Partial<MirroredStrategyOption
     replicas,
     isolation,
     backend: TFJS_REF,
-    communicator: communicatorRef(isolation, extra.timeoutMs ?? 60_000),
+    communicator: isolation === 'thread' ? sharedMemory() : socketRing(),
     timeoutMs: 60_000,
     ...extra,
   });

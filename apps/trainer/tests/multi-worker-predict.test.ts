@@ -4,7 +4,7 @@
  * shard: two workers in this process (one replica thread each, TCP ring on loopback).
  */
 import { MultiWorkerMirroredStrategy, TFConfigClusterResolver } from '@syncline/core';
-import { multiWorkerCommunicatorRef } from '../src/plugins/backends';
+import { multiWorker } from '@syncline/collective';
 import { loopbackAddresses } from './cluster-helpers';
 import { bitwiseEqual, mirrored, sample, TFJS_REF } from './helpers';
 
@@ -20,7 +20,7 @@ describe('MultiWorkerMirroredStrategy predict', () => {
         clusterResolver: resolver,
         replicasPerWorker: 1,
         backend: TFJS_REF,
-        communication: multiWorkerCommunicatorRef({ workerRank: index, addresses: resolver.rankAddresses, timeoutMs: 30_000 }),
+        communicator: multiWorker(),
         timeoutMs: 30_000,
       });
     });

@@ -9,11 +9,12 @@
  * 3. an exported optimizer state (gathered from every range) continues training as the
  *    replicated run's state does.
  */
-import { EngineModel, InvalidConfigError, MirroredStrategy, type Callback, type OptimizerState } from '@syncline/core';
-import { communicatorRef } from '../src/plugins/backends';
+import { InvalidConfigError, MirroredStrategy, type Callback, type OptimizerState } from '@syncline/core';
+import { onnx } from '@syncline/backend-onnx';
+import { sharedMemory } from '@syncline/collective';
 import { bitwiseEqual, maxAbsDiff, sample } from './helpers';
 
-const ONNX_REF = { module: require.resolve('@syncline/backend-onnx'), export: 'createOnnxBackend' };
+const ONNX_REF = onnx();
 const SPEC = {
   inputShape: [784],
   layers: [
@@ -33,13 +34,12 @@ interface Run {
 }
 
 async function train(replicas: number, shardWeightUpdate: boolean, resumeFrom?: { weights: Float32Array; state: OptimizerState }): Promise<Run> {
-  const strategy = new MirroredStrategy({ replicas, backend: ONNX_REF, communicator: communicatorRef('thread', 60_000), timeoutMs: 60_000, shardWeightUpdate });
+  const strategy = new MirroredStrategy({ replicas, backend: ONNX_REF, communicator: sharedMemory(), timeoutMs: 60_000, shardWeightUpdate });
   try {
     const model = await strategy.createModel(SPEC, { seed: 11 });
-    const engine = (model as EngineModel).engine;
     if (resumeFrom) {
       await model.setWeights(resumeFrom.weights);
-      await engine.importOptimizerState(resumeFrom.state);
+      await model.importOptimizerState(resumeFrom.state);
     }
     const identicalEveryStep: boolean[] = [];
     const check: Callback = {
@@ -49,7 +49,7 @@ async function train(replicas: number, shardWeightUpdate: boolean, resumeFrom?: 
       },
     };
     await model.fit(sample().train, { epochs: 1, globalBatchSize: GLOBAL_BATCH, virtualEpochSize: GLOBAL_BATCH * STEPS, seed: 5, callbacks: [check] });
-    return { mode: strategy.weightUpdate, weights: await model.getWeights(), state: await engine.exportOptimizerState(), identicalEveryStep };
+    return { mode: strategy.weightUpdate, weights: await model.getWeights(), state: await model.exportOptimizerState(), identicalEveryStep };
   } finally {
     await strategy.close();
   }
@@ -98,7 +98,7 @@ describe('sharded weight update (onnx, shared memory)', () => {
 
   it('MultiWorkerMirroredStrategy cannot shard: shardWeightUpdate true with several workers is refused', () => {
     const make = (): MirroredStrategy =>
-      new MirroredStrategy({ replicas: 1, backend: ONNX_REF, communicator: communicatorRef('thread', 1000), shardWeightUpdate: true }, { numWorkers: 2 });
+      new MirroredStrategy({ replicas: 1, backend: ONNX_REF, communicator: sharedMemory({ timeoutMs: 1000 }), shardWeightUpdate: true }, { numWorkers: 2 });
     expect(make).toThrow(InvalidConfigError);
     expect(make).toThrow(/shardWeightUpdate/);
   });

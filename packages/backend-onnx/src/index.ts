@@ -2,7 +2,8 @@
  * @syncline/backend-onnx: Syncline replicas on ONNX Runtime, with gradient graphs generated
  * here (ORT ships no training API for Node). Every export is named.
  */
-export { OnnxBackend, createOnnxBackend, ONNX_BACKEND_NAME } from './onnx-backend';
+export { onnx, createOnnxBackend } from './onnx-plugin';
+export { OnnxBackend, ONNX_BACKEND_NAME } from './onnx-backend';
 export type { OnnxBackendOptions } from './onnx-backend';
 export { registerOnnxBackend } from './register';
 export type { OnnxSessionOptions } from './replica/session-options';

@@ -4,10 +4,10 @@
  * backend-tfjs's documented generator, so every replica (on either backend) built with the
  * same seed starts identical; dropout streams differ per replica.
  */
-import { glorotUniformInit, mixSeed, weightLayoutOf, numClasses, type BuildOptions, type ModelSpec, type OrchestratedBackend, type ReplicaProgram } from '@syncline/core';
+import { InvalidConfigError, glorotUniformInit, mixSeed, weightLayoutOf, numClasses, type BuildOptions, type ModelSpec, type OrchestratedBackend, type ReplicaProgram } from '@syncline/core';
 import { buildSpecGraphs } from './graph/spec-graphs';
 import { OnnxReplica } from './replica/onnx-replica';
-import type { OnnxSessionOptions } from './replica/session-options';
+import { toOrtOptions, type OnnxSessionOptions } from './replica/session-options';
 
 /** Name under which this backend registers. */
 export const ONNX_BACKEND_NAME = 'onnx';
@@ -47,10 +47,21 @@ export class OnnxBackend implements OrchestratedBackend {
   }
 }
 
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['intraOpNumThreads', 'graphOptimizationLevel', 'executionProviders', 'profileFilePrefix']);
+
 /**
- * Backend factory in the shape core's PluginRef expects (`{ module: '@syncline/backend-onnx',
- * export: 'createOnnxBackend', options }`): one call per replica.
+ * The backend factory `onnx()` references: one call per replica. Options are checked here
+ * (unknown keys refused by name, values through ORT's translation).
+ * @throws InvalidConfigError for a non-object or an unknown option; BackendError for a bad value
  */
 export function createOnnxBackend(options: unknown = {}): OnnxBackend {
-  return new OnnxBackend((options ?? {}) as OnnxBackendOptions);
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidConfigError('onnx backend options', options, 'an object such as { intraOpNumThreads: 2 }');
+  }
+  const unknown = Object.keys(options).filter((k) => !KNOWN_OPTIONS.has(k));
+  if (unknown.length > 0) {
+    throw new InvalidConfigError(`onnx backend options.${unknown[0]}`, (options as Record<string, unknown>)[unknown[0]!], `no such option (known: ${[...KNOWN_OPTIONS].join(', ')})`);
+  }
+  toOrtOptions(options as OnnxBackendOptions);
+  return new OnnxBackend(options as OnnxBackendOptions);
 }

@@ -3,8 +3,12 @@
  * tfjs-node, wasm with SIMD, cpu), built from core's model spec. Nothing registers on import.
  */
 
+// --- the reference strategies take, and the factory it names ---
+export { tfjs, createTfjsBackend } from './tfjs-plugin';
+export type { TfjsPluginOptions } from './tfjs-plugin';
+
 // --- backend ---
-export { TfjsBackend, createTfjsBackend, TFJS_BACKEND_NAME } from './tfjs-backend';
+export { TfjsBackend, TFJS_BACKEND_NAME } from './tfjs-backend';
 export type { TfjsBackendOptions } from './tfjs-backend';
 export { registerTfjsBackend, TFJS_BACKEND_PRIORITY } from './register';
 export type { LayersModelFactory, ModelFactoryContext, FactoryOutputs } from './internal/model/layers-model-adapter';

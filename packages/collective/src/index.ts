@@ -3,9 +3,20 @@
  * - shared memory, for ranks that are worker_threads of one process;
  * - a ring over Unix or TCP sockets, for processes and hosts (authenticated, never hangs);
  * - hierarchical (shared memory inside a host, ring across hosts);
- * - fusion (buckets of `bytesPerPack`) and fp16 wire compression helpers.
+ * - fusion (buckets of `bytesPerPack`) and fp16 wire compression helpers;
+ * - the references strategies take: `sharedMemory()` (threads), `socketRing()` (processes),
+ *   `multiWorker()` (a TF_CONFIG cluster), each naming its provider export below.
  * Every export is named here; nothing else is public.
  */
+
+// --- communicator references for strategies, and the providers they name ---
+export { sharedMemory, sharedMemoryProvider } from './providers/shared-memory-provider';
+export type { SharedMemoryOptions } from './providers/shared-memory-provider';
+export { socketRing, socketRingProvider } from './providers/socket-ring-provider';
+export type { SocketRingOptions } from './providers/socket-ring-provider';
+export { multiWorker, multiWorkerProvider, LISTEN_ADDRESS_ENV } from './providers/multi-worker-provider';
+export type { MultiWorkerOptions } from './providers/multi-worker-provider';
+export { REGISTERED_BYTES_PER_REPLICA, registeredBytesPerReplica } from './providers/provider-options';
 
 // --- shared memory ---
 export { createSharedMemoryGroup, DEFAULT_SLOT_BYTES } from './shared-memory/shared-memory-group';

@@ -1,6 +1,8 @@
 /**
- * @syncline/core public surface. Every export is named here; nothing else is public.
- * Sections are kept per area so parallel changes do not collide.
+ * @syncline/core public surface: what a user needs to train (strategies, data, model spec,
+ * callbacks, checkpoints, cluster configuration) plus what a plugin author implements
+ * (contracts, typed references, the helpers every backend shares). Every export is named
+ * here; the replica runtime, fit loop engines and data-pipeline internals are not public.
  */
 
 // --- errors ---
@@ -22,36 +24,57 @@ export { NoUsableBackendError } from './errors/no-usable-backend-error';
 export { CheckpointError } from './errors/checkpoint-error';
 export { BackendError } from './errors/backend-error';
 
-// --- contracts ---
+// --- strategies (what a user trains with) ---
+export { MirroredStrategy } from './strategy/mirrored-strategy';
+export type { MirroredStrategyOptions } from './strategy/mirrored-strategy';
+export { MultiWorkerMirroredStrategy } from './strategy/multi-worker-mirrored-strategy';
+export type { MultiWorkerMirroredStrategyOptions } from './strategy/multi-worker-mirrored-strategy';
+export { CompiledStrategy, DEFAULT_COMPILED_PER_REPLICA_BATCH } from './strategy/compiled-strategy';
+export type { CompiledStrategyOptions } from './strategy/compiled-strategy';
+export { currentStrategy } from './strategy/current-strategy';
+export { DEFAULT_SEED } from './strategy/engine-model';
+export type { Isolation } from './strategy/replica-pool';
+export type { WeightUpdateMode, GradientBufferKind } from './strategy/replica-messages';
+
+// --- plugin references (what plugin packages hand out, and how a third party makes its own) ---
+export { backendRef, communicatorRef } from './plugins/plugin-refs';
+export type {
+  PluginRef,
+  PluginKind,
+  BackendRef,
+  CommunicatorRef,
+  CommunicatorIsolation,
+  StepShape,
+  BackendFactory,
+  CompiledBackendFactory,
+  CommunicatorProvider,
+  GroupContext,
+} from './contracts/plugin-ref';
+
+// --- contracts (what plugins implement) ---
 export { DEFAULT_COLLECTIVE_TIMEOUT_MS, SHARD_ALIGN_FLOATS, shardRange } from './contracts/communicator';
 export type { Communicator, ReduceOp, CollectiveCallOptions } from './contracts/communicator';
 export type { WeightEntry, WeightLayout } from './contracts/weight-layout';
 export type { Batch } from './contracts/batch';
 export type { OptimizerState } from './contracts/optimizer-state';
-export { createFlatOptimizer } from './optimizers/create-flat-optimizer';
-export type { FlatOptimizer } from './optimizers/flat-optimizer';
 export type { ReplicaProgram, GradientResult, BatchMetrics } from './contracts/replica-program';
 export type { CompiledProgram, StackedBatches } from './contracts/compiled-program';
-export type {
-  Backend,
-  OrchestratedBackend,
-  CompiledBackend,
-  BuildOptions,
-  CompiledBuildOptions,
-} from './contracts/backend';
-export type { Strategy, PerReplica, ReplicaContext } from './contracts/strategy';
+export type { Backend, OrchestratedBackend, CompiledBackend, BuildOptions, CompiledBuildOptions } from './contracts/backend';
+export type { Strategy, PerReplica, ReplicaContext, DistributedModel } from './contracts/strategy';
 export type { ClusterResolver, TaskType } from './contracts/cluster-resolver';
+
+// --- helpers every backend shares (same seed, same weights, same optimizer on every backend) ---
+export { createFlatOptimizer } from './optimizers/create-flat-optimizer';
+export type { FlatOptimizer } from './optimizers/flat-optimizer';
+export { glorotUniformInit } from './model/glorot-init';
+export { mixSeed, Xoshiro128 } from './data/prng';
 
 // --- registry ---
 export { Registry } from './registry/registry';
 export type { Factory } from './registry/registry';
 
-// --- model ---
-export {
-  modelSpecSchema,
-  layerSpecSchema,
-  optimizerSpecSchema,
-} from './model/spec';
+// --- model spec ---
+export { modelSpecSchema, layerSpecSchema, optimizerSpecSchema } from './model/spec';
 export type {
   ModelSpec,
   ModelSpecInput,
@@ -68,27 +91,23 @@ export type {
   ActivationLayerSpec,
 } from './model/spec';
 export { parseModelSpec } from './model/parse-model-spec';
-export { inferShapes, numClasses, windowOutput, pair } from './model/shapes';
+export { inferShapes, numClasses, pair } from './model/shapes';
 export type { LayerShapes, ParamShape } from './model/shapes';
 export { MLP_PRESET, CNN_PRESET, presetModelSpec } from './model/presets';
 export type { PresetName } from './model/presets';
 export { weightLayoutOf } from './model/weight-layout-of';
-export { glorotUniformInit, glorotLimit, initialWeightsForSpec, INIT_STREAM } from './model/glorot-init';
 
-// --- cluster ---
+// --- cluster configuration ---
 export type { ClusterSpec } from './cluster/cluster-spec';
 export { TFConfigClusterResolver } from './cluster/tf-config-cluster-resolver';
 export type { EnvironmentVariables } from './cluster/tf-config-cluster-resolver';
-export { SimpleClusterResolver, SIMPLE_RESOLVER_SOURCE } from './cluster/simple-cluster-resolver';
+export { SimpleClusterResolver } from './cluster/simple-cluster-resolver';
 export type { SimpleClusterResolverOptions } from './cluster/simple-cluster-resolver';
-export type { BaseClusterResolver } from './cluster/base-cluster-resolver';
-export type { ClusterSource } from './cluster/base-cluster-resolver';
-export { makeTfConfig, MAKE_TF_CONFIG_SOURCE } from './cluster/make-tf-config';
+export { makeTfConfig } from './cluster/make-tf-config';
 export type { MakeTfConfigOptions } from './cluster/make-tf-config';
 export type { TfConfig, TfConfigJobName, VertexClusterSpec, VertexWorkerPool } from './cluster/tf-config-types';
 export { TF_CONFIG_ENV, CLUSTER_SPEC_ENV } from './cluster/dialects';
-export { checkHostPort, isAddressProblem, MIN_PORT, MAX_PORT } from './cluster/host-port';
-export type { HostPort, AddressProblem } from './cluster/host-port';
+export { MIN_PORT, MAX_PORT } from './cluster/host-port';
 
 // --- data ---
 export type { ExampleSource } from './data/example-source';
@@ -99,31 +118,16 @@ export type {
   ResolvedShardPolicy,
   ShardedDataset,
 } from './data/distributed-dataset';
-export { fmix32, deriveSeed, mixSeed, Xoshiro128 } from './data/prng';
-export { permutation, identityOrder, PassOrder, SHUFFLE_STREAM, DEFAULT_SHUFFLE_SEED } from './data/shuffle';
-export { resolveAutoShardPolicy, assignFiles, shareOf, shardIndices, AUTO_SHARD_POLICIES } from './data/shard';
-export type { ShardIndicesArgs } from './data/shard';
+export type { IteratorState } from './data/iterator-state';
+export { distributeDataset } from './data/distribute';
 export { InputContext } from './data/input-context';
 export type { InputContextInit } from './data/input-context';
-export { BatchRing, splitEven, HEAP_ALLOCATOR, SHARED_ALLOCATOR, DEFAULT_RING_DEPTH } from './data/batch';
-export type { BatchAllocator } from './data/batch';
-export { stepsPerEpoch, stepLength, epochStart, streamPosition } from './data/virtual-epoch';
-export type { StreamPosition } from './data/virtual-epoch';
-export { StepPlan } from './data/step-plan';
-export type { StepPlanConfig, StepRange } from './data/step-plan';
-export {
-  ITERATOR_STATE_VERSION,
-  serializeIteratorState,
-  parseIteratorState,
-  checkStateMatches,
-  readsGlobalStream,
-} from './data/iterator-state';
-export type { IteratorState } from './data/iterator-state';
-export { planStepGroups, groupsPerEpoch, groupSteps } from './data/step-groups';
-export type { StepGroup, StepGroupBatches } from './data/step-groups';
-export { InMemorySource, BYTE_TO_UNIT } from './data/in-memory-source';
+export { shardIndices } from './data/shard';
+export type { ShardIndicesArgs } from './data/shard';
+export { stepsPerEpoch } from './data/virtual-epoch';
+export { InMemorySource } from './data/in-memory-source';
 export type { InMemorySourceInit } from './data/in-memory-source';
-export { parseIdx, parseIdxHeader, readIdxFile, readIdxDims, isGzip, IDX_UBYTE, IDX_MISSING_HINT } from './data/idx-reader';
+export { parseIdx, readIdxFile } from './data/idx-reader';
 export type { IdxArray } from './data/idx-reader';
 export { encodeIdx } from './data/idx-writer';
 export { loadIdxPair } from './data/idx-source';
@@ -136,46 +140,18 @@ export {
   FASHION_MNIST_CLASSES,
 } from './data/fashion-mnist';
 export type { FashionMnist } from './data/fashion-mnist';
-export { idxFileListSource, isFileListSource, concatSources } from './data/file-list-source';
-export type { FileListSource, IdxShard } from './data/file-list-source';
-export { gatherRange } from './data/gather';
-export { distributeDataset } from './data/distribute';
 
-// --- train ---
+// --- training loop: options, callbacks ---
 export type { FitOptions, History, EvaluateResult } from './train/fit-options';
 export type { EpochLogs } from './train/epoch-logs';
 export type { Callback, BatchLogs, ResumePoint } from './train/callback';
 export type { FitContext } from './train/fit-context';
-export type { TrainEngine, StepResult } from './train/train-engine';
-export { runFitLoop, evaluateDataset } from './train/fit-loop';
-export type { FitLoopOptions } from './train/fit-loop';
 export { BackupAndRestore } from './train/backup-and-restore';
 export type { BackupAndRestoreOptions } from './train/backup-and-restore';
 export { PreemptionWatcher } from './train/preemption-watcher';
 
-// --- checkpoint ---
+// --- checkpoints ---
 export { CheckpointStore, CHECKPOINT_FORMAT_VERSION } from './checkpoint/checkpoint-store';
 export type { Checkpoint, CheckpointMeta } from './checkpoint/checkpoint-store';
 export { encodeSafetensors, decodeSafetensors } from './checkpoint/safetensors';
 export type { NamedTensor } from './checkpoint/safetensors';
-
-// --- strategy ---
-export type { DistributedModel } from './contracts/strategy';
-export type { PluginRef, BackendFactory, CommunicatorProvider } from './contracts/plugin-ref';
-export { MirroredStrategy } from './strategy/mirrored-strategy';
-export type { MirroredStrategyOptions } from './strategy/mirrored-strategy';
-export type { WeightUpdateMode, GradientBufferKind } from './strategy/replica-messages';
-export { MultiWorkerMirroredStrategy } from './strategy/multi-worker-mirrored-strategy';
-export type { MultiWorkerMirroredStrategyOptions } from './strategy/multi-worker-mirrored-strategy';
-export { EngineModel, DEFAULT_SEED, DEFAULT_EVAL_GLOBAL_BATCH } from './strategy/engine-model';
-export type { EngineModelHooks } from './strategy/engine-model';
-export { currentStrategy } from './strategy/current-strategy';
-export { reducePerReplica } from './strategy/reduce-per-replica';
-export { loadPluginExport } from './strategy/load-plugin';
-export { ReplicaPool, replicaWorkerEntry } from './strategy/replica-pool';
-export { siblingModule } from './strategy/sibling-module';
-export type { ReplicaPoolOptions, Isolation } from './strategy/replica-pool';
-export { MirroredEngine } from './strategy/mirrored-engine';
-export { CompiledEngine } from './strategy/compiled-engine';
-export { CompiledStrategy, DEFAULT_COMPILED_PER_REPLICA_BATCH } from './strategy/compiled-strategy';
-export type { CompiledStrategyOptions } from './strategy/compiled-strategy';

@@ -35,8 +35,9 @@ export type { TrainStepOptions } from './stablehlo/train-step-module';
 export { emitEval } from './stablehlo/eval-module';
 export type { ModuleText } from './stablehlo/func-writer';
 
-// --- "pjrt" compiled backend ---
-export { PjrtBackend, createPjrtBackend, PJRT_BACKEND_NAME } from './backend/pjrt-backend';
+// --- "pjrt" compiled backend, and the reference TPUStrategy takes ---
+export { pjrt, createPjrtBackend } from './backend/pjrt-plugin';
+export { PjrtBackend, PJRT_BACKEND_NAME } from './backend/pjrt-backend';
 export type { PjrtBackendOptions } from './backend/pjrt-backend';
 export { TPUStrategy } from './tpu-strategy';
 export type { TPUStrategyOptions } from './tpu-strategy';

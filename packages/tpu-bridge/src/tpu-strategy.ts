@@ -6,8 +6,9 @@
  * CompiledStrategy, so fit/evaluate/predict, callbacks and checkpoints are shared with
  * MirroredStrategy.
  */
-import { CompiledStrategy } from '@syncline/core';
+import { CompiledStrategy, type BackendRef } from '@syncline/core';
 import { createPjrtBackend, type PjrtBackend, type PjrtBackendOptions } from './backend/pjrt-backend';
+import { pjrtOptionsOf } from './backend/pjrt-plugin';
 import type { TPUClusterResolver } from './resolver/tpu-cluster-resolver';
 
 export interface TPUStrategyOptions {
@@ -17,16 +18,17 @@ export interface TPUStrategyOptions {
   readonly stepsPerExecution?: number;
   /** Devices to replicate over; default every addressable device. */
   readonly numReplicas?: number;
-  /** Backend options (plugin path, XLA CPU device count, create options). */
-  readonly backend?: PjrtBackendOptions;
+  /** The backend: `pjrt({ pluginPath?, deviceCount?, createOptions? })`, or those options themselves. */
+  readonly backend?: BackendRef | PjrtBackendOptions;
 }
 
 export class TPUStrategy extends CompiledStrategy {
   readonly backend: PjrtBackend;
 
   constructor(options: TPUStrategyOptions = {}) {
-    const pluginPath = options.resolver ? options.resolver.requirePluginPath() : options.backend?.pluginPath;
-    const backend = createPjrtBackend({ ...(options.backend ?? {}), ...(pluginPath ? { pluginPath } : {}) });
+    const backendOptions = pjrtOptionsOf(options.backend);
+    const pluginPath = options.resolver ? options.resolver.requirePluginPath() : backendOptions.pluginPath;
+    const backend = createPjrtBackend({ ...backendOptions, ...(pluginPath ? { pluginPath } : {}) });
     const devices = backend.client().devices.length;
     super({
       backend,

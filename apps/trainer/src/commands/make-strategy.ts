@@ -8,11 +8,11 @@ import {
   MultiWorkerMirroredStrategy,
   TFConfigClusterResolver,
   InvalidConfigError,
-  type PluginRef,
+  type BackendRef,
   type Strategy,
 } from '@syncline/core';
+import { multiWorker, sharedMemory, socketRing } from '@syncline/collective';
 import { TPUStrategy } from '@syncline/tpu-bridge';
-import { communicatorRef, multiWorkerCommunicatorRef } from '../plugins/backends';
 import type { TrainOptions } from './train-options';
 
 export interface MadeStrategy {
@@ -25,26 +25,29 @@ export interface MadeStrategy {
 
 export function makeStrategy(
   o: TrainOptions,
-  backend: PluginRef | undefined,
+  backend: BackendRef,
   log: (line: string) => void,
   env: NodeJS.ProcessEnv = process.env,
 ): MadeStrategy {
-  if (o.strategy !== 'tpu' && !backend) {
-    throw new InvalidConfigError('--backend', o.backend, `"tfjs" or "onnx" with --strategy ${o.strategy}`);
+  const compiled = backend.stepShape === 'compiled';
+  if (compiled !== (o.strategy === 'tpu')) {
+    throw compiled
+      ? new InvalidConfigError('--strategy', o.strategy, `"tpu" with --backend ${backend.name} (it runs compiled steps only)`)
+      : new InvalidConfigError('--backend', o.backend, `a compiled backend ("pjrt") with --strategy tpu (the TPU strategy compiles the whole step)`);
   }
-  if (o.strategy === 'mirrored' && backend) {
+  if (o.strategy === 'mirrored') {
     const strategy = new MirroredStrategy({
       replicas: o.replicas,
       isolation: o.isolation,
       backend,
-      communicator: communicatorRef(o.isolation, o.timeoutMs),
+      communicator: o.isolation === 'thread' ? sharedMemory() : socketRing(),
       timeoutMs: o.timeoutMs,
       shardWeightUpdate: o.shardUpdate,
       ...(o.pinGpus ? { envFor: (rank: number) => ({ CUDA_VISIBLE_DEVICES: String(rank) }) } : {}),
     });
     return { strategy, isChief: true, rank: 0, worldSize: 1 };
   }
-  if (o.strategy === 'multi-worker' && backend) {
+  if (o.strategy === 'multi-worker') {
     const resolver = TFConfigClusterResolver.fromEnv(env);
     if (resolver.isLocal) {
       throw new InvalidConfigError('TF_CONFIG', undefined, 'a cluster for --strategy multi-worker (set TF_CONFIG or CLUSTER_SPEC, or use `syncline launch`)');
@@ -58,18 +61,14 @@ export function makeStrategy(
       replicasPerWorker: o.replicas,
       isolation: o.isolation,
       backend,
-      communication: multiWorkerCommunicatorRef({ workerRank: resolver.rank, addresses: resolver.rankAddresses, timeoutMs: o.timeoutMs }),
+      communicator: multiWorker(),
       timeoutMs: o.timeoutMs,
     });
     return { strategy, isChief: resolver.isChief, rank: resolver.rank, worldSize: resolver.worldSize };
   }
   if (o.strategy === 'tpu') {
-    // The whole step compiled through PJRT; replicas are the plugin's devices (for the XLA
-    // CPU plugin, --replicas sets how many CPU devices it creates).
-    const strategy = new TPUStrategy({
-      stepsPerExecution: o.stepsPerExecution,
-      backend: { ...(o.pjrtPlugin ? { pluginPath: o.pjrtPlugin } : {}), ...(o.replicasGiven ? { deviceCount: o.replicas } : {}) },
-    });
+    // The whole step compiled through PJRT; replicas are the plugin's devices.
+    const strategy = new TPUStrategy({ stepsPerExecution: o.stepsPerExecution, backend });
     const client = strategy.backend.client();
     log(`syncline: PJRT ${client.platformName} plugin, ${client.devices.length} device(s); replicating over ${strategy.numReplicasInSync}`);
     return { strategy, isChief: true, rank: 0, worldSize: 1 };

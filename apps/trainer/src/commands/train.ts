@@ -21,7 +21,7 @@ import {
   type GradientBufferKind,
   type WeightUpdateMode,
 } from '@syncline/core';
-import { backendRegistry } from '../plugins/backends';
+import { backendRegistry } from './backend-choice';
 import { makeStrategy } from './make-strategy';
 import { ConsoleProgress } from '../report/console-progress';
 import { RunReporter } from '../report/run-reporter';
@@ -93,9 +93,8 @@ export async function runTrain(
   const spec = loadModelSpec(o.model);
   const data = loadData(o.data);
   const train = o.trainLimit !== undefined ? data.train.slice(0, Math.min(o.trainLimit, data.train.size)) : data.train;
-  // Orchestrated backends reach the replicas by reference; the compiled (pjrt) one runs in-process.
-  const backendRef = o.backend === 'pjrt' ? undefined : (await backendRegistry().create(o.backend)).ref;
-  const { strategy, isChief, rank, worldSize } = makeStrategy(o, backendRef, log);
+  const { ref } = await backendRegistry(o).create(o.backend);
+  const { strategy, isChief, rank, worldSize } = makeStrategy(o, ref, log);
   const preemption = new PreemptionWatcher(['SIGTERM', 'SIGINT'], log);
   const where = o.strategy === 'tpu' ? 'PJRT devices' : `${o.isolation}s`;
   log(`syncline: ${strategy.name} with ${strategy.numReplicasInSync} replica(s) (${where}), backend ${o.backend}, model ${spec.name ?? o.model}`);

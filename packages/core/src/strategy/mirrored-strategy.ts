@@ -4,13 +4,14 @@
  * own backend instance; gradients meet in an all-reduce through the communicator the
  * app names (shared memory for threads, a socket ring for processes).
  *
- * Core names no backend and no transport: both arrive as PluginRefs loaded inside the
- * replicas, so a third party's backend plugs in the same way.
+ * Core names no backend and no transport: both arrive as typed references (`tfjs()`,
+ * `sharedMemory()`, ...) loaded inside the replicas, so a third party's backend plugs in
+ * the same way.
  */
 import { availableParallelism } from 'node:os';
 import type { ReduceOp } from '../contracts/communicator';
 import { DEFAULT_COLLECTIVE_TIMEOUT_MS } from '../contracts/communicator';
-import type { CommunicatorProvider, PluginRef } from '../contracts/plugin-ref';
+import type { BackendRef, CommunicatorProvider, CommunicatorRef, GroupContext, PluginRef } from '../contracts/plugin-ref';
 import type { DistributedModel, PerReplica, ReplicaContext, Strategy } from '../contracts/strategy';
 import type { Batch } from '../contracts/batch';
 import type { GradientResult } from '../contracts/replica-program';
@@ -26,7 +27,8 @@ import type { ModelSpecLike } from '../model/spec';
 import { weightLayoutOf } from '../model/weight-layout-of';
 import { runInScope } from './current-strategy';
 import { DEFAULT_SEED, EngineModel } from './engine-model';
-import { loadPluginExport } from './load-plugin';
+import { loadPluginExport } from '../plugins/load-plugin';
+import { checkPluginRef } from '../plugins/plugin-refs';
 import { MirroredEngine } from './mirrored-engine';
 import { reducePerReplica } from './reduce-per-replica';
 import { ReplicaPool, type Isolation } from './replica-pool';
@@ -37,10 +39,13 @@ export interface MirroredStrategyOptions {
   readonly replicas?: number;
   /** 'thread' (default): worker_threads; 'process': child processes. */
   readonly isolation?: Isolation;
-  /** The backend factory each replica loads (e.g. @syncline/backend-tfjs's createTfjsBackend). */
-  readonly backend: PluginRef;
-  /** The communicator provider (shared memory for threads, a socket ring for processes). */
-  readonly communicator: PluginRef;
+  /** The backend each replica builds, e.g. `tfjs()` from @syncline/backend-tfjs or `onnx()` from @syncline/backend-onnx. */
+  readonly backend: BackendRef | PluginRef;
+  /**
+   * How the replicas all-reduce, e.g. `sharedMemory()` (threads) or `socketRing()`
+   * (processes) from @syncline/collective.
+   */
+  readonly communicator: CommunicatorRef | PluginRef;
   /** Timeout of every collective and replica request, ms (default 300 s). */
   readonly timeoutMs?: number;
   /** Extra environment per replica process, e.g. rank => ({ CUDA_VISIBLE_DEVICES: String(rank) }). */
@@ -85,6 +90,7 @@ export class MirroredStrategy implements Strategy {
     if (options.shardWeightUpdate === true && cluster.numWorkers > 1) {
       throw new InvalidConfigError('shardWeightUpdate', true, 'false or unset with several workers: sharded updates need every replica in this process (the chief alone exports the optimizer state)');
     }
+    checkRefs(options.backend, options.communicator, isolation, cluster.numWorkers);
     this.#shardWeightUpdate = cluster.numWorkers === 1 && options.shardWeightUpdate !== false;
     this.numReplicasInSync = replicas * cluster.numWorkers;
     this.localReplicas = replicas;
@@ -94,6 +100,11 @@ export class MirroredStrategy implements Strategy {
   /** This process's input pipeline: one pipeline feeding every replica. */
   protected inputContext(): InputContext {
     return new InputContext(1, 0, this.numReplicasInSync);
+  }
+
+  /** What the communicator provider learns about the group: one worker, this machine. */
+  protected groupContext(timeoutMs: number): GroupContext {
+    return { timeoutMs, isolation: this.isolation, workerRank: 0, workerAddresses: ['localhost'] };
   }
 
   scope<T>(fn: () => T): T {
@@ -109,7 +120,7 @@ export class MirroredStrategy implements Strategy {
     const seed = options.seed ?? DEFAULT_SEED;
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_COLLECTIVE_TIMEOUT_MS;
     const provider = await loadPluginExport<CommunicatorProvider>(this.options.communicator, 'communicator');
-    const group = await provider.prepareGroup(this.localReplicas, this.options.communicator.options);
+    const group = await provider.prepareGroup(this.localReplicas, this.options.communicator.options, this.groupContext(timeoutMs));
     let pool: ReplicaPool;
     try {
       pool = await ReplicaPool.start({
@@ -196,5 +207,31 @@ export class MirroredStrategy implements Strategy {
 
   async close(): Promise<void> {
     await Promise.all([...this.#models].map((m) => m.dispose()));
+  }
+}
+
+/**
+ * Refuses references that cannot work together before any replica starts: a compiled
+ * backend (it runs under TPUStrategy), a communicator for the other isolation, a
+ * single-machine communicator for a cluster or the reverse.
+ * @throws InvalidConfigError naming the option, the reference and what to use instead
+ */
+function checkRefs(backend: PluginRef, communicator: PluginRef, isolation: Isolation, numWorkers: number): void {
+  checkPluginRef('backend', backend, 'backend', 'tfjs() from @syncline/backend-tfjs');
+  checkPluginRef('communicator', communicator, 'communicator', 'sharedMemory() from @syncline/collective');
+  const b = backend as Partial<BackendRef>;
+  if (b.stepShape === 'compiled') {
+    throw new InvalidConfigError('backend', b.name, 'an orchestrated backend (tfjs(), onnx()): a compiled backend runs the whole step as one program; use TPUStrategy with it');
+  }
+  const c = communicator as Partial<CommunicatorRef>;
+  if (c.isolation !== undefined && c.isolation !== 'any' && c.isolation !== isolation) {
+    const other = isolation === 'thread' ? 'sharedMemory()' : 'socketRing()';
+    throw new InvalidConfigError('communicator', c.name, `a communicator for isolation "${isolation}" (${c.name} serves "${c.isolation}" replicas): use ${other}, or isolation "${c.isolation}"`);
+  }
+  if (c.multiWorker === true && numWorkers === 1) {
+    throw new InvalidConfigError('communicator', c.name, 'a single-machine communicator (sharedMemory(), socketRing()): it spans a cluster\'s workers; use it with MultiWorkerMirroredStrategy');
+  }
+  if (c.kind === 'communicator' && c.multiWorker !== true && numWorkers > 1) {
+    throw new InvalidConfigError('communicator', c.name, `a communicator that spans the cluster's ${numWorkers} workers, e.g. multiWorker() from @syncline/collective`);
   }
 }

@@ -1,8 +1,9 @@
 /**
  * MultiWorkerMirroredStrategy: MirroredStrategy across machines. One process per
  * training task of the cluster (TF_CONFIG by default); each hosts `replicasPerWorker`
- * local replicas. The communicator the app names spans every replica of every worker
- * (hierarchical: shared memory inside the host, a TCP ring between hosts), so the
+ * local replicas. The communicator (`multiWorker()` from @syncline/collective) spans every
+ * replica of every worker (hierarchical: shared memory inside the host, a TCP ring between
+ * hosts); it learns this worker's rank and the cluster's addresses from the resolver, so the
  * mirrored train step is unchanged; only the input pipeline differs: each worker reads
  * its own shard (auto-shard policy, shared seed) and every worker runs the same number
  * of steps per epoch whatever its shard size.
@@ -10,17 +11,27 @@
 import type { ClusterResolver } from '../contracts/cluster-resolver';
 import { TFConfigClusterResolver } from '../cluster/tf-config-cluster-resolver';
 import { InputContext } from '../data/input-context';
+import type { GroupContext } from '../contracts/plugin-ref';
 import { InvalidConfigError } from '../errors/invalid-config-error';
 import { MirroredStrategy, type MirroredStrategyOptions } from './mirrored-strategy';
 
-export interface MultiWorkerMirroredStrategyOptions extends Omit<MirroredStrategyOptions, 'replicas' | 'communicator'> {
+interface CommonOptions extends Omit<MirroredStrategyOptions, 'replicas' | 'communicator'> {
   /** Where this task sits; default TFConfigClusterResolver.fromEnv(). */
   readonly clusterResolver?: ClusterResolver;
   /** Local replicas per worker process (default 1). */
   readonly replicasPerWorker?: number;
-  /** The cross-worker communicator provider (hierarchical shared memory + TCP ring). */
-  readonly communication: MirroredStrategyOptions['communicator'];
 }
+
+/**
+ * The cross-worker communicator, e.g. `multiWorker()` from @syncline/collective
+ * (hierarchical shared memory + TCP ring), as `communicator` (like MirroredStrategy) or
+ * `communication` (tf.distribute's name); give one of them.
+ */
+export type MultiWorkerMirroredStrategyOptions = CommonOptions &
+  (
+    | { readonly communicator: MirroredStrategyOptions['communicator']; readonly communication?: undefined }
+    | { readonly communication: MirroredStrategyOptions['communicator']; readonly communicator?: undefined }
+  );
 
 export class MultiWorkerMirroredStrategy extends MirroredStrategy {
   override readonly name: string = 'MultiWorkerMirroredStrategy';
@@ -36,11 +47,17 @@ export class MultiWorkerMirroredStrategy extends MirroredStrategy {
         { source: resolver.name },
       );
     }
-    super(
-      { ...options, replicas: options.replicasPerWorker ?? 1, communicator: options.communication },
-      { numWorkers: resolver.worldSize },
-    );
+    if (options.communicator !== undefined && options.communication !== undefined) {
+      throw new InvalidConfigError('communication', 'given with communicator', 'one of communicator and communication (they are the same option)');
+    }
+    const communicator = options.communicator ?? options.communication;
+    super({ ...options, replicas: options.replicasPerWorker ?? 1, communicator }, { numWorkers: resolver.worldSize });
     this.clusterResolver = resolver;
+  }
+
+  /** The provider learns this worker's rank and every training task's address. */
+  protected override groupContext(timeoutMs: number): GroupContext {
+    return { timeoutMs, isolation: this.isolation, workerRank: this.clusterResolver.rank, workerAddresses: this.clusterResolver.rankAddresses };
   }
 
   /** This worker's input pipeline among all workers. */

@@ -30,7 +30,7 @@ import type { OptimizerState } from '../contracts/optimizer-state';
 import { shardRange } from '../contracts/communicator';
 import { ContractViolationError } from '../errors/contract-violation-error';
 import { BatchSlots } from './batch-slots';
-import { loadPluginExport } from './load-plugin';
+import { loadPluginExport } from '../plugins/load-plugin';
 import type { BatchRef, InitMessage, Request, StepMetrics, WeightUpdateMode, GradientBufferKind } from './replica-messages';
 
 export class ReplicaHost {

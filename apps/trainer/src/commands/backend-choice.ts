@@ -1,0 +1,29 @@
+/**
+ * `--backend`: which backend reference the app composes, from the plugin packages' own
+ * public factories (`tfjs()`, `onnx()`, `pjrt()`). Explicit registration into a registry
+ * the app builds; nothing registers on import. Each reference says which train-step shape
+ * it offers, so the strategy (orchestrated or compiled) is checked, not special-cased.
+ */
+import { Registry, type BackendRef } from '@syncline/core';
+import { onnx } from '@syncline/backend-onnx';
+import { tfjs } from '@syncline/backend-tfjs';
+import { pjrt } from '@syncline/tpu-bridge';
+import type { BackendName, TrainOptions } from './train-options';
+
+export interface BackendChoice {
+  readonly name: BackendName;
+  readonly ref: BackendRef;
+}
+
+/** The backends `syncline train` offers, most preferred first (onnx: fastest here). */
+export function backendRegistry(o: Pick<TrainOptions, 'pjrtPlugin' | 'replicas' | 'replicasGiven'>): Registry<BackendChoice> {
+  const r = new Registry<BackendChoice>('backend');
+  r.register('onnx', () => ({ name: 'onnx', ref: onnx() }), 20);
+  r.register('tfjs', () => ({ name: 'tfjs', ref: tfjs() }), 10);
+  // For the XLA CPU plugin, --replicas sets how many CPU devices it creates.
+  r.register('pjrt', () => ({
+    name: 'pjrt',
+    ref: pjrt({ ...(o.pjrtPlugin ? { pluginPath: o.pjrtPlugin } : {}), ...(o.replicasGiven ? { deviceCount: o.replicas } : {}) }),
+  }));
+  return r;
+}

@@ -3,7 +3,7 @@
  * small dummy batch with all node outputs exposed. Rules use only non-batch dimensions,
  * so dimension 0 of batch-carrying values is reported as -1.
  */
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { encodeModel, type ModelProto } from '../proto/onnx-proto';
 import { createSession } from '../replica/session-options';
 

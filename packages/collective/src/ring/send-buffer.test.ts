@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidConfigError } from '@syncline/core';
 import { loadSetsockopt, setSendBuffer, socketFd, SO_SNDBUF, SOL_SOCKET } from './send-buffer';
+import type * as SendBufferModule from './send-buffer';
+import type * as RingCommunicatorModule from './ring-communicator';
 import { resolveRingOptions } from './ring-options';
 import { parseRingAddress } from './address';
 
@@ -81,8 +83,8 @@ describe('without koffi', () => {
   it('an explicit sendBufferBytes is refused before any connection, naming koffi; the default falls back', async () => {
     jest.resetModules();
     jest.doMock('koffi', () => { throw new Error("Cannot find module 'koffi'"); });
-    const { createRingCommunicator } = require('./ring-communicator') as typeof import('./ring-communicator');
-    const { loadSetsockopt: load } = require('./send-buffer') as typeof import('./send-buffer');
+    const { createRingCommunicator } = require('./ring-communicator') as typeof RingCommunicatorModule;
+    const { loadSetsockopt: load } = require('./send-buffer') as typeof SendBufferModule;
     if (linux) expect(load()).toMatch(/optional dependency koffi could not be loaded.*npm install koffi/);
     // nothing listens on these ports: a rendezvous would retry for 60 s (past jest's timeout)
     // and end in CollectiveTimeoutError, so an InvalidConfigError here came before it

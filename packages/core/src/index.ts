@@ -55,7 +55,7 @@ export type {
 export { DEFAULT_COLLECTIVE_TIMEOUT_MS, SHARD_ALIGN_FLOATS, shardRange } from './contracts/communicator';
 export type { Communicator, ReduceOp, CollectiveCallOptions } from './contracts/communicator';
 export type { WeightEntry, WeightLayout } from './contracts/weight-layout';
-export type { Batch } from './contracts/batch';
+export type { Batch, BatchAllocator } from './contracts/batch';
 export type { OptimizerState } from './contracts/optimizer-state';
 export type { ReplicaProgram, GradientResult, BatchMetrics } from './contracts/replica-program';
 export type { CompiledProgram, StackedBatches } from './contracts/compiled-program';
@@ -98,7 +98,7 @@ export type { PresetName } from './model/presets';
 export { weightLayoutOf } from './model/weight-layout-of';
 
 // --- cluster configuration ---
-export type { ClusterSpec } from './cluster/cluster-spec';
+export type { ClusterSpec } from './contracts/cluster-spec';
 export { TFConfigClusterResolver } from './cluster/tf-config-cluster-resolver';
 export type { EnvironmentVariables } from './cluster/tf-config-cluster-resolver';
 export { SimpleClusterResolver } from './cluster/simple-cluster-resolver';
@@ -110,14 +110,10 @@ export { TF_CONFIG_ENV, CLUSTER_SPEC_ENV } from './cluster/dialects';
 export { MIN_PORT, MAX_PORT } from './cluster/host-port';
 
 // --- data ---
-export type { ExampleSource } from './data/example-source';
-export type {
-  DistributedDataset,
-  DistributeOptions,
-  AutoShardPolicy,
-  ResolvedShardPolicy,
-  ShardedDataset,
-} from './data/distributed-dataset';
+export type { ExampleSource } from './contracts/example-source';
+export type { DistributedDataset, DistributeOptions } from './contracts/distributed-dataset';
+export type { AutoShardPolicy, ResolvedShardPolicy } from './contracts/shard-policy';
+export type { ShardedDataset } from './data/sharded-dataset';
 export type { IteratorState } from './data/iterator-state';
 export { distributeDataset } from './data/distribute';
 export { InputContext } from './data/input-context';
@@ -142,10 +138,10 @@ export {
 export type { FashionMnist } from './data/fashion-mnist';
 
 // --- training loop: options, callbacks ---
-export type { FitOptions, History, EvaluateResult } from './train/fit-options';
-export type { EpochLogs } from './train/epoch-logs';
-export type { Callback, BatchLogs, ResumePoint } from './train/callback';
-export type { FitContext } from './train/fit-context';
+export type { FitOptions, History, EvaluateResult } from './contracts/fit-options';
+export type { EpochLogs } from './contracts/epoch-logs';
+export type { Callback, BatchLogs, ResumePoint } from './contracts/callback';
+export type { FitContext } from './contracts/fit-context';
 export { BackupAndRestore } from './train/backup-and-restore';
 export type { BackupAndRestoreOptions } from './train/backup-and-restore';
 export { PreemptionWatcher } from './train/preemption-watcher';

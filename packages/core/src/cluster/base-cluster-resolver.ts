@@ -5,7 +5,7 @@
  * and a TF_CONFIG to hand to a child process).
  */
 import type { ClusterResolver, TaskType } from '../contracts/cluster-resolver';
-import type { ClusterSpec } from './cluster-spec';
+import type { ClusterSpec } from '../contracts/cluster-spec';
 import type { ParsedClusterConfig } from './parse-cluster-config';
 import { ROLE_ORDER } from './resolve-placement';
 import type { TfConfig } from './tf-config-types';

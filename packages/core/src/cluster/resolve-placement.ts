@@ -17,7 +17,7 @@
  *    checkpoints).
  */
 import type { TaskType } from '../contracts/cluster-resolver';
-import type { ClusterSpec } from './cluster-spec';
+import type { ClusterSpec } from '../contracts/cluster-spec';
 import { configError, quoteList } from './config-reading';
 import { jobNameOf, type ClusterDialect } from './dialects';
 import type { JobEntry } from './read-jobs';

@@ -4,7 +4,7 @@
  * validated by the same rules as TF_CONFIG.
  */
 import type { TaskType } from '../contracts/cluster-resolver';
-import type { ClusterSpec } from './cluster-spec';
+import type { ClusterSpec } from '../contracts/cluster-spec';
 import { configError, isRecord, kindOf, own, ROOT_FIELD } from './config-reading';
 import { BaseClusterResolver } from './base-cluster-resolver';
 import { TF_CONFIG_DIALECT, type ClusterDialect } from './dialects';

@@ -12,3 +12,9 @@ export interface Batch {
   /** Shape of one example, e.g. [784] or [28, 28, 1]. */
   readonly exampleShape: readonly number[];
 }
+
+/** Makes the ring's buffers; give one that returns SharedArrayBuffer views to share batches with threads. */
+export interface BatchAllocator {
+  features(length: number): Float32Array;
+  labels(length: number): Int32Array;
+}

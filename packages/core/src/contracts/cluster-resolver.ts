@@ -2,7 +2,7 @@
  * Where a task sits in a cluster: TF_CONFIG, Vertex AI CLUSTER_SPEC, a TPU topology or
  * code. Ranks count the training tasks only (chief first, then workers).
  */
-import type { ClusterSpec } from '../cluster/cluster-spec';
+import type { ClusterSpec } from './cluster-spec';
 
 export type TaskType = 'chief' | 'worker' | 'ps' | 'evaluator';
 

@@ -8,9 +8,9 @@ import type { ReduceOp } from './communicator';
 import type { Batch } from './batch';
 import type { GradientResult } from './replica-program';
 import type { OptimizerState } from './optimizer-state';
-import type { ExampleSource } from '../data/example-source';
-import type { DistributeOptions, DistributedDataset } from '../data/distributed-dataset';
-import type { FitOptions, History, EvaluateResult } from '../train/fit-options';
+import type { ExampleSource } from './example-source';
+import type { DistributeOptions, DistributedDataset } from './distributed-dataset';
+import type { FitOptions, History, EvaluateResult } from './fit-options';
 import type { ModelSpec, ModelSpecLike } from '../model/spec';
 
 /** One value per replica, indexed by replica id. */

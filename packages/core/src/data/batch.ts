@@ -16,16 +16,10 @@
  * 4. A batch of full size is the slot's own preallocated Batch object; a short one is a
  *    pair of subarray views of the same memory, so `x.length === size * exampleLength`.
  */
-import type { Batch } from '../contracts/batch';
+import type { Batch, BatchAllocator } from '../contracts/batch';
 
 /** Slots in a ring when nothing asks for more: double buffering. */
 export const DEFAULT_RING_DEPTH = 2;
-
-/** Makes the ring's buffers; give one that returns SharedArrayBuffer views to share batches with threads. */
-export interface BatchAllocator {
-  features(length: number): Float32Array;
-  labels(length: number): Int32Array;
-}
 
 /** Plain heap typed arrays. */
 export const HEAP_ALLOCATOR: BatchAllocator = {

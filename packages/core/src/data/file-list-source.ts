@@ -5,7 +5,7 @@
  */
 import { DataError } from '../errors/data-error';
 import { InvalidConfigError } from '../errors/invalid-config-error';
-import type { ExampleSource } from './example-source';
+import type { ExampleSource } from '../contracts/example-source';
 import { InMemorySource } from './in-memory-source';
 import { readIdxDims } from './idx-reader';
 import { loadIdxPair } from './idx-source';

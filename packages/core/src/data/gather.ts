@@ -9,7 +9,7 @@
  *    (pass, offset), so no division happens per example.
  * 3. Example k's features land at x[k * exampleLength ..], its label at y[k].
  */
-import type { ExampleSource } from './example-source';
+import type { ExampleSource } from '../contracts/example-source';
 import type { PassOrder } from './shuffle';
 
 /** Copies `count` examples at positions start + k * stride into `x`/`y` (from index 0). */

@@ -4,7 +4,7 @@
  */
 import { DataError } from '../errors/data-error';
 import { InvalidConfigError } from '../errors/invalid-config-error';
-import type { ExampleSource } from './example-source';
+import type { ExampleSource } from '../contracts/example-source';
 
 /** Scale applied to Uint8Array features unless `scale` is given: bytes to [0, 1]. */
 export const BYTE_TO_UNIT = 1 / 255;

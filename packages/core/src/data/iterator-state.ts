@@ -17,7 +17,7 @@
  */
 import { InvalidConfigError } from '../errors/invalid-config-error';
 import { ShardMismatchError } from '../errors/shard-mismatch-error';
-import type { ResolvedShardPolicy } from './shard-policy';
+import type { ResolvedShardPolicy } from '../contracts/shard-policy';
 
 /** Format version written into every state. */
 export const ITERATOR_STATE_VERSION = 1;

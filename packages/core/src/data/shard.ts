@@ -11,7 +11,7 @@
  * With one worker every policy reads everything, so it resolves to OFF.
  */
 import { InvalidConfigError } from '../errors/invalid-config-error';
-import type { AutoShardPolicy, ResolvedShardPolicy } from './shard-policy';
+import type { AutoShardPolicy, ResolvedShardPolicy } from '../contracts/shard-policy';
 import { DEFAULT_SHUFFLE_SEED, identityOrder, permutation } from './shuffle';
 
 /** The policies in the order TensorFlow lists them (for messages and validation). */

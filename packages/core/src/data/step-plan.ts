@@ -15,7 +15,7 @@
  *    step; the epoch is V examples of that stream, so stepsPerEpoch = ceil(V / Gw).
  */
 import { shareOf } from './shard';
-import type { ResolvedShardPolicy } from './shard-policy';
+import type { ResolvedShardPolicy } from '../contracts/shard-policy';
 import { epochStart, stepLength, stepsPerEpoch } from './virtual-epoch';
 
 /** The fixed inputs of a worker's plan. */

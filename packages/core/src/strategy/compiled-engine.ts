@@ -10,7 +10,7 @@ import type { CompiledProgram } from '../contracts/compiled-program';
 import type { OptimizerState } from '../contracts/optimizer-state';
 import type { BatchMetrics } from '../contracts/replica-program';
 import { ShapeMismatchError } from '../errors/shape-mismatch-error';
-import type { StepResult, TrainEngine } from '../train/train-engine';
+import type { StepResult, TrainEngine } from '../contracts/train-engine';
 import { concatFloat32 } from './concat-float32';
 
 export class CompiledEngine implements TrainEngine {

@@ -12,9 +12,9 @@ import type { CompiledBackend } from '../contracts/backend';
 import type { ReduceOp } from '../contracts/communicator';
 import type { CompiledProgram } from '../contracts/compiled-program';
 import type { DistributedModel, PerReplica, ReplicaContext, Strategy } from '../contracts/strategy';
-import type { DistributeOptions, DistributedDataset } from '../data/distributed-dataset';
+import type { DistributeOptions, DistributedDataset } from '../contracts/distributed-dataset';
 import { distributeDataset } from '../data/distribute';
-import type { ExampleSource } from '../data/example-source';
+import type { ExampleSource } from '../contracts/example-source';
 import { InputContext } from '../data/input-context';
 import { InvalidConfigError } from '../errors/invalid-config-error';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error';
@@ -24,7 +24,7 @@ import { CompiledEngine } from './compiled-engine';
 import { runInScope } from './current-strategy';
 import { DEFAULT_SEED, EngineModel } from './engine-model';
 import { reducePerReplica } from './reduce-per-replica';
-import type { TrainEngine } from '../train/train-engine';
+import type { TrainEngine } from '../contracts/train-engine';
 
 /** Per-replica batch compiled at createModel, before fit names one. */
 export const DEFAULT_COMPILED_PER_REPLICA_BATCH = 32;

@@ -5,14 +5,14 @@
  */
 import type { DistributedModel } from '../contracts/strategy';
 import type { OptimizerState } from '../contracts/optimizer-state';
-import type { ExampleSource } from '../data/example-source';
-import type { DistributeOptions, DistributedDataset } from '../data/distributed-dataset';
+import type { ExampleSource } from '../contracts/example-source';
+import type { DistributeOptions, DistributedDataset } from '../contracts/distributed-dataset';
 import { InvalidConfigError } from '../errors/invalid-config-error';
 import { ShapeMismatchError } from '../errors/shape-mismatch-error';
 import type { ModelSpec } from '../model/spec';
 import { evaluateDataset, runFitLoop } from '../train/fit-loop';
-import type { EvaluateResult, FitOptions, History } from '../train/fit-options';
-import type { TrainEngine } from '../train/train-engine';
+import type { EvaluateResult, FitOptions, History } from '../contracts/fit-options';
+import type { TrainEngine } from '../contracts/train-engine';
 import { concatFloat32 } from './concat-float32';
 
 /** Global batch used by evaluate/predict when none is given. */

@@ -9,7 +9,7 @@ import type { Batch } from '../contracts/batch';
 import type { OptimizerState } from '../contracts/optimizer-state';
 import type { BatchMetrics } from '../contracts/replica-program';
 import type { WeightLayout } from '../contracts/weight-layout';
-import type { StepResult, TrainEngine } from '../train/train-engine';
+import type { StepResult, TrainEngine } from '../contracts/train-engine';
 import { BatchSlots } from './batch-slots';
 import type { BatchRef, StepMetrics } from './replica-messages';
 import type { ReplicaPool } from './replica-pool';

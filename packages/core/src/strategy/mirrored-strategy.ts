@@ -15,8 +15,8 @@ import type { BackendRef, CommunicatorProvider, CommunicatorRef, GroupContext, P
 import type { DistributedModel, PerReplica, ReplicaContext, Strategy } from '../contracts/strategy';
 import type { Batch } from '../contracts/batch';
 import type { GradientResult } from '../contracts/replica-program';
-import type { ExampleSource } from '../data/example-source';
-import type { DistributeOptions, DistributedDataset } from '../data/distributed-dataset';
+import type { ExampleSource } from '../contracts/example-source';
+import type { DistributeOptions, DistributedDataset } from '../contracts/distributed-dataset';
 import { distributeDataset } from '../data/distribute';
 import { InputContext } from '../data/input-context';
 import { InvalidConfigError } from '../errors/invalid-config-error';

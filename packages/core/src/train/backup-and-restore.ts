@@ -10,8 +10,8 @@
  * (ctx.preempted, after a SIGTERM on any of them), the writer saves a mid-epoch
  * checkpoint at that step boundary, and a rerun resumes at exactly that step.
  */
-import type { BatchLogs, Callback, ResumePoint } from './callback';
-import type { FitContext } from './fit-context';
+import type { BatchLogs, Callback, ResumePoint } from '../contracts/callback';
+import type { FitContext } from '../contracts/fit-context';
 import { CheckpointStore } from '../checkpoint/checkpoint-store';
 import { CheckpointError } from '../errors/checkpoint-error';
 

@@ -8,12 +8,12 @@
  *      throughput and the all-reduce share of step time, then onEpochEnd;
  *   5. stops early at a step boundary when a callback sets ctx.stopTraining.
  */
-import type { Callback } from './callback';
-import type { EpochLogs } from './epoch-logs';
-import type { FitContext } from './fit-context';
-import type { EvaluateResult, History } from './fit-options';
-import type { StepResult, TrainEngine } from './train-engine';
-import type { DistributedDataset } from '../data/distributed-dataset';
+import type { Callback } from '../contracts/callback';
+import type { EpochLogs } from '../contracts/epoch-logs';
+import type { FitContext } from '../contracts/fit-context';
+import type { EvaluateResult, History } from '../contracts/fit-options';
+import type { StepResult, TrainEngine } from '../contracts/train-engine';
+import type { DistributedDataset } from '../contracts/distributed-dataset';
 import { InvalidConfigError } from '../errors/invalid-config-error';
 
 export interface FitLoopOptions {

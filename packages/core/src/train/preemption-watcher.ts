@@ -4,8 +4,8 @@
  * BackupAndRestore writes a checkpoint there, and fit returns with `preempted` set.
  * A second signal while stopping exits at once (exit code 128 + signal number).
  */
-import type { Callback } from './callback';
-import type { FitContext } from './fit-context';
+import type { Callback } from '../contracts/callback';
+import type { FitContext } from '../contracts/fit-context';
 
 const SIGNAL_EXIT_CODES: Record<string, number> = { SIGTERM: 143, SIGINT: 130 };
 

@@ -1,50 +1,13 @@
 /**
- * A dataset after `Strategy.distributeDataset`: per step, one batch per local replica.
- * Every rank yields the same number of steps per epoch, whatever its shard size, so an
- * uneven split never hangs a collective (short replicas get size-0 or partial batches).
+ * What `distributeDataset` returns beyond the DistributedDataset contract: random access by
+ * step, step groups and the iterator state that checkpoints carry.
  */
 import type { Batch } from '../contracts/batch';
-import type { BatchAllocator } from './batch';
+import type { DistributedDataset } from '../contracts/distributed-dataset';
 import type { InputContext } from './input-context';
 import type { IteratorState } from './iterator-state';
-import type { AutoShardPolicy, ResolvedShardPolicy } from './shard-policy';
+import type { ResolvedShardPolicy } from '../contracts/shard-policy';
 import type { StepGroupBatches } from './step-groups';
-
-export type { AutoShardPolicy, ResolvedShardPolicy } from './shard-policy';
-
-export interface DistributeOptions {
-  /** Examples per step over all replicas of all workers; must divide by numReplicasInSync. */
-  readonly globalBatchSize: number;
-  /** Shuffle seed (uint32); default DEFAULT_SHUFFLE_SEED, so workers agree without one. */
-  readonly seed?: number;
-  /** Reshuffle at every real pass (default true). */
-  readonly shuffle?: boolean;
-  /** Drop each epoch's last short step (default false: a partial final step instead). */
-  readonly dropRemainder?: boolean;
-  /** Examples per epoch (default: the dataset size, i.e. one pass). */
-  readonly virtualEpochSize?: number;
-  /** TF's auto-shard policy (default AUTO). */
-  readonly autoShardPolicy?: AutoShardPolicy;
-  /** Steps per coordinator round trip; sizes the batch ring so a whole group stays valid (default 1). */
-  readonly stepsPerExecution?: number;
-  /** Slots in the batch ring (default max(2, 2 * stepsPerExecution)); see BatchRing. */
-  readonly ringDepth?: number;
-  /** Makes batch buffers (default heap typed arrays; SHARED_ALLOCATOR for SharedArrayBuffer). */
-  readonly allocator?: BatchAllocator;
-}
-
-export interface DistributedDataset {
-  /** Steps in one (virtual) epoch. */
-  readonly stepsPerEpoch: number;
-  /**
-   * Per-replica batches of each step of `epoch`, in order (from `fromStep`, default 0).
-   * Implementations may reuse batch memory: a yielded step stays valid only while fewer
-   * than the implementation's ring depth of newer steps have been pulled (2 for
-   * distributeDataset unless stepsPerExecution/ringDepth say more). Copy a step you keep
-   * longer; never collect a whole epoch with `[...ds.epoch(e)]`.
-   */
-  epoch(epoch: number, fromStep?: number): Iterable<readonly Batch[]>;
-}
 
 /**
  * What `distributeDataset` returns: a DistributedDataset plus random access by step,

@@ -3,7 +3,7 @@
  * Counts are in examples; an epoch is `virtualEpochSize` examples when given (a virtual
  * epoch), else one pass over the data.
  */
-import type { ExampleSource } from '../data/example-source';
+import type { ExampleSource } from './example-source';
 import type { Callback } from './callback';
 import type { EpochLogs } from './epoch-logs';
 

@@ -3,10 +3,10 @@
  * pool + communicator) or compiled (one PJRT program). The loop, data pipeline,
  * callbacks and checkpoints are the same for both.
  */
-import type { Batch } from '../contracts/batch';
-import type { OptimizerState } from '../contracts/optimizer-state';
-import type { BatchMetrics } from '../contracts/replica-program';
-import type { WeightLayout } from '../contracts/weight-layout';
+import type { Batch } from './batch';
+import type { OptimizerState } from './optimizer-state';
+import type { BatchMetrics } from './replica-program';
+import type { WeightLayout } from './weight-layout';
 
 export interface StepResult extends BatchMetrics {
   /** Wall time of the step, ms (slowest replica). */

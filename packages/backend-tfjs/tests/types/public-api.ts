@@ -11,3 +11,7 @@ registerTfjsBackend(new Registry<Backend>('backend'));
 export const factory: BackendFactory = createTfjsBackend;
 // TfjsBackend is an OrchestratedBackend.
 export const backend: OrchestratedBackend = new TfjsBackend();
+// tfjs() is a backend reference a strategy takes.
+import type { BackendRef } from '@syncline/core';
+import { tfjs } from '../../src/index';
+export const ref: BackendRef = tfjs({ candidates: ['wasm'] });

@@ -89,9 +89,9 @@ const CANDIDATES: ReadonlySet<string> = new Set(DEFAULT_TFJS_CANDIDATES);
 const OUTPUTS: ReadonlySet<string> = new Set(['auto', 'logits', 'probabilities']);
 
 /**
- * A BackendFactory for core's PluginRef (`{ module: '@syncline/backend-tfjs', export:
- * 'createTfjsBackend', options }`): options must be structured-cloneable, so only
- * `candidates` and `factoryOutputs` are accepted here. Throws InvalidConfigError.
+ * The BackendFactory `tfjs()` references, called once per replica: options arrive by
+ * structured clone, so only `candidates` and `factoryOutputs` are accepted here (a logger,
+ * loader or model factory needs `new TfjsBackend(options)` in-process). Throws InvalidConfigError.
  */
 export function createTfjsBackend(options: unknown = {}): TfjsBackend {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {

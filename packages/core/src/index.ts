@@ -67,14 +67,14 @@ export type { ClusterResolver, TaskType } from './contracts/cluster-resolver';
 export { createFlatOptimizer } from './optimizers/create-flat-optimizer';
 export type { FlatOptimizer } from './optimizers/flat-optimizer';
 export { glorotUniformInit } from './model/glorot-init';
-export { mixSeed, Xoshiro128 } from './data/prng';
+export { mixSeed, Xoshiro128 } from './random/prng';
 
 // --- registry ---
 export { Registry } from './registry/registry';
 export type { Factory } from './registry/registry';
 
 // --- model spec ---
-export { modelSpecSchema, layerSpecSchema, optimizerSpecSchema } from './model/spec';
+export { modelSpecSchema, layerSpecSchema, optimizerSpecSchema } from './spec/model-spec';
 export type {
   ModelSpec,
   ModelSpecInput,
@@ -89,7 +89,7 @@ export type {
   FlattenLayerSpec,
   DropoutLayerSpec,
   ActivationLayerSpec,
-} from './model/spec';
+} from './spec/model-spec';
 export { parseModelSpec } from './model/parse-model-spec';
 export { inferShapes, numClasses, pair } from './model/shapes';
 export type { LayerShapes, ParamShape } from './model/shapes';

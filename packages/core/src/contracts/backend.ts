@@ -6,7 +6,7 @@
  */
 import type { CompiledProgram } from './compiled-program';
 import type { ReplicaProgram } from './replica-program';
-import type { ModelSpec } from '../model/spec';
+import type { ModelSpec } from '../spec/model-spec';
 
 export interface BuildOptions {
   /** Seed for weight initialisation and dropout masks; same seed, same weights. */

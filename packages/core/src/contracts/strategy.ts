@@ -11,7 +11,7 @@ import type { OptimizerState } from './optimizer-state';
 import type { ExampleSource } from './example-source';
 import type { DistributeOptions, DistributedDataset } from './distributed-dataset';
 import type { FitOptions, History, EvaluateResult } from './fit-options';
-import type { ModelSpec, ModelSpecLike } from '../model/spec';
+import type { ModelSpec, ModelSpecLike } from '../spec/model-spec';
 
 /** One value per replica, indexed by replica id. */
 export interface PerReplica<T> {

@@ -9,7 +9,7 @@
  *    out[j], j = nextBelow(i + 1). Every permutation is equally likely.
  * With `shuffle` off the identity is returned, so "no shuffle" shares the same path.
  */
-import { deriveSeed, Xoshiro128 } from './prng';
+import { deriveSeed, Xoshiro128 } from '../random/prng';
 
 /** Stream id of the shuffle inside `deriveSeed`; other uses of a pass take other ids. */
 export const SHUFFLE_STREAM = 0;

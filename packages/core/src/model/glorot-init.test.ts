@@ -1,6 +1,6 @@
 /** Seeded Glorot-uniform initialisation: deterministic, bounded, independent per entry, pinned bit for bit. */
 import type { WeightLayout } from '../contracts/weight-layout';
-import { mixSeed, Xoshiro128 } from '../data/prng';
+import { mixSeed, Xoshiro128 } from '../random/prng';
 import { glorotLimit, glorotUniformInit, initialWeightsForSpec } from './glorot-init';
 import { presetModelSpec } from './presets';
 import { weightLayoutOf } from './weight-layout-of';

@@ -15,8 +15,8 @@
  * 3. Rank <= 1 (biases): zeros. Non-trainable entries: zeros.
  */
 import type { WeightLayout } from '../contracts/weight-layout';
-import { mixSeed, Xoshiro128 } from '../data/prng';
-import type { ModelSpec } from './spec';
+import { mixSeed, Xoshiro128 } from '../random/prng';
+import type { ModelSpec } from '../spec/model-spec';
 import { weightLayoutOf } from './weight-layout-of';
 
 /** Stream key separating initialisation from every other use of the seed. */

@@ -3,7 +3,7 @@
  * through every layer; errors name the field path or the layer index and shapes.
  */
 import { InvalidConfigError } from '../errors/invalid-config-error';
-import { modelSpecSchema, type ModelSpec } from './spec';
+import { modelSpecSchema, type ModelSpec } from '../spec/model-spec';
 import { inferShapes } from './shapes';
 
 export function parseModelSpec(input: unknown, source = 'model spec'): ModelSpec {

@@ -4,7 +4,7 @@
  * small convnet the benchmarks use.
  */
 import { parseModelSpec } from './parse-model-spec';
-import type { ModelSpec } from './spec';
+import type { ModelSpec } from '../spec/model-spec';
 
 export const MLP_PRESET = {
   name: 'mlp',

@@ -4,7 +4,7 @@
  * Errors name the layer index, its type and the offending shapes.
  */
 import { ShapeMismatchError } from '../errors/shape-mismatch-error';
-import type { LayerSpec, ModelSpec } from './spec';
+import type { LayerSpec, ModelSpec } from '../spec/model-spec';
 
 export interface ParamShape {
   /** e.g. "conv2d_0/kernel". */

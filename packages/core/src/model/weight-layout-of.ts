@@ -5,7 +5,7 @@
  */
 import type { WeightEntry, WeightLayout } from '../contracts/weight-layout';
 import { inferShapes } from './shapes';
-import type { ModelSpec } from './spec';
+import type { ModelSpec } from '../spec/model-spec';
 
 export function weightLayoutOf(spec: ModelSpec): WeightLayout {
   const entries: WeightEntry[] = [];

@@ -1,5 +1,5 @@
 /** Builds the flat optimizer a spec names, with the spec's (already defaulted) settings. */
-import type { OptimizerSpec } from '../model/spec';
+import type { OptimizerSpec } from '../spec/model-spec';
 import { FlatAdam } from './adam';
 import type { FlatOptimizer } from './flat-optimizer';
 import { FlatMomentum } from './momentum';

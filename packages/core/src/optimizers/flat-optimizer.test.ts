@@ -4,8 +4,8 @@
  * and state export/import with named errors. backend-tfjs checks them against tf.train.*.
  */
 import { OPTIMIZER_SLOT_NAMES, referenceOptimizerRun } from '../testing/backend-conformance-reference-optimizers';
-import type { OptimizerSpec } from '../model/spec';
-import { Xoshiro128 } from '../data/prng';
+import type { OptimizerSpec } from '../spec/model-spec';
+import { Xoshiro128 } from '../random/prng';
 import { createFlatOptimizer } from './create-flat-optimizer';
 
 const SIZE = 203;

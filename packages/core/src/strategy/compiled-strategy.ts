@@ -19,7 +19,7 @@ import { InputContext } from '../data/input-context';
 import { InvalidConfigError } from '../errors/invalid-config-error';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error';
 import { parseModelSpec } from '../model/parse-model-spec';
-import type { ModelSpec, ModelSpecLike } from '../model/spec';
+import type { ModelSpec, ModelSpecLike } from '../spec/model-spec';
 import { CompiledEngine } from './compiled-engine';
 import { runInScope } from './current-strategy';
 import { DEFAULT_SEED, EngineModel } from './engine-model';

@@ -9,7 +9,7 @@ import type { ExampleSource } from '../contracts/example-source';
 import type { DistributeOptions, DistributedDataset } from '../contracts/distributed-dataset';
 import { InvalidConfigError } from '../errors/invalid-config-error';
 import { ShapeMismatchError } from '../errors/shape-mismatch-error';
-import type { ModelSpec } from '../model/spec';
+import type { ModelSpec } from '../spec/model-spec';
 import { evaluateDataset, runFitLoop } from '../train/fit-loop';
 import type { EvaluateResult, FitOptions, History } from '../contracts/fit-options';
 import type { TrainEngine } from '../contracts/train-engine';

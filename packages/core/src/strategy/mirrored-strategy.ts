@@ -23,7 +23,7 @@ import { InvalidConfigError } from '../errors/invalid-config-error';
 import { SynclineError } from '../errors/syncline-error';
 import { ContractViolationError } from '../errors/contract-violation-error';
 import { parseModelSpec } from '../model/parse-model-spec';
-import type { ModelSpecLike } from '../model/spec';
+import type { ModelSpecLike } from '../spec/model-spec';
 import { weightLayoutOf } from '../model/weight-layout-of';
 import { runInScope } from './current-strategy';
 import { DEFAULT_SEED, EngineModel } from './engine-model';

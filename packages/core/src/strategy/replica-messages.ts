@@ -4,7 +4,7 @@
  * slot references into shared memory (threads) or inline arrays (processes).
  */
 import type { PluginRef } from '../contracts/plugin-ref';
-import type { ModelSpec } from '../model/spec';
+import type { ModelSpec } from '../spec/model-spec';
 import type { OptimizerState } from '../contracts/optimizer-state';
 import type { BatchMetrics } from '../contracts/replica-program';
 import type { ReduceOp } from '../contracts/communicator';

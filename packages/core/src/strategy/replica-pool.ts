@@ -10,7 +10,7 @@ import type { PluginRef } from '../contracts/plugin-ref';
 import { CollectiveTimeoutError } from '../errors/collective-timeout-error';
 import { SynclineError, type SynclineErrorCode } from '../errors/syncline-error';
 import { WorkerLostError } from '../errors/worker-lost-error';
-import type { ModelSpec } from '../model/spec';
+import type { ModelSpec } from '../spec/model-spec';
 import type { InitMessage, Reply, Request, RequestBody, SerializedError, WeightUpdateMode, GradientBufferKind } from './replica-messages';
 import { siblingModule } from './sibling-module';
 

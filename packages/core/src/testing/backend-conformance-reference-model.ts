@@ -11,7 +11,7 @@
  */
 import type { Batch } from '../contracts/batch';
 import { inferShapes, pair } from '../model/shapes';
-import type { Activation, ModelSpec } from '../model/spec';
+import type { Activation, ModelSpec } from '../spec/model-spec';
 import { weightLayoutOf } from '../model/weight-layout-of';
 
 type Vec = Float64Array;

@@ -11,7 +11,7 @@
  * - rmsprop:  r = rho r + (1 - rho) g^2;  mom = mu mom + lr g / sqrt(r + eps);  w -= mom
  *                                                                      slots "rms", "momentum"
  */
-import type { OptimizerSpec } from '../model/spec';
+import type { OptimizerSpec } from '../spec/model-spec';
 
 /** Slot names per optimizer, as exported in OptimizerState.slots. */
 export const OPTIMIZER_SLOT_NAMES: Readonly<Record<OptimizerSpec['name'], readonly string[]>> = {

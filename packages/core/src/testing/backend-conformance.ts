@@ -24,7 +24,7 @@ import type { OrchestratedBackend } from '../contracts/backend';
 import type { Batch } from '../contracts/batch';
 import type { ReplicaProgram } from '../contracts/replica-program';
 import { parseModelSpec } from '../model/parse-model-spec';
-import type { ModelSpec, ModelSpecInput, OptimizerSpec } from '../model/spec';
+import type { ModelSpec, ModelSpecInput, OptimizerSpec } from '../spec/model-spec';
 import { weightLayoutOf } from '../model/weight-layout-of';
 import { referenceGradient, referenceLossSum, referenceProbabilities } from './backend-conformance-reference-model';
 import { OPTIMIZER_SLOT_NAMES, referenceOptimizerRun } from './backend-conformance-reference-optimizers';

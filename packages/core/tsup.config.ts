@@ -13,7 +13,7 @@ export default defineConfig([
   },
   {
     // The replica entry MirroredStrategy starts in each worker thread / child process.
-    entry: { 'strategy/replica-worker': 'src/strategy/replica-worker.ts' },
+    entry: { 'internal/replica/replica-worker': 'src/internal/replica/replica-worker.ts' },
     format: ['cjs'],
     sourcemap: true,
     target: 'node20',

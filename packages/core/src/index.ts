@@ -32,9 +32,9 @@ export type { MultiWorkerMirroredStrategyOptions } from './strategy/multi-worker
 export { CompiledStrategy, DEFAULT_COMPILED_PER_REPLICA_BATCH } from './strategy/compiled-strategy';
 export type { CompiledStrategyOptions } from './strategy/compiled-strategy';
 export { currentStrategy } from './strategy/current-strategy';
-export { DEFAULT_SEED } from './strategy/engine-model';
-export type { Isolation } from './strategy/replica-pool';
-export type { WeightUpdateMode, GradientBufferKind } from './strategy/replica-messages';
+export { DEFAULT_SEED } from './internal/engine/engine-model';
+export type { Isolation } from './internal/replica/replica-pool';
+export type { WeightUpdateMode, GradientBufferKind } from './internal/replica/replica-messages';
 
 // --- plugin references (what plugin packages hand out, and how a third party makes its own) ---
 export { backendRef, communicatorRef } from './plugins/plugin-refs';

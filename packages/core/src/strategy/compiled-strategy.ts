@@ -20,10 +20,10 @@ import { InvalidConfigError } from '../errors/invalid-config-error';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error';
 import { parseModelSpec } from '../model/parse-model-spec';
 import type { ModelSpec, ModelSpecLike } from '../spec/model-spec';
-import { CompiledEngine } from './compiled-engine';
+import { CompiledEngine } from '../internal/engine/compiled-engine';
 import { runInScope } from './current-strategy';
-import { DEFAULT_SEED, EngineModel } from './engine-model';
-import { reducePerReplica } from './reduce-per-replica';
+import { DEFAULT_SEED, EngineModel } from '../internal/engine/engine-model';
+import { reducePerReplica } from '../internal/engine/reduce-per-replica';
 import type { TrainEngine } from '../contracts/train-engine';
 
 /** Per-replica batch compiled at createModel, before fit names one. */

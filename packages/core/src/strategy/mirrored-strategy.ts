@@ -26,13 +26,13 @@ import { parseModelSpec } from '../model/parse-model-spec';
 import type { ModelSpecLike } from '../spec/model-spec';
 import { weightLayoutOf } from '../model/weight-layout-of';
 import { runInScope } from './current-strategy';
-import { DEFAULT_SEED, EngineModel } from './engine-model';
+import { DEFAULT_SEED, EngineModel } from '../internal/engine/engine-model';
 import { loadPluginExport } from '../plugins/load-plugin';
 import { checkPluginRef } from '../plugins/plugin-refs';
-import { MirroredEngine } from './mirrored-engine';
-import { reducePerReplica } from './reduce-per-replica';
-import { ReplicaPool, type Isolation } from './replica-pool';
-import type { GradientBufferKind, WeightUpdateMode } from './replica-messages';
+import { MirroredEngine } from '../internal/engine/mirrored-engine';
+import { reducePerReplica } from '../internal/engine/reduce-per-replica';
+import { ReplicaPool, type Isolation } from '../internal/replica/replica-pool';
+import type { GradientBufferKind, WeightUpdateMode } from '../internal/replica/replica-messages';
 
 export interface MirroredStrategyOptions {
   /** Replicas on this machine; default one per core (os.availableParallelism()). */

@@ -5,12 +5,12 @@
  * all-reduce happens inside the compiled program. Shapes are static: every per-replica
  * batch must hold exactly the compiled per-replica batch size.
  */
-import type { Batch } from '../contracts/batch';
-import type { CompiledProgram } from '../contracts/compiled-program';
-import type { OptimizerState } from '../contracts/optimizer-state';
-import type { BatchMetrics } from '../contracts/replica-program';
-import { ShapeMismatchError } from '../errors/shape-mismatch-error';
-import type { StepResult, TrainEngine } from '../contracts/train-engine';
+import type { Batch } from '../../contracts/batch';
+import type { CompiledProgram } from '../../contracts/compiled-program';
+import type { OptimizerState } from '../../contracts/optimizer-state';
+import type { BatchMetrics } from '../../contracts/replica-program';
+import { ShapeMismatchError } from '../../errors/shape-mismatch-error';
+import type { StepResult, TrainEngine } from '../../contracts/train-engine';
 import { concatFloat32 } from './concat-float32';
 
 export class CompiledEngine implements TrainEngine {

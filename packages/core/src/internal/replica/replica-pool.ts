@@ -6,11 +6,11 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import type { PluginRef } from '../contracts/plugin-ref';
-import { CollectiveTimeoutError } from '../errors/collective-timeout-error';
-import { SynclineError, type SynclineErrorCode } from '../errors/syncline-error';
-import { WorkerLostError } from '../errors/worker-lost-error';
-import type { ModelSpec } from '../spec/model-spec';
+import type { PluginRef } from '../../contracts/plugin-ref';
+import { CollectiveTimeoutError } from '../../errors/collective-timeout-error';
+import { SynclineError, type SynclineErrorCode } from '../../errors/syncline-error';
+import { WorkerLostError } from '../../errors/worker-lost-error';
+import type { ModelSpec } from '../../spec/model-spec';
 import type { InitMessage, Reply, Request, RequestBody, SerializedError, WeightUpdateMode, GradientBufferKind } from './replica-messages';
 import { siblingModule } from './sibling-module';
 
@@ -54,7 +54,7 @@ export interface ReadyInfo {
 
 /** Where the replica entry lives: the .ts source under jest/tsx, the built .js otherwise. */
 export function replicaWorkerEntry(): { file: string; execArgv: string[] } {
-  const file = siblingModule(__dirname, 'replica-worker', 'strategy', '@syncline/core');
+  const file = siblingModule(__dirname, 'replica-worker', 'internal/replica', '@syncline/core');
   // '--import tsx' is ignored in worker threads on Node 20; tsx's CommonJS hook works in both.
   return { file, execArgv: file.endsWith('.ts') ? ['--require', 'tsx/cjs'] : [] };
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ContractViolationError } from '../errors/contract-violation-error';
+import { ContractViolationError } from '../../errors/contract-violation-error';
 
 /**
  * @param dir the caller's `__dirname`

@@ -1,7 +1,7 @@
 /** Reduces per-replica values on the coordinator (strategy.reduce). */
-import type { ReduceOp } from '../contracts/communicator';
-import type { PerReplica } from '../contracts/strategy';
-import { ShapeMismatchError } from '../errors/shape-mismatch-error';
+import type { ReduceOp } from '../../contracts/communicator';
+import type { PerReplica } from '../../contracts/strategy';
+import { ShapeMismatchError } from '../../errors/shape-mismatch-error';
 
 export function reducePerReplica(op: ReduceOp, value: PerReplica<number> | PerReplica<Float32Array>): number | Float32Array {
   const vs = value.values;

@@ -3,11 +3,11 @@
  * processes). Every request carries an id; every reply names it. Batches travel as
  * slot references into shared memory (threads) or inline arrays (processes).
  */
-import type { PluginRef } from '../contracts/plugin-ref';
-import type { ModelSpec } from '../spec/model-spec';
-import type { OptimizerState } from '../contracts/optimizer-state';
-import type { BatchMetrics } from '../contracts/replica-program';
-import type { ReduceOp } from '../contracts/communicator';
+import type { PluginRef } from '../../contracts/plugin-ref';
+import type { ModelSpec } from '../../spec/model-spec';
+import type { OptimizerState } from '../../contracts/optimizer-state';
+import type { BatchMetrics } from '../../contracts/replica-program';
+import type { ReduceOp } from '../../contracts/communicator';
 
 /** How a replica applies the update: every replica all of it, or each 1/N then an all-gather. */
 export type WeightUpdateMode = 'sharded' | 'replicated';

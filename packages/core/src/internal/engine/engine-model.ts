@@ -3,16 +3,16 @@
  * Mirrored, MultiWorkerMirrored and TPU strategies share. The strategy supplies how a
  * source is distributed (its shard policy and input context) and how to size staging.
  */
-import type { DistributedModel } from '../contracts/strategy';
-import type { OptimizerState } from '../contracts/optimizer-state';
-import type { ExampleSource } from '../contracts/example-source';
-import type { DistributeOptions, DistributedDataset } from '../contracts/distributed-dataset';
-import { InvalidConfigError } from '../errors/invalid-config-error';
-import { ShapeMismatchError } from '../errors/shape-mismatch-error';
-import type { ModelSpec } from '../spec/model-spec';
-import { evaluateDataset, runFitLoop } from '../train/fit-loop';
-import type { EvaluateResult, FitOptions, History } from '../contracts/fit-options';
-import type { TrainEngine } from '../contracts/train-engine';
+import type { DistributedModel } from '../../contracts/strategy';
+import type { OptimizerState } from '../../contracts/optimizer-state';
+import type { ExampleSource } from '../../contracts/example-source';
+import type { DistributeOptions, DistributedDataset } from '../../contracts/distributed-dataset';
+import { InvalidConfigError } from '../../errors/invalid-config-error';
+import { ShapeMismatchError } from '../../errors/shape-mismatch-error';
+import type { ModelSpec } from '../../spec/model-spec';
+import { evaluateDataset, runFitLoop } from '../../train/fit-loop';
+import type { EvaluateResult, FitOptions, History } from '../../contracts/fit-options';
+import type { TrainEngine } from '../../contracts/train-engine';
 import { concatFloat32 } from './concat-float32';
 
 /** Global batch used by evaluate/predict when none is given. */

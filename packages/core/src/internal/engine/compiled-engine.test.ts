@@ -1,5 +1,5 @@
-import type { Batch } from '../contracts/batch';
-import type { CompiledProgram, StackedBatches } from '../contracts/compiled-program';
+import type { Batch } from '../../contracts/batch';
+import type { CompiledProgram, StackedBatches } from '../../contracts/compiled-program';
 import { CompiledEngine } from './compiled-engine';
 
 /** A program that records what it was fed (the engine's logic, not a backend, is under test). */

@@ -21,16 +21,16 @@
  * optimizer slots are current only in a replica's own range, so exporting them gathers
  * every range first (a collective: every replica handles exportOptimizerState).
  */
-import type { Batch } from '../contracts/batch';
-import type { OrchestratedBackend } from '../contracts/backend';
-import type { Communicator } from '../contracts/communicator';
-import type { BackendFactory, CommunicatorProvider } from '../contracts/plugin-ref';
-import type { GradientResult, ReplicaProgram } from '../contracts/replica-program';
-import type { OptimizerState } from '../contracts/optimizer-state';
-import { shardRange } from '../contracts/communicator';
-import { ContractViolationError } from '../errors/contract-violation-error';
+import type { Batch } from '../../contracts/batch';
+import type { OrchestratedBackend } from '../../contracts/backend';
+import type { Communicator } from '../../contracts/communicator';
+import type { BackendFactory, CommunicatorProvider } from '../../contracts/plugin-ref';
+import type { GradientResult, ReplicaProgram } from '../../contracts/replica-program';
+import type { OptimizerState } from '../../contracts/optimizer-state';
+import { shardRange } from '../../contracts/communicator';
+import { ContractViolationError } from '../../errors/contract-violation-error';
 import { BatchSlots } from './batch-slots';
-import { loadPluginExport } from '../plugins/load-plugin';
+import { loadPluginExport } from '../../plugins/load-plugin';
 import type { BatchRef, InitMessage, Request, StepMetrics, WeightUpdateMode, GradientBufferKind } from './replica-messages';
 
 export class ReplicaHost {

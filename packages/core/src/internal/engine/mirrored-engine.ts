@@ -5,14 +5,14 @@
  * so the metrics each returns are already global; the engine takes rank 0's and the
  * slowest replica's timings.
  */
-import type { Batch } from '../contracts/batch';
-import type { OptimizerState } from '../contracts/optimizer-state';
-import type { BatchMetrics } from '../contracts/replica-program';
-import type { WeightLayout } from '../contracts/weight-layout';
-import type { StepResult, TrainEngine } from '../contracts/train-engine';
-import { BatchSlots } from './batch-slots';
-import type { BatchRef, StepMetrics } from './replica-messages';
-import type { ReplicaPool } from './replica-pool';
+import type { Batch } from '../../contracts/batch';
+import type { OptimizerState } from '../../contracts/optimizer-state';
+import type { BatchMetrics } from '../../contracts/replica-program';
+import type { WeightLayout } from '../../contracts/weight-layout';
+import type { StepResult, TrainEngine } from '../../contracts/train-engine';
+import { BatchSlots } from '../replica/batch-slots';
+import type { BatchRef, StepMetrics } from '../replica/replica-messages';
+import type { ReplicaPool } from '../replica/replica-pool';
 import { concatFloat32 } from './concat-float32';
 
 export class MirroredEngine implements TrainEngine {

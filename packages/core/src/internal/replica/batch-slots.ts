@@ -4,8 +4,8 @@
  * The coordinator fills slot s while the replica computes on slot s' (double buffering),
  * so batches cross without copies through postMessage.
  */
-import type { Batch } from '../contracts/batch';
-import { ShapeMismatchError } from '../errors/shape-mismatch-error';
+import type { Batch } from '../../contracts/batch';
+import { ShapeMismatchError } from '../../errors/shape-mismatch-error';
 
 export interface SlotLayout {
   readonly count: number;

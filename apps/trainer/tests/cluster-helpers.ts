@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, SAMPLE_DIR } from './helpers';
@@ -54,7 +54,7 @@ export function tfConfig(addresses: readonly string[], index: number): string {
 /** `n` loopback addresses on ports that were free a moment ago. */
 export async function loopbackAddresses(n: number): Promise<string[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<import('node:net').Server>((resolve) => {
+    Array.from({ length: n }, () => new Promise<Server>((resolve) => {
       const s = createServer();
       s.listen(0, '127.0.0.1', () => resolve(s));
     })),

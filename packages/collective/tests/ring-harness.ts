@@ -1,10 +1,10 @@
 // Test helpers: free TCP ports, and ring ranks as real child processes (tsx).
 import { fork, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 
 export async function freePorts(n: number, host = '127.0.0.1'): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<import('node:net').Server>((res) => {
+  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<Server>((res) => {
     const s = createServer();
     s.listen(0, host, () => res(s));
   })));

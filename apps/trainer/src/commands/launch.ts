@@ -5,7 +5,7 @@
  * forwards Ctrl-C / SIGTERM so they checkpoint and exit.
  */
 import { constants as osConstants } from 'node:os';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ContractViolationError, makeTfConfig } from '@syncline/core';
 import { allowedCpus, BIND_TO, bindWorker, formatCpuList, planCpuBinding, requireTaskset, type BindTo } from '../launch/cpu-binding';
 import { findFreePortRange } from '../launch/free-port-range';

@@ -3,7 +3,7 @@
  * Unknown flags are rejected by commander; contradictory ones get an InvalidConfigError
  * naming both flags and what to do.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { InvalidConfigError } from '@syncline/core';
 

@@ -8,7 +8,7 @@
  * outputs probabilities (loss on clipped probabilities, as Keras does without
  * from_logits), anything else is taken as logits.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { ModelSpec, WeightEntry } from '@syncline/core';
 import { ShapeMismatchError } from '@syncline/core';
 import type { OutputKind, ReplicaModel } from './replica-model';

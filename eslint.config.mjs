@@ -89,10 +89,7 @@ export default [
     languageOptions: { parser: tseslint.parser, sourceType: 'module' },
     plugins: { '@typescript-eslint': tseslint.plugin },
     rules: {
-      '@typescript-eslint/consistent-type-imports': [
-        'error',
-        { prefer: 'type-imports', fixStyle: 'inline-type-imports', disallowTypeAnnotations: true },
-      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports', disallowTypeAnnotations: true }],
     },
   },
   {
@@ -122,10 +119,7 @@ export default [
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            ...deepImportPatterns,
-            { group: ['@syncline/core/testing'], message: '@syncline/core/testing is for tests only.' },
-          ],
+          patterns: [...deepImportPatterns, { group: ['@syncline/core/testing'], message: '@syncline/core/testing is for tests only.' }],
         },
       ],
     },

@@ -15,8 +15,16 @@ const PROBE = join(__dirname, 'lint-probe.mjs');
 const MARKER = '--- lint-probe results ---';
 const BOUNDARY_RULES = ['@nx/enforce-module-boundaries', 'no-restricted-imports', 'import-x/no-cycle'];
 
-interface Message { ruleId: string | null; line: number; message: string; fatal: boolean }
-interface Result { file: string; messages: Message[] }
+interface Message {
+  ruleId: string | null;
+  line: number;
+  message: string;
+  fatal: boolean;
+}
+interface Result {
+  file: string;
+  messages: Message[];
+}
 
 function probe(input: object): Result[] {
   const r = spawnSync(process.execPath, [PROBE], {
@@ -34,7 +42,14 @@ function probe(input: object): Result[] {
   return (JSON.parse(r.stdout.slice(at + MARKER.length)) as { results: Result[] }).results;
 }
 
-interface Case { name: string; filePath: string; code: string; rule: string; message: RegExp; ignoredCircularDependencies?: string[][] }
+interface Case {
+  name: string;
+  filePath: string;
+  code: string;
+  rule: string;
+  message: RegExp;
+  ignoredCircularDependencies?: string[][];
+}
 
 // Each probe file name is new, so no real file's contents are read in its place.
 const violations: Case[] = [
@@ -119,10 +134,26 @@ const violations: Case[] = [
 ];
 
 const allowed: Omit<Case, 'rule' | 'message'>[] = [
-  { name: "a plugin importing core's public entry", filePath: 'packages/collective/src/lint-probe.ts', code: "import { Registry, type Collective } from '@syncline/core';\nexport const x: Collective | typeof Registry | null = null;\n" },
-  { name: "a plugin test importing core's test suite", filePath: 'packages/collective/tests/lint-probe.test.ts', code: "import { describeCollectiveConformance } from '@syncline/core/testing';\nexport const x = describeCollectiveConformance;\n" },
-  { name: 'the app importing plugins and core', filePath: 'apps/trainer/src/lint-probe.ts', code: "import { createOnnxBackend } from '@syncline/backend-onnx';\nimport { Registry } from '@syncline/core';\nexport const x = [createOnnxBackend, Registry];\n" },
-  { name: 'tools importing the app', filePath: 'tools/bench/lint-probe.ts', code: "import { runTrain } from '@syncline/trainer';\nexport const x = runTrain;\n" },
+  {
+    name: "a plugin importing core's public entry",
+    filePath: 'packages/collective/src/lint-probe.ts',
+    code: "import { Registry, type Collective } from '@syncline/core';\nexport const x: Collective | typeof Registry | null = null;\n",
+  },
+  {
+    name: "a plugin test importing core's test suite",
+    filePath: 'packages/collective/tests/lint-probe.test.ts',
+    code: "import { describeCollectiveConformance } from '@syncline/core/testing';\nexport const x = describeCollectiveConformance;\n",
+  },
+  {
+    name: 'the app importing plugins and core',
+    filePath: 'apps/trainer/src/lint-probe.ts',
+    code: "import { createOnnxBackend } from '@syncline/backend-onnx';\nimport { Registry } from '@syncline/core';\nexport const x = [createOnnxBackend, Registry];\n",
+  },
+  {
+    name: 'tools importing the app',
+    filePath: 'tools/bench/lint-probe.ts',
+    code: "import { runTrain } from '@syncline/trainer';\nexport const x = runTrain;\n",
+  },
 ];
 
 const boundaryMessages = (r: Result): Message[] => r.messages.filter((m) => m.fatal || BOUNDARY_RULES.includes(m.ruleId ?? ''));
@@ -144,7 +175,7 @@ describe('lint boundary rules', () => {
     expect(boundaryMessages(results[violations.length + i]!)).toEqual([]);
   });
 
-  it('report an import cycle among one package\'s files', () => {
+  it("report an import cycle among one package's files", () => {
     const cycle = probe({
       mode: 'files',
       files: {

@@ -64,10 +64,8 @@ async function lintRepo() {
 }
 
 const input = JSON.parse(readFileSync(0, 'utf8'));
-const results =
-  input.mode === 'text' ? await lintText(input.cases)
-  : input.mode === 'files' ? await lintFiles(input.files)
-  : input.mode === 'repo' ? await lintRepo()
-  : (() => { throw new Error(`unknown mode ${JSON.stringify(input.mode)}: use text, files or repo`); })();
+const modes = { text: () => lintText(input.cases), files: () => lintFiles(input.files), repo: () => lintRepo() };
+if (!Object.hasOwn(modes, input.mode)) throw new Error(`unknown mode ${JSON.stringify(input.mode)}: use text, files or repo`);
+const results = await modes[input.mode]();
 // Anything a rule prints (nx warns on stdout when it has no project graph) comes before the marker.
 process.stdout.write(`\n${MARKER}\n${JSON.stringify({ results })}`);

@@ -2,7 +2,8 @@
 //   1. @nx/enforce-module-boundaries: project tags decide who may depend on whom
 //      (type:core on nothing, type:plugin on type:core, type:app on core and plugins,
 //      type:tools on anything), no circular project dependencies, no relative import
-//      that leaves its project;
+//      that leaves its project, and (packages and the app) no npm import that their
+//      package.json does not declare;
 //   2. no-restricted-imports: no deep imports (@syncline/x/src, /dist, /internal or any
 //      other subpath), and @syncline/core/testing only from tests;
 //   3. import-x/no-cycle: no import cycle among one package's own files;
@@ -109,6 +110,16 @@ export default [
       '@nx/enforce-module-boundaries': ['error', nxBoundaryOptions],
       'no-restricted-imports': ['error', { patterns: deepImportPatterns }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    // What the packages and the app import from npm must be in their own package.json (or the
+    // root's), or a consumer's install lacks it. nx reads dependencies, devDependencies and
+    // peerDependencies but not optionalDependencies, hence collective's koffi is allowed by name.
+    name: 'syncline/declared-dependencies',
+    files: ['packages/**', 'apps/**'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { ...nxBoundaryOptions, banTransitiveDependencies: true, allow: [...nxBoundaryOptions.allow, '^koffi$'] }],
     },
   },
   {

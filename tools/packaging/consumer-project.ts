@@ -16,16 +16,21 @@ export function nodeTypesSpec(): string {
   return `@types/node@${version}`;
 }
 
+/** npm settings a nested npm keeps from an `npm test` parent: the shared cache and the registry. */
+const KEPT_NPM_SETTINGS: readonly string[] = ['npm_config_cache', 'npm_config_registry'];
+
 /**
  * The environment for commands run in the consumer project: the caller's, without npm's
  * own `npm_*` variables (an `npm test` parent sets npm_config_local_prefix and friends,
- * which would point a nested npm back at the repository), without a TF_CONFIG that would
- * make an example join a cluster, and without onnxruntime-node's CUDA download.
+ * which would point a nested npm back at the repository) except the cache and registry,
+ * without a TF_CONFIG that would make an example join a cluster, and without
+ * onnxruntime-node's CUDA download.
  */
 export function consumerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^npm_/i.test(k) || ['TF_CONFIG', 'CLUSTER_SPEC', 'NODE_OPTIONS', 'INIT_CWD'].includes(k)) continue;
+    if (/^npm_/i.test(k) && !KEPT_NPM_SETTINGS.includes(k.toLowerCase())) continue;
+    if (['TF_CONFIG', 'CLUSTER_SPEC', 'NODE_OPTIONS', 'INIT_CWD'].includes(k)) continue;
     env[k] = v;
   }
   return { ...env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_update_notifier: 'false', ...extra };

@@ -1,6 +1,7 @@
 /**
  * The root README's flag table lists every flag `syncline train --help` prints, and no flag
- * the CLI does not have. Reads the built CLI (npm test builds first).
+ * the CLI does not have. Reads the built CLI (npm test and npm run test:e2e build first);
+ * the parsers are unit-tested in flag-table.test.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,14 +12,6 @@ const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'apps', 'trainer', 'dist', 'cli.js');
 
 describe('README flag table', () => {
-  it('parses help text and tables', () => {
-    const help = ['Usage: syncline train [options]', '', 'Options:', '  --strategy <name>  a', '                     wrapped --not-a-flag', '  --json             b', '  -h, --help         c', ''].join('\n');
-    expect(flagsFromHelp(help)).toEqual(['--strategy', '--json']);
-    const md = ['## Training from the command line', '', '| flag | meaning |', '| --- | --- |', '| `--a x\\|y` | uses `--c` |', '| `--b`, `--d` | z |', '', '## Next', '| `--e` | no |'].join('\n');
-    expect(flagsFromReadmeTable(md)).toEqual(['--a', '--b', '--d']);
-    expect(() => flagsFromReadmeTable('# Other\n')).toThrow(/no section/);
-  });
-
   it(`in "${FLAG_TABLE_SECTION}" matches \`syncline train --help\``, () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
     const r = spawnSync(process.execPath, [CLI, 'train', '--help'], { encoding: 'utf8', timeout: 60_000 });

@@ -8,7 +8,7 @@
  *      ES module (.mjs), and exits 0;
  *   4. a consumer file importing every package type-checks with strict on and skipLibCheck
  *      off, under moduleResolution node16 and bundler; the README blocks type-check too.
- * It builds nothing: `npm test` builds first (`npm run build` when run alone).
+ * It builds nothing: `npm test` and `npm run test:e2e` build first (`npm run build` when run alone).
  * SYNCLINE_PACKAGING_KEEP=1 keeps the temporary project and prints where it is.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,7 @@
 // Shared jest settings: ts-jest over sources; @syncline/* resolve to each package's src
 // so tests never read a stale dist (worker entry points are the exception: see each package).
+// testMatch takes both test tiers; the root jest.config.js moves `*.e2e.test.ts` into a
+// separate `<package>:e2e` project.
 const path = require('node:path');
 const root = __dirname;
 module.exports = {

@@ -11,7 +11,7 @@ export type { TfjsPluginOptions } from './tfjs-plugin';
 export { TfjsBackend, TFJS_BACKEND_NAME } from './tfjs-backend';
 export type { TfjsBackendOptions } from './tfjs-backend';
 export { registerTfjsBackend, TFJS_BACKEND_PRIORITY } from './register';
-export type { LayersModelFactory, ModelFactoryContext, FactoryOutputs } from './internal/model/layers-model-adapter';
+export type { LayersModelFactory, ModelFactoryContext, FactoryOutputs, FactoryModel } from './internal/model/layers-model-adapter';
 
 // --- tfjs backend selection ---
 export { selectTfjsBackend, DEFAULT_TFJS_CANDIDATES } from './internal/runtime/select-backend';

@@ -4,7 +4,7 @@
  * is a no-op; a built-in kernel it replaces is returned so tests can compare against it.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig } from '@tensorflow/tfjs';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { fastConv2DBackpropFilter } from './conv2d-backprop-filter';
 
 export const CONV2D_BACKPROP_FILTER = 'Conv2DBackpropFilter';

@@ -9,6 +9,7 @@
  * from_logits), anything else is taken as logits.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { ModelSpec, WeightEntry } from '@syncline/core';
 import { ShapeMismatchError } from '@syncline/core';
 import type { OutputKind, ReplicaModel } from './replica-model';
@@ -20,14 +21,28 @@ export interface ModelFactoryContext {
   readonly replicaId: number;
 }
 
+/**
+ * What the adapter reads of a tfjs `LayersModel` (which satisfies it). Spelled out here so
+ * this package's public types name only @tensorflow/tfjs-core: tfjs-layers' own
+ * declarations do not compile under `strict` without `skipLibCheck`.
+ */
+export interface FactoryModel {
+  readonly inputs: readonly { readonly shape: readonly (number | null)[] }[];
+  readonly outputs: readonly { readonly shape: readonly (number | null)[] }[];
+  readonly weights: readonly { readonly originalName: string; readonly shape: readonly (number | null)[]; readonly trainable: boolean; read(): Tensor }[];
+  readonly layers: readonly { getConfig(): object }[];
+  apply(inputs: Tensor, kwargs: { training: boolean }): unknown;
+  dispose(): unknown;
+}
+
 /** Returns a fresh tfjs LayersModel for one replica (called once per replica, in its thread). */
-export type LayersModelFactory = (context: ModelFactoryContext) => tf.LayersModel | Promise<tf.LayersModel>;
+export type LayersModelFactory = (context: ModelFactoryContext) => FactoryModel | Promise<FactoryModel>;
 
 /** How to read a factory model's output; 'auto' looks at the last layer's activation. */
 export type FactoryOutputs = OutputKind | 'auto';
 
 /** Wraps `model`; throws ShapeMismatchError when its input or output does not fit the spec. */
-export function adaptLayersModel(model: tf.LayersModel, spec: ModelSpec, outputs: FactoryOutputs): ReplicaModel {
+export function adaptLayersModel(model: FactoryModel, spec: ModelSpec, outputs: FactoryOutputs): ReplicaModel {
   const inShape = model.inputs[0]?.shape.slice(1) ?? [];
   if (model.inputs.length !== 1 || inShape.join(',') !== spec.inputShape.join(',')) {
     throw new ShapeMismatchError(

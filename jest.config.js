@@ -2,10 +2,11 @@
 //   unit: every test except the end-to-end ones; displayName as the package's (`core`);
 //   e2e:  the slow suites, named `*.e2e.test.ts` (accuracy and parity training runs,
 //         multi-process and network faults, communicator conformance over real sockets
-//         and threads); displayName `<package>:e2e` (`trainer:e2e`).
+//         and threads, packaging); displayName `<package>:e2e` (`trainer:e2e`).
 // SYNCLINE_TEST_TIER=unit or =e2e runs one tier (`npm run test:unit`, `npm run test:e2e`);
-// unset, both run (`npm test`, `npx jest`). Name a new test `*.e2e.test.ts` when it takes
-// more than a few seconds.
+// unset, both run (`npm test`, `npx jest`). The unit tier runs from the sources with no
+// build, so name a new test `*.e2e.test.ts` when it takes more than a few seconds or needs
+// a built dist (the CLI, packed tarballs, replicas that import the built packages).
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -19,9 +20,7 @@ const E2E_GLOB = '*.e2e.test.ts';
 const E2E_PATTERN = '\\.e2e\\.test\\.ts$';
 
 const dirs = ['packages', 'apps'].flatMap((d) =>
-  fs.existsSync(path.join(__dirname, d))
-    ? fs.readdirSync(path.join(__dirname, d)).map((n) => path.join(__dirname, d, n))
-    : [],
+  fs.existsSync(path.join(__dirname, d)) ? fs.readdirSync(path.join(__dirname, d)).map((n) => path.join(__dirname, d, n)) : [],
 );
 
 /** A package's jest config split into its unit and e2e projects (the same settings, disjoint files). */
@@ -34,7 +33,10 @@ function tiers(dir) {
   const e2e = {
     ...config,
     displayName: `${config.displayName}:e2e`,
-    testMatch: config.testMatch.map((glob) => glob.replace(/\*\.test\.ts$/, E2E_GLOB)),
+    testMatch: config.testMatch.map((glob) => {
+      if (!glob.endsWith('*.test.ts')) throw new Error(`${dir}/jest.config.js: testMatch "${glob}" must end in *.test.ts for the unit/e2e split`);
+      return glob.replace(/\*\.test\.ts$/, E2E_GLOB);
+    }),
   };
   return { unit, e2e };
 }

@@ -33,8 +33,18 @@ export async function trainFullFashionMnist(run: FashionMnistRun): Promise<Train
   }
   const result = await runTrain(
     validateTrainOptions({
-      strategy: run.strategy, replicas: 2, isolation: 'thread', backend: run.backend, model: run.model, data: FULL_DIR,
-      epochs: FASHION_MNIST_EPOCHS, globalBatch: 64, stepsPerExecution: run.stepsPerExecution, seed: 42, json: true, timeoutMs: 120_000,
+      strategy: run.strategy,
+      replicas: 2,
+      isolation: 'thread',
+      backend: run.backend,
+      model: run.model,
+      data: FULL_DIR,
+      epochs: FASHION_MNIST_EPOCHS,
+      globalBatch: 64,
+      stepsPerExecution: run.stepsPerExecution,
+      seed: 42,
+      json: true,
+      timeoutMs: 120_000,
     }),
     (line) => process.stderr.write(`${line}\n`),
     { skipValidation: true },

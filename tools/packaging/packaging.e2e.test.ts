@@ -69,7 +69,10 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'syncline-packaging-'));
   app = join(work, 'app');
   packed = packAll(join(work, 'tarballs'));
-  createConsumerProject(app, packed.map((p) => p.filename));
+  createConsumerProject(
+    app,
+    packed.map((p) => p.filename),
+  );
   mkdirSync(join(app, 'examples'));
   console.log(`README blocks to run (${blocks.length}): ${blocks.map((b) => `${b.readme}:${b.line}`).join(', ')}`);
 }, 900_000);
@@ -86,7 +89,10 @@ describe('npm pack tarballs', () => {
     );
     const problems: string[] = [];
     for (const p of packed) {
-      const manifest = JSON.parse(readFileSync(join(app, 'node_modules', p.name, 'package.json'), 'utf8')) as { exports?: unknown; bin?: Record<string, string> };
+      const manifest = JSON.parse(readFileSync(join(app, 'node_modules', p.name, 'package.json'), 'utf8')) as {
+        exports?: unknown;
+        bin?: Record<string, string>;
+      };
       const needed = ['package.json', 'README.md', 'LICENSE', ...exportTargets(manifest.exports), ...Object.values(manifest.bin ?? {})];
       for (const f of needed.map((n) => n.replace(/^\.\//, ''))) if (!p.files.includes(f)) problems.push(`${p.name}: ${f} is not in the tarball`);
       for (const f of p.files) if (/^(src|tests)\/|\.test\.[cm]?[jt]s$/.test(f)) problems.push(`${p.name}: ships ${f}`);
@@ -114,13 +120,17 @@ describe('README examples, installed from the tarballs', () => {
     it.each([
       ['CommonJS', 'cjs', '.cjs'],
       ['an ES module', 'esm', '.mjs'],
-    ] as const)('runs as %s', (_how, format, ext) => {
-      const file = join(app, 'examples', `${blockId(block)}${ext}`);
-      writeFileSync(file, compile(block, format));
-      const r = run(process.execPath, [file], app, EXAMPLE_TIMEOUT_MS);
-      console.log(`${block.readme}:${block.line} (${format}) printed:\n${tail(r, 8)}`);
-      expect({ status: r.status, signal: r.signal, output: r.status === 0 ? '' : tail(r, 40) }).toEqual({ status: 0, signal: null, output: '' });
-    }, EXAMPLE_TIMEOUT_MS + 30_000);
+    ] as const)(
+      'runs as %s',
+      (_how, format, ext) => {
+        const file = join(app, 'examples', `${blockId(block)}${ext}`);
+        writeFileSync(file, compile(block, format));
+        const r = run(process.execPath, [file], app, EXAMPLE_TIMEOUT_MS);
+        console.log(`${block.readme}:${block.line} (${format}) printed:\n${tail(r, 8)}`);
+        expect({ status: r.status, signal: r.signal, output: r.status === 0 ? '' : tail(r, 40) }).toEqual({ status: 0, signal: null, output: '' });
+      },
+      EXAMPLE_TIMEOUT_MS + 30_000,
+    );
   });
 });
 
@@ -130,16 +140,20 @@ describe('types, from a consumer with strict on and skipLibCheck off', () => {
     bundler: { module: 'preserve', moduleResolution: 'bundler' },
   } as const;
 
-  it.each(Object.keys(configs) as (keyof typeof configs)[])('tsc --noEmit passes under moduleResolution %s', (kind) => {
-    copyFileSync(join(__dirname, 'fixtures', 'consumer.ts'), join(app, 'consumer.ts'));
-    copyFileSync(join(__dirname, 'fixtures', 'consumer.ts'), join(app, 'consumer.mts'));
-    const project = `tsconfig.${kind}.json`;
-    const compilerOptions = { ...configs[kind], strict: true, target: 'es2022', noEmit: true, skipLibCheck: false };
-    writeFileSync(join(app, project), JSON.stringify({ compilerOptions, files: ['consumer.ts', 'consumer.mts'] }, null, 2));
-    const r = tsc(project);
-    expect(errorReport(r.out)).toEqual([]);
-    expect(r.status).toBe(0);
-  }, 330_000);
+  it.each(Object.keys(configs) as (keyof typeof configs)[])(
+    'tsc --noEmit passes under moduleResolution %s',
+    (kind) => {
+      copyFileSync(join(__dirname, 'fixtures', 'consumer.ts'), join(app, 'consumer.ts'));
+      copyFileSync(join(__dirname, 'fixtures', 'consumer.ts'), join(app, 'consumer.mts'));
+      const project = `tsconfig.${kind}.json`;
+      const compilerOptions = { ...configs[kind], strict: true, target: 'es2022', noEmit: true, skipLibCheck: false };
+      writeFileSync(join(app, project), JSON.stringify({ compilerOptions, files: ['consumer.ts', 'consumer.mts'] }, null, 2));
+      const r = tsc(project);
+      expect(errorReport(r.out)).toEqual([]);
+      expect(r.status).toBe(0);
+    },
+    330_000,
+  );
 
   it('every README block type-checks (strict; libraries are checked above)', () => {
     const dir = join(app, 'examples-ts');

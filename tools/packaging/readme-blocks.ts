@@ -65,9 +65,7 @@ export function readmePaths(root: string): string[] {
 
 /** The runnable (ts/js) blocks of every tested README. */
 export function runnableBlocks(root: string): CodeBlock[] {
-  return readmePaths(root).flatMap((p) =>
-    extractCodeBlocks(readFileSync(join(root, p), 'utf8'), p).filter((b) => RUNNABLE_LANGUAGES.includes(b.lang)),
-  );
+  return readmePaths(root).flatMap((p) => extractCodeBlocks(readFileSync(join(root, p), 'utf8'), p).filter((b) => RUNNABLE_LANGUAGES.includes(b.lang)));
 }
 
 /** A file-name-safe id for a block: `packages-core-README-md-L12`. */

@@ -16,13 +16,17 @@ if (!name || !benches.includes(name)) {
 }
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 const build = spawnSync(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '--output-style=static'], {
-  cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'],
+  cwd: root,
+  env,
+  stdio: ['ignore', 'ignore', 'inherit'],
 });
 if (build.status !== 0) {
   console.error('build failed; run `npm run build` to see why');
   process.exit(1);
 }
 const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'tools', 'bench', name, 'main.ts'), ...rest], {
-  cwd: root, env, stdio: 'inherit',
+  cwd: root,
+  env,
+  stdio: 'inherit',
 });
 process.exit(r.status ?? 1);

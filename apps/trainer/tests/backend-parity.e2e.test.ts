@@ -40,51 +40,69 @@ function relL2(a: Float32Array, b: Float32Array): number {
 }
 
 describe('backend-onnx against backend-tfjs', () => {
-  it.each(['mlp', 'cnn'] as const)('%s: identical initial weights; gradients within 1e-4 relative per tensor', async (model) => {
-    const spec = presetModelSpec(model);
-    const replicas: ReplicaProgram[] = [
-      await createOnnxBackend().createReplica(spec, { seed: 9 }),
-      await createTfjsBackend({ candidates: ['wasm'] }).createReplica(spec, { seed: 9 }),
-    ];
-    try {
-      const [onnx, tfjs] = replicas as [ReplicaProgram, ReplicaProgram];
-      expect(bitwiseEqual(await onnx.getWeights(), await tfjs.getWeights())).toBe(true);
-      const batch = firstBatch(32, spec.inputShape);
-      const [go, gt] = [await onnx.computeGradients(batch), await tfjs.computeGradients(batch)];
-      expect(Math.abs(go.lossSum - gt.lossSum) / gt.lossSum).toBeLessThanOrEqual(GRAD_REL_TOL);
-      expect(go.correct).toBe(gt.correct);
-      let offset = 0;
-      const worst: Record<string, number> = {};
-      for (const e of onnx.layout.entries.filter((x) => x.trainable)) {
-        worst[e.name] = relL2(go.gradients.subarray(offset, offset + e.size), gt.gradients.subarray(offset, offset + e.size));
-        offset += e.size;
+  it.each(['mlp', 'cnn'] as const)(
+    '%s: identical initial weights; gradients within 1e-4 relative per tensor',
+    async (model) => {
+      const spec = presetModelSpec(model);
+      const replicas: ReplicaProgram[] = [
+        await createOnnxBackend().createReplica(spec, { seed: 9 }),
+        await createTfjsBackend({ candidates: ['wasm'] }).createReplica(spec, { seed: 9 }),
+      ];
+      try {
+        const [onnx, tfjs] = replicas as [ReplicaProgram, ReplicaProgram];
+        expect(bitwiseEqual(await onnx.getWeights(), await tfjs.getWeights())).toBe(true);
+        const batch = firstBatch(32, spec.inputShape);
+        const [go, gt] = [await onnx.computeGradients(batch), await tfjs.computeGradients(batch)];
+        expect(Math.abs(go.lossSum - gt.lossSum) / gt.lossSum).toBeLessThanOrEqual(GRAD_REL_TOL);
+        expect(go.correct).toBe(gt.correct);
+        let offset = 0;
+        const worst: Record<string, number> = {};
+        for (const e of onnx.layout.entries.filter((x) => x.trainable)) {
+          worst[e.name] = relL2(go.gradients.subarray(offset, offset + e.size), gt.gradients.subarray(offset, offset + e.size));
+          offset += e.size;
+        }
+        process.stderr.write(`${model} gradient parity (relative L2 per tensor): ${JSON.stringify(worst)}\n`);
+        for (const [name, r] of Object.entries(worst)) expect([name, r <= GRAD_REL_TOL]).toEqual([name, true]);
+      } finally {
+        await Promise.all(replicas.map((r) => r.dispose()));
       }
-      process.stderr.write(`${model} gradient parity (relative L2 per tensor): ${JSON.stringify(worst)}\n`);
-      for (const [name, r] of Object.entries(worst)) expect([name, r <= GRAD_REL_TOL]).toEqual([name, true]);
-    } finally {
-      await Promise.all(replicas.map((r) => r.dispose()));
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 
   it.each([
     ['mlp', { epochs: 1 }],
     ['cnn', { epochs: 1, virtualEpochSize: 400 * 64 }],
-  ] as const)('%s trained with one seed on each backend: test accuracies within 0.5 points', async (model, extra) => {
-    if (!fullDataAvailable()) throw new Error(`Fashion-MNIST is not installed in ${FULL_DIR}: apt-get install dataset-fashion-mnist (.ci/run does)`);
-    const accuracy: Record<string, number> = {};
-    for (const backend of ['onnx', 'tfjs'] as const) {
-      const r = await runTrain(
-        validateTrainOptions({
-          strategy: 'mirrored', replicas: 1, isolation: 'thread', backend, model, data: FULL_DIR,
-          globalBatch: 64, stepsPerExecution: 1, seed: 5, json: true, timeoutMs: 300_000, ...extra,
-        }),
-        () => undefined,
-        { skipValidation: true },
-      );
-      accuracy[backend] = 100 * r.testAccuracy;
-    }
-    process.stderr.write(`${model} test accuracy: onnx ${accuracy.onnx!.toFixed(2)}%, tfjs ${accuracy.tfjs!.toFixed(2)}%\n`);
-    expect(accuracy.onnx!).toBeGreaterThan(70);
-    expect(Math.abs(accuracy.onnx! - accuracy.tfjs!)).toBeLessThanOrEqual(ACCURACY_POINTS);
-  }, 600_000);
+  ] as const)(
+    '%s trained with one seed on each backend: test accuracies within 0.5 points',
+    async (model, extra) => {
+      if (!fullDataAvailable()) throw new Error(`Fashion-MNIST is not installed in ${FULL_DIR}: apt-get install dataset-fashion-mnist (.ci/run does)`);
+      const accuracy: Record<string, number> = {};
+      for (const backend of ['onnx', 'tfjs'] as const) {
+        const r = await runTrain(
+          validateTrainOptions({
+            strategy: 'mirrored',
+            replicas: 1,
+            isolation: 'thread',
+            backend,
+            model,
+            data: FULL_DIR,
+            globalBatch: 64,
+            stepsPerExecution: 1,
+            seed: 5,
+            json: true,
+            timeoutMs: 300_000,
+            ...extra,
+          }),
+          () => undefined,
+          { skipValidation: true },
+        );
+        accuracy[backend] = 100 * r.testAccuracy;
+      }
+      process.stderr.write(`${model} test accuracy: onnx ${accuracy.onnx!.toFixed(2)}%, tfjs ${accuracy.tfjs!.toFixed(2)}%\n`);
+      expect(accuracy.onnx!).toBeGreaterThan(70);
+      expect(Math.abs(accuracy.onnx! - accuracy.tfjs!)).toBeLessThanOrEqual(ACCURACY_POINTS);
+    },
+    600_000,
+  );
 });

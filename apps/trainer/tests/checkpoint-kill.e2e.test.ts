@@ -53,7 +53,8 @@ function verifyDir(dir: string): { leftovers: string[]; newest: string | undefin
   const store = new CheckpointStore(dir, () => undefined);
   const leftovers: string[] = [];
   for (const name of readdirSync(dir)) {
-    if (name.startsWith('.tmp-') || name.startsWith('.trash-')) leftovers.push(name); // an interrupted write or prune
+    if (name.startsWith('.tmp-') || name.startsWith('.trash-'))
+      leftovers.push(name); // an interrupted write or prune
     else if (/^ckpt-\d{6}-\d{9}$/.test(name)) expect(() => store.read(join(dir, name))).not.toThrow();
     else throw new Error(`unexpected entry ${name} in ${dir}`);
   }
@@ -71,8 +72,20 @@ describe('kill -9 during checkpoint writes (built CLI, 2 workers)', () => {
     const ckpt = join(dir, 'ckpt');
     mkdirSync(ckpt);
     const args = [
-      '--model', writeSpec(dir, HIDDEN_UNITS), '--seed', '3', '--global-batch', String(GLOBAL_BATCH), '--epochs', String(EPOCHS),
-      '--virtual-epoch-size', String(STEPS_PER_EPOCH * GLOBAL_BATCH), '--checkpoint-dir', ckpt, '--timeout-ms', '5000',
+      '--model',
+      writeSpec(dir, HIDDEN_UNITS),
+      '--seed',
+      '3',
+      '--global-batch',
+      String(GLOBAL_BATCH),
+      '--epochs',
+      String(EPOCHS),
+      '--virtual-epoch-size',
+      String(STEPS_PER_EPOCH * GLOBAL_BATCH),
+      '--checkpoint-dir',
+      ckpt,
+      '--timeout-ms',
+      '5000',
     ];
     let interrupted = 0;
     const t0 = performance.now();
@@ -89,7 +102,9 @@ describe('kill -9 during checkpoint writes (built CLI, 2 workers)', () => {
       expect(exits[1]!.code).not.toBe(0); // the other worker notices the lost chief
       const { leftovers, newest } = verifyDir(ckpt);
       if (leftovers.includes(tmp)) interrupted++;
-      console.log(`round ${round}: killed the chief ${jitter} ms into checkpoint write ${nth} (${tmp}); ${leftovers.includes(tmp) ? 'write interrupted' : 'write had completed'}; newest ${newest ?? '(none)'}`);
+      console.log(
+        `round ${round}: killed the chief ${jitter} ms into checkpoint write ${nth} (${tmp}); ${leftovers.includes(tmp) ? 'write interrupted' : 'write had completed'}; newest ${newest ?? '(none)'}`,
+      );
     }
     console.log(`${KILL_ROUNDS} kills, ${interrupted} mid-write, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const newest = new CheckpointStore(ckpt, () => undefined).latest();

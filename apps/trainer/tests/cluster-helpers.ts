@@ -54,10 +54,14 @@ export function tfConfig(addresses: readonly string[], index: number): string {
 /** `n` loopback addresses on ports that were free a moment ago. */
 export async function loopbackAddresses(n: number): Promise<string[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<Server>((resolve) => {
-      const s = createServer();
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<Server>((resolve) => {
+          const s = createServer();
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
   );
   const out = servers.map((s) => `127.0.0.1:${(s.address() as { port: number }).port}`);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));

@@ -41,7 +41,12 @@ describe('strategy.run and strategy.reduce', () => {
       });
       // reduce over per-replica values equals the all-reduced result
       const summed = strategy.reduce('sum', { values: grads.values.map((v) => v.local) });
-      expect(maxAbsDiff(summed.map((v) => v / 32), grads.values[0]!.mean)).toBeLessThan(1e-6);
+      expect(
+        maxAbsDiff(
+          summed.map((v) => v / 32),
+          grads.values[0]!.mean,
+        ),
+      ).toBeLessThan(1e-6);
       expect(strategy.reduce('mean', { values: [1, 3] })).toBe(2);
       expect(strategy.reduce('max', { values: grads.values.map((v) => v.loss) })).toBe(Math.max(...grads.values.map((v) => v.loss)));
       // predict splits the data across replicas and joins their parts back in order

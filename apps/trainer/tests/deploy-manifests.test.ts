@@ -100,7 +100,10 @@ describe('deploy/k8s/tfjob.yaml (Kubeflow TFJob)', () => {
     const workers: number = specs.Worker.replicas;
     const addresses = [`${name}-chief-0.${namespace}.svc:2222`, ...Array.from({ length: workers }, (_, i) => `${name}-worker-${i}.${namespace}.svc:2222`)];
     expectRanks(
-      kubeflowTfConfigs().map((c) => ({ tfConfig: c.tfConfig, expected: { rank: c.type === 'chief' ? 0 : c.index + 1, taskType: c.type, isChief: c.type === 'chief' } })),
+      kubeflowTfConfigs().map((c) => ({
+        tfConfig: c.tfConfig,
+        expected: { rank: c.type === 'chief' ? 0 : c.index + 1, taskType: c.type, isChief: c.type === 'chief' },
+      })),
       addresses,
     );
   });
@@ -145,7 +148,13 @@ describe('deploy/k8s/indexed-job.yaml (Indexed Job + headless Service)', () => {
 
   /** Runs the entrypoint for pod `index` with the pod's environment; DNS waiting is off, as these names exist only in the cluster. */
   function runEntrypoint(index: number, command: string[], extraEnv: Record<string, string> = {}) {
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...podEnv(container, labels), JOB_COMPLETION_INDEX: String(index), SYNCLINE_DNS_WAIT_SECONDS: '0', ...extraEnv };
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      ...podEnv(container, labels),
+      JOB_COMPLETION_INDEX: String(index),
+      SYNCLINE_DNS_WAIT_SECONDS: '0',
+      ...extraEnv,
+    };
     return spawnSync('sh', [entrypointScript(), ...command], { env, encoding: 'utf8' });
   }
 
@@ -156,14 +165,24 @@ describe('deploy/k8s/indexed-job.yaml (Indexed Job + headless Service)', () => {
     expect(service.spec.clusterIP).toBe('None');
     expect(service.spec.selector).toEqual({ 'job-name': job.metadata.name });
     expect(container.command[0]).toBe('sh');
-    expect(podEnv(container, labels)).toMatchObject({ SYNCLINE_JOB_NAME: job.metadata.name, SYNCLINE_SERVICE: service.metadata.name, SYNCLINE_WORKERS: String(job.spec.completions) });
+    expect(podEnv(container, labels)).toMatchObject({
+      SYNCLINE_JOB_NAME: job.metadata.name,
+      SYNCLINE_SERVICE: service.metadata.name,
+      SYNCLINE_WORKERS: String(job.spec.completions),
+    });
     expect(container.ports.map((p: Manifest) => p.containerPort)).toEqual([Number(podEnv(container, labels).SYNCLINE_PORT)]);
   });
 
   it('exports a TF_CONFIG per completion index that resolves to rank = index, worker 0 as chief', () => {
     const n: number = job.spec.completions;
     const addresses = Array.from({ length: n }, (_, i) => `${job.metadata.name}-${i}.${service.metadata.name}:2222`);
-    const printEnv = [process.execPath, '-e', 'process.stdout.write(JSON.stringify({ tfConfig: process.env.TF_CONFIG, token: process.env.SYNCLINE_AUTH_TOKEN, argv: process.argv.slice(1) }))', 'train', '--json'];
+    const printEnv = [
+      process.execPath,
+      '-e',
+      'process.stdout.write(JSON.stringify({ tfConfig: process.env.TF_CONFIG, token: process.env.SYNCLINE_AUTH_TOKEN, argv: process.argv.slice(1) }))',
+      'train',
+      '--json',
+    ];
     const configs = Array.from({ length: n }, (_, index) => {
       const run = runEntrypoint(index, printEnv);
       expect(run.stderr).toContain(`tf-config-entrypoint: TF_CONFIG={`);

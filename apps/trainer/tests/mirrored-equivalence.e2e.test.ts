@@ -19,7 +19,9 @@ const SPEC = {
 const GLOBAL_BATCH = 48;
 const STEPS = 10;
 
-async function train(replicas: number): Promise<{ weights: Float32Array; identicalEveryStep: boolean[]; weightUpdate: string | undefined; gradientBuffer: string | undefined }> {
+async function train(
+  replicas: number,
+): Promise<{ weights: Float32Array; identicalEveryStep: boolean[]; weightUpdate: string | undefined; gradientBuffer: string | undefined }> {
   const strategy = mirrored(replicas);
   try {
     const model = await strategy.createModel(SPEC, { seed: 7 });
@@ -43,14 +45,18 @@ describe('MirroredStrategy equivalence', () => {
     single = (await train(1)).weights;
   }, 120_000);
 
-  it.each([2, 3, 4])('%i replicas match one replica after 10 steps, and stay bitwise identical', async (r) => {
-    const { weights, identicalEveryStep, weightUpdate, gradientBuffer } = await train(r);
-    expect(weightUpdate).toBe('sharded'); // the default: each replica applies 1/r of the update
-    expect(gradientBuffer).toBe('registered'); // the shared-memory provider's registered space holds the gradients
-    expect(identicalEveryStep).toHaveLength(STEPS);
-    expect(identicalEveryStep.every(Boolean)).toBe(true);
-    const diff = maxAbsDiff(weights, single);
-    expect(diff).toBeLessThanOrEqual(1e-5);
-    expect(maxAbsDiff(weights, new Float32Array(weights.length))).toBeGreaterThan(0.01); // it trained
-  }, 120_000);
+  it.each([2, 3, 4])(
+    '%i replicas match one replica after 10 steps, and stay bitwise identical',
+    async (r) => {
+      const { weights, identicalEveryStep, weightUpdate, gradientBuffer } = await train(r);
+      expect(weightUpdate).toBe('sharded'); // the default: each replica applies 1/r of the update
+      expect(gradientBuffer).toBe('registered'); // the shared-memory provider's registered space holds the gradients
+      expect(identicalEveryStep).toHaveLength(STEPS);
+      expect(identicalEveryStep.every(Boolean)).toBe(true);
+      const diff = maxAbsDiff(weights, single);
+      expect(diff).toBeLessThanOrEqual(1e-5);
+      expect(maxAbsDiff(weights, new Float32Array(weights.length))).toBeGreaterThan(0.01); // it trained
+    },
+    120_000,
+  );
 });

@@ -91,83 +91,117 @@ describe('multi-worker across network namespaces (built CLI)', () => {
   }
 
   for (const size of [2, 3]) {
-    itNetns(`${size} hosts: the chief's weights after ${EPOCHS * STEPS_PER_EPOCH} steps equal a single-process run`, async () => {
-      const net = network(size);
-      const file = join(dir, `w${size}.safetensors`);
-      const t0 = performance.now();
-      const results = await finishOk(
-        startWorkers({
-          addresses: net.addresses.map((a) => `${a}:${PORT}`),
-          netns: net.hosts,
-          token: TOKEN,
-          args: [...common(), '--epochs', String(EPOCHS), '--virtual-epoch-size', String(STEPS_PER_EPOCH * GLOBAL_BATCH), '--export-weights', file, '--timeout-ms', '30000'],
-        }),
-      );
-      const diff = maxAbsDiffAll(weightsOf(file), reference);
-      console.log(`${size} hosts over veth: ${((performance.now() - t0) / 1000).toFixed(1)} s, max |w - w_single| = ${diff.toExponential(2)}`);
-      expect(results.map((r) => [r.rank, r.worldSize])).toEqual(results.map((_, i) => [i, size]));
-      expect(new Set(results.map((r) => r.weightsSha256)).size).toBe(1); // every worker holds the same weights
-      expect(diff).toBeLessThanOrEqual(TOLERANCE);
-    }, 90_000);
+    itNetns(
+      `${size} hosts: the chief's weights after ${EPOCHS * STEPS_PER_EPOCH} steps equal a single-process run`,
+      async () => {
+        const net = network(size);
+        const file = join(dir, `w${size}.safetensors`);
+        const t0 = performance.now();
+        const results = await finishOk(
+          startWorkers({
+            addresses: net.addresses.map((a) => `${a}:${PORT}`),
+            netns: net.hosts,
+            token: TOKEN,
+            args: [
+              ...common(),
+              '--epochs',
+              String(EPOCHS),
+              '--virtual-epoch-size',
+              String(STEPS_PER_EPOCH * GLOBAL_BATCH),
+              '--export-weights',
+              file,
+              '--timeout-ms',
+              '30000',
+            ],
+          }),
+        );
+        const diff = maxAbsDiffAll(weightsOf(file), reference);
+        console.log(`${size} hosts over veth: ${((performance.now() - t0) / 1000).toFixed(1)} s, max |w - w_single| = ${diff.toExponential(2)}`);
+        expect(results.map((r) => [r.rank, r.worldSize])).toEqual(results.map((_, i) => [i, size]));
+        expect(new Set(results.map((r) => r.weightsSha256)).size).toBe(1); // every worker holds the same weights
+        expect(diff).toBeLessThanOrEqual(TOLERANCE);
+      },
+      90_000,
+    );
   }
 
-  itNetns('a network cut (link down) makes every worker fail with a named error within the timeout', async () => {
-    const size = 3;
-    const net = network(size);
-    const ckpt = join(dir, 'cut-ckpt');
-    const procs = startWorkers({
-      addresses: net.addresses.map((a) => `${a}:${PORT}`),
-      netns: net.hosts,
-      token: TOKEN,
-      args: [...common(), '--epochs', '1000', '--virtual-epoch-size', String(STEPS_PER_EPOCH * GLOBAL_BATCH), '--checkpoint-dir', ckpt, '--timeout-ms', String(CUT_TIMEOUT_MS)],
-    });
-    // Training is under way on every worker once the chief wrote its first checkpoint.
-    await waitFor('the first checkpoint', () => existsSync(ckpt) && readdirSync(ckpt).some((n) => n.startsWith('ckpt-')), 60_000);
-    const victim = 1 + Math.floor(Math.random() * (size - 1));
-    const tCut = performance.now();
-    net.cut(victim);
-    const exits = await Promise.all(procs.map((p) => p.exited));
-    const secs = (t: number | undefined): string => (t === undefined ? '-' : ((t - tCut) / 1000).toFixed(2));
-    const report = procs.map((p, i) => `rank ${i}: error after ${secs(p.errorAt)} s, exit ${exits[i]!.code} after ${secs(exits[i]!.at)} s: ${errorLine(p)}`);
-    console.log(`cut rank ${victim}'s link:\n${report.join('\n')}`);
-    procs.forEach((p, i) => {
-      expect(exits[i]!.code).not.toBe(0);
-      expect(exits[i]!.code).not.toBeNull();
-      expect(p.errorAt! - tCut).toBeLessThanOrEqual(CUT_TIMEOUT_MS + ERROR_SLACK_MS);
-      expect(exits[i]!.at - tCut).toBeLessThanOrEqual(CUT_TIMEOUT_MS + EXIT_SLACK_MS);
-      const line = errorLine(p);
-      expect(line).toMatch(/WorkerLostError|CollectiveTimeoutError/);
-      // The cut worker names a peer it lost; the others name the cut worker (rank or address).
-      if (i === victim) expect(line).toMatch(/rank \d|ranks? not yet submitted: \d/);
-      else expect(line).toMatch(new RegExp(`rank ${victim}\\b|${net.addresses[victim]!.replace(/\./g, '\\.')}|not yet submitted: .*\\b${victim}\\b`));
-    });
-  }, 120_000);
+  itNetns(
+    'a network cut (link down) makes every worker fail with a named error within the timeout',
+    async () => {
+      const size = 3;
+      const net = network(size);
+      const ckpt = join(dir, 'cut-ckpt');
+      const procs = startWorkers({
+        addresses: net.addresses.map((a) => `${a}:${PORT}`),
+        netns: net.hosts,
+        token: TOKEN,
+        args: [
+          ...common(),
+          '--epochs',
+          '1000',
+          '--virtual-epoch-size',
+          String(STEPS_PER_EPOCH * GLOBAL_BATCH),
+          '--checkpoint-dir',
+          ckpt,
+          '--timeout-ms',
+          String(CUT_TIMEOUT_MS),
+        ],
+      });
+      // Training is under way on every worker once the chief wrote its first checkpoint.
+      await waitFor('the first checkpoint', () => existsSync(ckpt) && readdirSync(ckpt).some((n) => n.startsWith('ckpt-')), 60_000);
+      const victim = 1 + Math.floor(Math.random() * (size - 1));
+      const tCut = performance.now();
+      net.cut(victim);
+      const exits = await Promise.all(procs.map((p) => p.exited));
+      const secs = (t: number | undefined): string => (t === undefined ? '-' : ((t - tCut) / 1000).toFixed(2));
+      const report = procs.map((p, i) => `rank ${i}: error after ${secs(p.errorAt)} s, exit ${exits[i]!.code} after ${secs(exits[i]!.at)} s: ${errorLine(p)}`);
+      console.log(`cut rank ${victim}'s link:\n${report.join('\n')}`);
+      procs.forEach((p, i) => {
+        expect(exits[i]!.code).not.toBe(0);
+        expect(exits[i]!.code).not.toBeNull();
+        expect(p.errorAt! - tCut).toBeLessThanOrEqual(CUT_TIMEOUT_MS + ERROR_SLACK_MS);
+        expect(exits[i]!.at - tCut).toBeLessThanOrEqual(CUT_TIMEOUT_MS + EXIT_SLACK_MS);
+        const line = errorLine(p);
+        expect(line).toMatch(/WorkerLostError|CollectiveTimeoutError/);
+        // The cut worker names a peer it lost; the others name the cut worker (rank or address).
+        if (i === victim) expect(line).toMatch(/rank \d|ranks? not yet submitted: \d/);
+        else expect(line).toMatch(new RegExp(`rank ${victim}\\b|${net.addresses[victim]!.replace(/\./g, '\\.')}|not yet submitted: .*\\b${victim}\\b`));
+      });
+    },
+    120_000,
+  );
 
-  itNetns('a host with a wrong SYNCLINE_AUTH_TOKEN cannot join; the others report it by its address', async () => {
-    const size = 3;
-    const net = network(size);
-    const bad = Math.floor(Math.random() * size);
-    const ckpt = join(dir, 'auth-ckpt');
-    const t0 = performance.now();
-    const procs = startWorkers({
-      addresses: net.addresses.map((a) => `${a}:${PORT}`),
-      netns: net.hosts,
-      token: (rank) => (rank === bad ? `wrong-${TOKEN}` : TOKEN),
-      args: [...common(), '--epochs', '1', '--checkpoint-dir', ckpt, '--timeout-ms', String(CUT_TIMEOUT_MS)],
-    });
-    const exits = await Promise.all(procs.map((p) => p.exited));
-    console.log(`wrong token on rank ${bad} (${net.addresses[bad]}):\n${procs.map((p, i) => `rank ${i}: exit ${exits[i]!.code} after ${((exits[i]!.at - t0) / 1000).toFixed(2)} s: ${errorLine(p)}`).join('\n')}`);
-    procs.forEach((p, i) => {
-      expect(exits[i]!.code).toBe(1);
-      expect(p.stdout).toBe('');
-      // A worker may also fail to reach, or lose, a peer that already gave up (named by address).
-      expect(errorLine(p)).toMatch(/AuthFailedError|CollectiveTimeoutError|WorkerLostError: replica \d+: Lost rank \d+ \(/);
-    });
-    expect(errorLine(procs[bad]!)).toMatch(/AuthFailedError/);
-    // Every worker with the right token that met the intruder names the intruder's host.
-    const accusers = procs.filter((p, i) => i !== bad && /AuthFailedError/.test(errorLine(p)));
-    expect(accusers.length).toBeGreaterThan(0);
-    for (const p of accusers) expect(errorLine(p)).toContain(`Authentication with ${net.addresses[bad]}:`);
-    expect(existsSync(ckpt)).toBe(false); // nothing was trained, nothing written
-  }, 60_000);
+  itNetns(
+    'a host with a wrong SYNCLINE_AUTH_TOKEN cannot join; the others report it by its address',
+    async () => {
+      const size = 3;
+      const net = network(size);
+      const bad = Math.floor(Math.random() * size);
+      const ckpt = join(dir, 'auth-ckpt');
+      const t0 = performance.now();
+      const procs = startWorkers({
+        addresses: net.addresses.map((a) => `${a}:${PORT}`),
+        netns: net.hosts,
+        token: (rank) => (rank === bad ? `wrong-${TOKEN}` : TOKEN),
+        args: [...common(), '--epochs', '1', '--checkpoint-dir', ckpt, '--timeout-ms', String(CUT_TIMEOUT_MS)],
+      });
+      const exits = await Promise.all(procs.map((p) => p.exited));
+      console.log(
+        `wrong token on rank ${bad} (${net.addresses[bad]}):\n${procs.map((p, i) => `rank ${i}: exit ${exits[i]!.code} after ${((exits[i]!.at - t0) / 1000).toFixed(2)} s: ${errorLine(p)}`).join('\n')}`,
+      );
+      procs.forEach((p, i) => {
+        expect(exits[i]!.code).toBe(1);
+        expect(p.stdout).toBe('');
+        // A worker may also fail to reach, or lose, a peer that already gave up (named by address).
+        expect(errorLine(p)).toMatch(/AuthFailedError|CollectiveTimeoutError|WorkerLostError: replica \d+: Lost rank \d+ \(/);
+      });
+      expect(errorLine(procs[bad]!)).toMatch(/AuthFailedError/);
+      // Every worker with the right token that met the intruder names the intruder's host.
+      const accusers = procs.filter((p, i) => i !== bad && /AuthFailedError/.test(errorLine(p)));
+      expect(accusers.length).toBeGreaterThan(0);
+      for (const p of accusers) expect(errorLine(p)).toContain(`Authentication with ${net.addresses[bad]}:`);
+      expect(existsSync(ckpt)).toBe(false); // nothing was trained, nothing written
+    },
+    60_000,
+  );
 });

@@ -8,7 +8,14 @@ import { multiWorker } from '@syncline/collective';
 import { loopbackAddresses } from './cluster-helpers';
 import { bitwiseEqual, mirrored, sample, TFJS_REF } from './helpers';
 
-const SPEC = { inputShape: [784], layers: [{ type: 'dense', units: 16, activation: 'relu' }, { type: 'dense', units: 10, activation: 'softmax' }], optimizer: { name: 'sgd', learningRate: 0.1 } } as const;
+const SPEC = {
+  inputShape: [784],
+  layers: [
+    { type: 'dense', units: 16, activation: 'relu' },
+    { type: 'dense', units: 10, activation: 'softmax' },
+  ],
+  optimizer: { name: 'sgd', learningRate: 0.1 },
+} as const;
 
 describe('MultiWorkerMirroredStrategy predict', () => {
   it('every worker returns all rows, equal to a single-process prediction', async () => {

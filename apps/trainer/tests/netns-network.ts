@@ -57,7 +57,10 @@ export class NetnsNetwork {
   readonly addresses: string[] = [];
   #created: string[] = [];
 
-  private constructor(readonly id: number, readonly size: number) {
+  private constructor(
+    readonly id: number,
+    readonly size: number,
+  ) {
     this.hub = `${this.#prefix()}h`;
   }
 

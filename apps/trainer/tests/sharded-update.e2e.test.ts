@@ -56,8 +56,11 @@ async function train(replicas: number, shardWeightUpdate: boolean, resumeFrom?: 
 }
 
 function slotsEqual(a: OptimizerState, b: OptimizerState): boolean {
-  return a.step === b.step && Object.keys(a.slots).length === Object.keys(b.slots).length &&
-    Object.keys(a.slots).every((k) => b.slots[k] !== undefined && bitwiseEqual(a.slots[k]!, b.slots[k]!));
+  return (
+    a.step === b.step &&
+    Object.keys(a.slots).length === Object.keys(b.slots).length &&
+    Object.keys(a.slots).every((k) => b.slots[k] !== undefined && bitwiseEqual(a.slots[k]!, b.slots[k]!))
+  );
 }
 
 describe('sharded weight update (onnx, shared memory)', () => {

@@ -38,7 +38,11 @@ describe("Vertex AI's CLUSTER_SPEC through TFConfigClusterResolver.fromEnv", () 
 
   it('prefers TF_CONFIG when Vertex sets both, and falls back to CLUSTER_SPEC when TF_CONFIG is blank', () => {
     const tfConfig = JSON.stringify({ cluster: { worker: ['a:1', 'b:1'] }, task: { type: 'worker', index: 1 } });
-    expect(TFConfigClusterResolver.fromEnv({ ...clusterSpecEnv('workerpool0', 0), TF_CONFIG: tfConfig })).toMatchObject({ source: 'TF_CONFIG', rank: 1, worldSize: 2 });
+    expect(TFConfigClusterResolver.fromEnv({ ...clusterSpecEnv('workerpool0', 0), TF_CONFIG: tfConfig })).toMatchObject({
+      source: 'TF_CONFIG',
+      rank: 1,
+      worldSize: 2,
+    });
     expect(TFConfigClusterResolver.fromEnv({ ...clusterSpecEnv('workerpool1', 1), TF_CONFIG: '  ' })).toMatchObject({ source: 'CLUSTER_SPEC', rank: 2 });
   });
 
@@ -49,7 +53,11 @@ describe("Vertex AI's CLUSTER_SPEC through TFConfigClusterResolver.fromEnv", () 
   });
 
   it('names CLUSTER_SPEC and the field when the variable is malformed', () => {
-    expect(() => TFConfigClusterResolver.fromEnv({ CLUSTER_SPEC: '{"cluster": {"workerpool1": ["h:1"]}, "task": {"type": "worker", "index": 0}}' })).toThrow(InvalidConfigError);
-    expect(() => TFConfigClusterResolver.fromEnv({ CLUSTER_SPEC: '{"cluster": {"workerpool1": ["h:1"]}, "task": {"type": "worker", "index": 0}}' })).toThrow(/^CLUSTER_SPEC: task\.type/);
+    expect(() => TFConfigClusterResolver.fromEnv({ CLUSTER_SPEC: '{"cluster": {"workerpool1": ["h:1"]}, "task": {"type": "worker", "index": 0}}' })).toThrow(
+      InvalidConfigError,
+    );
+    expect(() => TFConfigClusterResolver.fromEnv({ CLUSTER_SPEC: '{"cluster": {"workerpool1": ["h:1"]}, "task": {"type": "worker", "index": 0}}' })).toThrow(
+      /^CLUSTER_SPEC: task\.type/,
+    );
   });
 });

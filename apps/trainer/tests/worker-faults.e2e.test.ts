@@ -11,7 +11,17 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { CheckpointStore } from '@syncline/core';
 import {
-  errorLine, finishOk, killAll, loopbackAddresses, requireBuiltCli, sleep, startWorkers, tempDir, waitFor, writeSpec, type Proc,
+  errorLine,
+  finishOk,
+  killAll,
+  loopbackAddresses,
+  requireBuiltCli,
+  sleep,
+  startWorkers,
+  tempDir,
+  waitFor,
+  writeSpec,
+  type Proc,
 } from './cluster-helpers';
 
 const WORKERS = 3;
@@ -34,8 +44,20 @@ describe('multi-worker faults (built CLI, 3 workers on loopback)', () => {
   let spec: string;
   let referenceSha: string;
   const args = (ckpt: string): string[] => [
-    '--model', spec, '--seed', String(SEED), '--global-batch', String(GLOBAL_BATCH), '--epochs', String(EPOCHS),
-    '--virtual-epoch-size', String(STEPS_PER_EPOCH * GLOBAL_BATCH), '--checkpoint-dir', ckpt, '--timeout-ms', String(TIMEOUT_MS),
+    '--model',
+    spec,
+    '--seed',
+    String(SEED),
+    '--global-batch',
+    String(GLOBAL_BATCH),
+    '--epochs',
+    String(EPOCHS),
+    '--virtual-epoch-size',
+    String(STEPS_PER_EPOCH * GLOBAL_BATCH),
+    '--checkpoint-dir',
+    ckpt,
+    '--timeout-ms',
+    String(TIMEOUT_MS),
   ];
   const start = async (ckpt: string): Promise<Proc[]> => startWorkers({ addresses: await loopbackAddresses(WORKERS), token: TOKEN, args: args(ckpt) });
 
@@ -54,7 +76,9 @@ describe('multi-worker faults (built CLI, 3 workers on loopback)', () => {
   async function resumeAndCompare(ckpt: string, expectedResume: { epoch: number; step: number }): Promise<void> {
     const t0 = performance.now();
     const results = await finishOk(await start(ckpt));
-    console.log(`rerun resumed at epoch ${results[0]!.resumedFromEpoch}, step ${results[0]!.resumedFromStep}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `rerun resumed at epoch ${results[0]!.resumedFromEpoch}, step ${results[0]!.resumedFromStep}: ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     for (const r of results) {
       expect({ epoch: r.resumedFromEpoch, step: r.resumedFromStep }).toEqual(expectedResume);
       expect(r.weightsSha256).toBe(referenceSha); // bitwise equal to the uninterrupted run
@@ -72,7 +96,9 @@ describe('multi-worker faults (built CLI, 3 workers on loopback)', () => {
     procs[victim]!.child.kill('SIGKILL');
     const exits = await Promise.all(procs.map((p) => p.exited));
     const secs = (t: number | undefined): string => (t === undefined ? '-' : ((t - tKill) / 1000).toFixed(2));
-    console.log(`kill -9 rank ${victim}:\n${procs.map((p, i) => `rank ${i}: error after ${secs(p.errorAt)} s, exit ${exits[i]!.code ?? exits[i]!.signal} after ${secs(exits[i]!.at)} s: ${i === victim ? '(killed)' : errorLine(p)}`).join('\n')}`);
+    console.log(
+      `kill -9 rank ${victim}:\n${procs.map((p, i) => `rank ${i}: error after ${secs(p.errorAt)} s, exit ${exits[i]!.code ?? exits[i]!.signal} after ${secs(exits[i]!.at)} s: ${i === victim ? '(killed)' : errorLine(p)}`).join('\n')}`,
+    );
     expect(exits[victim]!.signal).toBe('SIGKILL');
     procs.forEach((p, i) => {
       if (i === victim) return;
@@ -125,7 +151,9 @@ describe('multi-worker faults (built CLI, 3 workers on loopback)', () => {
     const t0 = performance.now();
     const procs = startWorkers({ addresses, token: (rank) => (rank === bad ? `wrong-${TOKEN}` : TOKEN), args: args(ckpt) });
     const exits = await Promise.all(procs.map((p) => p.exited));
-    console.log(`wrong token on rank ${bad} (${addresses[bad]}):\n${procs.map((p, i) => `rank ${i}: exit ${exits[i]!.code} after ${((exits[i]!.at - t0) / 1000).toFixed(2)} s: ${errorLine(p)}`).join('\n')}`);
+    console.log(
+      `wrong token on rank ${bad} (${addresses[bad]}):\n${procs.map((p, i) => `rank ${i}: exit ${exits[i]!.code} after ${((exits[i]!.at - t0) / 1000).toFixed(2)} s: ${errorLine(p)}`).join('\n')}`,
+    );
     procs.forEach((p, i) => {
       expect(exits[i]!.code).toBe(1);
       expect(p.stdout).toBe('');

@@ -4,7 +4,17 @@
  * backend-tfjs's documented generator, so every replica (on either backend) built with the
  * same seed starts identical; dropout streams differ per replica.
  */
-import { InvalidConfigError, glorotUniformInit, mixSeed, weightLayoutOf, numClasses, type BuildOptions, type ModelSpec, type OrchestratedBackend, type ReplicaProgram } from '@syncline/core';
+import {
+  InvalidConfigError,
+  glorotUniformInit,
+  mixSeed,
+  weightLayoutOf,
+  numClasses,
+  type BuildOptions,
+  type ModelSpec,
+  type OrchestratedBackend,
+  type ReplicaProgram,
+} from '@syncline/core';
 import { buildSpecGraphs } from './graph/spec-graphs';
 import { OnnxReplica } from './replica/onnx-replica';
 import { toOrtOptions, type OnnxSessionOptions } from './replica/session-options';
@@ -60,7 +70,11 @@ export function createOnnxBackend(options: unknown = {}): OnnxBackend {
   }
   const unknown = Object.keys(options).filter((k) => !KNOWN_OPTIONS.has(k));
   if (unknown.length > 0) {
-    throw new InvalidConfigError(`onnx backend options.${unknown[0]}`, (options as Record<string, unknown>)[unknown[0]!], `no such option (known: ${[...KNOWN_OPTIONS].join(', ')})`);
+    throw new InvalidConfigError(
+      `onnx backend options.${unknown[0]}`,
+      (options as Record<string, unknown>)[unknown[0]!],
+      `no such option (known: ${[...KNOWN_OPTIONS].join(', ')})`,
+    );
   }
   toOrtOptions(options as OnnxBackendOptions);
   return new OnnxBackend(options as OnnxBackendOptions);

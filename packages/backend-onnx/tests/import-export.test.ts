@@ -48,7 +48,9 @@ function pythonPredict(model: Uint8Array, x: Float32Array, dims: number[]): { pr
     writeFileSync(join(dir, 'x.bin'), x);
     const reasons: string[] = [];
     for (const py of PYTHONS) {
-      const r = spawnSync(py, [join(__dirname, 'helpers', 'ort_predict.py'), join(dir, 'm.onnx'), join(dir, 'x.bin'), dims.join(','), join(dir, 'y.bin')], { encoding: 'utf8' });
+      const r = spawnSync(py, [join(__dirname, 'helpers', 'ort_predict.py'), join(dir, 'm.onnx'), join(dir, 'x.bin'), dims.join(','), join(dir, 'y.bin')], {
+        encoding: 'utf8',
+      });
       if (r.status === 0) {
         const buf = readFileSync(join(dir, 'y.bin'));
         return { probs: new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)) };

@@ -174,7 +174,10 @@ describe('onnx backend replica', () => {
   });
 
   it.each(['adam', 'sgd', 'momentum', 'rmsprop'] as const)('%s lowers the loss on a fixed batch; state round-trips', async (name) => {
-    const spec = parseModelSpec({ ...presetModelSpec('mlp'), inputShape: [20], optimizer: { name, learningRate: name === 'sgd' ? 0.5 : name === 'momentum' ? 0.1 : 0.01 } }, 'test');
+    const spec = parseModelSpec(
+      { ...presetModelSpec('mlp'), inputShape: [20], optimizer: { name, learningRate: name === 'sgd' ? 0.5 : name === 'momentum' ? 0.1 : 0.01 } },
+      'test',
+    );
     const backend = createOnnxBackend();
     const r = await backend.createReplica(spec, { seed: 7 });
     const twin = await backend.createReplica(spec, { seed: 7 });

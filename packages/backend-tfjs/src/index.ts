@@ -21,20 +21,11 @@ export { stderrLogger, silentLogger } from './internal/runtime/logger';
 export type { ModuleLoader } from './internal/runtime/node-require';
 
 // --- kernels ---
-export {
-  registerFastConv2DBackpropFilter,
-  hasFastConv2DBackpropFilter,
-} from './internal/kernels/register-conv2d-backprop-filter';
+export { registerFastConv2DBackpropFilter, hasFastConv2DBackpropFilter } from './internal/kernels/register-conv2d-backprop-filter';
 export type { KernelRegistration } from './internal/kernels/register-conv2d-backprop-filter';
-export {
-  registerFastConv2DBackpropInput,
-  hasFastConv2DBackpropInput,
-} from './internal/kernels/register-conv2d-backprop-input';
+export { registerFastConv2DBackpropInput, hasFastConv2DBackpropInput } from './internal/kernels/register-conv2d-backprop-input';
 export { registerFastMaxPoolGrad, hasFastMaxPoolGrad } from './internal/kernels/register-max-pool-grad';
-export {
-  registerUntransposedBatchMatMul,
-  hasUntransposedBatchMatMul,
-} from './internal/kernels/register-batch-mat-mul';
+export { registerUntransposedBatchMatMul, hasUntransposedBatchMatMul } from './internal/kernels/register-batch-mat-mul';
 
 // --- initialisation (pure, reusable by other backends) ---
 

@@ -11,10 +11,7 @@ export const TFJS_BACKEND_PRIORITY = 10;
  * (the factory is kept per registry); a different factory under "tfjs" makes the
  * registry throw DuplicateRegistrationError.
  */
-export function registerTfjsBackend(
-  registry: Registry<OrchestratedBackend> | Registry<Backend>,
-  options: TfjsBackendOptions = {},
-): void {
+export function registerTfjsBackend(registry: Registry<OrchestratedBackend> | Registry<Backend>, options: TfjsBackendOptions = {}): void {
   let factory = FACTORIES.get(registry);
   if (!factory) {
     factory = () => new TfjsBackend(options);

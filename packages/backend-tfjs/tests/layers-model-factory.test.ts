@@ -16,13 +16,12 @@ const SPEC: ModelSpecInput = {
 };
 const spec = parseModelSpec(SPEC, 'factory test');
 
-const factory = (lastActivation: 'softmax' | 'linear'): LayersModelFactory => () =>
-  tf.sequential({
-    layers: [
-      tf.layers.dense({ units: 5, activation: 'tanh', inputShape: [4] }),
-      tf.layers.dense({ units: 3, activation: lastActivation }),
-    ],
-  });
+const factory =
+  (lastActivation: 'softmax' | 'linear'): LayersModelFactory =>
+  () =>
+    tf.sequential({
+      layers: [tf.layers.dense({ units: 5, activation: 'tanh', inputShape: [4] }), tf.layers.dense({ units: 3, activation: lastActivation })],
+    });
 
 function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;

@@ -26,18 +26,31 @@ function batch(prng: Xoshiro128, size: number, shape: number[]): Batch {
 }
 
 const MODELS: [string, ModelSpecInput][] = [
-  ['mlp (dense relu + softmax, adam)', { inputShape: [12], layers: [{ type: 'dense', units: 16, activation: 'relu' }, { type: 'dense', units: CLASSES, activation: 'softmax' }], optimizer: { name: 'adam', learningRate: 0.01 } }],
-  ['cnn (conv, pool, dropout, momentum)', {
-    inputShape: [6, 6, 1],
-    layers: [
-      { type: 'conv2d', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' },
-      { type: 'maxPool2d', poolSize: 2 },
-      { type: 'flatten' },
-      { type: 'dropout', rate: 0.2 },
-      { type: 'dense', units: CLASSES, activation: 'softmax' },
-    ],
-    optimizer: { name: 'momentum', learningRate: 0.05 },
-  }],
+  [
+    'mlp (dense relu + softmax, adam)',
+    {
+      inputShape: [12],
+      layers: [
+        { type: 'dense', units: 16, activation: 'relu' },
+        { type: 'dense', units: CLASSES, activation: 'softmax' },
+      ],
+      optimizer: { name: 'adam', learningRate: 0.01 },
+    },
+  ],
+  [
+    'cnn (conv, pool, dropout, momentum)',
+    {
+      inputShape: [6, 6, 1],
+      layers: [
+        { type: 'conv2d', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' },
+        { type: 'maxPool2d', poolSize: 2 },
+        { type: 'flatten' },
+        { type: 'dropout', rate: 0.2 },
+        { type: 'dense', units: CLASSES, activation: 'softmax' },
+      ],
+      optimizer: { name: 'momentum', learningRate: 0.05 },
+    },
+  ],
 ];
 
 describe.each(MODELS)('%s', (_name, input) => {

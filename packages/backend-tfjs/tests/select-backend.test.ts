@@ -67,7 +67,14 @@ describe('selectTfjsBackend', () => {
         tf.registerBackend('tensorflow', () => new CpuBackend());
         return {};
       },
-      { resolve: (s: string) => (s === '@tensorflow/tfjs-node' ? '/stand-in/tfjs-node/index.js' : (() => { throw new Error('nope'); })()) },
+      {
+        resolve: (s: string) =>
+          s === '@tensorflow/tfjs-node'
+            ? '/stand-in/tfjs-node/index.js'
+            : (() => {
+                throw new Error('nope');
+              })(),
+      },
     );
     const logger = recordingLogger();
     await tf.setBackend('cpu');

@@ -20,11 +20,7 @@ export { REGISTERED_BYTES_PER_REPLICA, registeredBytesPerReplica } from './provi
 
 // --- shared memory ---
 export { createSharedMemoryGroup, DEFAULT_SLOT_BYTES } from './shared-memory/shared-memory-group';
-export type {
-  SharedMemoryGroup,
-  SharedMemoryGroupDescriptor,
-  SharedMemoryGroupOptions,
-} from './shared-memory/shared-memory-group';
+export type { SharedMemoryGroup, SharedMemoryGroupDescriptor, SharedMemoryGroupOptions } from './shared-memory/shared-memory-group';
 export { attachSharedMemory } from './shared-memory/shared-memory-communicator';
 export type { AttachOptions } from './shared-memory/shared-memory-communicator';
 

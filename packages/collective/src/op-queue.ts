@@ -19,7 +19,11 @@ export class OpQueue {
   #closed = false;
   #failed: unknown = undefined;
 
-  constructor(readonly name: string, readonly rank: number, readonly defaultTimeoutMs: number) {}
+  constructor(
+    readonly name: string,
+    readonly rank: number,
+    readonly defaultTimeoutMs: number,
+  ) {}
 
   /** Next sequence number to be issued (ops issued so far). */
   get issued(): number {
@@ -41,8 +45,7 @@ export class OpQueue {
   }
 
   enqueue<T>(op: string, options: CollectiveCallOptions | undefined, body: (ctx: OpContext) => Promise<T>): Promise<T> {
-    if (this.#closed)
-      return Promise.reject(new ContractViolationError('communicator', this.name, `${op} called on rank ${this.rank} after close()`));
+    if (this.#closed) return Promise.reject(new ContractViolationError('communicator', this.name, `${op} called on rank ${this.rank} after close()`));
     const timeoutMs = options?.timeoutMs ?? this.defaultTimeoutMs;
     if (!(timeoutMs > 0))
       return Promise.reject(new InvalidConfigError('timeoutMs', timeoutMs, 'a positive number of milliseconds', { source: `${this.name}.${op}` }));

@@ -21,8 +21,17 @@ export function createNetnsPair(): NetnsPair | string {
   const subnet = `10.${100 + (parseInt(tag.slice(0, 2), 16) % 100)}.${parseInt(tag.slice(2, 4), 16)}`;
   const ips: [string, string] = [`${subnet}.1`, `${subnet}.2`];
   const remove = (): void => {
-    for (const n of names) try { ip('netns', 'del', n); } catch { /* already gone */ }
-    try { ip('link', 'del', veth[0]!); } catch { /* went with its namespace */ }
+    for (const n of names)
+      try {
+        ip('netns', 'del', n);
+      } catch {
+        /* already gone */
+      }
+    try {
+      ip('link', 'del', veth[0]!);
+    } catch {
+      /* went with its namespace */
+    }
   };
   try {
     for (const n of names) ip('netns', 'add', n);

@@ -10,10 +10,12 @@ import { createNetnsPair, type NetnsPair } from './netns';
 jest.setTimeout(60_000);
 
 it('refuses non-loopback addresses without a token, even with insecure: true', async () => {
-  await expect(createRingCommunicator({ rank: 0, addresses: ['10.1.2.3:7000', '10.1.2.4:7000'], insecure: true, timeoutMs: 1000 }))
-    .rejects.toThrow(InvalidConfigError);
-  await expect(createRingCommunicator({ rank: 0, addresses: ['10.1.2.3:7000', '10.1.2.4:7000'], insecure: true, timeoutMs: 1000 }))
-    .rejects.toThrow(/not loopback: 10\.1\.2\.3:7000, 10\.1\.2\.4:7000/);
+  await expect(createRingCommunicator({ rank: 0, addresses: ['10.1.2.3:7000', '10.1.2.4:7000'], insecure: true, timeoutMs: 1000 })).rejects.toThrow(
+    InvalidConfigError,
+  );
+  await expect(createRingCommunicator({ rank: 0, addresses: ['10.1.2.3:7000', '10.1.2.4:7000'], insecure: true, timeoutMs: 1000 })).rejects.toThrow(
+    /not loopback: 10\.1\.2\.3:7000, 10\.1\.2\.4:7000/,
+  );
 });
 
 describe('ring across network namespaces (veth)', () => {
@@ -44,7 +46,13 @@ describe('ring across network namespaces (veth)', () => {
         { kind: 'barrier' },
       ],
     };
-    const results = await Promise.all(ranks.map((r) => { const p = r.next<{ results?: number[][]; error?: { message: string } }>((m) => 'results' in m || 'error' in m); r.child.send({ program }); return p; }));
+    const results = await Promise.all(
+      ranks.map((r) => {
+        const p = r.next<{ results?: number[][]; error?: { message: string } }>((m) => 'results' in m || 'error' in m);
+        r.child.send({ program });
+        return p;
+      }),
+    );
     for (const res of results) {
       expect(res.error).toBeUndefined();
       program.ops.forEach((op, k) => {

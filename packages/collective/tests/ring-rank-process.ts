@@ -4,8 +4,14 @@
 import { createRingCommunicator } from '../src/ring/ring-communicator';
 import { runConformanceProgram, type ConformanceProgram } from '@syncline/core/testing';
 
-interface Msg { program?: ConformanceProgram; loop?: number; close?: boolean }
-const send = (m: unknown): void => { process.send?.(m); };
+interface Msg {
+  program?: ConformanceProgram;
+  loop?: number;
+  close?: boolean;
+}
+const send = (m: unknown): void => {
+  process.send?.(m);
+};
 const errorOf = (e: unknown): { name: string; message: string; code?: string } =>
   e instanceof Error ? { name: e.name, message: e.message, code: (e as { code?: string }).code } : { name: 'Error', message: String(e) };
 

@@ -4,12 +4,7 @@ import type { Worker } from 'node:worker_threads';
 import { tsWorker } from './ts-worker';
 import { join } from 'node:path';
 import { CollectiveTimeoutError, WorkerLostError } from '@syncline/core';
-import {
-  describeCommunicatorConformance,
-  type CommunicatorGroup,
-  type ConformanceProgram,
-  type ConformanceRankResult,
-} from '@syncline/core/testing';
+import { describeCommunicatorConformance, type CommunicatorGroup, type ConformanceProgram, type ConformanceRankResult } from '@syncline/core/testing';
 import { createSharedMemoryGroup, type SharedMemoryGroup } from '../src/shared-memory/shared-memory-group';
 import { attachSharedMemory } from '../src/shared-memory/shared-memory-communicator';
 
@@ -26,7 +21,8 @@ function startWorker(group: SharedMemoryGroup, rank: number): Promise<Worker> {
 function ask(w: Worker, program: ConformanceProgram): Promise<ConformanceRankResult> {
   return new Promise((resolve, reject) => {
     w.once('message', (m: { results?: ConformanceRankResult; error?: { name: string; message: string } }) =>
-      m.results ? resolve(m.results) : reject(Object.assign(new Error(m.error!.message), { name: m.error!.name })));
+      m.results ? resolve(m.results) : reject(Object.assign(new Error(m.error!.message), { name: m.error!.name })),
+    );
   });
 }
 
@@ -37,7 +33,14 @@ async function workerGroup(n: number, timeoutMs = 20_000): Promise<CommunicatorG
     size: n,
     workers,
     group,
-    run: (program) => Promise.all(workers.map((w) => { const p = ask(w, program); w.postMessage({ program }); return p; })),
+    run: (program) =>
+      Promise.all(
+        workers.map((w) => {
+          const p = ask(w, program);
+          w.postMessage({ program });
+          return p;
+        }),
+      ),
     close: async () => {
       await Promise.all(workers.map((w) => w.terminate()));
     },

@@ -128,13 +128,7 @@ export type { IdxArray } from './data/idx-reader';
 export { encodeIdx } from './data/idx-writer';
 export { loadIdxPair } from './data/idx-source';
 export type { LoadIdxPairOptions } from './data/idx-source';
-export {
-  loadFashionMnist,
-  DEFAULT_FASHION_MNIST_DIR,
-  FASHION_MNIST_FILES,
-  FASHION_MNIST_SHAPE,
-  FASHION_MNIST_CLASSES,
-} from './data/fashion-mnist';
+export { loadFashionMnist, DEFAULT_FASHION_MNIST_DIR, FASHION_MNIST_FILES, FASHION_MNIST_SHAPE, FASHION_MNIST_CLASSES } from './data/fashion-mnist';
 export type { FashionMnist } from './data/fashion-mnist';
 
 // --- training loop: options, callbacks ---

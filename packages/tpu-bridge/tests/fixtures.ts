@@ -2,30 +2,36 @@
 import { parseModelSpec, Xoshiro128, type Batch, type ModelSpec, type ModelSpecInput } from '@syncline/core';
 
 export function mlpSpec(optimizer: ModelSpecInput['optimizer']): ModelSpec {
-  return parseModelSpec({
-    inputShape: [12],
-    layers: [
-      { type: 'dense', units: 8, activation: 'relu' },
-      { type: 'dense', units: 5, activation: 'softmax' },
-    ],
-    optimizer,
-  }, 'test mlp');
+  return parseModelSpec(
+    {
+      inputShape: [12],
+      layers: [
+        { type: 'dense', units: 8, activation: 'relu' },
+        { type: 'dense', units: 5, activation: 'softmax' },
+      ],
+      optimizer,
+    },
+    'test mlp',
+  );
 }
 
 /** conv 'same' + relu, max pool, strided 'valid' conv, 'same' average pool, flatten, dense softmax. */
 export function cnnSpec(optimizer: ModelSpecInput['optimizer']): ModelSpec {
-  return parseModelSpec({
-    inputShape: [7, 7, 2],
-    layers: [
-      { type: 'conv2d', filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' },
-      { type: 'maxPool2d', poolSize: 2, padding: 'same' },
-      { type: 'conv2d', filters: 4, kernelSize: [2, 3], strides: [1, 2], activation: 'relu' },
-      { type: 'averagePool2d', poolSize: 2, strides: 1, padding: 'same' },
-      { type: 'flatten' },
-      { type: 'dense', units: 5, activation: 'softmax' },
-    ],
-    optimizer,
-  }, 'test cnn');
+  return parseModelSpec(
+    {
+      inputShape: [7, 7, 2],
+      layers: [
+        { type: 'conv2d', filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' },
+        { type: 'maxPool2d', poolSize: 2, padding: 'same' },
+        { type: 'conv2d', filters: 4, kernelSize: [2, 3], strides: [1, 2], activation: 'relu' },
+        { type: 'averagePool2d', poolSize: 2, strides: 1, padding: 'same' },
+        { type: 'flatten' },
+        { type: 'dense', units: 5, activation: 'softmax' },
+      ],
+      optimizer,
+    },
+    'test cnn',
+  );
 }
 
 /** `count` batches of `size` examples with uniform features in [-1, 1) and labels in [0, classes). */

@@ -41,7 +41,7 @@ describeWithPlugin('pjrt CompiledProgram lifecycle (XLA CPU plugin, 2 devices)',
   });
   afterAll(() => backend.close());
 
-  it('starts from the seed\'s Glorot weights and evaluates/predicts like the float64 reference', async () => {
+  it("starts from the seed's Glorot weights and evaluates/predicts like the float64 reference", async () => {
     const spec = cnnSpec({ name: 'sgd' });
     const prog = await backend.compile(spec, { numReplicas: REPLICAS, perReplicaBatch: BATCH, stepsPerExecution: 1, seed: 5 });
     try {

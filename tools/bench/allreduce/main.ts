@@ -40,8 +40,9 @@ function parseSize(s: string): number {
   if (!m) throw new Error(`--sizes: ${s} is not a size like 4K or 16M`);
   return Number(m[1]) * (m[2]!.toUpperCase() === 'K' ? KIB : MIB);
 }
-const SIZES = listArg('--sizes')?.map(parseSize)
-  ?? (quick ? [4 * KIB, 1 * MIB, 16 * MIB, 64 * MIB] : [4 * KIB, 16 * KIB, 64 * KIB, 256 * KIB, 1 * MIB, 4 * MIB, 16 * MIB, 64 * MIB]);
+const SIZES =
+  listArg('--sizes')?.map(parseSize) ??
+  (quick ? [4 * KIB, 1 * MIB, 16 * MIB, 64 * MIB] : [4 * KIB, 16 * KIB, 64 * KIB, 256 * KIB, 1 * MIB, 4 * MIB, 16 * MIB, 64 * MIB]);
 const NS = listArg('--n')?.map((v) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--n: ${v} is not a rank count`);
@@ -57,7 +58,13 @@ const PAIRS: Impl[][] = (listArg('--pairs') ?? Object.keys(ALL_PAIRS)).map((p) =
 });
 const RAN = new Set(PAIRS.flat());
 
-interface Row { impl: Impl; n: number; bytes: number; busbw_GBps: number; median_us: number }
+interface Row {
+  impl: Impl;
+  n: number;
+  bytes: number;
+  busbw_GBps: number;
+  median_us: number;
+}
 
 function fmtBytes(b: number): string {
   return b >= MIB ? `${b / MIB} MiB` : `${b / KIB} KiB`;
@@ -106,8 +113,16 @@ async function main(): Promise<void> {
     console.log(`\nN = ${n}: busbw GB/s (median µs), medians of ${ROUNDS} rounds; ratios are medians of paired ratios`);
     console.log(['size', ...IMPLS, 'shm/mpi-shm', 'shm-reg/mpi-shm', 'tcp/mpi-tcp', 'tcp-reg/mpi-tcp'].map((c) => c.padStart(16)).join(''));
     for (const bytes of SIZES) {
-      const cells = IMPLS.map((impl) => { const r = get(impl, n, bytes); return r ? `${r.busbw_GBps.toFixed(2)} (${r.median_us.toFixed(0)})` : '-'; });
-      const ratios = [ratio('shm', 'mpi-shm', n, bytes), ratio('shm-reg', 'mpi-shm', n, bytes), ratio('tcp', 'mpi-tcp', n, bytes), ratio('tcp-reg', 'mpi-tcp', n, bytes)];
+      const cells = IMPLS.map((impl) => {
+        const r = get(impl, n, bytes);
+        return r ? `${r.busbw_GBps.toFixed(2)} (${r.median_us.toFixed(0)})` : '-';
+      });
+      const ratios = [
+        ratio('shm', 'mpi-shm', n, bytes),
+        ratio('shm-reg', 'mpi-shm', n, bytes),
+        ratio('tcp', 'mpi-tcp', n, bytes),
+        ratio('tcp-reg', 'mpi-tcp', n, bytes),
+      ];
       console.log([fmtBytes(bytes), ...cells, ...ratios.map(String)].map((c) => c.padStart(16)).join(''));
     }
   }
@@ -120,9 +135,21 @@ async function main(): Promise<void> {
     shm_registered_vs_mpi_shm_min_ge_1MiB_n2: minOrNull(SIZES.filter((b) => b >= MIB).map((b) => ratio('shm-reg', 'mpi-shm', 2, b))),
     tcp_latency_4KiB_vs_mpi_tcp_n2: ratio('tcp', 'mpi-tcp', 2, 4 * KIB, 'latency'),
   };
-  console.log('\ntargets (N = 2): tcp/mpi-tcp busbw >= 1.0 at 16 and 64 MiB; shm/mpi-shm busbw >= 1.0 from 1 MiB (plain arrays, and registered buffers as shm-reg and tcp-reg); tcp 4 KiB latency <= 4x mpi-tcp');
+  console.log(
+    '\ntargets (N = 2): tcp/mpi-tcp busbw >= 1.0 at 16 and 64 MiB; shm/mpi-shm busbw >= 1.0 from 1 MiB (plain arrays, and registered buffers as shm-reg and tcp-reg); tcp 4 KiB latency <= 4x mpi-tcp',
+  );
   console.log(JSON.stringify(targets));
-  if (json) console.log(JSON.stringify({ bench: 'allreduce', baseline: 'OpenMPI MPI_Allreduce (mpi-shm: btl self,vader; mpi-tcp: btl tcp,self on lo)', quick, rounds: ROUNDS, rows, targets }));
+  if (json)
+    console.log(
+      JSON.stringify({
+        bench: 'allreduce',
+        baseline: 'OpenMPI MPI_Allreduce (mpi-shm: btl self,vader; mpi-tcp: btl tcp,self on lo)',
+        quick,
+        rounds: ROUNDS,
+        rows,
+        targets,
+      }),
+    );
 }
 
 function minOrNull(xs: (number | null)[]): number | null {

@@ -28,19 +28,37 @@ async function runShm(n: number, plan: SizePlan[], registered: boolean): Promise
   const group = createSharedMemoryGroup(n, { registeredBytes, ...(process.env.SYNCLINE_BENCH_SHM ? JSON.parse(process.env.SYNCLINE_BENCH_SHM) : {}) });
   const file = join(__dirname, 'shm-worker.ts');
   const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`;
-  const perRank = await Promise.all(Array.from({ length: n }, (_, rank) => new Promise<number[][]>((resolve, reject) => {
-    const w = new Worker(boot, { eval: true, workerData: { descriptor: group.descriptor, rank, plan, registered } });
-    w.once('message', (m: { times: number[][] }) => { resolve(m.times); void w.terminate(); });
-    w.once('error', reject);
-  })));
+  const perRank = await Promise.all(
+    Array.from(
+      { length: n },
+      (_, rank) =>
+        new Promise<number[][]>((resolve, reject) => {
+          const w = new Worker(boot, { eval: true, workerData: { descriptor: group.descriptor, rank, plan, registered } });
+          w.once('message', (m: { times: number[][] }) => {
+            resolve(m.times);
+            void w.terminate();
+          });
+          w.once('error', reject);
+        }),
+    ),
+  );
   return gather(perRank);
 }
 
 async function freePorts(n: number): Promise<number[]> {
-  return Promise.all(Array.from({ length: n }, () => new Promise<number>((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => res(p)); });
-  })));
+  return Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<number>((res) => {
+          const s = createServer();
+          s.listen(0, '127.0.0.1', () => {
+            const p = (s.address() as { port: number }).port;
+            s.close(() => res(p));
+          });
+        }),
+    ),
+  );
 }
 
 /**
@@ -57,24 +75,34 @@ function bindToCore(pid: number, rank: number, n: number): void {
   try {
     execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', String(cpu), String(pid)], { stdio: 'ignore' });
   } catch (e) {
-    console.error(`  could not bind rank ${rank} to CPU ${cpu} (taskset from util-linux: ${e instanceof Error ? e.message : e}); it runs unbound, unlike MPI's`);
+    console.error(
+      `  could not bind rank ${rank} to CPU ${cpu} (taskset from util-linux: ${e instanceof Error ? e.message : e}); it runs unbound, unlike MPI's`,
+    );
   }
 }
 
 /** The socket ring over Unix sockets or TCP, with plain arrays or (`registered`) its registered buffers. */
 async function runRing(kind: 'unix' | 'tcp', n: number, plan: SizePlan[], registered = false): Promise<number[][]> {
   const dir = mkdtempSync(join(tmpdir(), 'syncline-bench-'));
-  const addresses = kind === 'unix'
-    ? Array.from({ length: n }, (_, r) => join(dir, `r${r}.sock`))
-    : (await freePorts(n)).map((p) => `127.0.0.1:${p}`);
+  const addresses = kind === 'unix' ? Array.from({ length: n }, (_, r) => join(dir, `r${r}.sock`)) : (await freePorts(n)).map((p) => `127.0.0.1:${p}`);
   const env = { ...process.env, SYNCLINE_AUTH_TOKEN: randomBytes(16).toString('hex') };
   try {
-    const perRank = await Promise.all(addresses.map((_, rank) => new Promise<number[][]>((resolve, reject) => {
-      const child = fork(join(__dirname, 'ring-rank.ts'), [JSON.stringify({ rank, addresses, plan, registered })], { execArgv: ['--import', 'tsx'], env });
-      bindToCore(child.pid!, rank, n);
-      child.once('message', (m: { times: number[][] }) => resolve(m.times));
-      child.once('exit', (code) => { if (code) reject(new Error(`${kind} rank ${rank} exited with ${code}`)); });
-    })));
+    const perRank = await Promise.all(
+      addresses.map(
+        (_, rank) =>
+          new Promise<number[][]>((resolve, reject) => {
+            const child = fork(join(__dirname, 'ring-rank.ts'), [JSON.stringify({ rank, addresses, plan, registered })], {
+              execArgv: ['--import', 'tsx'],
+              env,
+            });
+            bindToCore(child.pid!, rank, n);
+            child.once('message', (m: { times: number[][] }) => resolve(m.times));
+            child.once('exit', (code) => {
+              if (code) reject(new Error(`${kind} rank ${rank} exited with ${code}`));
+            });
+          }),
+      ),
+    );
     return gather(perRank);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -94,25 +122,47 @@ export function mpiBinary(): string {
 
 async function runMpi(kind: 'mpi-shm' | 'mpi-tcp', n: number, plan: SizePlan[]): Promise<number[][]> {
   const btl = kind === 'mpi-shm' ? ['--mca', 'btl', 'self,vader'] : ['--mca', 'btl', 'tcp,self', '--mca', 'btl_tcp_if_include', 'lo'];
-  const args = ['--allow-run-as-root', '--oversubscribe', '-np', String(n), '--mca', 'pml', 'ob1', ...btl, ...MPI_ENV,
-    mpiBinary(), ...plan.map((p) => `${p.bytes}:${p.iters}:${p.warmup}`)];
+  const args = [
+    '--allow-run-as-root',
+    '--oversubscribe',
+    '-np',
+    String(n),
+    '--mca',
+    'pml',
+    'ob1',
+    ...btl,
+    ...MPI_ENV,
+    mpiBinary(),
+    ...plan.map((p) => `${p.bytes}:${p.iters}:${p.warmup}`),
+  ];
   const out = await new Promise<string>((resolve, reject) => {
     const p = spawn('mpirun', args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
-    p.stdout.on('data', (b: Buffer) => { text += b.toString(); });
+    p.stdout.on('data', (b: Buffer) => {
+      text += b.toString();
+    });
     p.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`mpirun exited with ${code}`))));
   });
-  const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { times_us: number[] });
+  const lines = out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { times_us: number[] });
   return lines.map((l) => l.times_us);
 }
 
 export function runImpl(impl: Impl, n: number, plan: SizePlan[]): Promise<number[][]> {
   switch (impl) {
-    case 'shm': return runShm(n, plan, false);
-    case 'shm-reg': return runShm(n, plan, true);
-    case 'unix': return runRing('unix', n, plan);
-    case 'tcp': return runRing('tcp', n, plan);
-    case 'tcp-reg': return runRing('tcp', n, plan, true);
-    default: return runMpi(impl, n, plan);
+    case 'shm':
+      return runShm(n, plan, false);
+    case 'shm-reg':
+      return runShm(n, plan, true);
+    case 'unix':
+      return runRing('unix', n, plan);
+    case 'tcp':
+      return runRing('tcp', n, plan);
+    case 'tcp-reg':
+      return runRing('tcp', n, plan, true);
+    default:
+      return runMpi(impl, n, plan);
   }
 }

@@ -2,7 +2,12 @@ import { busBandwidthGBps, median, slowestPerIteration, iterationsFor } from './
 
 describe('allreduce bench statistics (nccl-tests definitions)', () => {
   it('takes the slowest rank per iteration, then the median', () => {
-    expect(slowestPerIteration([[1, 5, 3], [2, 4, 9]])).toEqual([2, 5, 9]);
+    expect(
+      slowestPerIteration([
+        [1, 5, 3],
+        [2, 4, 9],
+      ]),
+    ).toEqual([2, 5, 9]);
     expect(median([9, 2, 5])).toBe(5);
     expect(median([1, 2, 3, 10])).toBe(2.5);
   });

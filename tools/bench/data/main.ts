@@ -17,12 +17,7 @@
  *    1 worker), baselineExamplesPerSec, ratio, and every row.
  * Usage: npm run bench -- data [--json] [--dir DIR] [--epochs N]
  */
-import {
-  distributeDataset,
-  loadFashionMnist,
-  DEFAULT_FASHION_MNIST_DIR,
-  type ExampleSource,
-} from '@syncline/core';
+import { distributeDataset, loadFashionMnist, DEFAULT_FASHION_MNIST_DIR, type ExampleSource } from '@syncline/core';
 import { naiveEpoch } from './naive';
 
 const TARGET_EXAMPLES_PER_SEC = 200_000;
@@ -98,7 +93,10 @@ function runNaive(images: Uint8Array, labels: Uint8Array, G: number, W: number, 
 
 function row(impl: Row['impl'], G: number, W: number, source: string, n: number, t: Timing): Row {
   return {
-    impl, globalBatchSize: G, workers: W, source,
+    impl,
+    globalBatchSize: G,
+    workers: W,
+    source,
     examplesPerSec: Math.round(n / (median(t.wallMs) / 1000)),
     examplesPerCpuSec: Math.round(n / (median(t.cpuMs) / 1000)),
     epochMs: t.wallMs.map((x) => +x.toFixed(1)),
@@ -130,37 +128,46 @@ function main(): void {
   }
   const pick = (impl: Row['impl'], G: number, W: number, source = 'float32'): Row =>
     rows.find((r) => r.impl === impl && r.globalBatchSize === G && r.workers === W && (impl === 'naive' || r.source === source))!;
-  console.log(`Fashion-MNIST train: ${n} examples from ${dir}; load ${loadMs.toFixed(0)} ms (float32), ${loadBytesMs.toFixed(0)} ms (uint8); ${WARMUP_EPOCHS} warm-up + ${epochs} timed epochs per row (median), one core`);
+  console.log(
+    `Fashion-MNIST train: ${n} examples from ${dir}; load ${loadMs.toFixed(0)} ms (float32), ${loadBytesMs.toFixed(0)} ms (uint8); ${WARMUP_EPOCHS} warm-up + ${epochs} timed epochs per row (median), one core`,
+  );
   console.log('examples/s of wall time (in brackets: of process CPU time)');
   console.log('global batch  workers  syncline f32 ex/s         syncline u8 ex/s          naive ex/s                ratio (f32/naive)');
-  for (const G of GLOBAL_BATCHES) for (const W of WORKER_COUNTS) {
-    const o = pick('syncline', G, W);
-    const u = pick('syncline', G, W, 'uint8');
-    const b = pick('naive', G, W);
-    const cell = (r: Row): string => `${r.examplesPerSec} (${r.examplesPerCpuSec})`.padEnd(24);
-    console.log(`${String(G).padStart(12)}  ${String(W).padStart(7)}  ${cell(o)}  ${cell(u)}  ${cell(b)}  ${(o.examplesPerSec / b.examplesPerSec).toFixed(2)}x`);
-  }
+  for (const G of GLOBAL_BATCHES)
+    for (const W of WORKER_COUNTS) {
+      const o = pick('syncline', G, W);
+      const u = pick('syncline', G, W, 'uint8');
+      const b = pick('naive', G, W);
+      const cell = (r: Row): string => `${r.examplesPerSec} (${r.examplesPerCpuSec})`.padEnd(24);
+      console.log(
+        `${String(G).padStart(12)}  ${String(W).padStart(7)}  ${cell(o)}  ${cell(u)}  ${cell(b)}  ${(o.examplesPerSec / b.examplesPerSec).toFixed(2)}x`,
+      );
+    }
   const head = pick('syncline', 64, 1);
   const base = pick('naive', 64, 1);
-  console.log(`headline (float32 source, batch 64, 1 worker): ${head.examplesPerSec} examples/s; target >= ${TARGET_EXAMPLES_PER_SEC}: ${head.examplesPerSec >= TARGET_EXAMPLES_PER_SEC ? 'met' : 'NOT met'} (checksum ${sink.toFixed(0)})`);
+  console.log(
+    `headline (float32 source, batch 64, 1 worker): ${head.examplesPerSec} examples/s; target >= ${TARGET_EXAMPLES_PER_SEC}: ${head.examplesPerSec >= TARGET_EXAMPLES_PER_SEC ? 'met' : 'NOT met'} (checksum ${sink.toFixed(0)})`,
+  );
   if (json) {
-    console.log(JSON.stringify({
-      bench: 'data',
-      examplesPerSec: head.examplesPerSec,
-      baselineExamplesPerSec: base.examplesPerSec,
-      ratio: +(head.examplesPerSec / base.examplesPerSec).toFixed(2),
-      examplesPerCpuSec: head.examplesPerCpuSec,
-      baselineExamplesPerCpuSec: base.examplesPerCpuSec,
-      examplesPerSecBatch256: pick('syncline', 256, 1).examplesPerSec,
-      examplesPerSecUint8: pick('syncline', 64, 1, 'uint8').examplesPerSec,
-      target: TARGET_EXAMPLES_PER_SEC,
-      datasetSize: n,
-      epochs,
-      source: 'float32',
-      loadMs: Math.round(loadMs),
-      loadUint8Ms: Math.round(loadBytesMs),
-      rows,
-    }));
+    console.log(
+      JSON.stringify({
+        bench: 'data',
+        examplesPerSec: head.examplesPerSec,
+        baselineExamplesPerSec: base.examplesPerSec,
+        ratio: +(head.examplesPerSec / base.examplesPerSec).toFixed(2),
+        examplesPerCpuSec: head.examplesPerCpuSec,
+        baselineExamplesPerCpuSec: base.examplesPerCpuSec,
+        examplesPerSecBatch256: pick('syncline', 256, 1).examplesPerSec,
+        examplesPerSecUint8: pick('syncline', 64, 1, 'uint8').examplesPerSec,
+        target: TARGET_EXAMPLES_PER_SEC,
+        datasetSize: n,
+        epochs,
+        source: 'float32',
+        loadMs: Math.round(loadMs),
+        loadUint8Ms: Math.round(loadBytesMs),
+        rows,
+      }),
+    );
   }
 }
 

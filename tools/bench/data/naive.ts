@@ -23,7 +23,15 @@ function mulberry32(seed: number): () => number {
 }
 
 /** Yields one epoch (`epoch` seeds the shuffle) of worker `rank`'s batches of G / W examples. */
-export function* naiveEpoch(images: Uint8Array, labels: Uint8Array, exampleLength: number, G: number, W: number, rank: number, epoch = 0): Generator<NaiveBatch> {
+export function* naiveEpoch(
+  images: Uint8Array,
+  labels: Uint8Array,
+  exampleLength: number,
+  G: number,
+  W: number,
+  rank: number,
+  epoch = 0,
+): Generator<NaiveBatch> {
   const n = labels.length;
   const order = Array.from({ length: n }, (_, i) => i);
   const random = mulberry32(epoch * 7919 + 1);

@@ -28,7 +28,11 @@ const PYTHON_CANDIDATES = ['/usr/bin/python3', 'python3'];
 /** glibc keeps freed memory (FACTS.md: otherwise PyTorch halves its batch-256 throughput). */
 const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '1000000000', MALLOC_TRIM_THRESHOLD_: '1000000000', MALLOC_TOP_PAD_: '268435456' };
 
-interface Row { impl: 'onnx' | 'tfjs' | 'torch'; batch: number; imagesPerSec: number }
+interface Row {
+  impl: 'onnx' | 'tfjs' | 'torch';
+  batch: number;
+  imagesPerSec: number;
+}
 
 const json = process.argv.includes('--json');
 const roundsArg = process.argv.indexOf('--rounds');
@@ -37,8 +41,13 @@ const log = (s: string): void => console.log(s);
 
 function randomBatch(size: number): Batch {
   let s = 12345;
-  const rand = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
-  return { x: Float32Array.from({ length: size * 784 }, rand), y: Int32Array.from({ length: size }, () => Math.floor(rand() * 10)), size, exampleShape: [28, 28, 1] };
+  const rand = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
+  return {
+    x: Float32Array.from({ length: size * 784 }, rand),
+    y: Int32Array.from({ length: size }, () => Math.floor(rand() * 10)),
+    size,
+    exampleShape: [28, 28, 1],
+  };
 }
 
 async function step(r: ReplicaProgram, batch: Batch): Promise<void> {
@@ -91,10 +100,15 @@ function findTorch(): { python?: string; why: string; blas?: string } {
     const r = spawnSync(py, ['-c', TORCH_PROBE], { encoding: 'utf8' });
     if (r.status !== 0) continue;
     const [version, blas] = r.stdout.trim().split(' ');
-    const warn = blas === 'reference' ? '; WARNING: the reference BLAS makes torch ~2x slower than it can be: apt-get install libopenblas0-openmp (or bash tools/scripts/install.sh --bench)' : '';
+    const warn =
+      blas === 'reference'
+        ? '; WARNING: the reference BLAS makes torch ~2x slower than it can be: apt-get install libopenblas0-openmp (or bash tools/scripts/install.sh --bench)'
+        : '';
     return { python: py, blas, why: `torch ${version} (${py}), BLAS ${blas}${warn}` };
   }
-  return { why: `PyTorch is not installed for ${candidates.join(' or ')} (bash tools/scripts/install.sh --bench, or pip install torch; --python PATH picks an interpreter)` };
+  return {
+    why: `PyTorch is not installed for ${candidates.join(' or ')} (bash tools/scripts/install.sh --bench, or pip install torch; --python PATH picks an interpreter)`,
+  };
 }
 
 /** A persistent PyTorch process answering "BATCH STEPS" with one JSON row per request. */
@@ -124,7 +138,6 @@ async function startTorch(python: string): Promise<{ run(batch: number, steps: n
     close: () => child.stdin.end(),
   };
 }
-
 
 /** Same weights and batch on onnx and tfjs: max relative gradient difference per tensor (issue: <= 1e-4). */
 async function gradientParity(impls: { impl: Row['impl']; replica: ReplicaProgram }[]): Promise<Record<string, number> | string> {
@@ -169,7 +182,8 @@ async function main(): Promise<void> {
   const torchProc = torch.python ? await startTorch(torch.python) : undefined;
   const samples = new Map<string, number[]>();
   const pairRatios = new Map<number, number[]>();
-  const add = (r: Row): void => void (samples.get(`${r.impl}@${r.batch}`) ?? samples.set(`${r.impl}@${r.batch}`, []).get(`${r.impl}@${r.batch}`)!).push(r.imagesPerSec);
+  const add = (r: Row): void =>
+    void (samples.get(`${r.impl}@${r.batch}`) ?? samples.set(`${r.impl}@${r.batch}`, []).get(`${r.impl}@${r.batch}`)!).push(r.imagesPerSec);
   const batches = new Map(BATCHES.map((b) => [b, randomBatch(b)]));
   for (const { replica } of impls) for (const b of batches.values()) for (let i = 0; i < WARMUP_STEPS; i++) await step(replica, b);
   for (let round = 0; round < rounds; round++) {
@@ -199,7 +213,20 @@ async function main(): Promise<void> {
   for (const r of rows) log(`${r.impl.padEnd(6)} batch ${String(r.batch).padStart(3)}: ${r.imagesPerSec} images/s`);
   for (const [k, v] of Object.entries(ratios)) log(`${k}: ${v}x (median of ${rounds} back-to-back pairs)`);
   if (json) {
-    console.log(JSON.stringify({ bench: 'peers', model: 'cnn', threads: 1, rounds, rows, ratios, gradientParity: parity, tfjs: tfjsNote, torch: torch.why, torchBlas: torch.blas ?? null }));
+    console.log(
+      JSON.stringify({
+        bench: 'peers',
+        model: 'cnn',
+        threads: 1,
+        rounds,
+        rows,
+        ratios,
+        gradientParity: parity,
+        tfjs: tfjsNote,
+        torch: torch.why,
+        torchBlas: torch.blas ?? null,
+      }),
+    );
   }
 }
 

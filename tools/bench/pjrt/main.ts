@@ -101,20 +101,28 @@ async function main(): Promise<void> {
   const base = rows[0]!;
   for (const p of programs) await p.program.dispose();
   await backend.close();
-  console.log(`\n${model}, ${replicas} CPU devices, global batch ${globalBatch}; fit: ${computeMs.toFixed(3)} ms compute per step + ${fixedMs.toFixed(3)} ms host per call`);
+  console.log(
+    `\n${model}, ${replicas} CPU devices, global batch ${globalBatch}; fit: ${computeMs.toFixed(3)} ms compute per step + ${fixedMs.toFixed(3)} ms host per call`,
+  );
   console.log(['k', 'median call ms', 'per step ms', 'host overhead/step ms', 'vs k=1'].map((c) => c.padStart(22)).join(''));
   for (const r of rows) {
     const ratio = base.perStepHostOverheadMs > 0 ? (r.perStepHostOverheadMs / base.perStepHostOverheadMs).toFixed(3) : '-';
     console.log([r.stepsPerExecution, r.medianCallMs, r.perStepMs, r.perStepHostOverheadMs, ratio].map((c) => String(c).padStart(22)).join(''));
   }
   if (json) {
-    console.log(JSON.stringify({
-      bench: 'pjrt', plugin: plugin.path, model, replicas, globalBatch,
-      fit: { computeMsPerStep: +computeMs.toFixed(4), hostMsPerCall: +fixedMs.toFixed(4) },
-      rows,
-      baseline: { stepsPerExecution: 1, perStepMs: base.perStepMs, perStepHostOverheadMs: base.perStepHostOverheadMs },
-      speedupPerStep: Object.fromEntries(rows.map((r) => [`k${r.stepsPerExecution}`, +(base.perStepMs / r.perStepMs).toFixed(3)])),
-    }));
+    console.log(
+      JSON.stringify({
+        bench: 'pjrt',
+        plugin: plugin.path,
+        model,
+        replicas,
+        globalBatch,
+        fit: { computeMsPerStep: +computeMs.toFixed(4), hostMsPerCall: +fixedMs.toFixed(4) },
+        rows,
+        baseline: { stepsPerExecution: 1, perStepMs: base.perStepMs, perStepHostOverheadMs: base.perStepHostOverheadMs },
+        speedupPerStep: Object.fromEntries(rows.map((r) => [`k${r.stepsPerExecution}`, +(base.perStepMs / r.perStepMs).toFixed(3)])),
+      }),
+    );
   }
 }
 

@@ -75,18 +75,50 @@ async function main(): Promise<void> {
 
   const run = async (c: Config): Promise<number[]> => {
     if (c.workers > 1) {
-      const args = [CLI, 'launch', '--workers', String(c.workers), '--json', '--', 'train', '--backend', backend, '--model', model,
-        '--data', data, '--epochs', String(epochs), '--global-batch', String(c.globalBatch),
-        '--virtual-epoch-size', String(examples), '--seed', '1', '--json'];
+      const args = [
+        CLI,
+        'launch',
+        '--workers',
+        String(c.workers),
+        '--json',
+        '--',
+        'train',
+        '--backend',
+        backend,
+        '--model',
+        model,
+        '--data',
+        data,
+        '--epochs',
+        String(epochs),
+        '--global-batch',
+        String(c.globalBatch),
+        '--virtual-epoch-size',
+        String(examples),
+        '--seed',
+        '1',
+        '--json',
+      ];
       const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
       const last = r.stdout.trim().split('\n').pop() ?? '';
       if (r.status !== 0 || !last.startsWith('{')) throw new Error(`syncline launch failed (${r.status}): ${r.stderr.slice(-2000)}`);
       return (JSON.parse(last).history as { examplesPerSec: number }[]).map((h) => h.examplesPerSec);
     }
     const options = validateTrainOptions({
-      strategy: 'mirrored', replicas: c.replicas, isolation, backend, model, data,
-      epochs, globalBatch: c.globalBatch, virtualEpochSize: examples, stepsPerExecution: Number(arg('steps-per-execution', '1')),
-      seed: 1, json: true, timeoutMs: 300_000, shardUpdate: c.shardUpdate ?? true,
+      strategy: 'mirrored',
+      replicas: c.replicas,
+      isolation,
+      backend,
+      model,
+      data,
+      epochs,
+      globalBatch: c.globalBatch,
+      virtualEpochSize: examples,
+      stepsPerExecution: Number(arg('steps-per-execution', '1')),
+      seed: 1,
+      json: true,
+      timeoutMs: 300_000,
+      shardUpdate: c.shardUpdate ?? true,
     });
     const r = await runTrain(options, () => undefined, { skipValidation: true, skipTest: true });
     return r.history.map((h) => h.examplesPerSec as number);
@@ -97,7 +129,10 @@ async function main(): Promise<void> {
     for (const c of configs) {
       const perEpoch = await run(c);
       kept.get(c.config)!.push(...(perEpoch.length > 1 ? perEpoch.slice(1) : perEpoch));
-      if (!json) console.log(`round ${round + 1}: ${c.config.padEnd(15)} ${c.replicas} replica(s), global batch ${c.globalBatch}: epochs ${perEpoch.map((x) => x.toFixed(0)).join(', ')} images/s`);
+      if (!json)
+        console.log(
+          `round ${round + 1}: ${c.config.padEnd(15)} ${c.replicas} replica(s), global batch ${c.globalBatch}: epochs ${perEpoch.map((x) => x.toFixed(0)).join(', ')} images/s`,
+        );
     }
   }
   const rows = configs.map((c) => ({ ...c, imagesPerSec: median(kept.get(c.config)!), keptEpochImagesPerSec: kept.get(c.config)!.map(Math.round) }));
@@ -111,20 +146,40 @@ async function main(): Promise<void> {
   if (!json) {
     console.log(`\nconfig           replicas  workers  global batch  images/s   (median of ${rounds} rounds x ${epochs - 1} epochs of ${examples})`);
     for (const r of rows) {
-      console.log(`${r.config.padEnd(15)}  ${String(r.replicas).padStart(8)}  ${String(r.workers).padStart(7)}  ${String(r.globalBatch).padStart(12)}  ${r.imagesPerSec.toFixed(0).padStart(8)}`);
+      console.log(
+        `${r.config.padEnd(15)}  ${String(r.replicas).padStart(8)}  ${String(r.workers).padStart(7)}  ${String(r.globalBatch).padStart(12)}  ${r.imagesPerSec.toFixed(0).padStart(8)}`,
+      );
     }
     // a figure whose configurations were left out (--only) is NaN: not printed, null in the JSON
-    if (Number.isFinite(efficiency)) console.log(`scaling efficiency, per-replica batch ${perReplica} (weak / ${replicas} x single):   ${efficiency.toFixed(3)}`);
-    if (Number.isFinite(strongEfficiency)) console.log(`scaling efficiency, global batch ${perReplica} (strong / ${replicas} x single):       ${strongEfficiency.toFixed(3)}`);
+    if (Number.isFinite(efficiency))
+      console.log(`scaling efficiency, per-replica batch ${perReplica} (weak / ${replicas} x single):   ${efficiency.toFixed(3)}`);
+    if (Number.isFinite(strongEfficiency))
+      console.log(`scaling efficiency, global batch ${perReplica} (strong / ${replicas} x single):       ${strongEfficiency.toFixed(3)}`);
     if (Number.isFinite(batchEffect)) console.log(`  of which the batch-size effect alone (single-half / single):     ${batchEffect.toFixed(3)}`);
-    if (Number.isFinite(replicatedEfficiency)) console.log(`  the same with every replica applying the whole update (weak-replicated): ${replicatedEfficiency.toFixed(3)}`);
+    if (Number.isFinite(replicatedEfficiency))
+      console.log(`  the same with every replica applying the whole update (weak-replicated): ${replicatedEfficiency.toFixed(3)}`);
     if (Number.isFinite(shardingGain)) console.log(`  sharded update gain (weak / weak-replicated):                    ${shardingGain.toFixed(3)}`);
     if (workersEfficiency !== null) console.log(`multi-worker efficiency (${workers} workers vs ${workers} x single):        ${workersEfficiency.toFixed(3)}`);
   }
-  console.log(JSON.stringify({
-    bench: 'train', model, backend, isolation, perReplicaBatch: perReplica, examplesPerEpoch: examples, epochs, rounds,
-    rows, efficiency, strongEfficiency, batchEffect, replicatedEfficiency, shardingGain, workersEfficiency,
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'train',
+      model,
+      backend,
+      isolation,
+      perReplicaBatch: perReplica,
+      examplesPerEpoch: examples,
+      epochs,
+      rounds,
+      rows,
+      efficiency,
+      strongEfficiency,
+      batchEffect,
+      replicatedEfficiency,
+      shardingGain,
+      workersEfficiency,
+    }),
+  );
 }
 
 main().catch((e) => {

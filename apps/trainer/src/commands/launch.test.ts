@@ -39,20 +39,30 @@ describe('syncline launch', () => {
     const last = JSON.parse(l.out[l.out.length - 1]!) as { rank: number; argv: string[] };
     expect(last.rank).toBe(0);
     expect(last.argv).toEqual(['train', '--strategy', 'multi-worker', '--replicas', '2', '--epochs', '1', '--json']);
-    const reports = l.out.filter((o) => o.startsWith('[rank ') && o.includes('{')).map((o) => JSON.parse(o.slice(o.indexOf('{'))) as { rank: number; tfConfig: string });
+    const reports = l.out
+      .filter((o) => o.startsWith('[rank ') && o.includes('{'))
+      .map((o) => JSON.parse(o.slice(o.indexOf('{'))) as { rank: number; tfConfig: string });
     expect(reports.map((r) => r.rank).sort()).toEqual([1, 2]);
     expect(l.out.filter((o) => /^\[rank \d\] rank \d training$/.test(o))).toHaveLength(3);
     const resolvers = [JSON.parse(l.out[l.out.length - 1]!) as { tfConfig: string }, ...reports].map((r) => TFConfigClusterResolver.fromObject(r.tfConfig));
     resolvers.sort((a, b) => a.rank - b.rank);
     const base = Number(resolvers[0]!.rankAddresses[0]!.split(':')[1]);
-    expect(resolvers.map((r) => [r.rank, r.worldSize, r.taskType, r.isChief])).toEqual([[0, 3, 'worker', true], [1, 3, 'worker', false], [2, 3, 'worker', false]]);
+    expect(resolvers.map((r) => [r.rank, r.worldSize, r.taskType, r.isChief])).toEqual([
+      [0, 3, 'worker', true],
+      [1, 3, 'worker', false],
+      [2, 3, 'worker', false],
+    ]);
     for (const r of resolvers) expect(r.rankAddresses).toEqual([0, 1, 2].map((i) => `127.0.0.1:${base + i}`));
-    const tokens = readdirSync(l.dir).sort().map((f) => readFileSync(join(l.dir, f), 'utf8'));
+    const tokens = readdirSync(l.dir)
+      .sort()
+      .map((f) => readFileSync(join(l.dir, f), 'utf8'));
     expect(tokens).toHaveLength(3);
     expect(tokens[0]).toMatch(/^[0-9a-f]{64}$/);
     expect(new Set(tokens).size).toBe(1);
     expect([...l.out, ...l.err].some((line) => line.includes(tokens[0]!))).toBe(false);
-    expect(l.err[0]).toMatch(/^syncline launch: 3 worker\(s\) x 2 replica\(s\); ranks 0=127\.0\.0\.1:\d+ 1=127\.0\.0\.1:\d+ 2=127\.0\.0\.1:\d+; worker 0 acts as chief; fresh auth token in SYNCLINE_AUTH_TOKEN$/);
+    expect(l.err[0]).toMatch(
+      /^syncline launch: 3 worker\(s\) x 2 replica\(s\); ranks 0=127\.0\.0\.1:\d+ 1=127\.0\.0\.1:\d+ 2=127\.0\.0\.1:\d+; worker 0 acts as chief; fresh auth token in SYNCLINE_AUTH_TOKEN$/,
+    );
 
     const again = launcher(REPORTER);
     await again.run(['--workers', '1', '--', 'train']);
@@ -71,7 +81,10 @@ describe('syncline launch', () => {
     expect(l.err[0]).toContain(`; bound to CPUs ${shares.map((c, r) => `${r}=${c}`).join(' ')}`);
 
     const tooMany = launcher(REPORTER, { cpus: () => [0, 1] });
-    const error = await tooMany.run(['--workers', '3', '--bind-to', 'core', '--', 'train']).then(() => undefined, (e: unknown) => e);
+    const error = await tooMany.run(['--workers', '3', '--bind-to', 'core', '--', 'train']).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((error as Error).message).toMatch(/--bind-to.*at most 2 worker\(s\).*--bind-to none/);
     const typo = launcher(REPORTER);
     await expect(typo.run(['--workers', '1', '--bind-to', 'socket', '--', 'train'])).rejects.toThrow();
@@ -87,9 +100,14 @@ describe('syncline launch', () => {
 
   it('when a worker fails, stops the others and fails naming the rank, its exit code and last error line', async () => {
     const l = launcher(`${RANK_FROM_TF_CONFIG} if (rank === 1) { ${FAILS_WITH_3} } else { ${GRACEFUL} }`);
-    const error = await l.run(['--workers', '3', '--', 'train']).then(() => undefined, (e: unknown) => e);
+    const error = await l.run(['--workers', '3', '--', 'train']).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isSynclineError(error) && error.code).toBe('WORKER_LOST');
-    expect((error as Error).message).toMatch(/^Lost rank 1 \(127\.0\.0\.1:\d+\): worker exited with code 3 \(last error line: "Error: boom"\); stopped rank\(s\) 0, 2\. /);
+    expect((error as Error).message).toMatch(
+      /^Lost rank 1 \(127\.0\.0\.1:\d+\): worker exited with code 3 \(last error line: "Error: boom"\); stopped rank\(s\) 0, 2\. /,
+    );
     expect(l.err).toContain('[rank 1] Error: boom');
   });
 
@@ -119,13 +137,18 @@ describe('syncline launch', () => {
 
   it('fails when --json is asked and rank 0 prints no JSON line', async () => {
     const l = launcher("console.log('no json here')");
-    await expect(l.run(['--workers', '1', '--json', '--', 'train'])).rejects.toThrow(/rank 0" broke its contract: it exited 0 but its last stdout line is not a JSON object/);
+    await expect(l.run(['--workers', '1', '--json', '--', 'train'])).rejects.toThrow(
+      /rank 0" broke its contract: it exited 0 but its last stdout line is not a JSON object/,
+    );
     expect(l.out).toEqual(['[rank 0] no json here']);
   });
 
   it.each([
     [['--workers', '2', '--', 'fit'], /the command after -- is "fit"; expected "train" followed by train flags/],
-    [['--workers', '2', '--', 'train', '--replicas', '4'], /train flag --replicas is "4"; expected no --replicas after --: set replicas per worker with launch --replicas-per-worker/],
+    [
+      ['--workers', '2', '--', 'train', '--replicas', '4'],
+      /train flag --replicas is "4"; expected no --replicas after --: set replicas per worker with launch --replicas-per-worker/,
+    ],
     [['--workers', '2', '--', 'train', '--strategy=mirrored'], /train flag --strategy is "mirrored"; expected "multi-worker" or no --strategy/],
     [['--workers', '0', '--', 'train'], /--workers must be an integer from 1 to/],
     [['--workers', '2', '--base-port', '65535', '--', 'train'], /basePort is 65535; expected an integer port from 1 to 65534/],

@@ -88,8 +88,11 @@ export function registerLaunchCommand(program: Command, deps: Partial<LaunchDeps
     .option('--base-port <port>', 'port of rank 0; rank r uses base + r (default: free ports)', int('--base-port', 1, 65535))
     .option('--chief', 'make rank 0 a "chief" task (default: worker 0 acts as chief)')
     .option('--json', "end with rank 0's JSON result line (adds --json to the train flags)")
-    .addOption(new Option('--bind-to <what>', 'core: give each worker its own equal share of the CPUs (as mpirun --bind-to core); none: let the OS place them')
-      .choices(BIND_TO).default('none'))
+    .addOption(
+      new Option('--bind-to <what>', 'core: give each worker its own equal share of the CPUs (as mpirun --bind-to core); none: let the OS place them')
+        .choices(BIND_TO)
+        .default('none'),
+    )
     .addOption(new Option('--grace-seconds <s>', 'seconds between SIGTERM and SIGKILL when stopping workers').argParser(seconds).default(DEFAULT_GRACE_SECONDS))
     .argument('<command...>', '"train" and its flags, after --')
     .addHelpText('after', '\nExample:\n  syncline launch --workers 2 --replicas-per-worker 2 -- train --model cnn --epochs 1')
@@ -103,11 +106,21 @@ async function runLaunch(command: string[], f: LaunchFlags, d: LaunchDeps): Prom
   const tfConfigs = makeTfConfig({ workers: f.workers, hostIp: f.hostIp, basePort, chief: f.chief === true });
   const cpus = f.bindTo === 'core' ? planCpuBinding(f.workers, d.cpus()) : undefined;
   if (cpus) requireTaskset();
-  const planned = planWorkers({ tfConfigs, replicasPerWorker: f.replicasPerWorker, trainFlags, json, token: newAuthToken(), workerCommand: d.workerCommand(), env: d.env });
+  const planned = planWorkers({
+    tfConfigs,
+    replicasPerWorker: f.replicasPerWorker,
+    trainFlags,
+    json,
+    token: newAuthToken(),
+    workerCommand: d.workerCommand(),
+    env: d.env,
+  });
   const specs = cpus ? planned.map((s) => bindWorker(s, cpus[s.rank]!)) : planned;
   const where = specs.map((s) => `${s.rank}=${s.address}`).join(' ');
   const bound = cpus ? `; bound to CPUs ${cpus.map((c, r) => `${r}=${formatCpuList(c)}`).join(' ')}` : '';
-  d.io.stderr(`syncline launch: ${f.workers} worker(s) x ${f.replicasPerWorker} replica(s); ranks ${where}; ${f.chief ? 'rank 0 is the chief' : 'worker 0 acts as chief'}; fresh auth token in SYNCLINE_AUTH_TOKEN${bound}`);
+  d.io.stderr(
+    `syncline launch: ${f.workers} worker(s) x ${f.replicasPerWorker} replica(s); ranks ${where}; ${f.chief ? 'rank 0 is the chief' : 'worker 0 acts as chief'}; fresh auth token in SYNCLINE_AUTH_TOKEN${bound}`,
+  );
   const supervisor = new WorkerSupervisor(specs, d.io, { graceMs: f.graceSeconds * 1000, ...(json ? { jsonRank: 0 } : {}) });
   const onSignal = (signal: NodeJS.Signals): void => supervisor.stop(signal);
   for (const s of STOP_SIGNALS) d.signals.on(s, onSignal);
@@ -120,13 +133,16 @@ async function runLaunch(command: string[], f: LaunchFlags, d: LaunchDeps): Prom
   }
   if (outcome.stopSignal !== undefined) {
     const unclean = outcome.exits.filter((e) => !stoppedCleanly(e)).map((e) => `rank ${e.rank} ${describeExit(e)}`);
-    d.io.stderr(`syncline launch: stopped by ${outcome.stopSignal}; ${unclean.length ? unclean.join(', ') : `all ${outcome.exits.length} worker(s) exited cleanly`}`);
+    d.io.stderr(
+      `syncline launch: stopped by ${outcome.stopSignal}; ${unclean.length ? unclean.join(', ') : `all ${outcome.exits.length} worker(s) exited cleanly`}`,
+    );
     if (outcome.chiefJson !== undefined) d.io.stdout(`[rank 0] ${outcome.chiefJson}`);
     d.setExitCode(128 + (osConstants.signals[outcome.stopSignal] ?? 0));
     return;
   }
   if (json) {
-    if (outcome.chiefJson === undefined) throw new ContractViolationError('worker', 'rank 0', 'it exited 0 but its last stdout line is not a JSON object (train --json must end with one)');
+    if (outcome.chiefJson === undefined)
+      throw new ContractViolationError('worker', 'rank 0', 'it exited 0 but its last stdout line is not a JSON object (train --json must end with one)');
     d.io.stdout(outcome.chiefJson);
   }
 }

@@ -3,14 +3,7 @@
  * mirrored (threads or processes on this machine) or multi-worker (TF_CONFIG /
  * CLUSTER_SPEC; one process per training task). Logs the resolved role of a worker.
  */
-import {
-  MirroredStrategy,
-  MultiWorkerMirroredStrategy,
-  TFConfigClusterResolver,
-  InvalidConfigError,
-  type BackendRef,
-  type Strategy,
-} from '@syncline/core';
+import { MirroredStrategy, MultiWorkerMirroredStrategy, TFConfigClusterResolver, InvalidConfigError, type BackendRef, type Strategy } from '@syncline/core';
 import { multiWorker, sharedMemory, socketRing } from '@syncline/collective';
 import { TPUStrategy } from '@syncline/tpu-bridge';
 import type { TrainOptions } from './train-options';
@@ -23,12 +16,7 @@ export interface MadeStrategy {
   readonly worldSize: number;
 }
 
-export function makeStrategy(
-  o: TrainOptions,
-  backend: BackendRef,
-  log: (line: string) => void,
-  env: NodeJS.ProcessEnv = process.env,
-): MadeStrategy {
+export function makeStrategy(o: TrainOptions, backend: BackendRef, log: (line: string) => void, env: NodeJS.ProcessEnv = process.env): MadeStrategy {
   const compiled = backend.stepShape === 'compiled';
   if (compiled !== (o.strategy === 'tpu')) {
     throw compiled

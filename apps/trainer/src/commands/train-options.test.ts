@@ -10,7 +10,17 @@ function parse(args: string[]): Record<string, unknown> {
 describe('syncline train flags', () => {
   it('has the documented defaults', () => {
     const o = validateTrainOptions(parse(['--replicas', '2']));
-    expect(o).toMatchObject({ strategy: 'mirrored', backend: 'tfjs', model: 'mlp', epochs: 5, globalBatch: 64, seed: 42, stepsPerExecution: 1, json: false, replicas: 2 });
+    expect(o).toMatchObject({
+      strategy: 'mirrored',
+      backend: 'tfjs',
+      model: 'mlp',
+      epochs: 5,
+      globalBatch: 64,
+      seed: 42,
+      stepsPerExecution: 1,
+      json: false,
+      replicas: 2,
+    });
   });
 
   it('rejects unknown flags and bad numbers with the flag named', () => {
@@ -24,7 +34,9 @@ describe('syncline train flags', () => {
     expect(() => validateTrainOptions(parse(['--strategy', 'tpu', '--backend', 'tfjs']))).toThrow(/--backend is "tfjs"; expected "pjrt" with --strategy tpu/);
     expect(() => validateTrainOptions(parse(['--backend', 'pjrt']))).toThrow(/--strategy is "mirrored"; expected "tpu" with --backend pjrt/);
     expect(() => validateTrainOptions(parse(['--pjrt-plugin', '/x.so']))).toThrow(/--pjrt-plugin is "\/x.so"; expected only with --strategy tpu/);
-    expect(() => validateTrainOptions(parse(['--replicas', '3', '--global-batch', '64']))).toThrow(/--global-batch is 64; expected a multiple of --replicas \(3\)/);
+    expect(() => validateTrainOptions(parse(['--replicas', '3', '--global-batch', '64']))).toThrow(
+      /--global-batch is 64; expected a multiple of --replicas \(3\)/,
+    );
     expect(() => validateTrainOptions(parse(['--pin-gpus']))).toThrow(/only with --isolation process/);
   });
 });

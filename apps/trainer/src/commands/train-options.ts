@@ -69,7 +69,10 @@ export function addTrainFlags(cmd: Command): Command {
     .option('--train-limit <n>', 'train on the first N training examples only', int('--train-limit', 1))
     .option('--export-weights <file>', 'write the final weights as safetensors (chief only)')
     .option('--pin-gpus', 'with --isolation process: replica r gets CUDA_VISIBLE_DEVICES=r', false)
-    .option('--no-shard-update', 'every replica applies the whole optimizer update (default: each applies 1/N and they all-gather, where backend and communicator support it)')
+    .option(
+      '--no-shard-update',
+      'every replica applies the whole optimizer update (default: each applies 1/N and they all-gather, where backend and communicator support it)',
+    )
     .option('--pjrt-plugin <path>', 'PJRT plugin library for --strategy tpu (libtpu.so, xla_cuda_plugin.so; default: the XLA CPU plugin)');
 }
 

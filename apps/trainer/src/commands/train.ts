@@ -53,7 +53,9 @@ export interface TrainResult {
 }
 
 function sha256(w: Float32Array): string {
-  return createHash('sha256').update(Buffer.from(w.buffer, w.byteOffset, w.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(Buffer.from(w.buffer, w.byteOffset, w.byteLength))
+    .digest('hex');
 }
 
 /** Evaluation batch: at least 256 and a multiple of the replica count. */
@@ -100,8 +102,10 @@ export async function runTrain(
   log(`syncline: ${strategy.name} with ${strategy.numReplicasInSync} replica(s) (${where}), backend ${o.backend}, model ${spec.name ?? o.model}`);
   const model = await strategy.createModel(spec, { seed: o.seed });
   const weightUpdate = strategy instanceof MirroredStrategy ? strategy.weightUpdate : undefined;
-  if (weightUpdate === 'sharded') log(`syncline: optimizer update sharded across the ${strategy.numReplicasInSync} replicas (each applies 1/${strategy.numReplicasInSync}, then all-gather)`);
-  else if (o.shardUpdate && o.strategy === 'mirrored' && strategy.numReplicasInSync > 1) log(`syncline: optimizer update replicated (backend ${o.backend} or the ${o.isolation} communicator cannot shard it)`);
+  if (weightUpdate === 'sharded')
+    log(`syncline: optimizer update sharded across the ${strategy.numReplicasInSync} replicas (each applies 1/${strategy.numReplicasInSync}, then all-gather)`);
+  else if (o.shardUpdate && o.strategy === 'mirrored' && strategy.numReplicasInSync > 1)
+    log(`syncline: optimizer update replicated (backend ${o.backend} or the ${o.isolation} communicator cannot shard it)`);
   const gradientBuffer = strategy instanceof MirroredStrategy ? strategy.gradientBuffer : undefined;
   if (gradientBuffer === 'plain' && strategy.numReplicasInSync > 1)
     log('syncline: gradients are all-reduced through copies (the communicator has no registered buffer, or the model does not fit its space)');
@@ -129,9 +133,10 @@ export async function runTrain(
       const tensors = weightLayoutOf(spec).entries.map((e) => ({ name: e.name, shape: e.shape, data: finalWeights.subarray(e.offset, e.offset + e.size) }));
       writeFileSync(o.exportWeights, encodeSafetensors(tensors, { model: spec.name ?? o.model, seed: String(o.seed) }));
     }
-    const test = extras.skipTest || preempted
-      ? { loss: Number.NaN, accuracy: Number.NaN, count: 0 }
-      : await model.evaluate(data.test, { globalBatchSize: evalBatch(o.globalBatch, strategy.numReplicasInSync) });
+    const test =
+      extras.skipTest || preempted
+        ? { loss: Number.NaN, accuracy: Number.NaN, count: 0 }
+        : await model.evaluate(data.test, { globalBatchSize: evalBatch(o.globalBatch, strategy.numReplicasInSync) });
     const rows = history.history;
     const ips = rows.length ? rows.reduce((a, r) => a + r.examplesPerSec, 0) / rows.length : 0;
     result = {

@@ -18,8 +18,15 @@ describe('launch --bind-to core: CPU shares', () => {
 
   it('gives each worker an equal contiguous share, leaving the remainder unused', () => {
     expect(planCpuBinding(2, [0, 1])).toEqual([[0], [1]]);
-    expect(planCpuBinding(2, [4, 5, 6, 7, 8])).toEqual([[4, 5], [6, 7]]);
-    expect(planCpuBinding(3, [0, 2, 4, 6, 8, 10, 12])).toEqual([[0, 2], [4, 6], [8, 10]]);
+    expect(planCpuBinding(2, [4, 5, 6, 7, 8])).toEqual([
+      [4, 5],
+      [6, 7],
+    ]);
+    expect(planCpuBinding(3, [0, 2, 4, 6, 8, 10, 12])).toEqual([
+      [0, 2],
+      [4, 6],
+      [8, 10],
+    ]);
   });
 
   it('refuses more workers than CPUs, naming the flag, the CPUs and the way out', () => {
@@ -39,7 +46,11 @@ describe('launch --bind-to core: CPU shares', () => {
   });
 
   it('says what to install when taskset is missing', () => {
-    expect(() => requireTaskset(() => { throw new Error('spawnSync taskset ENOENT'); })).toThrow(/taskset \(from util-linux\).*ENOENT.*--bind-to none/);
+    expect(() =>
+      requireTaskset(() => {
+        throw new Error('spawnSync taskset ENOENT');
+      }),
+    ).toThrow(/taskset \(from util-linux\).*ENOENT.*--bind-to none/);
     expect(() => requireTaskset()).not.toThrow();
   });
 });

@@ -31,7 +31,7 @@ export function parseCpuList(text: string): number[] {
 /** The shortest CPU list naming `cpus` (sorted ascending): [0, 1, 2, 5] is "0-2,5". */
 export function formatCpuList(cpus: readonly number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < cpus.length; ) {
+  for (let i = 0; i < cpus.length;) {
     let j = i;
     while (j + 1 < cpus.length && cpus[j + 1] === cpus[j]! + 1) j++;
     parts.push(j === i ? `${cpus[i]}` : `${cpus[i]}-${cpus[j]}`);
@@ -63,8 +63,13 @@ export function allowedCpus(): number[] {
 export function planCpuBinding(workers: number, cpus: readonly number[]): number[][] {
   const each = Math.floor(cpus.length / workers);
   if (each < 1) {
-    throw new InvalidConfigError('--bind-to', 'core', `at most ${cpus.length} worker(s), one per CPU this launcher may use (${formatCpuList(cpus)}); ` +
-      `use --bind-to none to let ${workers} workers share them`, { source: SOURCE });
+    throw new InvalidConfigError(
+      '--bind-to',
+      'core',
+      `at most ${cpus.length} worker(s), one per CPU this launcher may use (${formatCpuList(cpus)}); ` +
+        `use --bind-to none to let ${workers} workers share them`,
+      { source: SOURCE },
+    );
   }
   return Array.from({ length: workers }, (_, r) => cpus.slice(r * each, (r + 1) * each));
 }
@@ -74,7 +79,12 @@ export function requireTaskset(run: (file: string, args: string[]) => unknown = 
   try {
     run('taskset', ['--version']);
   } catch (e) {
-    throw new InvalidConfigError('--bind-to', 'core', `taskset (from util-linux) on the PATH to bind workers to cores (${e instanceof Error ? e.message : String(e)}); install util-linux or use --bind-to none`, { source: SOURCE });
+    throw new InvalidConfigError(
+      '--bind-to',
+      'core',
+      `taskset (from util-linux) on the PATH to bind workers to cores (${e instanceof Error ? e.message : String(e)}); install util-linux or use --bind-to none`,
+      { source: SOURCE },
+    );
   }
 }
 

@@ -14,7 +14,8 @@ export const RANK_FROM_TF_CONFIG =
   "const t = JSON.parse(process.env.TF_CONFIG || '{}'); const rank = !t.task ? -1 : t.task.type === 'chief' ? 0 : t.task.index + (t.cluster.chief ? 1 : 0);";
 
 /** Prints "ready", then on SIGTERM prints "checkpointed at step boundary" and exits 143 (as train does). */
-export const GRACEFUL = "process.on('SIGTERM', () => { console.log('checkpointed at step boundary'); process.exit(143); }); console.log('ready'); setInterval(() => {}, 1000);";
+export const GRACEFUL =
+  "process.on('SIGTERM', () => { console.log('checkpointed at step boundary'); process.exit(143); }); console.log('ready'); setInterval(() => {}, 1000);";
 
 /** Prints "ready" and ignores SIGTERM: only SIGKILL ends it. */
 export const STUBBORN = "process.on('SIGTERM', () => console.log('ignoring SIGTERM')); console.log('ready'); setInterval(() => {}, 1000);";

@@ -18,7 +18,10 @@ describe('findFreePortRange', () => {
 
   it('accepts a bracketed IPv6 loopback address', async () => {
     let ipv6 = true;
-    await listenOn('::1', 0).then((s) => new Promise((r) => s.close(r)), () => (ipv6 = false));
+    await listenOn('::1', 0).then(
+      (s) => new Promise((r) => s.close(r)),
+      () => (ipv6 = false),
+    );
     if (!ipv6) {
       console.log('skipped the IPv6 case: this machine has no ::1');
       return;

@@ -24,7 +24,10 @@ export async function findFreePortRange(host: string, count: number, attempts = 
   const bindHost = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const first = await listen(bindHost, 0).catch((e: NodeJS.ErrnoException) => {
-      throw new InvalidConfigError('--host-ip', host, `an address of this machine that workers can listen on (listening failed: ${e.code ?? e.message})`, { source: 'syncline launch', cause: e });
+      throw new InvalidConfigError('--host-ip', host, `an address of this machine that workers can listen on (listening failed: ${e.code ?? e.message})`, {
+        source: 'syncline launch',
+        cause: e,
+      });
     });
     const base = (first.address() as { port: number }).port;
     const held: Server[] = [first];
@@ -37,7 +40,12 @@ export async function findFreePortRange(host: string, count: number, attempts = 
     await Promise.all(held.map(close));
     if (ok) return base;
   }
-  throw new InvalidConfigError('--base-port', undefined, `a port p such that p .. p + ${count - 1} are free on ${host}: ${attempts} random tries found none; pass --base-port`, { source: 'syncline launch' });
+  throw new InvalidConfigError(
+    '--base-port',
+    undefined,
+    `a port p such that p .. p + ${count - 1} are free on ${host}: ${attempts} random tries found none; pass --base-port`,
+    { source: 'syncline launch' },
+  );
 }
 
 function listen(host: string, port: number): Promise<Server> {

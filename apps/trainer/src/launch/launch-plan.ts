@@ -42,16 +42,31 @@ export function newAuthToken(): string {
 export function trainFlagsOf(command: readonly string[]): string[] {
   const [name, ...flags] = command;
   if (name !== 'train') {
-    throw new InvalidConfigError('the command after --', name ?? null, '"train" followed by train flags, as in: syncline launch --workers 2 -- train --epochs 1', { source: SOURCE });
+    throw new InvalidConfigError(
+      'the command after --',
+      name ?? null,
+      '"train" followed by train flags, as in: syncline launch --workers 2 -- train --epochs 1',
+      { source: SOURCE },
+    );
   }
   flags.forEach((flag, i) => {
     const [key, inline] = flag.split('=', 2);
     if (key === '--replicas') {
-      throw new InvalidConfigError('train flag --replicas', inline ?? flags[i + 1], 'no --replicas after --: set replicas per worker with launch --replicas-per-worker', { source: SOURCE });
+      throw new InvalidConfigError(
+        'train flag --replicas',
+        inline ?? flags[i + 1],
+        'no --replicas after --: set replicas per worker with launch --replicas-per-worker',
+        { source: SOURCE },
+      );
     }
     const strategy = inline ?? flags[i + 1];
     if (key === '--strategy' && strategy !== 'multi-worker') {
-      throw new InvalidConfigError('train flag --strategy', strategy, '"multi-worker" or no --strategy: launched workers always run the multi-worker strategy', { source: SOURCE });
+      throw new InvalidConfigError(
+        'train flag --strategy',
+        strategy,
+        '"multi-worker" or no --strategy: launched workers always run the multi-worker strategy',
+        { source: SOURCE },
+      );
     }
   });
   return flags;

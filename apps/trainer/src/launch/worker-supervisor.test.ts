@@ -12,7 +12,11 @@ function specs(scripts: string[]): WorkerSpec[] {
 function supervise(scripts: string[], graceMs: number, jsonRank?: number) {
   const out: string[] = [];
   const err: string[] = [];
-  const sup = new WorkerSupervisor(specs(scripts), { stdout: (l) => out.push(l), stderr: (l) => err.push(l) }, { graceMs, ...(jsonRank === undefined ? {} : { jsonRank }) });
+  const sup = new WorkerSupervisor(
+    specs(scripts),
+    { stdout: (l) => out.push(l), stderr: (l) => err.push(l) },
+    { graceMs, ...(jsonRank === undefined ? {} : { jsonRank }) },
+  );
   return { sup, out, err, done: sup.run() };
 }
 
@@ -22,7 +26,10 @@ describe('WorkerSupervisor', () => {
     const outcome = await done;
     expect(out.sort()).toEqual(['[rank 0] a', '[rank 1] b', '[rank 1] c', '[rank 1] no newline']);
     expect(err).toEqual(['[rank 0] e0']);
-    expect(outcome.exits.map((e) => [e.rank, e.code, e.signal])).toEqual([[0, 0, null], [1, 0, null]]);
+    expect(outcome.exits.map((e) => [e.rank, e.code, e.signal])).toEqual([
+      [0, 0, null],
+      [1, 0, null],
+    ]);
     expect(outcome.firstFailure).toBeUndefined();
   });
 
@@ -62,7 +69,10 @@ describe('WorkerSupervisor', () => {
     expect(outcome.stopSignal).toBe('SIGINT');
     expect(outcome.firstFailure).toBeUndefined();
     expect(outcome.exits.map((e) => e.code)).toEqual([143, 143]);
-    expect(out.filter((l) => l.endsWith('checkpointed at step boundary')).sort()).toEqual(['[rank 0] checkpointed at step boundary', '[rank 1] checkpointed at step boundary']);
+    expect(out.filter((l) => l.endsWith('checkpointed at step boundary')).sort()).toEqual([
+      '[rank 0] checkpointed at step boundary',
+      '[rank 1] checkpointed at step boundary',
+    ]);
   });
 
   it('a second stop() kills at once', async () => {
@@ -77,7 +87,8 @@ describe('WorkerSupervisor', () => {
   });
 
   it("kills what a failed worker's own children left running", async () => {
-    const spawnsSleeper = "const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); console.log('child ' + c.pid); setTimeout(() => process.exit(4), 50);";
+    const spawnsSleeper =
+      "const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); console.log('child ' + c.pid); setTimeout(() => process.exit(4), 50);";
     const { out, done } = supervise([spawnsSleeper], LONG_GRACE_MS);
     const outcome = await done;
     expect(outcome.firstFailure).toMatchObject({ rank: 0, code: 4, lastErrorLine: undefined });
@@ -96,20 +107,30 @@ describe('WorkerSupervisor', () => {
   });
 
   it('reports a worker that cannot start', async () => {
-    const sup = new WorkerSupervisor([{ rank: 0, command: '/nonexistent/syncline-node', args: [], env: process.env }], { stdout: () => undefined, stderr: () => undefined }, { graceMs: SHORT_GRACE_MS });
+    const sup = new WorkerSupervisor(
+      [{ rank: 0, command: '/nonexistent/syncline-node', args: [], env: process.env }],
+      { stdout: () => undefined, stderr: () => undefined },
+      { graceMs: SHORT_GRACE_MS },
+    );
     const outcome = await sup.run();
     expect(outcome.firstFailure?.spawnError).toMatch(/ENOENT/);
-    expect(launchFailureError(outcome.firstFailure!, outcome.exits).message).toMatch(/^Lost rank 0: worker could not start: spawn \/nonexistent\/syncline-node ENOENT \(nothing on stderr\)\./);
+    expect(launchFailureError(outcome.firstFailure!, outcome.exits).message).toMatch(
+      /^Lost rank 0: worker could not start: spawn \/nonexistent\/syncline-node ENOENT \(nothing on stderr\)\./,
+    );
   });
 
   it("holds back the JSON rank's final JSON line and prints its other lines", async () => {
-    const { out, done } = supervise(["console.log('epoch 1'); console.log(JSON.stringify({ acc: 0.5 }))", "console.log(JSON.stringify({ acc: 0.4 }))"], LONG_GRACE_MS, 0);
+    const { out, done } = supervise(
+      ["console.log('epoch 1'); console.log(JSON.stringify({ acc: 0.5 }))", 'console.log(JSON.stringify({ acc: 0.4 }))'],
+      LONG_GRACE_MS,
+      0,
+    );
     const outcome = await done;
     expect(outcome.chiefJson).toBe('{"acc":0.5}');
     expect(out.sort()).toEqual(['[rank 0] epoch 1', '[rank 1] {"acc":0.4}']);
   });
 
-  it('prints the JSON rank\'s last line when it is not a JSON object', async () => {
+  it("prints the JSON rank's last line when it is not a JSON object", async () => {
     const { out, done } = supervise(["console.log('{\"a\":1}'); console.log('done')"], LONG_GRACE_MS, 0);
     const outcome = await done;
     expect(outcome.chiefJson).toBeUndefined();

@@ -123,7 +123,8 @@ export class WorkerSupervisor {
     this.#stopping = true;
     for (const w of this.#running()) signalProcess(w.child.pid, 'SIGTERM');
     this.#graceTimer ??= setTimeout(() => {
-      for (const w of this.#running()) this.io.stderr(`syncline launch: rank ${w.spec.rank} still running ${this.options.graceMs / 1000} s after SIGTERM: SIGKILL`);
+      for (const w of this.#running())
+        this.io.stderr(`syncline launch: rank ${w.spec.rank} still running ${this.options.graceMs / 1000} s after SIGTERM: SIGKILL`);
       this.#killAll();
     }, this.options.graceMs);
   }

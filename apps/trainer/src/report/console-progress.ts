@@ -12,22 +12,24 @@ export class ConsoleProgress implements Callback {
   #examples = 0;
   #headerShown = false;
 
-  constructor(private readonly enabled: boolean, private readonly epochs: number, private readonly out: NodeJS.WriteStream = process.stderr) {}
+  constructor(
+    private readonly enabled: boolean,
+    private readonly epochs: number,
+    private readonly out: NodeJS.WriteStream = process.stderr,
+  ) {}
 
   onEpochBegin(epoch: number): void {
     if (!this.enabled) return;
     this.#start = performance.now();
     this.#examples = 0;
-    this.#bar = new SingleBar(
-      {
-        format: `epoch ${epoch + 1}/${this.epochs} [{bar}] {percentage}% | {value}/{total} steps | {rate} img/s | loss {loss} | ETA {eta_formatted}`,
-        stream: this.out,
-        hideCursor: false,
-        clearOnComplete: true,
-        noTTYOutput: false,
-        notTTYSchedule: 10_000,
-      },
-    );
+    this.#bar = new SingleBar({
+      format: `epoch ${epoch + 1}/${this.epochs} [{bar}] {percentage}% | {value}/{total} steps | {rate} img/s | loss {loss} | ETA {eta_formatted}`,
+      stream: this.out,
+      hideCursor: false,
+      clearOnComplete: true,
+      noTTYOutput: false,
+      notTTYSchedule: 10_000,
+    });
   }
 
   onBatchEnd(_epoch: number, logs: BatchLogs): void {

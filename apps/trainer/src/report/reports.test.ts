@@ -11,7 +11,10 @@ describe('RunReporter', () => {
     r.onEpochEnd(0, { loss: 0.6, accuracy: 0.78, valLoss: 0.5, valAccuracy: 0.82, examplesPerSec: 9000, allReduceShare: 0.1 });
     r.onEpochEnd(1, { loss: 0.4, accuracy: 0.85, valLoss: 0.45, valAccuracy: 0.84, examplesPerSec: 9500, allReduceShare: 0.12 });
     const { html, png } = r.finish();
-    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.epoch)).toEqual([1, 2]);
     expect(lines[1].valAccuracy).toBe(0.84);
     const page = readFileSync(html, 'utf8');

@@ -15,7 +15,10 @@ export class RunReporter implements Callback {
   readonly metricsFile: string;
   readonly #tb: TensorBoardWriter;
 
-  constructor(readonly dir: string, private readonly summary: () => Record<string, unknown>) {
+  constructor(
+    readonly dir: string,
+    private readonly summary: () => Record<string, unknown>,
+  ) {
     mkdirSync(dir, { recursive: true });
     this.metricsFile = join(dir, 'metrics.jsonl');
     this.#tb = new TensorBoardWriter(join(dir, 'tensorboard'));

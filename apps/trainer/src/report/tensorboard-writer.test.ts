@@ -31,7 +31,15 @@ describe('TensorBoard events', () => {
     w.scalars(2, { 'epoch/loss': 0.25, bad: Number.NaN });
     const records = readRecords(readFileSync(w.file)).map((r) => decodeEvent(r));
     expect(records[0]).toMatchObject({ fileVersion: 'brain.Event:2' });
-    expect(records[1]).toMatchObject({ step: 1, summary: { value: [{ tag: 'epoch/loss', simpleValue: 0.5 }, { tag: 'epoch/accuracy', simpleValue: 0.75 }] } });
+    expect(records[1]).toMatchObject({
+      step: 1,
+      summary: {
+        value: [
+          { tag: 'epoch/loss', simpleValue: 0.5 },
+          { tag: 'epoch/accuracy', simpleValue: 0.75 },
+        ],
+      },
+    });
     expect((records[2]!.summary as { value: unknown[] }).value).toHaveLength(1);
   });
 });

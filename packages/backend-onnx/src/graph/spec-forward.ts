@@ -98,7 +98,10 @@ export function buildSpecForward(b: GraphBuilder, spec: ModelSpec, training: boo
         break;
       case 'dropout':
         if (training && layer.rate > 0) {
-          const name = b.addInput(`dropout_mask_${masks.length}`, DataType.FLOAT, ['N', ...(nchw ? [ls.inputShape[2]!, ls.inputShape[0]!, ls.inputShape[1]!] : ls.inputShape)]);
+          const name = b.addInput(`dropout_mask_${masks.length}`, DataType.FLOAT, [
+            'N',
+            ...(nchw ? [ls.inputShape[2]!, ls.inputShape[0]!, ls.inputShape[1]!] : ls.inputShape),
+          ]);
           masks.push({ name, perExample: ls.inputShape.reduce((a, c) => a * c, 1) });
           h = b.op('Mul', [h, name]);
         }

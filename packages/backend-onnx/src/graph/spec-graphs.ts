@@ -54,7 +54,12 @@ export async function buildSpecGraphs(spec: ModelSpec): Promise<SpecGraphs> {
     fwd.params,
   );
   const flat = tb.constInt64([-1]);
-  tb.node('Concat', grads.map((g) => tb.op('Reshape', [g, flat])), [GRADIENTS], { axis: 0 });
+  tb.node(
+    'Concat',
+    grads.map((g) => tb.op('Reshape', [g, flat])),
+    [GRADIENTS],
+    { axis: 0 },
+  );
   tb.addOutput(GRADIENTS, DataType.FLOAT, [layout.totalSize]);
 
   const eb = new GraphBuilder('syncline_eval');

@@ -15,10 +15,7 @@ export function exportInference(predict: ModelProto, layout: WeightLayout, weigh
   const graph = {
     ...predict.graph,
     input: predict.graph.input.filter((i) => !params.has(i.name)),
-    initializer: [
-      ...predict.graph.initializer,
-      ...layout.entries.map((e) => floatTensor(e.name, e.shape, weights.subarray(e.offset, e.offset + e.size))),
-    ],
+    initializer: [...predict.graph.initializer, ...layout.entries.map((e) => floatTensor(e.name, e.shape, weights.subarray(e.offset, e.offset + e.size)))],
   };
   return encodeModel({ ...predict, producer_name: '@syncline/backend-onnx', graph });
 }

@@ -19,7 +19,14 @@ import { floatValues } from './initializer-values';
 
 /** Node input slots that hold learnable parameters when fed by an initializer. */
 const TRAINABLE_SLOTS: Readonly<Record<string, readonly number[]>> = {
-  Conv: [1, 2], Gemm: [0, 1, 2], MatMul: [0, 1], Add: [0, 1], Sub: [0, 1], Mul: [0, 1], Div: [0, 1], BatchNormalization: [1, 2],
+  Conv: [1, 2],
+  Gemm: [0, 1, 2],
+  MatMul: [0, 1],
+  Add: [0, 1],
+  Sub: [0, 1],
+  Mul: [0, 1],
+  Div: [0, 1],
+  BatchNormalization: [1, 2],
 };
 /** Slots holding state that is stored with the weights but not trained. */
 const STATE_SLOTS: Readonly<Record<string, readonly number[]>> = { BatchNormalization: [3, 4] };
@@ -42,12 +49,24 @@ export interface OnnxImportOptions {
 }
 
 export class ImportedOnnxModel {
-  private constructor(readonly graphs: ReplicaGraphs, readonly inputName: string, private readonly session?: OnnxSessionOptions) {}
+  private constructor(
+    readonly graphs: ReplicaGraphs,
+    readonly inputName: string,
+    private readonly session?: OnnxSessionOptions,
+  ) {}
 
-  get layout(): WeightLayout { return this.graphs.layout; }
-  get trainableSize(): number { return this.graphs.trainableSize; }
-  get inputShape(): readonly number[] { return this.graphs.inputShape; }
-  get numClasses(): number { return this.graphs.numClasses; }
+  get layout(): WeightLayout {
+    return this.graphs.layout;
+  }
+  get trainableSize(): number {
+    return this.graphs.trainableSize;
+  }
+  get inputShape(): readonly number[] {
+    return this.graphs.inputShape;
+  }
+  get numClasses(): number {
+    return this.graphs.numClasses;
+  }
 
   /** A replica starting from the imported weights (dropout-free graphs: the seed is unused). */
   async createReplica(seed = 0): Promise<ReplicaProgram> {
@@ -65,11 +84,13 @@ export class ImportedOnnxModel {
     const source = options.source ?? 'the model';
     const inits = new Map(g.initializer.map((t) => [t.name!, t]));
     const dataInputs = g.input.filter((i) => !inits.has(i.name));
-    if (dataInputs.length !== 1) throw new BackendError('onnx', `${source} has ${dataInputs.length} data inputs (${dataInputs.map((i) => i.name).join(', ')}); import needs exactly one`);
+    if (dataInputs.length !== 1)
+      throw new BackendError('onnx', `${source} has ${dataInputs.length} data inputs (${dataInputs.map((i) => i.name).join(', ')}); import needs exactly one`);
     const input = dataInputs[0]!;
     const dims = input.type?.tensor_type?.shape?.dim ?? [];
     const inputShape = dims.slice(1).map((d, i) => {
-      if (d.dim_value === undefined) throw new BackendError('onnx', `input "${input.name}" dimension ${i + 1} is symbolic ("${d.dim_param}"); only the batch dimension may be`);
+      if (d.dim_value === undefined)
+        throw new BackendError('onnx', `input "${input.name}" dimension ${i + 1} is symbolic ("${d.dim_param}"); only the batch dimension may be`);
       return Number(d.dim_value);
     });
     const frozen = new Set(options.freeze ?? []);

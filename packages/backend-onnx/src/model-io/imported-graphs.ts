@@ -35,14 +35,21 @@ export interface ImportedGraphs {
   readonly stateUpdates: readonly StateUpdate[];
 }
 
-function skeleton(model: ModelProto, inputName: string, inputShape: readonly number[], params: readonly ImportedParam[], name: string): { b: GraphBuilder; logits: string } {
+function skeleton(
+  model: ModelProto,
+  inputName: string,
+  inputShape: readonly number[],
+  params: readonly ImportedParam[],
+  name: string,
+): { b: GraphBuilder; logits: string } {
   const g = model.graph;
   const b = new GraphBuilder(name);
   const modelOpset = model.opset_import.find((o) => !o.domain)?.version ?? OPSET_VERSION;
   b.opset = Math.max(OPSET_VERSION, Number(modelOpset));
   const used = [...g.node.flatMap((n) => [...n.input, ...n.output]), ...g.initializer.map((t) => t.name ?? ''), ...g.input.map((i) => i.name)];
   for (const r of RESERVED) {
-    if (used.includes(r) && !(r === X_INPUT && inputName === X_INPUT)) throw new BackendError('onnx', `the imported graph already uses the value name "${r}", which the training graph needs; rename it in the model`);
+    if (used.includes(r) && !(r === X_INPUT && inputName === X_INPUT))
+      throw new BackendError('onnx', `the imported graph already uses the value name "${r}", which the training graph needs; rename it in the model`);
   }
   b.reserve(used);
   b.addInput(X_INPUT, DataType.FLOAT, ['N', ...inputShape]);
@@ -69,10 +76,12 @@ export async function buildImportedGraphs(
   const feeds: Record<string, ort.Tensor> = {
     [X_INPUT]: new ort.Tensor('float32', new Float32Array(PROBE_BATCH * inputShape.reduce((a, c) => a * c, 1)), [PROBE_BATCH, ...inputShape]),
   };
-  for (const p of params) feeds[p.tensor.name!] = new ort.Tensor('float32', new Float32Array(p.tensor.dims.reduce((a, c) => a * Number(c), 1)), p.tensor.dims.map(Number));
+  for (const p of params)
+    feeds[p.tensor.name!] = new ort.Tensor('float32', new Float32Array(p.tensor.dims.reduce((a, c) => a * Number(c), 1)), p.tensor.dims.map(Number));
   const shapes = await probeShapes(fb.b.toModel(), feeds, [X_INPUT]);
   const logitShape = shapes.get(fb.logits) ?? [];
-  if (logitShape.length !== 2) throw new BackendError('onnx', `the model output "${fb.logits}" has shape [${logitShape.join(', ')}]; expected class scores [N, classes]`);
+  if (logitShape.length !== 2)
+    throw new BackendError('onnx', `the model output "${fb.logits}" has shape [${logitShape.join(', ')}]; expected class scores [N, classes]`);
   const numClasses = logitShape[1]!;
 
   const t = skeleton(model, inputName, inputShape, params, 'syncline_train');
@@ -85,10 +94,20 @@ export async function buildImportedGraphs(
   const forwardNodes = [...t.b.nodes];
   const head = buildLossHead(t.b, t.logits, numClasses, true);
   const trainable = params.filter((p) => p.trainable).map((p) => p.tensor.name!);
-  const grads = differentiate({ b: t.b, shape: (n) => trainShapes.get(n) ?? [], constInts: constIntsOf(t.b) }, forwardNodes, new Map([[t.logits, head.dLogits]]), trainable);
+  const grads = differentiate(
+    { b: t.b, shape: (n) => trainShapes.get(n) ?? [], constInts: constIntsOf(t.b) },
+    forwardNodes,
+    new Map([[t.logits, head.dLogits]]),
+    trainable,
+  );
   for (const u of stateUpdates) t.b.addOutput(u.output, DataType.FLOAT);
   const flat = t.b.constInt64([-1]);
-  t.b.node('Concat', grads.map((gr) => t.b.op('Reshape', [gr, flat])), [GRADIENTS], { axis: 0 });
+  t.b.node(
+    'Concat',
+    grads.map((gr) => t.b.op('Reshape', [gr, flat])),
+    [GRADIENTS],
+    { axis: 0 },
+  );
   t.b.addOutput(GRADIENTS, DataType.FLOAT);
 
   const e = skeleton(model, inputName, inputShape, params, 'syncline_eval');

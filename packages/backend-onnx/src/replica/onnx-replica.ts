@@ -87,10 +87,12 @@ export class OnnxReplica implements ReplicaProgram {
     // From the second step on, ORT writes every output into the same buffers: no fresh
     // ~1 MB gradient array per step (fresh memory is slow to touch here, and garbage
     // collection of per-step buffers takes CPU from the other replicas).
-    this.#outputs ??= Object.fromEntries(names.map((n) => {
-      const t = out[n]!;
-      return [n, new ort.Tensor('float32', (t.data as Float32Array).slice(), t.dims)];
-    }));
+    this.#outputs ??= Object.fromEntries(
+      names.map((n) => {
+        const t = out[n]!;
+        return [n, new ort.Tensor('float32', (t.data as Float32Array).slice(), t.dims)];
+      }),
+    );
     return result;
   }
 

@@ -15,7 +15,13 @@ describe('toOrtOptions', () => {
 
   it('passes threads, level, providers and profiling through', () => {
     const o = toOrtOptions({ intraOpNumThreads: 2, graphOptimizationLevel: 'basic', executionProviders: ['cuda', 'cpu'], profileFilePrefix: '/tmp/p' });
-    expect(o).toMatchObject({ intraOpNumThreads: 2, graphOptimizationLevel: 'basic', executionProviders: ['cuda', 'cpu'], enableProfiling: true, profileFilePrefix: '/tmp/p' });
+    expect(o).toMatchObject({
+      intraOpNumThreads: 2,
+      graphOptimizationLevel: 'basic',
+      executionProviders: ['cuda', 'cpu'],
+      enableProfiling: true,
+      profileFilePrefix: '/tmp/p',
+    });
   });
 
   it.each([0, 1.5, -1])('rejects intraOpNumThreads %p naming the value', (n) => {

@@ -31,7 +31,11 @@ export function seededUniform(n: number, seed: number, lo = -1, hi = 1): Float32
   let s = seed >>> 0 || 1;
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     out[i] = lo + (hi - lo) * (s / 4294967296);
   }
   return out;
@@ -61,7 +65,11 @@ async function buildGradGraph(inputs: readonly CheckInput[], forward: (b: GraphB
 }
 
 /** The analytic gradient of sum(y * seed) (seed: ones unless given), per checked input. */
-export async function gradientOf(inputs: readonly CheckInput[], forward: (b: GraphBuilder) => string, seed?: Float32Array): Promise<Record<string, Float32Array>> {
+export async function gradientOf(
+  inputs: readonly CheckInput[],
+  forward: (b: GraphBuilder) => string,
+  seed?: Float32Array,
+): Promise<Record<string, Float32Array>> {
   const { yShape, feeds, wrt, session } = await buildGradGraph(inputs, forward);
   try {
     feeds.seed_grad = new ort.Tensor('float32', seed ?? new Float32Array(yShape.reduce((a, c) => a * c, 1)).fill(1), yShape);
@@ -79,7 +87,10 @@ export async function gradCheck(
 ): Promise<GradCheckResult> {
   const { y, yShape, feeds, wrt, session } = await buildGradGraph(inputs, forward);
   try {
-    const r = seededUniform(yShape.reduce((a, c) => a * c, 1), seed + 1);
+    const r = seededUniform(
+      yShape.reduce((a, c) => a * c, 1),
+      seed + 1,
+    );
     feeds.seed_grad = new ort.Tensor('float32', r, yShape);
     const res = await session.run(feeds);
     const loss = async (): Promise<number> => {

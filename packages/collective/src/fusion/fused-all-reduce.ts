@@ -22,7 +22,11 @@ export class FusedAllReduce {
   readonly #buffers: Float32Array[];
 
   /** @param lengths the float length of every tensor, in the order they will be passed. */
-  constructor(readonly comm: Communicator, readonly lengths: readonly number[], readonly options: FusionOptions = {}) {
+  constructor(
+    readonly comm: Communicator,
+    readonly lengths: readonly number[],
+    readonly options: FusionOptions = {},
+  ) {
     this.buckets = planBuckets(lengths, options.bytesPerPack ?? DEFAULT_BYTES_PER_PACK);
     this.#buffers = this.buckets.map((b) => new Float32Array(b.length));
   }
@@ -32,8 +36,7 @@ export class FusedAllReduce {
    * ShapeMismatchError when the tensors do not match the lengths given at construction.
    */
   async allReduce(tensors: readonly Float32Array[], op: ReduceOp, options?: CollectiveCallOptions): Promise<void> {
-    if (tensors.length !== this.lengths.length)
-      throw new ShapeMismatchError(`FusedAllReduce got ${tensors.length} tensors, built for ${this.lengths.length}`);
+    if (tensors.length !== this.lengths.length) throw new ShapeMismatchError(`FusedAllReduce got ${tensors.length} tensors, built for ${this.lengths.length}`);
     tensors.forEach((t, i) => {
       if (t.length !== this.lengths[i]) throw new ShapeMismatchError(`tensor ${i} has ${t.length} floats, FusedAllReduce was built for ${this.lengths[i]}`);
     });

@@ -16,15 +16,22 @@ const group = (n: number) => {
 describe('planBuckets', () => {
   it('packs consecutive tensors up to bytesPerPack and gives oversized tensors their own bucket', () => {
     const b = planBuckets([10, 10, 30, 5, 100, 1], 40 * 4);
-    expect(b.map((x) => [x.first, x.last, x.length])).toEqual([[0, 2, 20], [2, 4, 35], [4, 5, 100], [5, 6, 1]]);
+    expect(b.map((x) => [x.first, x.last, x.length])).toEqual([
+      [0, 2, 20],
+      [2, 4, 35],
+      [4, 5, 100],
+      [5, 6, 1],
+    ]);
     expect(b[1]!.offsets).toEqual([0, 30]);
   });
   it('covers every tensor exactly once, in order, never exceeding the pack unless alone', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 30 }), fc.integer({ min: 1, max: 60 }), (lengths, cap) => {
-      const b = planBuckets(lengths, cap * 4);
-      expect(b.flatMap((x) => Array.from({ length: x.last - x.first }, (_, i) => x.first + i))).toEqual(lengths.map((_, i) => i));
-      for (const x of b) if (x.last - x.first > 1) expect(x.length).toBeLessThanOrEqual(cap);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 30 }), fc.integer({ min: 1, max: 60 }), (lengths, cap) => {
+        const b = planBuckets(lengths, cap * 4);
+        expect(b.flatMap((x) => Array.from({ length: x.last - x.first }, (_, i) => x.first + i))).toEqual(lengths.map((_, i) => i));
+        for (const x of b) if (x.last - x.first > 1) expect(x.length).toBeLessThanOrEqual(cap);
+      }),
+    );
   });
 });
 
@@ -40,9 +47,11 @@ describe('fp16', () => {
     expect(fromHalf(toHalf(70000))).toBe(Infinity);
   });
   it('relative rounding error is at most 2^-11 in the normal range', () => {
-    fc.assert(fc.property(fc.float({ min: Math.fround(6.2e-5), max: 65000, noNaN: true }), (x) => {
-      expect(Math.abs(fromHalf(toHalf(x)) - x)).toBeLessThanOrEqual(FP16_UNIT_ROUNDOFF * Math.abs(x));
-    }));
+    fc.assert(
+      fc.property(fc.float({ min: Math.fround(6.2e-5), max: 65000, noNaN: true }), (x) => {
+        expect(Math.abs(fromHalf(toHalf(x)) - x)).toBeLessThanOrEqual(FP16_UNIT_ROUNDOFF * Math.abs(x));
+      }),
+    );
   });
 });
 
@@ -74,7 +83,10 @@ describe('fused and fp16 all-reduce over shared memory', () => {
     for (let i = 0; i < L; i++) {
       let exact = 0;
       let mag = 0;
-      for (const x of inputs) { exact += x[i]!; mag += Math.abs(x[i]!); }
+      for (const x of inputs) {
+        exact += x[i]!;
+        mag += Math.abs(x[i]!);
+      }
       const bound = FP16_UNIT_ROUNDOFF * mag + n * 2 ** -24 * (mag + 1);
       worst = Math.max(worst, Math.abs(bufs[0]![i]! - exact) / bound);
       for (let r = 1; r < n; r++) if (bufs[r]![i] !== bufs[0]![i]) differing++;

@@ -11,12 +11,7 @@
  * allGather: local allGather, leaders allGather host blocks, leader broadcasts the result.
  * barrier:   local barrier, leader ring barrier, local barrier.
  */
-import {
-  InvalidConfigError,
-  type CollectiveCallOptions,
-  type Communicator,
-  type ReduceOp,
-} from '@syncline/core';
+import { InvalidConfigError, type CollectiveCallOptions, type Communicator, type ReduceOp } from '@syncline/core';
 
 export interface HierarchicalOptions {
   /** This host's communicator over its local ranks (e.g. attachSharedMemory). */
@@ -41,7 +36,12 @@ export function createHierarchicalCommunicator(o: HierarchicalOptions): Communic
   if (o.local.rank === 0) {
     if (!o.leaders) throw new InvalidConfigError('leaders', undefined, 'the leader ring communicator (local rank 0 leads its host)', src);
     if (o.leaders.size !== o.hostCount || o.leaders.rank !== o.hostIndex)
-      throw new InvalidConfigError('leaders', `rank ${o.leaders.rank} of ${o.leaders.size}`, `rank ${o.hostIndex} of ${o.hostCount} (hostIndex of hostCount)`, src);
+      throw new InvalidConfigError(
+        'leaders',
+        `rank ${o.leaders.rank} of ${o.leaders.size}`,
+        `rank ${o.hostIndex} of ${o.hostCount} (hostIndex of hostCount)`,
+        src,
+      );
   }
   return new HierarchicalCommunicator(o);
 }

@@ -12,14 +12,7 @@
  * The ring authenticates with SYNCLINE_AUTH_TOKEN (or SYNCLINE_AUTH_TOKEN_FILE), which it
  * reads itself; the token never travels through this descriptor.
  */
-import {
-  communicatorRef,
-  InvalidConfigError,
-  type Communicator,
-  type CommunicatorProvider,
-  type CommunicatorRef,
-  type GroupContext,
-} from '@syncline/core';
+import { communicatorRef, InvalidConfigError, type Communicator, type CommunicatorProvider, type CommunicatorRef, type GroupContext } from '@syncline/core';
 import { createHierarchicalCommunicator } from '../hierarchical/hierarchical-communicator';
 import { wildcardListenAddress } from '../ring/address';
 import { createRingCommunicator } from '../ring/ring-communicator';
@@ -65,13 +58,16 @@ export const multiWorkerProvider: CommunicatorProvider = {
       throw new InvalidConfigError('communicator', 'multi-worker', 'a strategy that tells it the cluster (MultiWorkerMirroredStrategy)');
     }
     if (localSize > 1 && context.isolation === 'process') {
-      throw new InvalidConfigError('replicasPerWorker', localSize, '1 with isolation "process" (local replicas share memory: run them as threads, or one replica per worker process)');
+      throw new InvalidConfigError(
+        'replicasPerWorker',
+        localSize,
+        '1 with isolation "process" (local replicas share memory: run them as threads, or one replica per worker process)',
+      );
     }
     const o = (options ?? {}) as MultiWorkerOptions;
     const timeoutMs = o.timeoutMs ?? context.timeoutMs;
-    const shared = localSize > 1
-      ? createSharedMemoryGroup(localSize, { registeredBytes: registeredBytesPerReplica(localSize), timeoutMs }).descriptor
-      : undefined;
+    const shared =
+      localSize > 1 ? createSharedMemoryGroup(localSize, { registeredBytes: registeredBytesPerReplica(localSize), timeoutMs }).descriptor : undefined;
     return {
       workerRank: context.workerRank,
       addresses: context.workerAddresses,

@@ -21,10 +21,14 @@ function providerOf(ref: CommunicatorRef): CommunicatorProvider {
 
 async function loopbackAddresses(n: number): Promise<string[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<Server>((resolve) => {
-      const s = createServer();
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<Server>((resolve) => {
+          const s = createServer();
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
   );
   const out = servers.map((s) => `127.0.0.1:${(s.address() as { port: number }).port}`);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -51,7 +55,9 @@ describe('communicator references', () => {
 
   it('refuses an unknown option by name instead of ignoring it', () => {
     expect(() => sharedMemory({ timeoutMS: 5 } as never)).toThrow(InvalidConfigError);
-    expect(() => sharedMemory({ timeoutMS: 5 } as never)).toThrow(/sharedMemory\(options\)\.timeoutMS .*known: slotBytes, registeredBytes, timeoutMs, spinMicros/);
+    expect(() => sharedMemory({ timeoutMS: 5 } as never)).toThrow(
+      /sharedMemory\(options\)\.timeoutMS .*known: slotBytes, registeredBytes, timeoutMs, spinMicros/,
+    );
     expect(() => socketRing({ authToken: 'x' } as never)).toThrow(/socketRing\(options\)\.authToken/);
     expect(() => multiWorker({ addresses: [] } as never)).toThrow(/multiWorker\(options\)\.addresses/);
   });
@@ -69,7 +75,7 @@ describe('sharedMemoryProvider', () => {
     expect(registeredBytesPerReplica(256)).toBe(8 << 20);
   });
 
-  it('prepares groups up to the largest size a group allows, with the strategy\'s timeout unless the reference sets one', async () => {
+  it("prepares groups up to the largest size a group allows, with the strategy's timeout unless the reference sets one", async () => {
     for (const size of [2, 64, 256]) {
       const d = (await sharedMemoryProvider.prepareGroup(size, {}, THREADS)) as SharedMemoryGroupDescriptor;
       expect(d.size).toBe(size);
@@ -81,24 +87,41 @@ describe('sharedMemoryProvider', () => {
   });
 });
 
-describeCommunicatorConformance('socketRing() provider (ranks in one event loop)', async (n) => {
-  const group = await socketRingProvider.prepareGroup(n, { chunkBytes: 64 << 10 }, THREADS);
-  const comms = await Promise.all(Array.from({ length: n }, (_, rank) => socketRingProvider.join(group, rank, {})));
-  const inner = inProcessCommunicatorGroup(comms);
-  return { ...inner, close: async () => { await inner.close(); await socketRingProvider.releaseGroup?.(group); } };
-}, { sizes: [1, 3], registered: true });
+describeCommunicatorConformance(
+  'socketRing() provider (ranks in one event loop)',
+  async (n) => {
+    const group = await socketRingProvider.prepareGroup(n, { chunkBytes: 64 << 10 }, THREADS);
+    const comms = await Promise.all(Array.from({ length: n }, (_, rank) => socketRingProvider.join(group, rank, {})));
+    const inner = inProcessCommunicatorGroup(comms);
+    return {
+      ...inner,
+      close: async () => {
+        await inner.close();
+        await socketRingProvider.releaseGroup?.(group);
+      },
+    };
+  },
+  { sizes: [1, 3], registered: true },
+);
 
-describeCommunicatorConformance('multiWorker() provider (one replica per worker, workers in one event loop, TCP loopback)', async (n) => {
-  process.env.SYNCLINE_AUTH_TOKEN ??= 'multi-worker-provider-test';
-  const workerAddresses = await loopbackAddresses(n);
-  const groups = await Promise.all(workerAddresses.map((_, workerRank) =>
-    multiWorkerProvider.prepareGroup(1, {}, { timeoutMs: 20_000, isolation: 'thread', workerRank, workerAddresses })));
-  return inProcessCommunicatorGroup(await Promise.all(groups.map((g) => multiWorkerProvider.join(g, 0, {}))));
-}, { sizes: [2, 3] });
+describeCommunicatorConformance(
+  'multiWorker() provider (one replica per worker, workers in one event loop, TCP loopback)',
+  async (n) => {
+    process.env.SYNCLINE_AUTH_TOKEN ??= 'multi-worker-provider-test';
+    const workerAddresses = await loopbackAddresses(n);
+    const groups = await Promise.all(
+      workerAddresses.map((_, workerRank) => multiWorkerProvider.prepareGroup(1, {}, { timeoutMs: 20_000, isolation: 'thread', workerRank, workerAddresses })),
+    );
+    return inProcessCommunicatorGroup(await Promise.all(groups.map((g) => multiWorkerProvider.join(g, 0, {}))));
+  },
+  { sizes: [2, 3] },
+);
 
 describe('multiWorkerProvider', () => {
   it('needs the cluster from the strategy, and one replica per worker process', () => {
     expect(() => multiWorkerProvider.prepareGroup(1, {})).toThrow(/MultiWorkerMirroredStrategy/);
-    expect(() => multiWorkerProvider.prepareGroup(2, {}, { ...THREADS, isolation: 'process' })).toThrow(/replicasPerWorker is 2; expected 1 with isolation "process"/);
+    expect(() => multiWorkerProvider.prepareGroup(2, {}, { ...THREADS, isolation: 'process' })).toThrow(
+      /replicasPerWorker is 2; expected 1 with isolation "process"/,
+    );
   });
 });

@@ -2,7 +2,7 @@ import { DeadlineTimer } from './deadline-timer';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('DeadlineTimer (one timer for every op\'s deadline)', () => {
+describe("DeadlineTimer (one timer for every op's deadline)", () => {
   it('expires a running op at its deadline, never before', async () => {
     const fired: number[] = [];
     const t = new DeadlineTimer(() => fired.push(performance.now()));

@@ -13,7 +13,9 @@ function collector(ready = true): { sink: FrameSink; got: string[] } {
   const got: string[] = [];
   const sink: FrameSink = {
     dataDestination: (h: FrameHeader) => (ready ? new Uint8Array(h.size) : null),
-    onFrame: (h, p) => { got.push(`${h.type}:${h.seq}:${h.step}:${h.chunk}:${Buffer.from(p).toString('hex')}`); },
+    onFrame: (h, p) => {
+      got.push(`${h.type}:${h.seq}:${h.step}:${h.chunk}:${Buffer.from(p).toString('hex')}`);
+    },
   };
   return { sink, got };
 }
@@ -54,22 +56,33 @@ describe('FrameParser', () => {
     const whole = collector();
     new FrameParser('peer', whole.sink, 1024).feed(stream, 0, stream.length);
     expect(whole.got).toHaveLength(4);
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: stream.length }), { maxLength: 12 }), (cuts) => {
-      const c = collector();
-      const p = new FrameParser('peer', c.sink, 1024);
-      const points = [...new Set([0, ...cuts, stream.length])].sort((a, b) => a - b);
-      for (let i = 1; i < points.length; i++) {
-        const piece = Buffer.from(stream.subarray(points[i - 1]!, points[i]!)); // a reused read buffer would be overwritten next
-        expect(p.feed(piece, 0, piece.length)).toBe(piece.length);
-      }
-      expect(c.got).toEqual(whole.got);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: stream.length }), { maxLength: 12 }), (cuts) => {
+        const c = collector();
+        const p = new FrameParser('peer', c.sink, 1024);
+        const points = [...new Set([0, ...cuts, stream.length])].sort((a, b) => a - b);
+        for (let i = 1; i < points.length; i++) {
+          const piece = Buffer.from(stream.subarray(points[i - 1]!, points[i]!)); // a reused read buffer would be overwritten next
+          expect(p.feed(piece, 0, piece.length)).toBe(piece.length);
+        }
+        expect(c.got).toEqual(whole.got);
+      }),
+    );
   });
 
   it('stops at a DATA frame nobody can take yet and resumes later', () => {
     let ready = false;
     const got: number[] = [];
-    const p = new FrameParser('peer', { dataDestination: (h) => (ready ? new Uint8Array(h.size) : null), onFrame: (h) => { got.push(h.seq); } }, 1024);
+    const p = new FrameParser(
+      'peer',
+      {
+        dataDestination: (h) => (ready ? new Uint8Array(h.size) : null),
+        onFrame: (h) => {
+          got.push(h.seq);
+        },
+      },
+      1024,
+    );
     const used = p.feed(stream, 0, stream.length);
     expect(used).toBe(HEADER_BYTES);
     expect(p.waiting).toBe(true);
@@ -81,10 +94,29 @@ describe('FrameParser', () => {
 
   it.each([
     ['wrong magic', (b: Buffer) => b.writeUInt32LE(0xdeadbeef, 0), /bad magic/],
-    ['wrong version', (b: Buffer) => { b[4] = 2; }, /protocol version 2/],
-    ['unknown type', (b: Buffer) => { b[5] = 77; }, /unknown frame type 77/],
+    [
+      'wrong version',
+      (b: Buffer) => {
+        b[4] = 2;
+      },
+      /protocol version 2/,
+    ],
+    [
+      'unknown type',
+      (b: Buffer) => {
+        b[5] = 77;
+      },
+      /unknown frame type 77/,
+    ],
     ['oversized DATA', (b: Buffer) => b.writeUInt32LE(4096, 24), /exceeds the 1024-byte limit/],
-    ['oversized control frame', (b: Buffer) => { b[5] = FrameType.Hello; b.writeUInt32LE(1 << 30, 24); }, /exceeds the 256-byte limit/],
+    [
+      'oversized control frame',
+      (b: Buffer) => {
+        b[5] = FrameType.Hello;
+        b.writeUInt32LE(1 << 30, 24);
+      },
+      /exceeds the 256-byte limit/,
+    ],
     ['DATA not a whole number of floats', (b: Buffer) => b.writeUInt32LE(6, 24), /not a whole number of floats/],
   ])('rejects %s with ProtocolError', (_name, corrupt, message) => {
     const b = Buffer.from(stream);
@@ -95,16 +127,18 @@ describe('FrameParser', () => {
   });
 
   it('random bytes either raise ProtocolError or wait for more: never another error, never a frame', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), (bytes) => {
-      const c = collector();
-      const p = new FrameParser('stranger', c.sink, 1024);
-      try {
-        p.feed(bytes, 0, bytes.length);
-      } catch (e) {
-        expect(e).toBeInstanceOf(ProtocolError);
-      }
-      if (bytes.length < 4 || Buffer.from(bytes).readUInt32LE(0) !== FRAME_MAGIC) expect(c.got).toEqual([]);
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), (bytes) => {
+        const c = collector();
+        const p = new FrameParser('stranger', c.sink, 1024);
+        try {
+          p.feed(bytes, 0, bytes.length);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ProtocolError);
+        }
+        if (bytes.length < 4 || Buffer.from(bytes).readUInt32LE(0) !== FRAME_MAGIC) expect(c.got).toEqual([]);
+      }),
+    );
   });
 
   it('reports a truncated frame as mid-frame', () => {

@@ -98,7 +98,11 @@ export class FrameParser {
   lastDataBytes = 0;
 
   /** @param maxDataPayload largest DATA payload accepted (the sender's chunk size). */
-  constructor(readonly peer: string, public sink: FrameSink, public maxDataPayload: number) {}
+  constructor(
+    readonly peer: string,
+    public sink: FrameSink,
+    public maxDataPayload: number,
+  ) {}
 
   /** True when part of a frame has been read (EOF now means a truncated frame). */
   get midFrame(): boolean {
@@ -196,8 +200,10 @@ export class FrameParser {
   #parseHeader(): void {
     const b = this.#hdr;
     const magic = b.readUInt32LE(0);
-    if (magic !== FRAME_MAGIC) throw new ProtocolError(this.peer, `bad magic 0x${magic.toString(16)} (expected 0x${FRAME_MAGIC.toString(16)}): not a Syncline ring peer`);
-    if (b[4] !== FRAME_VERSION) throw new ProtocolError(this.peer, `protocol version ${b[4]}, this rank speaks ${FRAME_VERSION}; run the same Syncline version everywhere`);
+    if (magic !== FRAME_MAGIC)
+      throw new ProtocolError(this.peer, `bad magic 0x${magic.toString(16)} (expected 0x${FRAME_MAGIC.toString(16)}): not a Syncline ring peer`);
+    if (b[4] !== FRAME_VERSION)
+      throw new ProtocolError(this.peer, `protocol version ${b[4]}, this rank speaks ${FRAME_VERSION}; run the same Syncline version everywhere`);
     const type = b[5]!;
     if (type < FrameType.Hello || type > LAST_TYPE) throw new ProtocolError(this.peer, `unknown frame type ${type}`);
     const h = this.header;

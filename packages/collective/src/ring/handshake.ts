@@ -23,7 +23,10 @@ const CHALLENGE_BYTES = NONCE_BYTES + 8 + MAC_BYTES;
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } {
   let resolve!: () => void;
   let reject!: (e: unknown) => void;
-  const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
   promise.catch(() => undefined);
   return { promise, resolve, reject };
 }
@@ -37,7 +40,11 @@ abstract class HandshakeSink implements FrameSink {
    * DATA right behind AUTH_OK in the same read, so the caller must switch sinks here.
    */
   onSuccess: () => void = () => undefined;
-  constructor(readonly p: HandshakeParams, readonly peer: string, readonly write: (b: Buffer) => void) {}
+  constructor(
+    readonly p: HandshakeParams,
+    readonly peer: string,
+    readonly write: (b: Buffer) => void,
+  ) {}
   dataDestination(h: FrameHeader): Uint8Array | null {
     throw new ProtocolError(this.peer, `DATA frame (seq ${h.seq}) before the handshake completed`);
   }
@@ -57,7 +64,12 @@ abstract class HandshakeSink implements FrameSink {
 /** The connecting side: speaks first, checks the listener's proof before proving itself. */
 export class ClientHandshake extends HandshakeSink {
   readonly #nonce = freshNonce();
-  constructor(p: HandshakeParams, peer: string, write: (b: Buffer) => void, readonly expectedPeerRank: number) {
+  constructor(
+    p: HandshakeParams,
+    peer: string,
+    write: (b: Buffer) => void,
+    readonly expectedPeerRank: number,
+  ) {
     super(p, peer, write);
   }
   begin(): void {
@@ -78,13 +90,15 @@ export class ClientHandshake extends HandshakeSink {
     const nonceS = Buffer.from(b.subarray(0, NONCE_BYTES));
     const serverRank = b.readUInt32LE(NONCE_BYTES);
     const chunkBytes = b.readUInt32LE(NONCE_BYTES + 4);
-    if (serverRank !== this.expectedPeerRank) throw new ProtocolError(this.peer, `listener says it is rank ${serverRank}, expected rank ${this.expectedPeerRank}; check the address list order`);
+    if (serverRank !== this.expectedPeerRank)
+      throw new ProtocolError(this.peer, `listener says it is rank ${serverRank}, expected rank ${this.expectedPeerRank}; check the address list order`);
     const want = handshakeMac(this.p.key, 'server', nonceS, this.#nonce, serverRank, this.p.rank, this.p.size);
     if (!macMatches(want, b.subarray(NONCE_BYTES + 8))) {
       this.write(controlFrame(FrameType.Reject, Buffer.from('your token proof did not match ours', 'utf8')));
       throw new AuthFailedError(this.peer, 'the listener could not prove it knows the shared token');
     }
-    if (chunkBytes !== this.p.chunkBytes) throw new ProtocolError(this.peer, `rank ${serverRank} uses chunkBytes ${chunkBytes}, this rank ${this.p.chunkBytes}; configure every rank alike`);
+    if (chunkBytes !== this.p.chunkBytes)
+      throw new ProtocolError(this.peer, `rank ${serverRank} uses chunkBytes ${chunkBytes}, this rank ${this.p.chunkBytes}; configure every rank alike`);
     this.write(controlFrame(FrameType.Auth, handshakeMac(this.p.key, 'client', this.#nonce, nonceS, this.p.rank, serverRank, this.p.size)));
   }
 }
@@ -95,7 +109,12 @@ export class ServerHandshake extends HandshakeSink {
   #clientNonce: Buffer | undefined;
   /** The rank the peer proved it is (valid after success). */
   peerRank = -1;
-  constructor(p: HandshakeParams, peer: string, write: (b: Buffer) => void, readonly acceptRank: (rank: number) => string | undefined) {
+  constructor(
+    p: HandshakeParams,
+    peer: string,
+    write: (b: Buffer) => void,
+    readonly acceptRank: (rank: number) => string | undefined,
+  ) {
     super(p, peer, write);
   }
   #reject(e: AuthFailedError | ProtocolError, why: string): never {
@@ -112,7 +131,8 @@ export class ServerHandshake extends HandshakeSink {
       this.#clientNonce = Buffer.from(b.subarray(0, NONCE_BYTES));
       this.peerRank = b.readUInt32LE(NONCE_BYTES);
       const size = b.readUInt32LE(NONCE_BYTES + 4);
-      if (size !== this.p.size) this.#reject(new ProtocolError(this.peer, `peer thinks the ring has ${size} ranks, this rank ${this.p.size}`), 'group size differs');
+      if (size !== this.p.size)
+        this.#reject(new ProtocolError(this.peer, `peer thinks the ring has ${size} ranks, this rank ${this.p.size}`), 'group size differs');
       const challenge = Buffer.alloc(CHALLENGE_BYTES);
       challenge.set(this.#nonce, 0);
       challenge.writeUInt32LE(this.p.rank, NONCE_BYTES);
@@ -123,7 +143,8 @@ export class ServerHandshake extends HandshakeSink {
     }
     if (h.type !== FrameType.Auth || b.length !== MAC_BYTES) throw new ProtocolError(this.peer, `expected AUTH, got frame type ${h.type} of ${b.length} bytes`);
     const want = handshakeMac(this.p.key, 'client', this.#clientNonce, this.#nonce, this.peerRank, this.p.rank, this.p.size);
-    if (!macMatches(want, b)) this.#reject(new AuthFailedError(this.peer, `peer claiming rank ${this.peerRank} sent a wrong token proof`), 'authentication failed');
+    if (!macMatches(want, b))
+      this.#reject(new AuthFailedError(this.peer, `peer claiming rank ${this.peerRank} sent a wrong token proof`), 'authentication failed');
     const refusal = this.acceptRank(this.peerRank);
     if (refusal) this.#reject(new ProtocolError(this.peer, refusal), refusal);
     this.write(controlFrame(FrameType.AuthOk));

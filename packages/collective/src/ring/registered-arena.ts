@@ -12,7 +12,10 @@ export class RegisteredArena {
   readonly arena: KernelArena;
   #used = 0;
 
-  constructor(readonly floats: number, stagingFloats: number) {
+  constructor(
+    readonly floats: number,
+    stagingFloats: number,
+  ) {
     this.arena = new KernelArena((floats + stagingFloats) * 4);
   }
 

@@ -62,14 +62,20 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 async function listen(server: net.Server, addr: RingAddress): Promise<void> {
   if (addr.kind === 'unix' && existsSync(addr.path)) {
     const alive = await new Promise<boolean>((res) => {
-      const probe = net.connect(addr.path, () => { probe.destroy(); res(true); });
+      const probe = net.connect(addr.path, () => {
+        probe.destroy();
+        res(true);
+      });
       probe.on('error', () => res(false));
     });
     if (!alive) unlinkSync(addr.path);
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(listenOptions(addr), () => { server.off('error', reject); resolve(); });
+    server.listen(listenOptions(addr), () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
 }
 
@@ -113,7 +119,9 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
   const me = p.listenAt ?? p.addresses[rank]!;
   let sendLink: PeerLink | undefined;
   let gotSend!: (l: PeerLink) => void;
-  const sendReady = new Promise<PeerLink>((r) => { gotSend = r; });
+  const sendReady = new Promise<PeerLink>((r) => {
+    gotSend = r;
+  });
   let lastStranger = '';
   let lastAuthFailure: AuthFailedError | undefined;
 
@@ -123,14 +131,23 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
     socket.once('close', () => pending.delete(socket));
     const remote = socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : `${me.text} (local peer)`;
     const link = p.makeLink('send', next);
-    const hs = new ServerHandshake(p.hs, remote, (b) => socket.write(b), (peer) => {
-      if (peer !== next) return `rank ${peer} is not rank ${rank}'s successor (rank ${next})`;
-      if (sendLink) return `rank ${next} is already connected`;
-      return undefined;
-    });
+    const hs = new ServerHandshake(
+      p.hs,
+      remote,
+      (b) => socket.write(b),
+      (peer) => {
+        if (peer !== next) return `rank ${peer} is not rank ${rank}'s successor (rank ${next})`;
+        if (sendLink) return `rank ${next} is already connected`;
+        return undefined;
+      },
+    );
     socket.setNoDelay?.(true);
     runHandshake(socket, link, hs, sinks.send, true).then(
-      () => { pending.delete(socket); sendLink = link; gotSend(link); },
+      () => {
+        pending.delete(socket);
+        sendLink = link;
+        gotSend(link);
+      },
       (e) => {
         lastStranger = `${remote}: ${e instanceof Error ? e.message : String(e)}`;
         if (e instanceof AuthFailedError) lastAuthFailure = e;
@@ -150,9 +167,25 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
     const base = connectOptions(target);
     let socket: net.Socket;
     if (p.tls) {
-      socket = tls.connect({ ...base, key: p.tls.key, cert: p.tls.cert, ca: p.tls.ca, checkServerIdentity: p.tls.checkServerIdentity ?? tls.checkServerIdentity });
+      socket = tls.connect({
+        ...base,
+        key: p.tls.key,
+        cert: p.tls.cert,
+        ca: p.tls.ca,
+        checkServerIdentity: p.tls.checkServerIdentity ?? tls.checkServerIdentity,
+      });
     } else {
-      socket = net.connect({ ...base, noDelay: true, onread: { buffer: () => link.nextReadBuffer(), callback: (n: number, buf: Uint8Array) => { link.onBytes(buf, n); return true; } } });
+      socket = net.connect({
+        ...base,
+        noDelay: true,
+        onread: {
+          buffer: () => link.nextReadBuffer(),
+          callback: (n: number, buf: Uint8Array) => {
+            link.onBytes(buf, n);
+            return true;
+          },
+        },
+      });
     }
     // Nagle would hold small frames (headers, barrier and heartbeat frames) behind unacknowledged data
     socket.once('connect', () => socket.setNoDelay(true));
@@ -177,14 +210,31 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
     // A peer that failed authentication with our listener (and then gave up, so we cannot
     // reach it) is the cause worth naming, not the refused connects that followed.
     if (lastAuthFailure) throw lastAuthFailure;
-    throw new CollectiveTimeoutError('rendezvous', 0, p.timeoutMs, [prev],
-      `could not connect to rank ${prev} at ${p.addresses[prev]!.text}: ${last instanceof Error ? last.message : String(last)}${lastStranger ? `; last refused incoming connection: ${lastStranger}` : ''}`);
+    throw new CollectiveTimeoutError(
+      'rendezvous',
+      0,
+      p.timeoutMs,
+      [prev],
+      `could not connect to rank ${prev} at ${p.addresses[prev]!.text}: ${last instanceof Error ? last.message : String(last)}${lastStranger ? `; last refused incoming connection: ${lastStranger}` : ''}`,
+    );
   };
 
   let timer: NodeJS.Timeout | undefined;
   const acceptDeadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(lastAuthFailure ?? new CollectiveTimeoutError('rendezvous', 0, p.timeoutMs, [next],
-      `rank ${next} never connected to ${me.text}${lastStranger ? `; last refused connection: ${lastStranger}` : ''}`)), Math.max(0, p.deadline - performance.now()));
+    timer = setTimeout(
+      () =>
+        reject(
+          lastAuthFailure ??
+            new CollectiveTimeoutError(
+              'rendezvous',
+              0,
+              p.timeoutMs,
+              [next],
+              `rank ${next} never connected to ${me.text}${lastStranger ? `; last refused connection: ${lastStranger}` : ''}`,
+            ),
+        ),
+      Math.max(0, p.deadline - performance.now()),
+    );
   });
   acceptDeadline.catch(() => undefined);
   try {
@@ -199,4 +249,3 @@ export async function rendezvous(p: RendezvousParams, sinks: { recv: FrameSink; 
     clearTimeout(timer);
   }
 }
-

@@ -102,7 +102,8 @@ class RingCommunicator implements Communicator {
 
   constructor(o: RingCommunicatorOptions) {
     const src = { source: 'createRingCommunicator' };
-    if (!Array.isArray(o.addresses) || o.addresses.length < 1) throw new InvalidConfigError('addresses', o.addresses, 'a non-empty list, one address per rank', src);
+    if (!Array.isArray(o.addresses) || o.addresses.length < 1)
+      throw new InvalidConfigError('addresses', o.addresses, 'a non-empty list, one address per rank', src);
     if (!Number.isInteger(o.rank) || o.rank < 0 || o.rank >= o.addresses.length)
       throw new InvalidConfigError('rank', o.rank, `an integer in 0..${o.addresses.length - 1}`, src);
     this.rank = o.rank;
@@ -113,7 +114,10 @@ class RingCommunicator implements Communicator {
     if (texts.size !== this.#addr.length) throw new InvalidConfigError('addresses', o.addresses, 'distinct addresses, one per rank', src);
     const r = resolveRingOptions(o, this.#addr);
     this.timeoutMs = r.timeoutMs;
-    this.#key = resolveAuthKey(o, this.#addr.filter((a) => !isLoopback(a)).map((a) => a.text));
+    this.#key = resolveAuthKey(
+      o,
+      this.#addr.filter((a) => !isLoopback(a)).map((a) => a.text),
+    );
     this.name = this.#addr.every((a) => a.kind === 'unix') ? 'ring-unix' : 'ring-tcp';
     this.#chunkFloats = r.chunkFloats;
     this.#queue = new OpQueue(this.name, this.rank, this.timeoutMs);
@@ -132,24 +136,34 @@ class RingCommunicator implements Communicator {
     const explicitSendBuffer = this.#o.sendBufferBytes !== undefined && this.#sendBufferBytes > 0;
     if (explicitSendBuffer) {
       const native = loadSetsockopt();
-      if (typeof native === 'string') throw new InvalidConfigError('sendBufferBytes', this.#o.sendBufferBytes, `0 (the kernel's autotuning), since ${native}`, { source: 'createRingCommunicator' });
+      if (typeof native === 'string')
+        throw new InvalidConfigError('sendBufferBytes', this.#o.sendBufferBytes, `0 (the kernel's autotuning), since ${native}`, {
+          source: 'createRingCommunicator',
+        });
     }
     const recvSink: FrameSink = { dataDestination: (h) => this.#dataDestination(h), onFrame: (h, payload) => this.#onFrame(h, payload) };
     const sendSink: FrameSink = {
-      dataDestination: (h) => { throw new ProtocolError(this.#addr[(this.rank + 1) % this.size]!.text, `DATA frame (seq ${h.seq}) on the reverse channel`); },
+      dataDestination: (h) => {
+        throw new ProtocolError(this.#addr[(this.rank + 1) % this.size]!.text, `DATA frame (seq ${h.seq}) on the reverse channel`);
+      },
       onFrame: (h, payload) => this.#onControl(h, payload, this.#send),
     };
-    const r = await rendezvous({
-      hs: { key: this.#key, rank: this.rank, size: this.size, chunkBytes: this.#chunkFloats * 4 },
-      addresses: this.#addr,
-      listenAt: this.#o.listenAddress === undefined ? undefined : parseRingAddress(this.#o.listenAddress, this.rank),
-      deadline: performance.now() + timeout,
-      timeoutMs: timeout,
-      tls: this.#o.tls,
-      makeLink: (role, peer) => new PeerLink(role, peer, this.#addr[peer]!.text, role === 'recv' ? recvSink : sendSink,
-        this.#chunkFloats * 4, READ_BUFFER_BYTES, (link, e, how) => this.#linkFailed(link, e, how)),
-      onStranger: (remote, e) => this.#o.onStranger?.(remote, e),
-    }, { recv: recvSink, send: sendSink });
+    const r = await rendezvous(
+      {
+        hs: { key: this.#key, rank: this.rank, size: this.size, chunkBytes: this.#chunkFloats * 4 },
+        addresses: this.#addr,
+        listenAt: this.#o.listenAddress === undefined ? undefined : parseRingAddress(this.#o.listenAddress, this.rank),
+        deadline: performance.now() + timeout,
+        timeoutMs: timeout,
+        tls: this.#o.tls,
+        makeLink: (role, peer) =>
+          new PeerLink(role, peer, this.#addr[peer]!.text, role === 'recv' ? recvSink : sendSink, this.#chunkFloats * 4, READ_BUFFER_BYTES, (link, e, how) =>
+            this.#linkFailed(link, e, how),
+          ),
+        onStranger: (remote, e) => this.#o.onStranger?.(remote, e),
+      },
+      { recv: recvSink, send: sendSink },
+    );
     this.#server = r.server;
     this.#pendingSockets = r.pending;
     this.#recv = r.recv;
@@ -159,7 +173,12 @@ class RingCommunicator implements Communicator {
       const why = setSendBuffer(r.send.socket!, this.#sendBufferBytes);
       if (why && explicitSendBuffer) {
         await this.#release();
-        throw new InvalidConfigError('sendBufferBytes', this.#o.sendBufferBytes, `0 (the kernel's autotuning), since on the link to rank ${(this.rank + 1) % this.size} ${why}`, { source: 'createRingCommunicator' });
+        throw new InvalidConfigError(
+          'sendBufferBytes',
+          this.#o.sendBufferBytes,
+          `0 (the kernel's autotuning), since on the link to rank ${(this.rank + 1) % this.size} ${why}`,
+          { source: 'createRingCommunicator' },
+        );
       }
     }
     const interval = this.#o.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
@@ -187,7 +206,8 @@ class RingCommunicator implements Communicator {
   }
 
   async broadcast(buf: Float32Array, root: number, options?: CollectiveCallOptions): Promise<Float32Array> {
-    if (!Number.isInteger(root) || root < 0 || root >= this.size) throw new InvalidConfigError('root', root, `a rank in 0..${this.size - 1}`, { source: 'broadcast' });
+    if (!Number.isInteger(root) || root < 0 || root >= this.size)
+      throw new InvalidConfigError('root', root, `a rank in 0..${this.size - 1}`, { source: 'broadcast' });
     await this.#queue.enqueue('broadcast', options, async (ctx) => {
       if (this.size > 1) await this.#execute(ctx, new RingBroadcastPlan(buf, root, this.size, this.rank, this.#pipelineChunk(buf.length)));
     });
@@ -267,8 +287,14 @@ class RingCommunicator implements Communicator {
   readonly #sendChunk = (step: number, chunk: number, payload: Float32Array): void => {
     const a = this.#active!;
     const h = this.#hdr;
-    h.type = FrameType.Data; h.opcode = a.plan.opcode; h.arg = a.plan.arg; h.seq = a.ctx.seq;
-    h.step = step; h.chunk = chunk; h.count = a.plan.count; h.size = payload.byteLength;
+    h.type = FrameType.Data;
+    h.opcode = a.plan.opcode;
+    h.arg = a.plan.arg;
+    h.seq = a.ctx.seq;
+    h.step = step;
+    h.chunk = chunk;
+    h.count = a.plan.count;
+    h.size = payload.byteLength;
     const at = this.#sent++ * HEADER_BYTES;
     writeHeader(this.#headers, at, h);
     const s = this.#send!.socket!;
@@ -296,8 +322,11 @@ class RingCommunicator implements Communicator {
     const p = a.plan;
     const from = this.#addr[(this.rank - 1 + this.size) % this.size]!.text;
     if (h.seq !== a.ctx.seq || h.opcode !== p.opcode || h.arg !== p.arg || h.count !== p.count)
-      throw new ProtocolError(from, `predecessor sent ${OPCODE_NAMES[h.opcode] ?? `opcode ${h.opcode}`}${h.opcode === OPCODE.broadcast ? ` (root ${h.arg})` : ''} #${h.seq} of ${h.count} floats ` +
-        `while this rank runs ${OPCODE_NAMES[p.opcode]}${p.opcode === OPCODE.broadcast ? ` (root ${p.arg})` : ''} #${a.ctx.seq} of ${p.count} floats; every rank must issue the same ops in the same order`);
+      throw new ProtocolError(
+        from,
+        `predecessor sent ${OPCODE_NAMES[h.opcode] ?? `opcode ${h.opcode}`}${h.opcode === OPCODE.broadcast ? ` (root ${h.arg})` : ''} #${h.seq} of ${h.count} floats ` +
+          `while this rank runs ${OPCODE_NAMES[p.opcode]}${p.opcode === OPCODE.broadcast ? ` (root ${p.arg})` : ''} #${a.ctx.seq} of ${p.count} floats; every rank must issue the same ops in the same order`,
+      );
     const range = p.expect(h.step, h.chunk, h.size);
     if (typeof range === 'string') throw new ProtocolError(from, `${OPCODE_NAMES[p.opcode]} #${a.ctx.seq}: ${range}`);
     const into = p.reducesInto(h.step);
@@ -339,7 +368,10 @@ class RingCommunicator implements Communicator {
       return;
     }
     if (h.type === FrameType.Abort) {
-      const { error, kind, subject, reason } = errorFromAbort(h, payload, this.#addr, { ...this.#opName(), timeoutMs: this.#active?.ctx.timeoutMs ?? this.timeoutMs });
+      const { error, kind, subject, reason } = errorFromAbort(h, payload, this.#addr, {
+        ...this.#opName(),
+        timeoutMs: this.#active?.ctx.timeoutMs ?? this.timeoutMs,
+      });
       return this.#fail(error, kind, subject, reason);
     }
     throw new ProtocolError(`rank ${h.type}`, `unexpected frame type ${h.type} after the handshake`);
@@ -363,9 +395,13 @@ class RingCommunicator implements Communicator {
     const a = this.#active;
     if (!a) return;
     const pending = a.plan.pendingUpstream();
-    const e = new CollectiveTimeoutError(OPCODE_NAMES[a.plan.opcode]!, a.ctx.seq, a.ctx.timeoutMs,
+    const e = new CollectiveTimeoutError(
+      OPCODE_NAMES[a.plan.opcode]!,
+      a.ctx.seq,
+      a.ctx.timeoutMs,
       pending.map((d) => (this.rank - d + this.size) % this.size),
-      `rank ${this.rank} received ${a.plan.received} of ${a.plan.received + a.plan.remaining} frames from rank ${(this.rank - 1 + this.size) % this.size}`);
+      `rank ${this.rank} received ${a.plan.received} of ${a.plan.received + a.plan.remaining} frames from rank ${(this.rank - 1 + this.size) % this.size}`,
+    );
     this.#fail(e, 'timeout', this.rank);
   }
 

@@ -123,6 +123,11 @@ export function resolveRingOptions(o: RingCommunicatorOptions, addresses: readon
     throw new InvalidConfigError('registeredBytes', registeredBytes, `an integer in 0..${MAX_REGISTERED_BYTES} (one 32-bit WebAssembly memory)`, src);
   const sendBufferBytes = o.sendBufferBytes ?? DEFAULT_SEND_BUFFER_BYTES;
   if (!Number.isInteger(sendBufferBytes) || sendBufferBytes < 0 || sendBufferBytes > MAX_SEND_BUFFER_BYTES)
-    throw new InvalidConfigError('sendBufferBytes', o.sendBufferBytes, `an integer number of bytes in 0..${MAX_SEND_BUFFER_BYTES} (0: the kernel's autotuning)`, src);
+    throw new InvalidConfigError(
+      'sendBufferBytes',
+      o.sendBufferBytes,
+      `an integer number of bytes in 0..${MAX_SEND_BUFFER_BYTES} (0: the kernel's autotuning)`,
+      src,
+    );
   return { timeoutMs, chunkFloats: chunkBytes / 4, spinMs: busyPollUs / 1000, registeredFloats: registeredFloatsFor(registeredBytes), sendBufferBytes };
 }

@@ -122,7 +122,14 @@ export abstract class RingPlan {
  */
 export class RingAllReducePlan extends RingPlan {
   readonly #seg: number;
-  constructor(readonly buf: Float32Array, readonly work: Float32Array, readonly op: ReduceOp, n: number, rank: number, chunkFloats: number) {
+  constructor(
+    readonly buf: Float32Array,
+    readonly work: Float32Array,
+    readonly op: ReduceOp,
+    n: number,
+    rank: number,
+    chunkFloats: number,
+  ) {
     super(OPCODE[op], 0, buf.length, n, rank, chunkFloats);
     this.#seg = Math.ceil(buf.length / n);
     this.initCursor();
@@ -131,14 +138,22 @@ export class RingAllReducePlan extends RingPlan {
     const a = Math.min(this.buf.length, k * this.#seg);
     return [a, Math.min(this.buf.length, a + this.#seg)];
   }
-  protected recvSteps(): number { return 2 * this.n - 2; }
-  protected firstRecvStep(): number { return 0; }
+  protected recvSteps(): number {
+    return 2 * this.n - 2;
+  }
+  protected firstRecvStep(): number {
+    return 0;
+  }
   protected recvRange(g: number): [number, number] {
     const n = this.n;
     return this.#segRange(g < n - 1 ? mod(this.rank - g - 1, n) : mod(this.rank - (g - n + 1), n));
   }
-  reducesInto(step: number): Float32Array | null { return step < this.n - 1 ? this.work : null; }
-  target(): Float32Array { return this.buf; }
+  reducesInto(step: number): Float32Array | null {
+    return step < this.n - 1 ? this.work : null;
+  }
+  target(): Float32Array {
+    return this.buf;
+  }
   start(send: SendChunk): void {
     const [a, b] = this.#segRange(this.rank);
     for (let c = 0, k = this.chunks(b - a); c < k; c++) {
@@ -173,14 +188,22 @@ export class RingGatherPlan extends RingPlan {
     super(opcode, 0, len, n, rank, chunkFloats);
     this.initCursor();
   }
-  protected recvSteps(): number { return this.n - 1; }
-  protected firstRecvStep(): number { return 0; }
+  protected recvSteps(): number {
+    return this.n - 1;
+  }
+  protected firstRecvStep(): number {
+    return 0;
+  }
   protected recvRange(t: number): [number, number] {
     const k = mod(this.rank - t - 1, this.n);
     return [k * this.len, (k + 1) * this.len];
   }
-  reducesInto(): Float32Array | null { return null; }
-  target(): Float32Array { return this.blocks; }
+  reducesInto(): Float32Array | null {
+    return null;
+  }
+  target(): Float32Array {
+    return this.blocks;
+  }
   start(send: SendChunk): void {
     const a = this.rank * this.len;
     for (let c = 0, k = this.chunks(this.len); c < k; c++) {
@@ -212,16 +235,32 @@ export class RingGatherPlan extends RingPlan {
 /** Pipelined chain from `root` round the ring. */
 export class RingBroadcastPlan extends RingPlan {
   readonly #d: number;
-  constructor(readonly buf: Float32Array, root: number, n: number, rank: number, chunkFloats: number) {
+  constructor(
+    readonly buf: Float32Array,
+    root: number,
+    n: number,
+    rank: number,
+    chunkFloats: number,
+  ) {
     super(OPCODE.broadcast, root, buf.length, n, rank, chunkFloats);
     this.#d = mod(rank - root, n);
     this.initCursor();
   }
-  protected recvSteps(): number { return this.#d === 0 ? 0 : 1; }
-  protected firstRecvStep(): number { return Math.max(0, this.#d - 1); }
-  protected recvRange(): [number, number] { return [0, this.buf.length]; }
-  reducesInto(): Float32Array | null { return null; }
-  target(): Float32Array { return this.buf; }
+  protected recvSteps(): number {
+    return this.#d === 0 ? 0 : 1;
+  }
+  protected firstRecvStep(): number {
+    return Math.max(0, this.#d - 1);
+  }
+  protected recvRange(): [number, number] {
+    return [0, this.buf.length];
+  }
+  reducesInto(): Float32Array | null {
+    return null;
+  }
+  target(): Float32Array {
+    return this.buf;
+  }
   start(send: SendChunk): void {
     if (this.#d !== 0 || this.n === 1) return;
     for (let c = 0, k = this.chunks(this.buf.length); c < k; c++) {

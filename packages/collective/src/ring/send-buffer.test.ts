@@ -14,7 +14,9 @@ const linux = process.platform === 'linux';
 /** A connected TCP pair on loopback. */
 async function pair(): Promise<{ server: Server; client: Socket; accepted: Socket }> {
   let accepted!: Socket;
-  const server = createServer((s) => { accepted = s; });
+  const server = createServer((s) => {
+    accepted = s;
+  });
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
   const client = connect((server.address() as { port: number }).port, '127.0.0.1');
   await new Promise<void>((res) => client.once('connect', res));
@@ -72,7 +74,7 @@ describe('sendBufferBytes option', () => {
     expect(() => resolve(v)).toThrow(InvalidConfigError);
     expect(() => resolve(v)).toThrow(/sendBufferBytes/);
   });
-  it('defaults to 256 KiB; 0 keeps the kernel\'s autotuning', () => {
+  it("defaults to 256 KiB; 0 keeps the kernel's autotuning", () => {
     expect(resolve().sendBufferBytes).toBe(256 << 10);
     expect(resolve(0).sendBufferBytes).toBe(0);
   });
@@ -82,7 +84,9 @@ describe('without koffi', () => {
   afterEach(() => jest.dontMock('koffi'));
   it('an explicit sendBufferBytes is refused before any connection, naming koffi; the default falls back', async () => {
     jest.resetModules();
-    jest.doMock('koffi', () => { throw new Error("Cannot find module 'koffi'"); });
+    jest.doMock('koffi', () => {
+      throw new Error("Cannot find module 'koffi'");
+    });
     const { createRingCommunicator } = require('./ring-communicator') as typeof RingCommunicatorModule;
     const { loadSetsockopt: load } = require('./send-buffer') as typeof SendBufferModule;
     if (linux) expect(load()).toMatch(/optional dependency koffi could not be loaded.*npm install koffi/);
@@ -92,7 +96,9 @@ describe('without koffi', () => {
     const err = await createRingCommunicator({ rank: 0, addresses, insecure: true, sendBufferBytes: 1 << 20, timeoutMs: 60_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).name).toBe('InvalidConfigError');
-    expect((err as Error).message).toMatch(/sendBufferBytes is 1048576; expected 0 \(the kernel's autotuning\), since (the optional dependency koffi could not be loaded|it is set with Linux's setsockopt)/);
+    expect((err as Error).message).toMatch(
+      /sendBufferBytes is 1048576; expected 0 \(the kernel's autotuning\), since (the optional dependency koffi could not be loaded|it is set with Linux's setsockopt)/,
+    );
     // the default cannot be applied either: the ring runs with the kernel's autotuned buffers
     const dir = mkdtempSync(join(tmpdir(), 'syncline-sndbuf-'));
     try {

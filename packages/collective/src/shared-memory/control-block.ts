@@ -56,13 +56,22 @@ export function controlBytes(size: number): number {
 
 /** Thrown internally when a barrier cannot complete; the communicator turns it into a named error. */
 export class BarrierFailure {
-  constructor(readonly reason: 'timeout' | 'abort', readonly pending: number[], readonly abortKind: AbortKind, readonly abortRank: number) {}
+  constructor(
+    readonly reason: 'timeout' | 'abort',
+    readonly pending: number[],
+    readonly abortKind: AbortKind,
+    readonly abortRank: number,
+  ) {}
 }
 
 export class ControlBlock {
   readonly #w: Int32Array;
   /** @param spinMs how long a waiter busy-waits before sleeping on the futex (ms). */
-  constructor(buffer: SharedArrayBuffer, readonly size: number, readonly spinMs = 0) {
+  constructor(
+    buffer: SharedArrayBuffer,
+    readonly size: number,
+    readonly spinMs = 0,
+  ) {
     this.#w = new Int32Array(buffer);
   }
 
@@ -114,7 +123,7 @@ export class ControlBlock {
   arrive(rank: number, epoch: number): number {
     Atomics.store(this.#w, this.#rankBase(rank) + EPOCH, epoch);
     const target = Math.imul(epoch, this.size);
-    if ((Atomics.add(this.#w, TOTAL, 1) + 1) === target) Atomics.notify(this.#w, TOTAL);
+    if (Atomics.add(this.#w, TOTAL, 1) + 1 === target) Atomics.notify(this.#w, TOTAL);
     return target;
   }
 

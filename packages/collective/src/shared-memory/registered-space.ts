@@ -10,7 +10,12 @@ export class RegisteredSpace {
   #used = 0;
 
   /** @param base float index of rank 0's space; each rank's space is `floats` long. */
-  constructor(readonly memory: SharedArrayBuffer, readonly base: number, readonly floats: number, readonly rank: number) {}
+  constructor(
+    readonly memory: SharedArrayBuffer,
+    readonly base: number,
+    readonly floats: number,
+    readonly rank: number,
+  ) {}
 
   /** Float index where `rank`'s space starts. */
   start(rank: number): number {

@@ -80,7 +80,11 @@ class SharedMemoryCommunicator implements Communicator {
   #epoch = 0;
   #chunk = 0;
 
-  constructor(d: SharedMemoryGroupDescriptor, readonly rank: number, readonly blocking: boolean) {
+  constructor(
+    d: SharedMemoryGroupDescriptor,
+    readonly rank: number,
+    readonly blocking: boolean,
+  ) {
     this.size = d.size;
     this.timeoutMs = d.timeoutMs;
     this.#block = new ControlBlock(d.control, d.size, (d.spinMicros ?? 0) / 1000);
@@ -149,7 +153,7 @@ class SharedMemoryCommunicator implements Communicator {
       for (let c = 0; c < chunks; c++) {
         const off = c * this.#slot;
         const len = Math.min(this.#slot, buf.length - off);
-        const base = ((this.#chunk++ & 1) * n) * this.#slot;
+        const base = (this.#chunk++ & 1) * n * this.#slot;
         const copyFirst = (): void => this.#copyIn(bytes, off, off + len, base + r * this.#slot);
         if (c > 0 || where < 0 || n === 1) copyFirst();
         await this.#barrier(ctx, c === 0);
@@ -182,7 +186,7 @@ class SharedMemoryCommunicator implements Communicator {
       for (let c = 0; c < chunks; c++) {
         const off = c * cap;
         const len = Math.min(cap, buf.length - off);
-        const base = ((this.#chunk++ & 1) * this.size) * this.#slot;
+        const base = (this.#chunk++ & 1) * this.size * this.#slot;
         if (this.rank === root) this.#copyIn(bytes, off, off + len, base);
         await this.#barrier(ctx, c === 0);
         if (this.rank !== root && len > 0) this.#copyOut(base, len, bytes, off);
@@ -201,7 +205,7 @@ class SharedMemoryCommunicator implements Communicator {
       for (let c = 0; c < chunks; c++) {
         const off = c * this.#slot;
         const len = Math.min(this.#slot, L - off);
-        const base = ((this.#chunk++ & 1) * this.size) * this.#slot;
+        const base = (this.#chunk++ & 1) * this.size * this.#slot;
         this.#copyIn(bytes, off, off + len, base + this.rank * this.#slot);
         await this.#barrier(ctx, c === 0);
         for (let j = 0; j < this.size && len > 0; j++) {
@@ -239,7 +243,7 @@ class SharedMemoryCommunicator implements Communicator {
       const piece = this.#piece();
       const bytes = bytesOf(buf);
       for (let c = 0, rounds = this.#rounds(buf.length); c < rounds; c++) {
-        const base = ((this.#chunk++ & 1) * n) * this.#slot;
+        const base = (this.#chunk++ & 1) * n * this.#slot;
         const mine = base + r * this.#slot;
         const copyFirst = (): void => {
           for (let j = 0; j < n; j++) {
@@ -274,7 +278,7 @@ class SharedMemoryCommunicator implements Communicator {
       const { size: n, rank: r } = this;
       const bytes = bytesOf(buf);
       for (let c = 0, rounds = this.#rounds(buf.length); c < rounds; c++) {
-        const base = ((this.#chunk++ & 1) * n) * this.#slot;
+        const base = (this.#chunk++ & 1) * n * this.#slot;
         const [a, b] = this.#pieceRange(buf.length, r, c);
         if (b > a) this.#copyIn(bytes, a, b, base + r * this.#slot);
         await this.#barrier(ctx, c === 0);
@@ -363,8 +367,13 @@ class SharedMemoryCommunicator implements Communicator {
     if (!(e instanceof BarrierFailure)) return e;
     const who = e.abortRank;
     if (e.abortKind === AbortKind.Lost || e.abortKind === AbortKind.Closed)
-      return new WorkerLostError(who, `shared-memory rank ${who}`, ctx.op, ctx.seq,
-        e.abortKind === AbortKind.Lost ? 'its thread was reported dead' : 'it closed its communicator while others waited');
+      return new WorkerLostError(
+        who,
+        `shared-memory rank ${who}`,
+        ctx.op,
+        ctx.seq,
+        e.abortKind === AbortKind.Lost ? 'its thread was reported dead' : 'it closed its communicator while others waited',
+      );
     if (e.abortKind === AbortKind.Mismatch)
       return new ProtocolError(`shared-memory rank ${who}`, `rank ${who} found ranks disagreeing on ${ctx.op} #${ctx.seq}`);
     const detail = e.abortKind === AbortKind.Timeout ? `rank ${who} gave up first` : 'shared-memory barrier';
@@ -378,7 +387,11 @@ function bytesOf(a: Float32Array): Buffer {
 }
 
 function describeRecord(r: OpRecord): string {
-  const arg = r.kind === OP_KIND.allReduce || r.kind === OP_KIND.reduceScatter ? `(${Object.keys(REDUCE_CODE)[r.arg] ?? r.arg})` : r.kind === OP_KIND.broadcast ? `(root ${r.arg})` : '';
+  const arg =
+    r.kind === OP_KIND.allReduce || r.kind === OP_KIND.reduceScatter
+      ? `(${Object.keys(REDUCE_CODE)[r.arg] ?? r.arg})`
+      : r.kind === OP_KIND.broadcast
+        ? `(root ${r.arg})`
+        : '';
   return `${OP_NAMES[r.kind] ?? `op ${r.kind}`}${arg} #${r.seq} of ${r.length} floats`;
 }
-

@@ -86,12 +86,26 @@ export function createSharedMemoryGroup(size: number, options: SharedMemoryGroup
   const registeredFloats = registeredFloatsFor(registeredBytes);
   const bytes = (2 * slotFloats + registeredFloats) * size * 4;
   if (bytes > MAX_MEMORY_BYTES)
-    throw new InvalidConfigError('registeredBytes', registeredBytes, `at most ${Math.floor((MAX_MEMORY_BYTES / size - 2 * slotFloats * 4) / 1048576)} MiB per rank for ${size} ranks (a group's memory is one 32-bit WebAssembly memory of at most 4 GiB)`, { source: 'createSharedMemoryGroup' });
+    throw new InvalidConfigError(
+      'registeredBytes',
+      registeredBytes,
+      `at most ${Math.floor((MAX_MEMORY_BYTES / size - 2 * slotFloats * 4) / 1048576)} MiB per rank for ${size} ranks (a group's memory is one 32-bit WebAssembly memory of at most 4 GiB)`,
+      { source: 'createSharedMemoryGroup' },
+    );
   const pages = pagesFor(bytes);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const control = new SharedArrayBuffer(controlBytes(size));
   const spinMicros = options.spinMicros ?? (size <= availableParallelism() ? SPIN_FITS_US : SPIN_OVERSUBSCRIBED_US);
-  const descriptor: SharedMemoryGroupDescriptor = { kind: 'syncline-shared-memory', size, slotFloats, registeredFloats, timeoutMs, spinMicros, control, memory };
+  const descriptor: SharedMemoryGroupDescriptor = {
+    kind: 'syncline-shared-memory',
+    size,
+    slotFloats,
+    registeredFloats,
+    timeoutMs,
+    spinMicros,
+    control,
+    memory,
+  };
   const block = new ControlBlock(control, size);
   return {
     descriptor,

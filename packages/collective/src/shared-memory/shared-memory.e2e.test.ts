@@ -12,7 +12,7 @@ describeCommunicatorConformance(
 );
 
 describe('registered buffers', () => {
-  it('hands out zeroed, 64-byte-aligned arrays of the rank\'s own space until it is used up', async () => {
+  it("hands out zeroed, 64-byte-aligned arrays of the rank's own space until it is used up", async () => {
     const g = createSharedMemoryGroup(2, { slotBytes: 1024, registeredBytes: 1000 });
     const [c0, c1] = [0, 1].map((r) => attachSharedMemory(g.descriptor, r, { blocking: false }));
     const a = c0!.allocate!(100)!;

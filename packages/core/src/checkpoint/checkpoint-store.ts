@@ -137,7 +137,11 @@ export class CheckpointStore {
     } catch {
       return [];
     }
-    return names.filter((n) => DIR_PATTERN.test(n)).sort().reverse().map((n) => join(this.root, n));
+    return names
+      .filter((n) => DIR_PATTERN.test(n))
+      .sort()
+      .reverse()
+      .map((n) => join(this.root, n));
   }
 
   /** Reads and verifies one checkpoint; throws CheckpointError saying what is wrong. */
@@ -150,7 +154,8 @@ export class CheckpointStore {
     } catch (e) {
       throw new CheckpointError(dir, `unreadable (${(e as Error).message})`, { cause: e });
     }
-    if (meta.formatVersion !== CHECKPOINT_FORMAT_VERSION) throw new CheckpointError(dir, `format version ${meta.formatVersion} is not ${CHECKPOINT_FORMAT_VERSION}`);
+    if (meta.formatVersion !== CHECKPOINT_FORMAT_VERSION)
+      throw new CheckpointError(dir, `format version ${meta.formatVersion} is not ${CHECKPOINT_FORMAT_VERSION}`);
     const sum = createHash('sha256').update(file).digest('hex');
     if (sum !== meta.sha256) throw new CheckpointError(dir, `checksum mismatch (meta ${meta.sha256.slice(0, 12)}..., file ${sum.slice(0, 12)}...)`);
     const { tensors } = decodeSafetensors(file, join(dir, 'model.safetensors'));
@@ -161,7 +166,10 @@ export class CheckpointStore {
       for (const e of layout.entries) {
         const t = tensors.get(`weights/${e.name}`);
         if (!t || t.data.length !== e.size) {
-          throw new CheckpointError(dir, `tensor "${e.name}" is ${t ? `${t.data.length} values` : 'missing'}; the model needs ${e.size}. Was it written by another model?`);
+          throw new CheckpointError(
+            dir,
+            `tensor "${e.name}" is ${t ? `${t.data.length} values` : 'missing'}; the model needs ${e.size}. Was it written by another model?`,
+          );
         }
         weights.set(t.data, e.offset);
       }

@@ -101,8 +101,12 @@ export abstract class BaseClusterResolver implements ClusterResolver {
     if (this.isLocal) return 'single machine (no TF_CONFIG or CLUSTER_SPEC): rank 0 of 1, chief';
     const role = `${this.taskType} ${this.taskIndex} (from ${this.source})`;
     const where = this.taskAddress === undefined ? 'not listed in the cluster' : `at ${this.taskAddress}`;
-    const place = this.isTrainingTask ? `rank ${this.rank} of ${this.worldSize}${this.isChief ? ', chief' : ''}` : `not a training task${this.isEvaluator ? ' (evaluator)' : ''}, ${this.worldSize} training tasks`;
-    const peers = this.peers().map((p) => `${p.rank}=${p.address}`).join(' ');
+    const place = this.isTrainingTask
+      ? `rank ${this.rank} of ${this.worldSize}${this.isChief ? ', chief' : ''}`
+      : `not a training task${this.isEvaluator ? ' (evaluator)' : ''}, ${this.worldSize} training tasks`;
+    const peers = this.peers()
+      .map((p) => `${p.rank}=${p.address}`)
+      .join(' ');
     return `${role}: ${place}, ${where}; training peers: ${peers || 'none'}`;
   }
 

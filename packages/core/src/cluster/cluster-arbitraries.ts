@@ -53,7 +53,10 @@ export function allTasks(c: ValidCluster): [TaskType, number][] {
 }
 
 /** The cluster as a TF_CONFIG `cluster` object, omitting empty jobs. */
-export function denseJobs(c: ValidCluster, names: Readonly<Record<TaskType, string>> = { chief: 'chief', worker: 'worker', ps: 'ps', evaluator: 'evaluator' }): Record<string, string[]> {
+export function denseJobs(
+  c: ValidCluster,
+  names: Readonly<Record<TaskType, string>> = { chief: 'chief', worker: 'worker', ps: 'ps', evaluator: 'evaluator' },
+): Record<string, string[]> {
   return Object.fromEntries(ROLES.filter((r) => c[r].length > 0).map((r) => [names[r], [...c[r]]]));
 }
 
@@ -83,7 +86,10 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.record({
   pick: fc.nat(),
   kind: fc.constantFrom('replace', 'delete', 'addKey', 'editString', 'stringify', 'duplicateAddress'),
   value: fc.oneof(fc.jsonValue(), fc.anything(), fc.constantFrom(null, -1, 0.5, '1', '', ':', 'a:0', '[::1]', 'h:65536', 'master', 'chief', [], {})),
-  key: fc.oneof(fc.string(), fc.constantFrom('master', 'chief', 'worker', 'ps', 'evaluator', 'sparseCluster', 'cluster', 'task', '__proto__', 'constructor', 'workerpool4')),
+  key: fc.oneof(
+    fc.string(),
+    fc.constantFrom('master', 'chief', 'worker', 'ps', 'evaluator', 'sparseCluster', 'cluster', 'task', '__proto__', 'constructor', 'workerpool4'),
+  ),
   char: fc.oneof(fc.string({ minLength: 0, maxLength: 1 }), fc.constantFrom(':', '[', ']', '.', '-', ' ', '%', '/')),
   at: fc.nat(),
 });
@@ -98,7 +104,8 @@ function slots(root: Json): Slot[] {
   const out: Slot[] = [];
   const walk = (node: Json): void => {
     if (Array.isArray(node)) node.forEach((v, i) => (out.push({ parent: node, key: i }), walk(v)));
-    else if (typeof node === 'object' && node !== null) for (const k of Object.keys(node)) out.push({ parent: node as Record<string, Json>, key: k }), walk((node as Record<string, Json>)[k]);
+    else if (typeof node === 'object' && node !== null)
+      for (const k of Object.keys(node)) (out.push({ parent: node as Record<string, Json>, key: k }), walk((node as Record<string, Json>)[k]));
   };
   walk(root);
   return out;
@@ -121,7 +128,8 @@ export function mutate(root: Json, m: Mutation): Json {
       else delete parent[slot.key];
       break;
     case 'addKey':
-      if (typeof current === 'object' && current !== null && !Array.isArray(current)) Object.defineProperty(current, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
+      if (typeof current === 'object' && current !== null && !Array.isArray(current))
+        Object.defineProperty(current, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
       else if (Array.isArray(current)) current.push(m.value);
       break;
     case 'editString':
@@ -131,7 +139,7 @@ export function mutate(root: Json, m: Mutation): Json {
       }
       break;
     case 'stringify':
-      parent[slot.key] = typeof current === 'number' ? String(current) : JSON.stringify(current) ?? null;
+      parent[slot.key] = typeof current === 'number' ? String(current) : (JSON.stringify(current) ?? null);
       break;
     case 'duplicateAddress': {
       const strings = all.map((s) => (s.parent as Record<string | number, Json>)[s.key]).filter((v): v is string => typeof v === 'string' && v.includes(':'));

@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { isSynclineError } from '../errors/syncline-error';
-import { allTasks, denseJobs, hostArb, mutate, mutationArb, portArb, sparseJobs, validClusterArb, VERTEX_NAMES, type ValidCluster } from './cluster-arbitraries';
+import {
+  allTasks,
+  denseJobs,
+  hostArb,
+  mutate,
+  mutationArb,
+  portArb,
+  sparseJobs,
+  validClusterArb,
+  VERTEX_NAMES,
+  type ValidCluster,
+} from './cluster-arbitraries';
 import { checkHostPort, isAddressProblem } from './host-port';
 import { makeTfConfig } from './make-tf-config';
 import type { BaseClusterResolver } from './base-cluster-resolver';
@@ -145,13 +156,21 @@ describe('cluster resolvers over random and mutated input', () => {
   });
 
   it('never fail other than with InvalidConfigError on arbitrary jobs and tasks', () => {
-    const jobValue = fc.oneof(fc.array(fc.oneof(fc.string(), fc.constantFrom('a:1', 'b:2', '[::1]:3', '10.0.0.1:4')), { maxLength: 3 }), fc.dictionary(fc.string(), fc.string()), fc.anything());
+    const jobValue = fc.oneof(
+      fc.array(fc.oneof(fc.string(), fc.constantFrom('a:1', 'b:2', '[::1]:3', '10.0.0.1:4')), { maxLength: 3 }),
+      fc.dictionary(fc.string(), fc.string()),
+      fc.anything(),
+    );
     const name = fc.constantFrom('chief', 'master', 'worker', 'ps', 'evaluator', 'workerpool0', 'workerpool1', 'other');
     fc.assert(
-      fc.property(fc.dictionary(name, jobValue), fc.record({ type: fc.oneof(name, fc.anything()), index: fc.oneof(fc.integer({ min: -1, max: 4 }), fc.anything()) }), (cluster, task) => {
-        const r = resolvesOrRefuses(() => TFConfigClusterResolver.fromObject({ cluster, task }));
-        if (r) checkInvariants(r);
-      }),
+      fc.property(
+        fc.dictionary(name, jobValue),
+        fc.record({ type: fc.oneof(name, fc.anything()), index: fc.oneof(fc.integer({ min: -1, max: 4 }), fc.anything()) }),
+        (cluster, task) => {
+          const r = resolvesOrRefuses(() => TFConfigClusterResolver.fromObject({ cluster, task }));
+          if (r) checkInvariants(r);
+        },
+      ),
       { numRuns: FUZZ_RUNS },
     );
   });

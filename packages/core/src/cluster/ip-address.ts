@@ -80,7 +80,5 @@ export function isHostname(s: string): boolean {
   const name = s.endsWith('.') ? s.slice(0, -1) : s;
   if (name.length === 0 || name.length > MAX_HOSTNAME_LENGTH) return false;
   if (/^[0-9.]+$/.test(name)) return false;
-  return name
-    .split('.')
-    .every((l) => l.length >= 1 && l.length <= MAX_LABEL_LENGTH && /^[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?$/.test(l));
+  return name.split('.').every((l) => l.length >= 1 && l.length <= MAX_LABEL_LENGTH && /^[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?$/.test(l));
 }

@@ -14,7 +14,11 @@ describe('makeTfConfig', () => {
 
   it('makes rank 0 the chief when asked', () => {
     const configs = makeTfConfig({ workers: 3, hostIp: 'localhost', basePort: 2222, chief: true, rpcLayer: 'grpc' });
-    expect(configs.map((c) => c.task)).toEqual([{ type: 'chief', index: 0 }, { type: 'worker', index: 0 }, { type: 'worker', index: 1 }]);
+    expect(configs.map((c) => c.task)).toEqual([
+      { type: 'chief', index: 0 },
+      { type: 'worker', index: 0 },
+      { type: 'worker', index: 1 },
+    ]);
     expect(configs[0]!.cluster).toEqual({ chief: ['localhost:2222'], worker: ['localhost:2223', 'localhost:2224'] });
     expect(configs.map((c) => TFConfigClusterResolver.fromObject(c).rank)).toEqual([0, 1, 2]);
     expect(configs[2]!.rpc_layer).toBe('grpc');

@@ -45,13 +45,19 @@ export function makeTfConfig(options: MakeTfConfigOptions): TfConfig[] {
   const basePort = own(o, 'basePort');
   const lastPort = MAX_PORT - workers + 1;
   if (typeof basePort !== 'number' || !Number.isSafeInteger(basePort) || basePort < MIN_PORT || basePort > lastPort) {
-    throw configError(MAKE_TF_CONFIG_SOURCE, 'basePort', basePort, `an integer port from ${MIN_PORT} to ${lastPort}, so that ${workers} consecutive ports fit below ${MAX_PORT + 1}`);
+    throw configError(
+      MAKE_TF_CONFIG_SOURCE,
+      'basePort',
+      basePort,
+      `an integer port from ${MIN_PORT} to ${lastPort}, so that ${workers} consecutive ports fit below ${MAX_PORT + 1}`,
+    );
   }
   const host = hostForAddress(own(o, 'hostIp'));
   const chief = own(o, 'chief');
   if (chief !== undefined && typeof chief !== 'boolean') throw configError(MAKE_TF_CONFIG_SOURCE, 'chief', chief, 'true, false or nothing');
   const rpcLayer = own(o, 'rpcLayer');
-  if (rpcLayer !== undefined && typeof rpcLayer !== 'string') throw configError(MAKE_TF_CONFIG_SOURCE, 'rpcLayer', rpcLayer, 'a string such as "grpc", or nothing');
+  if (rpcLayer !== undefined && typeof rpcLayer !== 'string')
+    throw configError(MAKE_TF_CONFIG_SOURCE, 'rpcLayer', rpcLayer, 'a string such as "grpc", or nothing');
   const addresses = Array.from({ length: workers }, (_, r) => `${host}:${basePort + r}`);
   const cluster = (): TfConfig['cluster'] => (chief === true ? { chief: addresses.slice(0, 1), worker: addresses.slice(1) } : { worker: [...addresses] });
   return addresses.map((_, rank) => ({

@@ -48,7 +48,12 @@ export function parseClusterConfig(input: unknown, dialect: ClusterDialect): Par
     return { source, placement: undefined, rpcLayer, environment, trial: undefined, job };
   }
   if (task === undefined) {
-    throw configError(source, 'task', undefined, `an object naming this process, such as {"type": "${jobNameOf(dialect, 'worker')}", "index": 0}, next to "cluster"`);
+    throw configError(
+      source,
+      'task',
+      undefined,
+      `an object naming this process, such as {"type": "${jobNameOf(dialect, 'worker')}", "index": 0}, next to "cluster"`,
+    );
   }
   if (cluster === undefined && sparse === undefined) {
     throw configError(source, 'cluster', undefined, `an object listing every task's "host:port" by job, as in ${dialect.example}`);
@@ -91,14 +96,18 @@ function optionalString(root: Record<string, unknown>, key: string, source: stri
   throw configError(source, key, v, `${expected}, or no "${key}" key, not ${kindOf(v)}`);
 }
 
-
 function checkSparseAgrees(sparse: Map<TaskType, JobEntry>, dense: Map<TaskType, JobEntry>, source: string): void {
   for (const [role, job] of sparse) {
     const denseJob = dense.get(role);
     job.tasks.forEach((t) => {
       const denseAddress = denseJob?.tasks[t.index]?.address.address;
       if (denseAddress !== t.address.address) {
-        throw configError(source, t.path, t.address.address, `the same address as cluster (which has ${denseAddress === undefined ? 'no such task' : `"${denseAddress}"`}), or no sparseCluster at all`);
+        throw configError(
+          source,
+          t.path,
+          t.address.address,
+          `the same address as cluster (which has ${denseAddress === undefined ? 'no such task' : `"${denseAddress}"`}), or no sparseCluster at all`,
+        );
       }
     });
   }

@@ -81,7 +81,12 @@ function checkShape(dialect: ClusterDialect, clusterPath: string, jobs: Readonly
     const job = jobs.get(role);
     if (job && job.tasks.length > 1) {
       const more = role === 'chief' ? `list the other training processes under "${workerJob}"` : 'run one evaluator';
-      throw configError(source, job.path, job.tasks.map((t) => t.address.address), `at most one ${role} address (found ${job.tasks.length}): ${more}`);
+      throw configError(
+        source,
+        job.path,
+        job.tasks.map((t) => t.address.address),
+        `at most one ${role} address (found ${job.tasks.length}): ${more}`,
+      );
     }
   }
   const trainingCount = (jobs.get('chief')?.tasks.length ?? 0) + (jobs.get('worker')?.tasks.length ?? 0);
@@ -103,7 +108,12 @@ function checkUniqueAddresses(source: string, jobs: ReadonlyMap<TaskType, JobEnt
     for (const t of jobs.get(role)?.tasks ?? []) {
       const first = seen.get(t.address.key);
       if (first !== undefined) {
-        throw configError(source, t.path, t.address.address, `an address no other task uses (${first} is the same host:port): give each task its own port or host`);
+        throw configError(
+          source,
+          t.path,
+          t.address.address,
+          `an address no other task uses (${first} is the same host:port): give each task its own port or host`,
+        );
       }
       seen.set(t.address.key, t.path);
     }
@@ -117,7 +127,12 @@ function checkTask(source: string, clusterPath: string, jobs: ReadonlyMap<TaskTy
       return undefined;
     }
     const names = [...jobs.values()].map((j) => j.name);
-    throw configError(source, task.typePath, task.name, `a job that ${clusterPath} lists (it has ${quoteList(names)}): add "${task.name}" to ${clusterPath} or fix the task type`);
+    throw configError(
+      source,
+      task.typePath,
+      task.name,
+      `a job that ${clusterPath} lists (it has ${quoteList(names)}): add "${task.name}" to ${clusterPath} or fix the task type`,
+    );
   }
   if (job.name !== task.name) {
     throw configError(source, task.typePath, task.name, `"${job.name}", the name ${clusterPath} uses for the ${job.role}: use the same name in both places`);

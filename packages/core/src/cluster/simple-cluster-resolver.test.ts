@@ -23,8 +23,18 @@ describe('SimpleClusterResolver', () => {
   it.each([
     ['no cluster', { taskType: 'worker', taskIndex: 0 }, 'cluster', /cluster is missing; expected an object such as/],
     ['a bad address', { cluster: { worker: ['w0'] }, taskType: 'worker', taskIndex: 0 }, 'cluster.worker[0]', /port after the host/],
-    ['a task type not in the cluster', { cluster: { worker: ['w0:1'] }, taskType: 'ps', taskIndex: 0 }, 'taskType', /taskType is "ps"; expected a job that cluster lists/],
-    ['an index out of range', { cluster: { worker: ['w0:1'] }, taskType: 'worker', taskIndex: 1 }, 'taskIndex', /taskIndex is 1; expected an index from 0 to 0/],
+    [
+      'a task type not in the cluster',
+      { cluster: { worker: ['w0:1'] }, taskType: 'ps', taskIndex: 0 },
+      'taskType',
+      /taskType is "ps"; expected a job that cluster lists/,
+    ],
+    [
+      'an index out of range',
+      { cluster: { worker: ['w0:1'] }, taskType: 'worker', taskIndex: 1 },
+      'taskIndex',
+      /taskIndex is 1; expected an index from 0 to 0/,
+    ],
     ['rpcLayer not a string', { cluster: { worker: ['w0:1'] }, taskType: 'worker', taskIndex: 0, rpcLayer: 1 }, 'rpcLayer', /a string or nothing/],
   ])('refuses %s, naming the option', (_name, options, field, message) => {
     let error: unknown;

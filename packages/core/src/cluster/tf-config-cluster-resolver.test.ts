@@ -147,7 +147,17 @@ describe('TFConfigClusterResolver.fromEnv', () => {
 
   it('is a single machine when neither is set', () => {
     const r = TFConfigClusterResolver.fromEnv({ CLUSTER_SPEC: '' });
-    expect(r).toMatchObject({ source: 'local', isLocal: true, taskType: 'worker', taskIndex: 0, rank: 0, worldSize: 1, isChief: true, isEvaluator: false, taskAddress: undefined });
+    expect(r).toMatchObject({
+      source: 'local',
+      isLocal: true,
+      taskType: 'worker',
+      taskIndex: 0,
+      rank: 0,
+      worldSize: 1,
+      isChief: true,
+      isEvaluator: false,
+      taskAddress: undefined,
+    });
     expect(r.rankAddresses).toEqual([]);
     expect(r.clusterSpec()).toEqual({});
     expect(r.toTfConfig()).toEqual({});

@@ -18,7 +18,16 @@ const VERTEX: VertexClusterSpec = {
 describe('TFConfigClusterResolver.fromVertexClusterSpec', () => {
   it('maps workerpool0..3 to chief, worker, ps, evaluator', () => {
     const r = TFConfigClusterResolver.fromVertexClusterSpec(VERTEX);
-    expect(r).toMatchObject({ source: 'CLUSTER_SPEC', taskType: 'worker', taskIndex: 1, rank: 2, worldSize: 3, isChief: false, trial: 'TRIAL_ID', environment: 'cloud' });
+    expect(r).toMatchObject({
+      source: 'CLUSTER_SPEC',
+      taskType: 'worker',
+      taskIndex: 1,
+      rank: 2,
+      worldSize: 3,
+      isChief: false,
+      trial: 'TRIAL_ID',
+      environment: 'cloud',
+    });
     expect(r.clusterSpec()).toEqual({
       chief: VERTEX.cluster.workerpool0,
       worker: VERTEX.cluster.workerpool1,
@@ -37,12 +46,17 @@ describe('TFConfigClusterResolver.fromVertexClusterSpec', () => {
   });
 
   it('reads a single-replica job', () => {
-    const r = TFConfigClusterResolver.fromVertexClusterSpec(JSON.stringify({ cluster: { workerpool0: ['host:2222'] }, task: { type: 'workerpool0', index: 0 } }));
+    const r = TFConfigClusterResolver.fromVertexClusterSpec(
+      JSON.stringify({ cluster: { workerpool0: ['host:2222'] }, task: { type: 'workerpool0', index: 0 } }),
+    );
     expect([r.rank, r.worldSize, r.isChief]).toEqual([0, 1, true]);
   });
 
   it('resolves the same ranks as the equivalent TF_CONFIG', () => {
-    for (const [type, tfType] of [['workerpool0', 'chief'], ['workerpool1', 'worker']] as const) {
+    for (const [type, tfType] of [
+      ['workerpool0', 'chief'],
+      ['workerpool1', 'worker'],
+    ] as const) {
       const vertex = TFConfigClusterResolver.fromVertexClusterSpec({ ...VERTEX, task: { type, index: 0 } });
       const tf = TFConfigClusterResolver.fromObject(vertex.toTfConfig());
       expect(tf.toTfConfig()).toEqual(vertex.toTfConfig());
@@ -51,10 +65,30 @@ describe('TFConfigClusterResolver.fromVertexClusterSpec', () => {
   });
 
   it.each([
-    ['TF names in CLUSTER_SPEC', { cluster: { worker: ['a:1'] }, task: { type: 'worker', index: 0 } }, 'cluster.worker', /a job named "workerpool0" \(chief\), "workerpool1" \(worker\)/],
-    ['two primary replicas', { cluster: { workerpool0: ['a:1', 'b:1'] }, task: { type: 'workerpool0', index: 0 } }, 'cluster.workerpool0', /at most one chief address \(found 2\): list the other training processes under "workerpool1"/],
-    ['task type not a pool', { cluster: { workerpool0: ['a:1'] }, task: { type: 'chief', index: 0 } }, 'task.type', /one of "workerpool0", "workerpool1", "workerpool2" or "workerpool3"/],
-    ['reduction servers only', { cluster: { workerpool2: ['a:1'] }, task: { type: 'workerpool2', index: 0 } }, 'cluster', /under "workerpool0" or "workerpool1".*only "workerpool2"/],
+    [
+      'TF names in CLUSTER_SPEC',
+      { cluster: { worker: ['a:1'] }, task: { type: 'worker', index: 0 } },
+      'cluster.worker',
+      /a job named "workerpool0" \(chief\), "workerpool1" \(worker\)/,
+    ],
+    [
+      'two primary replicas',
+      { cluster: { workerpool0: ['a:1', 'b:1'] }, task: { type: 'workerpool0', index: 0 } },
+      'cluster.workerpool0',
+      /at most one chief address \(found 2\): list the other training processes under "workerpool1"/,
+    ],
+    [
+      'task type not a pool',
+      { cluster: { workerpool0: ['a:1'] }, task: { type: 'chief', index: 0 } },
+      'task.type',
+      /one of "workerpool0", "workerpool1", "workerpool2" or "workerpool3"/,
+    ],
+    [
+      'reduction servers only',
+      { cluster: { workerpool2: ['a:1'] }, task: { type: 'workerpool2', index: 0 } },
+      'cluster',
+      /under "workerpool0" or "workerpool1".*only "workerpool2"/,
+    ],
     ['sparseCluster is not read', { sparseCluster: { worker: { '0': 'a:1' } }, task: { type: 'workerpool0', index: 0 } }, 'cluster', /cluster is missing/],
   ])('%s', (_name, spec, field, message) => {
     let error: unknown;

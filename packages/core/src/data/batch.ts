@@ -58,12 +58,14 @@ export class BatchRing {
     for (let s = 0; s < depth; s++) {
       const slot: Batch[] = [];
       for (let r = 0; r < numReplicas; r++) {
-        slot.push(Object.freeze({
-          x: allocator.features(perReplicaBatch * this.exampleLength),
-          y: allocator.labels(perReplicaBatch),
-          size: perReplicaBatch,
-          exampleShape,
-        }));
+        slot.push(
+          Object.freeze({
+            x: allocator.features(perReplicaBatch * this.exampleLength),
+            y: allocator.labels(perReplicaBatch),
+            size: perReplicaBatch,
+            exampleShape,
+          }),
+        );
       }
       this.full.push(slot);
     }

@@ -72,7 +72,11 @@ class ShardedDatasetImpl implements ShardedDataset {
   private readonly stepsPerExecution: number;
   private produced = 0;
 
-  constructor(source: ExampleSource | FileListSource, options: DistributeOptions, readonly inputContext: InputContext) {
+  constructor(
+    source: ExampleSource | FileListSource,
+    options: DistributeOptions,
+    readonly inputContext: InputContext,
+  ) {
     const W = inputContext.numInputPipelines;
     const rank = inputContext.inputPipelineId;
     this.globalBatchSize = options.globalBatchSize;
@@ -86,7 +90,9 @@ class ShardedDatasetImpl implements ShardedDataset {
       const files = this.policy === 'FILE' ? assignFiles(fileList.files.length, W, rank) : fileList.files.map((_, i) => i);
       this.local = fileList.open(files);
       if (this.local.size === 0) {
-        throw new DataError(`distributeDataset: worker ${rank}'s FILE shard (${files.map((f) => fileList.files[f]).join(', ')}) holds no examples; use DATA sharding or remove empty files.`);
+        throw new DataError(
+          `distributeDataset: worker ${rank}'s FILE shard (${files.map((f) => fileList.files[f]).join(', ')}) holds no examples; use DATA sharding or remove empty files.`,
+        );
       }
     } else {
       this.local = source as ExampleSource;
@@ -102,13 +108,20 @@ class ShardedDatasetImpl implements ShardedDataset {
     this.shuffle = options.shuffle ?? true;
     this.dropRemainder = options.dropRemainder ?? false;
     this.plan = new StepPlan({
-      policy: this.policy, worldSize: W, rank, globalBatchSize: this.globalBatchSize,
-      examplesPerEpoch: this.examplesPerEpoch, dropRemainder: this.dropRemainder,
+      policy: this.policy,
+      worldSize: W,
+      rank,
+      globalBatchSize: this.globalBatchSize,
+      examplesPerEpoch: this.examplesPerEpoch,
+      dropRemainder: this.dropRemainder,
     });
     this.stepsPerEpoch = this.plan.stepsPerEpoch;
     if (this.stepsPerEpoch === 0) {
-      throw new InvalidConfigError('virtualEpochSize', this.examplesPerEpoch,
-        `at least one full step (${this.policy === 'OFF' ? this.globalBatchSize / W : this.globalBatchSize} examples) with dropRemainder; lower the batch or keep the remainder`);
+      throw new InvalidConfigError(
+        'virtualEpochSize',
+        this.examplesPerEpoch,
+        `at least one full step (${this.policy === 'OFF' ? this.globalBatchSize / W : this.globalBatchSize} examples) with dropRemainder; lower the batch or keep the remainder`,
+      );
     }
     this.stepsPerExecution = options.stepsPerExecution ?? 1;
     checkPositiveInt('stepsPerExecution', this.stepsPerExecution);
@@ -140,8 +153,11 @@ class ShardedDatasetImpl implements ShardedDataset {
 
   *groups(epoch: number, stepsPerExecution = this.stepsPerExecution, fromStep = 0): Generator<StepGroupBatches> {
     if (2 * stepsPerExecution > this.ringDepth) {
-      throw new InvalidConfigError('stepsPerExecution', stepsPerExecution,
-        `at most ringDepth / 2 = ${Math.floor(this.ringDepth / 2)}; pass stepsPerExecution (or ringDepth) to distributeDataset`);
+      throw new InvalidConfigError(
+        'stepsPerExecution',
+        stepsPerExecution,
+        `at most ringDepth / 2 = ${Math.floor(this.ringDepth / 2)}; pass stepsPerExecution (or ringDepth) to distributeDataset`,
+      );
     }
     for (const g of planStepGroups(this.stepsPerEpoch, stepsPerExecution, fromStep)) {
       const batches: (readonly Batch[])[] = [];
@@ -162,16 +178,28 @@ class ShardedDatasetImpl implements ShardedDataset {
     const position = epoch * this.examplesPerEpoch + Math.min(step * stepBatch, this.examplesPerEpoch);
     const { pass, offset } = streamPosition(position, this.datasetSize);
     return {
-      version: ITERATOR_STATE_VERSION, epoch, step, pass, offset, seed: this.seed, shuffle: this.shuffle,
-      datasetSize: this.datasetSize, globalBatchSize: this.globalBatchSize, examplesPerEpoch: this.examplesPerEpoch,
-      dropRemainder: this.dropRemainder, policy: this.policy, worldSize: this.inputContext.numInputPipelines,
+      version: ITERATOR_STATE_VERSION,
+      epoch,
+      step,
+      pass,
+      offset,
+      seed: this.seed,
+      shuffle: this.shuffle,
+      datasetSize: this.datasetSize,
+      globalBatchSize: this.globalBatchSize,
+      examplesPerEpoch: this.examplesPerEpoch,
+      dropRemainder: this.dropRemainder,
+      policy: this.policy,
+      worldSize: this.inputContext.numInputPipelines,
     };
   }
 
   resume(state: IteratorState | string): { epoch: number; step: number } {
     const saved = parseIteratorState(state);
     if (saved.step > this.stepsPerEpoch) {
-      throw new ShardMismatchError(`Cannot resume the dataset: the saved state is at step ${saved.step} of epoch ${saved.epoch}, but an epoch here has ${this.stepsPerEpoch} steps; resume with the configuration it was saved under.`);
+      throw new ShardMismatchError(
+        `Cannot resume the dataset: the saved state is at step ${saved.step} of epoch ${saved.epoch}, but an epoch here has ${this.stepsPerEpoch} steps; resume with the configuration it was saved under.`,
+      );
     }
     checkStateMatches(saved, this.stateAt(saved.epoch, saved.step));
     return saved.step === this.stepsPerEpoch ? { epoch: saved.epoch + 1, step: 0 } : { epoch: saved.epoch, step: saved.step };

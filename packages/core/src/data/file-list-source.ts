@@ -55,7 +55,9 @@ export function idxFileListSource(
     }
     const itemShape = dims.slice(1);
     if (shape && itemShape.join('x') !== shape.join('x')) {
-      throw new DataError(`${s.images} has images of [${itemShape.join(', ')}] but ${shards[0]!.images} has [${shape.join(', ')}]; all shards must hold the same shape.`);
+      throw new DataError(
+        `${s.images} has images of [${itemShape.join(', ')}] but ${shards[0]!.images} has [${shape.join(', ')}]; all shards must hold the same shape.`,
+      );
     }
     shape = itemShape;
     sizes.push(dims[0]!);

@@ -13,15 +13,7 @@ import type { ExampleSource } from '../contracts/example-source';
 import type { PassOrder } from './shuffle';
 
 /** Copies `count` examples at positions start + k * stride into `x`/`y` (from index 0). */
-export function gatherRange(
-  source: ExampleSource,
-  order: PassOrder,
-  start: number,
-  stride: number,
-  count: number,
-  x: Float32Array,
-  y: Int32Array,
-): void {
+export function gatherRange(source: ExampleSource, order: PassOrder, start: number, stride: number, count: number, x: Float32Array, y: Int32Array): void {
   if (count === 0) return;
   const size = order.size;
   const len = source.exampleLength;

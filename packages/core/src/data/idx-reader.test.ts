@@ -94,25 +94,28 @@ describe('IDX reader', () => {
 
 describe('IDX reader fuzz', () => {
   it('a mutated or cut file either parses to consistent dims or throws DataError, never anything else', () => {
-    const valid = encodeIdx([5, 3, 2], Uint8Array.from({ length: 30 }, (_, i) => i), false);
-    const validGz = encodeIdx([5, 3, 2], Uint8Array.from({ length: 30 }, (_, i) => i), true);
+    const valid = encodeIdx(
+      [5, 3, 2],
+      Uint8Array.from({ length: 30 }, (_, i) => i),
+      false,
+    );
+    const validGz = encodeIdx(
+      [5, 3, 2],
+      Uint8Array.from({ length: 30 }, (_, i) => i),
+      true,
+    );
     fc.assert(
-      fc.property(
-        fc.boolean(),
-        fc.array(fc.tuple(fc.nat(200), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
-        fc.nat(300),
-        (gz, edits, cut) => {
-          const bytes = Uint8Array.from(gz ? validGz : valid);
-          for (const [at, v] of edits) if (at < bytes.length) bytes[at] = v;
-          const input = bytes.subarray(0, Math.min(bytes.length, cut));
-          try {
-            const arr = parseIdx(input, 'fuzz');
-            expect(arr.data.length).toBe(arr.dims.reduce((a, b) => a * b, 1));
-          } catch (e) {
-            expect(isSynclineError(e) && e.code).toBe('DATA_ERROR');
-          }
-        },
-      ),
+      fc.property(fc.boolean(), fc.array(fc.tuple(fc.nat(200), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.nat(300), (gz, edits, cut) => {
+        const bytes = Uint8Array.from(gz ? validGz : valid);
+        for (const [at, v] of edits) if (at < bytes.length) bytes[at] = v;
+        const input = bytes.subarray(0, Math.min(bytes.length, cut));
+        try {
+          const arr = parseIdx(input, 'fuzz');
+          expect(arr.data.length).toBe(arr.dims.reduce((a, b) => a * b, 1));
+        } catch (e) {
+          expect(isSynclineError(e) && e.code).toBe('DATA_ERROR');
+        }
+      }),
       { numRuns: 300 },
     );
   });

@@ -32,7 +32,7 @@ export interface IdxArray {
 
 /** Hint appended to "file not found" errors: where the MNIST-family files come from. */
 export const IDX_MISSING_HINT =
-  'For Fashion-MNIST install Debian\'s package dataset-fashion-mnist (apt-get install dataset-fashion-mnist), ' +
+  "For Fashion-MNIST install Debian's package dataset-fashion-mnist (apt-get install dataset-fashion-mnist), " +
   'which puts the four .gz files in /usr/share/datasets/fashion-mnist/, or pass the directory that holds them.';
 
 /** True when `bytes` start with the gzip magic. */
@@ -59,10 +59,9 @@ function gunzip(bytes: Uint8Array, name: string, partial: boolean): Uint8Array {
   try {
     return gunzipSync(bytes, partial ? { finishFlush: zlibConstants.Z_SYNC_FLUSH } : {});
   } catch (e) {
-    throw new DataError(
-      `${name} is not a valid gzip stream (${(e as Error).message}); the file is corrupt or truncated: download or reinstall it.`,
-      { cause: e },
-    );
+    throw new DataError(`${name} is not a valid gzip stream (${(e as Error).message}); the file is corrupt or truncated: download or reinstall it.`, {
+      cause: e,
+    });
   }
 }
 
@@ -79,7 +78,9 @@ export function parseIdxHeader(bytes: Uint8Array, name = 'IDX data'): { dims: nu
     );
   }
   if (type !== IDX_UBYTE) {
-    throw new DataError(`${name} holds IDX element type 0x${type.toString(16).padStart(2, '0')} (${TYPE_NAMES[type]}); only unsigned bytes (0x08, the MNIST family's type) are supported.`);
+    throw new DataError(
+      `${name} holds IDX element type 0x${type.toString(16).padStart(2, '0')} (${TYPE_NAMES[type]}); only unsigned bytes (0x08, the MNIST family's type) are supported.`,
+    );
   }
   const dataOffset = 4 + 4 * ndims;
   if (bytes.length < dataOffset) {

@@ -24,10 +24,14 @@ export function loadIdxPair(imagesPath: string, labelsPath: string, options: Loa
   const images = readIdxFile(imagesPath);
   const labels = readIdxFile(labelsPath);
   if (images.dims.length < 2) {
-    throw new DataError(`${imagesPath} has dims [${images.dims.join(', ')}]; an images file needs a count and at least one example dimension. Were the images and labels files swapped?`);
+    throw new DataError(
+      `${imagesPath} has dims [${images.dims.join(', ')}]; an images file needs a count and at least one example dimension. Were the images and labels files swapped?`,
+    );
   }
   if (labels.dims.length !== 1) {
-    throw new DataError(`${labelsPath} has dims [${labels.dims.join(', ')}]; a labels file has exactly one dimension (the count). Were the images and labels files swapped?`);
+    throw new DataError(
+      `${labelsPath} has dims [${labels.dims.join(', ')}]; a labels file has exactly one dimension (the count). Were the images and labels files swapped?`,
+    );
   }
   const count = images.dims[0]!;
   if (labels.dims[0] !== count) {
@@ -39,7 +43,9 @@ export function loadIdxPair(imagesPath: string, labelsPath: string, options: Loa
   const exampleShape = options.exampleShape ?? images.dims.slice(1);
   const wanted = exampleShape.reduce((a, b) => a * b, 1);
   if (wanted !== perImage) {
-    throw new DataError(`exampleShape [${exampleShape.join(', ')}] holds ${wanted} values but each image of ${imagesPath} has ${perImage} ([${images.dims.slice(1).join(', ')}]).`);
+    throw new DataError(
+      `exampleShape [${exampleShape.join(', ')}] holds ${wanted} values but each image of ${imagesPath} has ${perImage} ([${images.dims.slice(1).join(', ')}]).`,
+    );
   }
   const x = options.dtype === 'uint8' ? images.data : toUnitFloats(images.data);
   return new InMemorySource({ x, y: labels.data, exampleShape, name: imagesPath });

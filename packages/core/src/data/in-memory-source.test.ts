@@ -15,14 +15,20 @@ describe('InMemorySource', () => {
   });
 
   it('rejects features that do not match the labels and bad shapes', () => {
-    expect(() => new InMemorySource({ x: new Float32Array(5), y: new Int32Array(2), exampleShape: [2] })).toThrow(/features hold 5 values but 2 labels of shape \[2\] need 4/);
+    expect(() => new InMemorySource({ x: new Float32Array(5), y: new Int32Array(2), exampleShape: [2] })).toThrow(
+      /features hold 5 values but 2 labels of shape \[2\] need 4/,
+    );
     expect(() => new InMemorySource({ x: new Float32Array(0), y: new Int32Array(0), exampleShape: [0] })).toThrow(/exampleShape/);
   });
 });
 
 describe('batch buffers', () => {
   it('splitEven spreads a count over parts, earlier parts taking the extra', () => {
-    expect([0, 1, 2].map((p) => splitEven(7, 3, p))).toEqual([{ start: 0, size: 3 }, { start: 3, size: 2 }, { start: 5, size: 2 }]);
+    expect([0, 1, 2].map((p) => splitEven(7, 3, p))).toEqual([
+      { start: 0, size: 3 },
+      { start: 3, size: 2 },
+      { start: 5, size: 2 },
+    ]);
     expect(splitEven(1, 3, 2)).toEqual({ start: 1, size: 0 });
   });
 

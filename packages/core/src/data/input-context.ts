@@ -30,11 +30,7 @@ export class InputContext {
       throw new InvalidConfigError('numInputPipelines', numInputPipelines, 'an integer >= 1');
     }
     if (!(Number.isInteger(inputPipelineId) && inputPipelineId >= 0 && inputPipelineId < numInputPipelines)) {
-      throw new InvalidConfigError(
-        'inputPipelineId',
-        inputPipelineId,
-        `an integer in [0, ${numInputPipelines - 1}] (numInputPipelines ${numInputPipelines})`,
-      );
+      throw new InvalidConfigError('inputPipelineId', inputPipelineId, `an integer in [0, ${numInputPipelines - 1}] (numInputPipelines ${numInputPipelines})`);
     }
     if (!(Number.isInteger(numReplicasInSync) && numReplicasInSync >= 1)) {
       throw new InvalidConfigError('numReplicasInSync', numReplicasInSync, 'an integer >= 1');

@@ -1,8 +1,19 @@
 import { checkStateMatches, parseIteratorState, serializeIteratorState, type IteratorState } from './iterator-state';
 
 const state: IteratorState = {
-  version: 1, epoch: 2, step: 5, pass: 3, offset: 17, seed: 9, shuffle: true, datasetSize: 100,
-  globalBatchSize: 8, examplesPerEpoch: 120, dropRemainder: false, policy: 'DATA', worldSize: 2,
+  version: 1,
+  epoch: 2,
+  step: 5,
+  pass: 3,
+  offset: 17,
+  seed: 9,
+  shuffle: true,
+  datasetSize: 100,
+  globalBatchSize: 8,
+  examplesPerEpoch: 120,
+  dropRemainder: false,
+  policy: 'DATA',
+  worldSize: 2,
 };
 
 describe('iterator state', () => {

@@ -46,9 +46,7 @@ export interface IteratorState {
 }
 
 /** The fields that must match between a saved state and the dataset resuming it. */
-export const STATE_CONFIG_FIELDS = [
-  'seed', 'shuffle', 'datasetSize', 'globalBatchSize', 'examplesPerEpoch', 'dropRemainder', 'policy', 'worldSize',
-] as const;
+export const STATE_CONFIG_FIELDS = ['seed', 'shuffle', 'datasetSize', 'globalBatchSize', 'examplesPerEpoch', 'dropRemainder', 'policy', 'worldSize'] as const;
 
 /** JSON text of a state (stable key order). */
 export function serializeIteratorState(state: IteratorState): string {

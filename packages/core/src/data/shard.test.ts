@@ -19,7 +19,10 @@ describe('resolveAutoShardPolicy (TensorFlow meanings)', () => {
   });
 
   it('FILE with fewer files than workers, or without files, is a config error that suggests DATA', () => {
-    for (const [files, workers] of [[1, 2], [undefined, 2]] as const) {
+    for (const [files, workers] of [
+      [1, 2],
+      [undefined, 2],
+    ] as const) {
       try {
         resolveAutoShardPolicy('FILE', files, workers);
         throw new Error('no error');
@@ -43,10 +46,11 @@ describe('shardIndices (DATA: every W-th element of the shuffled order)', () => 
       fc.property(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1, max: 9 }), fc.nat(50), fc.nat(), (n, W, epoch, seed) => {
         const shards = Array.from({ length: W }, (_, rank) => shardIndices({ datasetSize: n, worldSize: W, rank, epoch, seed }));
         const seen = new Uint8Array(n);
-        for (const s of shards) for (const i of s) {
-          if (seen[i]) return false;
-          seen[i] = 1;
-        }
+        for (const s of shards)
+          for (const i of s) {
+            if (seen[i]) return false;
+            seen[i] = 1;
+          }
         const sizes = shards.map((s) => s.length);
         return seen.every((v) => v === 1) && Math.max(...sizes) - Math.min(...sizes) <= 1;
       }),
@@ -67,7 +71,7 @@ describe('shardIndices (DATA: every W-th element of the shuffled order)', () => 
     expect([...shardIndices({ datasetSize: 6, worldSize: 2, rank: 0, epoch: 0, shuffle: false })]).toEqual([0, 2, 4]);
   });
 
-  it('shareOf counts each rank\'s elements of a run', () => {
+  it("shareOf counts each rank's elements of a run", () => {
     fc.assert(
       fc.property(fc.nat(500), fc.integer({ min: 1, max: 12 }), (count, W) => {
         let total = 0;

@@ -23,11 +23,7 @@ export const AUTO_SHARD_POLICIES: readonly AutoShardPolicy[] = ['OFF', 'AUTO', '
  * InvalidConfigError for an unknown policy, FILE without files, or FILE with fewer files
  * than workers (the message says which policy to use instead).
  */
-export function resolveAutoShardPolicy(
-  policy: AutoShardPolicy,
-  numFiles: number | undefined,
-  numWorkers: number,
-): ResolvedShardPolicy {
+export function resolveAutoShardPolicy(policy: AutoShardPolicy, numFiles: number | undefined, numWorkers: number): ResolvedShardPolicy {
   if (!AUTO_SHARD_POLICIES.includes(policy)) {
     throw new InvalidConfigError('autoShardPolicy', policy, `one of ${AUTO_SHARD_POLICIES.join(', ')}`);
   }
@@ -93,9 +89,7 @@ export function shardIndices(args: ShardIndicesArgs): Uint32Array {
   if (!(Number.isInteger(datasetSize) && datasetSize >= 0)) {
     throw new InvalidConfigError('datasetSize', datasetSize, 'a non-negative integer');
   }
-  const order = args.shuffle === false
-    ? identityOrder(datasetSize)
-    : permutation(datasetSize, args.seed ?? DEFAULT_SHUFFLE_SEED, epoch);
+  const order = args.shuffle === false ? identityOrder(datasetSize) : permutation(datasetSize, args.seed ?? DEFAULT_SHUFFLE_SEED, epoch);
   if (args.policy === 'OFF' || worldSize === 1) return order;
   const out = new Uint32Array(shareOf(datasetSize, worldSize, rank));
   for (let i = rank, k = 0; i < datasetSize; i += worldSize, k++) out[k] = order[i]!;

@@ -42,7 +42,7 @@ describe('permutation(n, seed, pass)', () => {
       const p = permutation(4, 11, pass);
       p.forEach((v, i) => counts[i]![v]!++);
     }
-    for (const row of counts) for (const c of row) expect(Math.abs(c - runs / 4)).toBeLessThan(runs / 4 * 0.1);
+    for (const row of counts) for (const c of row) expect(Math.abs(c - runs / 4)).toBeLessThan((runs / 4) * 0.1);
   });
 
   it('rejects a bad size', () => {

@@ -23,13 +23,7 @@ export const MAX_PERMUTATION_SIZE = 0xffff_ffff;
  * is n, else a new Uint32Array is made) and returns it. Pure: equal inputs give equal
  * outputs on every machine. Throws RangeError for a negative or non-integer `n`.
  */
-export function permutation(
-  n: number,
-  seed: number,
-  pass: number,
-  out?: Uint32Array,
-  stream: number = SHUFFLE_STREAM,
-): Uint32Array {
+export function permutation(n: number, seed: number, pass: number, out?: Uint32Array, stream: number = SHUFFLE_STREAM): Uint32Array {
   if (!(Number.isInteger(n) && n >= 0 && n <= MAX_PERMUTATION_SIZE)) {
     throw new RangeError(`permutation size must be an integer in [0, 2^32), got ${n}`);
   }

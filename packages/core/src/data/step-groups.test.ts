@@ -19,11 +19,19 @@ describe('stepsPerExecution groups', () => {
         expect(next).toBe(S);
       }),
     );
-    expect(planStepGroups(10, 4)).toEqual([{ firstStep: 0, steps: 4 }, { firstStep: 4, steps: 4 }, { firstStep: 8, steps: 2 }]);
+    expect(planStepGroups(10, 4)).toEqual([
+      { firstStep: 0, steps: 4 },
+      { firstStep: 4, steps: 4 },
+      { firstStep: 8, steps: 2 },
+    ]);
   });
 
   it('groupSteps groups any iterable the same way and rejects k < 1', () => {
-    expect([...groupSteps('abcde', 2, 3)]).toEqual([{ firstStep: 3, items: ['a', 'b'] }, { firstStep: 5, items: ['c', 'd'] }, { firstStep: 7, items: ['e'] }]);
+    expect([...groupSteps('abcde', 2, 3)]).toEqual([
+      { firstStep: 3, items: ['a', 'b'] },
+      { firstStep: 5, items: ['c', 'd'] },
+      { firstStep: 7, items: ['e'] },
+    ]);
     expect(() => planStepGroups(5, 0)).toThrow(/stepsPerExecution is 0/);
     expect(() => [...groupSteps([1], 1.5)]).toThrow(/stepsPerExecution/);
     expect(() => planStepGroups(5, 1, 6)).toThrow(/fromStep is 6/);

@@ -3,7 +3,11 @@ import { SynclineError } from './syncline-error';
 
 export class BackendError extends SynclineError {
   override readonly name = 'BackendError';
-  constructor(readonly backend: string, message: string, options: { detailCode?: string; retryable?: boolean; cause?: unknown } = {}) {
+  constructor(
+    readonly backend: string,
+    message: string,
+    options: { detailCode?: string; retryable?: boolean; cause?: unknown } = {},
+  ) {
     super('BACKEND_ERROR', `[${backend}] ${message}`, { retryable: options.retryable ?? false, cause: options.cause });
     this.detailCode = options.detailCode;
   }

@@ -3,7 +3,11 @@ import { SynclineError } from './syncline-error';
 
 export class CheckpointError extends SynclineError {
   override readonly name = 'CheckpointError';
-  constructor(readonly path: string, detail: string, options: { cause?: unknown } = {}) {
+  constructor(
+    readonly path: string,
+    detail: string,
+    options: { cause?: unknown } = {},
+  ) {
     super('CHECKPOINT_ERROR', `Checkpoint ${path}: ${detail}`, { cause: options.cause });
   }
 }

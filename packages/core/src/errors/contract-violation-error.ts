@@ -3,7 +3,11 @@ import { SynclineError } from './syncline-error';
 
 export class ContractViolationError extends SynclineError {
   override readonly name = 'ContractViolationError';
-  constructor(readonly kind: string, readonly key: string, readonly detail: string) {
+  constructor(
+    readonly kind: string,
+    readonly key: string,
+    readonly detail: string,
+  ) {
     super('CONTRACT_VIOLATION', `${kind} "${key}" broke its contract: ${detail}`);
   }
 }

@@ -3,10 +3,10 @@ import { SynclineError } from './syncline-error';
 
 export class DuplicateRegistrationError extends SynclineError {
   override readonly name = 'DuplicateRegistrationError';
-  constructor(readonly kind: string, readonly key: string) {
-    super(
-      'DUPLICATE_REGISTRATION',
-      `A different ${kind} is already registered as "${key}". Register each name once, or use a fresh Registry.`,
-    );
+  constructor(
+    readonly kind: string,
+    readonly key: string,
+  ) {
+    super('DUPLICATE_REGISTRATION', `A different ${kind} is already registered as "${key}". Register each name once, or use a fresh Registry.`);
   }
 }

@@ -9,11 +9,10 @@ export class InvalidConfigError extends SynclineError {
     readonly expected: string,
     options: { source?: string; cause?: unknown } = {},
   ) {
-    super(
-      'INVALID_CONFIG',
-      `${options.source ? `${options.source}: ` : ''}${field} is ${describe(value)}; expected ${expected}`,
-      { retryable: false, cause: options.cause },
-    );
+    super('INVALID_CONFIG', `${options.source ? `${options.source}: ` : ''}${field} is ${describe(value)}; expected ${expected}`, {
+      retryable: false,
+      cause: options.cause,
+    });
   }
 }
 

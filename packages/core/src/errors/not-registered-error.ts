@@ -3,7 +3,11 @@ import { SynclineError } from './syncline-error';
 
 export class NotRegisteredError extends SynclineError {
   override readonly name = 'NotRegisteredError';
-  constructor(readonly kind: string, readonly key: string, readonly available: readonly string[]) {
+  constructor(
+    readonly kind: string,
+    readonly key: string,
+    readonly available: readonly string[],
+  ) {
     super(
       'NOT_REGISTERED',
       `No ${kind} registered as "${key}" (registered: ${available.join(', ') || 'none'}). ` +

@@ -3,7 +3,10 @@ import { SynclineError } from './syncline-error';
 
 export class ProtocolError extends SynclineError {
   override readonly name = 'ProtocolError';
-  constructor(readonly address: string, detail: string) {
+  constructor(
+    readonly address: string,
+    detail: string,
+  ) {
     super('PROTOCOL_ERROR', `Protocol error from ${address}: ${detail}; connection dropped`);
   }
 }

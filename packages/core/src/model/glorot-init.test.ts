@@ -27,7 +27,9 @@ describe('Xoshiro128.nextFloat24 and mixSeed (the init and dropout streams)', ()
   it('reproduces the streams every backend was built on, bit for bit', () => {
     // Values of the generator the tfjs and onnx backends shipped with before it moved here.
     const p = new Xoshiro128(mixSeed(7, 0xd4, 1, 2));
-    expect([mixSeed(7, 0xd4, 1, 2), p.nextUint32(), p.nextFloat24(), p.nextFloat24()]).toEqual([197381205, 693494639, 0.06618767976760864, 0.38155579566955566]);
+    expect([mixSeed(7, 0xd4, 1, 2), p.nextUint32(), p.nextFloat24(), p.nextFloat24()]).toEqual([
+      197381205, 693494639, 0.06618767976760864, 0.38155579566955566,
+    ]);
   });
 });
 
@@ -47,7 +49,7 @@ describe('glorotUniformInit', () => {
       expect(view.every((v) => Math.abs(v) <= limit)).toBe(true);
       // Uniform(-limit, limit) has variance limit^2 / 3.
       const variance = view.reduce((s, v) => s + v * v, 0) / view.length;
-      expect(Math.abs(variance / (limit * limit / 3) - 1)).toBeLessThan(0.15);
+      expect(Math.abs(variance / ((limit * limit) / 3) - 1)).toBeLessThan(0.15);
     }
     // Keras: Dense 784x128 limit sqrt(6 / 912); conv 3x3x1x32 fanIn 9, fanOut 288.
     expect(glorotLimit([3, 3, 1, 32])).toBeCloseTo(Math.sqrt(6 / (9 + 288)), 12);
@@ -56,14 +58,20 @@ describe('glorotUniformInit', () => {
   it('is a pure function of (layout, seed); entries do not depend on earlier sizes', () => {
     expect(Array.from(initialWeightsForSpec(spec, 5))).toEqual(Array.from(glorotUniformInit(layout, 5)));
     expect(initialWeightsForSpec(spec, 5).some((v, i) => v !== initialWeightsForSpec(spec, 6)[i])).toBe(true);
-    const a: WeightLayout = { totalSize: 20, entries: [
-      { name: 'a/kernel', shape: [2, 5], offset: 0, size: 10, trainable: true },
-      { name: 'b/kernel', shape: [5, 2], offset: 10, size: 10, trainable: true },
-    ] };
-    const b: WeightLayout = { totalSize: 22, entries: [
-      { name: 'a/kernel', shape: [2, 6], offset: 0, size: 12, trainable: true },
-      { name: 'b/kernel', shape: [5, 2], offset: 12, size: 10, trainable: true },
-    ] };
+    const a: WeightLayout = {
+      totalSize: 20,
+      entries: [
+        { name: 'a/kernel', shape: [2, 5], offset: 0, size: 10, trainable: true },
+        { name: 'b/kernel', shape: [5, 2], offset: 10, size: 10, trainable: true },
+      ],
+    };
+    const b: WeightLayout = {
+      totalSize: 22,
+      entries: [
+        { name: 'a/kernel', shape: [2, 6], offset: 0, size: 12, trainable: true },
+        { name: 'b/kernel', shape: [5, 2], offset: 12, size: 10, trainable: true },
+      ],
+    };
     expect(Array.from(glorotUniformInit(a, 9).subarray(10))).toEqual(Array.from(glorotUniformInit(b, 9).subarray(12)));
   });
 
@@ -71,7 +79,14 @@ describe('glorotUniformInit', () => {
     const w = glorotUniformInit(layout, 1);
     expect(w.length).toBe(225034);
     const picks = [0, 1, 287, 320, 50000, 225023].map((i) => [i, w[i]]);
-    expect(picks).toEqual([[0, 0.014314893633127213], [1, -0.08340413123369217], [287, 0.03375579044222832], [320, 0.00013652443885803223], [50000, 0.0021351873874664307], [225023, 0.19251447916030884]]);
+    expect(picks).toEqual([
+      [0, 0.014314893633127213],
+      [1, -0.08340413123369217],
+      [287, 0.03375579044222832],
+      [320, 0.00013652443885803223],
+      [50000, 0.0021351873874664307],
+      [225023, 0.19251447916030884],
+    ]);
     expect(w.reduce((s, v) => s + v, 0)).toBeCloseTo(11.259910213877534, 9);
     const golden7: Record<string, number[]> = {
       'conv2d_0/kernel': [-0.034879885613918304, -0.04208070784807205, -0.12207045406103134],

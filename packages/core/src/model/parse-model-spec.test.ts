@@ -37,12 +37,8 @@ describe('model spec', () => {
   });
 
   it('names the field path and the bad value', () => {
-    expect(() => parseModelSpec({ inputShape: [784], layers: [{ type: 'dense', units: -3 }] })).toThrow(
-      /layers\.0\.units is -3; expected/,
-    );
-    expect(() => parseModelSpec({ inputShape: [784], layers: [{ type: 'dense', units: 3, bogus: 1 }] })).toThrow(
-      /layers\.0/,
-    );
+    expect(() => parseModelSpec({ inputShape: [784], layers: [{ type: 'dense', units: -3 }] })).toThrow(/layers\.0\.units is -3; expected/);
+    expect(() => parseModelSpec({ inputShape: [784], layers: [{ type: 'dense', units: 3, bogus: 1 }] })).toThrow(/layers\.0/);
     expect(() => parseModelSpec('{not json')).toThrow(/expected valid JSON/);
   });
 
@@ -53,8 +49,6 @@ describe('model spec', () => {
     expect(() =>
       parseModelSpec({ inputShape: [4, 4, 1], layers: [{ type: 'conv2d', filters: 1, kernelSize: 5 }, { type: 'flatten' }, { type: 'dense', units: 2 }] }),
     ).toThrow(/layers\[0\] \(conv2d\): kernel 5x5/);
-    expect(() => parseModelSpec({ inputShape: [4, 4, 1], layers: [{ type: 'conv2d', filters: 1, kernelSize: 3 }] })).toThrow(
-      /must be rank 1 per example/,
-    );
+    expect(() => parseModelSpec({ inputShape: [4, 4, 1], layers: [{ type: 'conv2d', filters: 1, kernelSize: 3 }] })).toThrow(/must be rank 1 per example/);
   });
 });

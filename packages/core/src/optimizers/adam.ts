@@ -15,7 +15,10 @@ export interface AdamConfig {
 }
 
 export class FlatAdam extends SlotOptimizer {
-  constructor(size: number, private readonly config: AdamConfig) {
+  constructor(
+    size: number,
+    private readonly config: AdamConfig,
+  ) {
     super('adam', size, ['m', 'v']);
   }
 

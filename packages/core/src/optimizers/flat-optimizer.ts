@@ -49,8 +49,7 @@ export abstract class SlotOptimizer implements FlatOptimizer {
   apply(weights: Float32Array, gradients: Float32Array, start = 0, end = this.size): void {
     if (weights.length !== this.size || gradients.length !== this.size) {
       throw new ShapeMismatchError(
-        `${this.name}: weights (${weights.length}) and gradients (${gradients.length}) must both have ` +
-          `${this.size} elements (the trainable size)`,
+        `${this.name}: weights (${weights.length}) and gradients (${gradients.length}) must both have ` + `${this.size} elements (the trainable size)`,
       );
     }
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || start > end || end > this.size) {
@@ -82,9 +81,7 @@ export abstract class SlotOptimizer implements FlatOptimizer {
         throw new InvalidConfigError(`optimizerState.slots.${key}`, undefined, `a Float32Array of ${this.size} elements`);
       }
       if (incoming.length !== this.size) {
-        throw new ShapeMismatchError(
-          `optimizer state slot "${key}" has ${incoming.length} elements; the model's trainable size is ${this.size}`,
-        );
+        throw new ShapeMismatchError(`optimizer state slot "${key}" has ${incoming.length} elements; the model's trainable size is ${this.size}`);
       }
     }
     for (const key of Object.keys(this.slots)) this.slots[key]!.set(state.slots[key]!);

@@ -14,7 +14,10 @@ export interface RmspropConfig {
 }
 
 export class FlatRmsprop extends SlotOptimizer {
-  constructor(size: number, private readonly config: RmspropConfig) {
+  constructor(
+    size: number,
+    private readonly config: RmspropConfig,
+  ) {
     super('rmsprop', size, ['rms', 'momentum']);
   }
 

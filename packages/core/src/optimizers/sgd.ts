@@ -2,7 +2,10 @@
 import { SlotOptimizer } from './flat-optimizer';
 
 export class FlatSgd extends SlotOptimizer {
-  constructor(size: number, private readonly learningRate: number) {
+  constructor(
+    size: number,
+    private readonly learningRate: number,
+  ) {
     super('sgd', size, []);
   }
 

@@ -5,14 +5,7 @@
  * never write a module path and replicas load exactly the copy the user imported.
  */
 import { fileURLToPath } from 'node:url';
-import type {
-  BackendRef,
-  CommunicatorIsolation,
-  CommunicatorRef,
-  PluginKind,
-  PluginRef,
-  StepShape,
-} from '../contracts/plugin-ref';
+import type { BackendRef, CommunicatorIsolation, CommunicatorRef, PluginKind, PluginRef, StepShape } from '../contracts/plugin-ref';
 import { InvalidConfigError } from '../errors/invalid-config-error';
 
 interface RefInit<TOptions> {
@@ -34,7 +27,12 @@ function cloneableOptions<T>(name: string, options: T | undefined): T | undefine
   try {
     structuredClone(options);
   } catch (e) {
-    throw new InvalidConfigError(`${name} options`, options, 'plain data (numbers, strings, arrays, objects): they are sent to every replica, so functions and class instances cannot be', { cause: e });
+    throw new InvalidConfigError(
+      `${name} options`,
+      options,
+      'plain data (numbers, strings, arrays, objects): they are sent to every replica, so functions and class instances cannot be',
+      { cause: e },
+    );
   }
   return options;
 }

@@ -34,12 +34,22 @@ describe('Registry', () => {
 
   it('createFirstUsable returns the first that starts, or one error with every failure', async () => {
     const r = new Registry<Thing>('backend');
-    r.register('gpu', () => { throw new Error('no CUDA'); }, 3);
+    r.register(
+      'gpu',
+      () => {
+        throw new Error('no CUDA');
+      },
+      3,
+    );
     r.register('cpu', () => ({ name: 'cpu' }), 1);
     expect((await r.createFirstUsable()).name).toBe('cpu');
     const none = new Registry<Thing>('backend');
-    none.register('x', () => { throw new Error('broken x'); });
-    none.register('y', async () => { throw new Error('broken y'); });
+    none.register('x', () => {
+      throw new Error('broken x');
+    });
+    none.register('y', async () => {
+      throw new Error('broken y');
+    });
     const err = await none.createFirstUsable().catch((e: unknown) => e);
     expect(isSynclineError(err)).toBe(true);
     expect((err as Error).message).toMatch(/x: broken x; y: broken y/);

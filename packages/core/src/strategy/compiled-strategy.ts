@@ -42,17 +42,39 @@ export interface CompiledStrategyOptions {
 /** A TrainEngine whose CompiledEngine is swapped when the program is recompiled. */
 class RecompilingEngine implements TrainEngine {
   constructor(public current: CompiledEngine) {}
-  get numReplicas() { return this.current.numReplicas; }
-  get layout() { return this.current.layout; }
-  get maxStagedSteps() { return this.current.maxStagedSteps; }
-  stageStep(b: Parameters<TrainEngine['stageStep']>[0]) { this.current.stageStep(b); }
-  runStaged() { return this.current.runStaged(); }
-  evaluate(b: Parameters<TrainEngine['evaluate']>[0]) { return this.current.evaluate(b); }
-  predict(b: Parameters<TrainEngine['predict']>[0]) { return this.current.predict(b); }
-  getWeights() { return this.current.getWeights(); }
-  setWeights(w: Float32Array) { return this.current.setWeights(w); }
-  exportOptimizerState() { return this.current.exportOptimizerState(); }
-  importOptimizerState(s: Parameters<TrainEngine['importOptimizerState']>[0]) { return this.current.importOptimizerState(s); }
+  get numReplicas() {
+    return this.current.numReplicas;
+  }
+  get layout() {
+    return this.current.layout;
+  }
+  get maxStagedSteps() {
+    return this.current.maxStagedSteps;
+  }
+  stageStep(b: Parameters<TrainEngine['stageStep']>[0]) {
+    this.current.stageStep(b);
+  }
+  runStaged() {
+    return this.current.runStaged();
+  }
+  evaluate(b: Parameters<TrainEngine['evaluate']>[0]) {
+    return this.current.evaluate(b);
+  }
+  predict(b: Parameters<TrainEngine['predict']>[0]) {
+    return this.current.predict(b);
+  }
+  getWeights() {
+    return this.current.getWeights();
+  }
+  setWeights(w: Float32Array) {
+    return this.current.setWeights(w);
+  }
+  exportOptimizerState() {
+    return this.current.exportOptimizerState();
+  }
+  importOptimizerState(s: Parameters<TrainEngine['importOptimizerState']>[0]) {
+    return this.current.importOptimizerState(s);
+  }
 }
 
 export class CompiledStrategy implements Strategy {

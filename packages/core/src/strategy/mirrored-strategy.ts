@@ -75,7 +75,10 @@ export class MirroredStrategy implements Strategy {
   #models = new Set<EngineModel>();
   #current: { model: EngineModel; pool: ReplicaPool } | undefined;
 
-  constructor(readonly options: MirroredStrategyOptions, cluster: { numWorkers: number } = { numWorkers: 1 }) {
+  constructor(
+    readonly options: MirroredStrategyOptions,
+    cluster: { numWorkers: number } = { numWorkers: 1 },
+  ) {
     const replicas = options.replicas ?? availableParallelism();
     if (!Number.isInteger(replicas) || replicas < 1) {
       throw new InvalidConfigError('replicas', options.replicas, 'an integer >= 1');
@@ -88,7 +91,11 @@ export class MirroredStrategy implements Strategy {
       throw new InvalidConfigError('shardWeightUpdate', options.shardWeightUpdate, 'true or false');
     }
     if (options.shardWeightUpdate === true && cluster.numWorkers > 1) {
-      throw new InvalidConfigError('shardWeightUpdate', true, 'false or unset with several workers: sharded updates need every replica in this process (the chief alone exports the optimizer state)');
+      throw new InvalidConfigError(
+        'shardWeightUpdate',
+        true,
+        'false or unset with several workers: sharded updates need every replica in this process (the chief alone exports the optimizer state)',
+      );
     }
     checkRefs(options.backend, options.communicator, isolation, cluster.numWorkers);
     this.#shardWeightUpdate = cluster.numWorkers === 1 && options.shardWeightUpdate !== false;
@@ -143,7 +150,11 @@ export class MirroredStrategy implements Strategy {
     if (modes.size > 1) {
       await pool.close();
       await provider.releaseGroup?.(group);
-      throw new ContractViolationError('replicas', 'weight update', `they disagree (${[...modes].join(' vs ')}); every replica must load the same backend and communicator`);
+      throw new ContractViolationError(
+        'replicas',
+        'weight update',
+        `they disagree (${[...modes].join(' vs ')}); every replica must load the same backend and communicator`,
+      );
     }
     this.weightUpdate = pool.ready[0]?.weightUpdate;
     this.gradientBuffer = pool.ready.every((r) => r.gradientBuffer === 'registered') ? 'registered' : 'plain';
@@ -221,17 +232,33 @@ function checkRefs(backend: PluginRef, communicator: PluginRef, isolation: Isola
   checkPluginRef('communicator', communicator, 'communicator', 'sharedMemory() from @syncline/collective');
   const b = backend as Partial<BackendRef>;
   if (b.stepShape === 'compiled') {
-    throw new InvalidConfigError('backend', b.name, 'an orchestrated backend (tfjs(), onnx()): a compiled backend runs the whole step as one program; use TPUStrategy with it');
+    throw new InvalidConfigError(
+      'backend',
+      b.name,
+      'an orchestrated backend (tfjs(), onnx()): a compiled backend runs the whole step as one program; use TPUStrategy with it',
+    );
   }
   const c = communicator as Partial<CommunicatorRef>;
   if (c.isolation !== undefined && c.isolation !== 'any' && c.isolation !== isolation) {
     const other = isolation === 'thread' ? 'sharedMemory()' : 'socketRing()';
-    throw new InvalidConfigError('communicator', c.name, `a communicator for isolation "${isolation}" (${c.name} serves "${c.isolation}" replicas): use ${other}, or isolation "${c.isolation}"`);
+    throw new InvalidConfigError(
+      'communicator',
+      c.name,
+      `a communicator for isolation "${isolation}" (${c.name} serves "${c.isolation}" replicas): use ${other}, or isolation "${c.isolation}"`,
+    );
   }
   if (c.multiWorker === true && numWorkers === 1) {
-    throw new InvalidConfigError('communicator', c.name, 'a single-machine communicator (sharedMemory(), socketRing()): it spans a cluster\'s workers; use it with MultiWorkerMirroredStrategy');
+    throw new InvalidConfigError(
+      'communicator',
+      c.name,
+      "a single-machine communicator (sharedMemory(), socketRing()): it spans a cluster's workers; use it with MultiWorkerMirroredStrategy",
+    );
   }
   if (c.kind === 'communicator' && c.multiWorker !== true && numWorkers > 1) {
-    throw new InvalidConfigError('communicator', c.name, `a communicator that spans the cluster's ${numWorkers} workers, e.g. multiWorker() from @syncline/collective`);
+    throw new InvalidConfigError(
+      'communicator',
+      c.name,
+      `a communicator that spans the cluster's ${numWorkers} workers, e.g. multiWorker() from @syncline/collective`,
+    );
   }
 }

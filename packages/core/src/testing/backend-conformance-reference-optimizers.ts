@@ -22,11 +22,7 @@ export const OPTIMIZER_SLOT_NAMES: Readonly<Record<OptimizerSpec['name'], readon
 };
 
 /** Applies `gradients` (one array per step) to `weights` with `spec`, in float64; returns the weights. */
-export function referenceOptimizerRun(
-  spec: OptimizerSpec,
-  weights: ArrayLike<number>,
-  gradients: readonly ArrayLike<number>[],
-): Float64Array {
+export function referenceOptimizerRun(spec: OptimizerSpec, weights: ArrayLike<number>, gradients: readonly ArrayLike<number>[]): Float64Array {
   const w = Float64Array.from(weights);
   const a = new Float64Array(w.length);
   const b = new Float64Array(w.length);

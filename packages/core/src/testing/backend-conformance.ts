@@ -30,8 +30,18 @@ import { referenceGradient, referenceLossSum, referenceProbabilities } from './b
 import { OPTIMIZER_SLOT_NAMES, referenceOptimizerRun } from './backend-conformance-reference-optimizers';
 
 export type BackendConformanceCheck =
-  | 'layout' | 'seed' | 'weights' | 'gradients' | 'convGradients' | 'evaluate' | 'predict'
-  | 'emptyBatch' | 'optimizers' | 'optimizerState' | 'dropout' | 'shardedUpdate';
+  | 'layout'
+  | 'seed'
+  | 'weights'
+  | 'gradients'
+  | 'convGradients'
+  | 'evaluate'
+  | 'predict'
+  | 'emptyBatch'
+  | 'optimizers'
+  | 'optimizerState'
+  | 'dropout'
+  | 'shardedUpdate';
 
 export interface BackendConformanceOptions {
   /** Checks not to run, each with the reason printed in its title. */
@@ -83,7 +93,11 @@ const OPTIMIZER_CASES: OptimizerSpec[] = [
 export function conformanceValues(n: number, seed: number): Float32Array {
   let s = (seed * 2654435761) >>> 0 || 1;
   return Float32Array.from({ length: n }, () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     return (s / 0x1_0000_0000) * 2 - 1;
   });
 }
@@ -269,32 +283,40 @@ export function describeBackendConformance(
     });
 
     if (!options.shardedUpdate) it.skip('shardedUpdate: applyGradientsRange (skipped: the backend does not declare shardedUpdate)', () => undefined);
-    else check('shardedUpdate', 'applyGradientsRange over a partition, merged, equals applyGradients bit for bit', async () => {
-      for (const optimizer of OPTIMIZER_CASES) {
-        const spec = { ...mlp, optimizer };
-        const full = await replica(spec, 5);
-        const parts = [await replica(spec, 5), await replica(spec, 5), await replica(spec, 5)];
-        const n = full.trainableSize;
-        const cuts = [0, Math.floor(n / 3), Math.floor(n / 3) + 1, n];
-        for (let step = 0; step < 3; step++) {
-          const g = conformanceValues(n, 70 + step);
-          await full.applyGradients(g);
-          for (let k = 0; k < parts.length; k++) await parts[k]!.applyGradientsRange!(g, cuts[k]!, cuts[k + 1]!);
-          const views = parts.map((p) => p.trainableWeights!());
-          for (const v of views) expect(v.length).toBe(n);
-          // the all-gather: each part's range into every other replica
-          for (let k = 0; k < parts.length; k++) for (const v of views) if (v !== views[k]) v.set(views[k]!.subarray(cuts[k]!, cuts[k + 1]!), cuts[k]!);
-          const want = Array.from(await full.getWeights());
-          for (const p of parts) expect(Array.from(await p.getWeights())).toEqual(want);
+    else
+      check('shardedUpdate', 'applyGradientsRange over a partition, merged, equals applyGradients bit for bit', async () => {
+        for (const optimizer of OPTIMIZER_CASES) {
+          const spec = { ...mlp, optimizer };
+          const full = await replica(spec, 5);
+          const parts = [await replica(spec, 5), await replica(spec, 5), await replica(spec, 5)];
+          const n = full.trainableSize;
+          const cuts = [0, Math.floor(n / 3), Math.floor(n / 3) + 1, n];
+          for (let step = 0; step < 3; step++) {
+            const g = conformanceValues(n, 70 + step);
+            await full.applyGradients(g);
+            for (let k = 0; k < parts.length; k++) await parts[k]!.applyGradientsRange!(g, cuts[k]!, cuts[k + 1]!);
+            const views = parts.map((p) => p.trainableWeights!());
+            for (const v of views) expect(v.length).toBe(n);
+            // the all-gather: each part's range into every other replica
+            for (let k = 0; k < parts.length; k++) for (const v of views) if (v !== views[k]) v.set(views[k]!.subarray(cuts[k]!, cuts[k + 1]!), cuts[k]!);
+            const want = Array.from(await full.getWeights());
+            for (const p of parts) expect(Array.from(await p.getWeights())).toEqual(want);
+          }
+          for (const p of parts) expect((await p.exportOptimizerState()).step).toBe(3);
+          await expect(parts[0]!.applyGradientsRange!(conformanceValues(n, 1), 0, n + 1)).rejects.toThrow();
         }
-        for (const p of parts) expect((await p.exportOptimizerState()).step).toBe(3);
-        await expect(parts[0]!.applyGradientsRange!(conformanceValues(n, 1), 0, n + 1)).rejects.toThrow();
-      }
-    });
+      });
 
     check('dropout', 'dropout masks are seeded per replica; inference ignores dropout', async () => {
       const spec = parseModelSpec(
-        { ...CONFORMANCE_MLP, layers: [{ type: 'dense', units: 6, activation: 'tanh' }, { type: 'dropout', rate: 0.5 }, { type: 'dense', units: 3, activation: 'softmax' }] },
+        {
+          ...CONFORMANCE_MLP,
+          layers: [
+            { type: 'dense', units: 6, activation: 'tanh' },
+            { type: 'dropout', rate: 0.5 },
+            { type: 'dense', units: 3, activation: 'softmax' },
+          ],
+        },
         'conformance dropout MLP',
       );
       const batch = conformanceBatch(spec, 8, 71);

@@ -57,10 +57,17 @@ function mixedOps(n: number, count: number): ConformanceOp[] {
   for (let i = 0; i < count; i++) {
     const length = [0, 1, 7, 33, 1000, 4099][i % 6]!;
     switch (i % 4) {
-      case 0: ops.push({ kind: 'allReduce', op: reduceOps[i % 3]!, length, seed: i }); break;
-      case 1: ops.push({ kind: 'broadcast', root: i % n, length, seed: i }); break;
-      case 2: ops.push({ kind: 'allGather', length, seed: i }); break;
-      default: ops.push({ kind: 'barrier' });
+      case 0:
+        ops.push({ kind: 'allReduce', op: reduceOps[i % 3]!, length, seed: i });
+        break;
+      case 1:
+        ops.push({ kind: 'broadcast', root: i % n, length, seed: i });
+        break;
+      case 2:
+        ops.push({ kind: 'allGather', length, seed: i });
+        break;
+      default:
+        ops.push({ kind: 'barrier' });
     }
   }
   return ops;
@@ -117,11 +124,7 @@ async function check(group: CommunicatorGroup, program: ConformanceProgram): Pro
  * @param name implementation name, shown in the describe title.
  * @param factory builds a group of N ranks; called once per group size and closed afterwards.
  */
-export function describeCommunicatorConformance(
-  name: string,
-  factory: CommunicatorGroupFactory,
-  options: CommunicatorConformanceOptions = {},
-): void {
+export function describeCommunicatorConformance(name: string, factory: CommunicatorGroupFactory, options: CommunicatorConformanceOptions = {}): void {
   const sizes = options.sizes ?? [1, 2, 3, 4, 5];
   const timeout = options.caseTimeoutMs ?? 60_000;
   const skipped = new Map((options.skip ?? []).map((s) => [s.case, s.reason]));
@@ -143,9 +146,12 @@ export function describeCommunicatorConformance(
             `allReduce-${op}`,
             { ops: lengths.map((length, i) => ({ kind: 'allReduce', op, length, seed: i })) },
           ]),
-          ['broadcast-every-root', {
-            ops: Array.from({ length: n }, (_, root) => lengths.map((length, i) => ({ kind: 'broadcast' as const, root, length, seed: i + root }))).flat(),
-          }],
+          [
+            'broadcast-every-root',
+            {
+              ops: Array.from({ length: n }, (_, root) => lengths.map((length, i) => ({ kind: 'broadcast' as const, root, length, seed: i + root }))).flat(),
+            },
+          ],
           ['allGather', { ops: lengths.map((length, i) => ({ kind: 'allGather', length, seed: i })) }],
           ['barrier', { ops: Array.from({ length: 5 }, () => ({ kind: 'barrier' as const })) }],
           ['back-to-back', { ops: mixedOps(n, BACK_TO_BACK_OPS) }],
@@ -153,8 +159,13 @@ export function describeCommunicatorConformance(
         ];
         if (options.sharded) {
           // every length and op, then interleaved with allReduce (they share slots and barriers)
-          const ops: ConformanceOp[] = (['sum', 'mean', 'max'] as const).flatMap((op) => lengths.map((length, i) => ({ kind: 'shardedAllReduce' as const, op, length, seed: i })));
-          cases.push(['reduceScatter-allGatherShards', { ops: [...ops, ...mixedOps(n, 12).flatMap((m, i) => [m, { kind: 'shardedAllReduce' as const, op: 'sum' as const, length: 33 * i, seed: i }])] }]);
+          const ops: ConformanceOp[] = (['sum', 'mean', 'max'] as const).flatMap((op) =>
+            lengths.map((length, i) => ({ kind: 'shardedAllReduce' as const, op, length, seed: i })),
+          );
+          cases.push([
+            'reduceScatter-allGatherShards',
+            { ops: [...ops, ...mixedOps(n, 12).flatMap((m, i) => [m, { kind: 'shardedAllReduce' as const, op: 'sum' as const, length: 33 * i, seed: i }])] },
+          ]);
         }
         if (options.registered) {
           const kinds = options.sharded ? (['allReduce', 'shardedAllReduce'] as const) : (['allReduce'] as const);
@@ -163,7 +174,18 @@ export function describeCommunicatorConformance(
             ...(['sum', 'mean', 'max'] as const).flatMap((op) => lengths.map((length, i) => ({ kind, op, length, seed: i, registered: 'all' as const }))),
             ...lengths.map((length, i) => ({ kind, op: 'sum' as const, length, seed: i + 1, registered: 'even' as const })),
           ]);
-          cases.push(['registered-buffers', { ops: [...ops, ...mixedOps(n, 12).flatMap((m, i) => [m, { kind: 'allReduce' as const, op: 'sum' as const, length: 33 * i, seed: i, registered: 'all' as const }])] }]);
+          cases.push([
+            'registered-buffers',
+            {
+              ops: [
+                ...ops,
+                ...mixedOps(n, 12).flatMap((m, i) => [
+                  m,
+                  { kind: 'allReduce' as const, op: 'sum' as const, length: 33 * i, seed: i, registered: 'all' as const },
+                ]),
+              ],
+            },
+          ]);
         }
         for (const [caseName, program] of cases) {
           const reason = skipped.get(caseName);

@@ -99,7 +99,11 @@ export function expectedOutput(op: ConformanceOp, size: number): Float32Array {
       for (let r = 1; r < size; r++) {
         const x = conformanceInput(op, r);
         // a comparison, not Math.max: under jest's vm context Math.max over 2^20 floats took seconds (inputs have no NaN)
-        if (op.op === 'max') for (let i = 0; i < out.length; i++) { const v = x[i]!; if (v > out[i]!) out[i] = v; }
+        if (op.op === 'max')
+          for (let i = 0; i < out.length; i++) {
+            const v = x[i]!;
+            if (v > out[i]!) out[i] = v;
+          }
         else for (let i = 0; i < out.length; i++) out[i]! += x[i]!;
       }
       if (op.op === 'mean') for (let i = 0; i < out.length; i++) out[i] = out[i]! / size;
@@ -138,10 +142,7 @@ async function shardedAllReduce(comm: Communicator, buf: Float32Array, op: Reduc
  * Runs `program` on one rank and returns its outputs, one per op. Call it on every rank
  * of the group at the same time (in worker threads, child processes or one event loop).
  */
-export async function runConformanceProgram(
-  comm: Communicator,
-  program: ConformanceProgram,
-): Promise<ConformanceRankResult> {
+export async function runConformanceProgram(comm: Communicator, program: ConformanceProgram): Promise<ConformanceRankResult> {
   if (program.concurrent) return Promise.all(program.ops.map((op) => runOne(comm, op)));
   const out: Float32Array[] = [];
   for (const op of program.ops) out.push(await runOne(comm, op));

@@ -6,13 +6,7 @@
 // --- communicator conformance ---
 export { describeCommunicatorConformance, CONFORMANCE_LARGE_LENGTH } from './communicator-conformance';
 export type { CommunicatorConformanceCase, CommunicatorConformanceOptions } from './communicator-conformance';
-export {
-  conformanceInput,
-  expectedOutput,
-  runConformanceProgram,
-  inProcessCommunicatorGroup,
-  CONFORMANCE_REGISTERED_FLOATS,
-} from './communicator-programs';
+export { conformanceInput, expectedOutput, runConformanceProgram, inProcessCommunicatorGroup, CONFORMANCE_REGISTERED_FLOATS } from './communicator-programs';
 export type {
   ConformanceOp,
   ConformanceProgram,
@@ -23,18 +17,7 @@ export type {
 } from './communicator-programs';
 
 // --- backend conformance ---
-export {
-  describeBackendConformance,
-  conformanceBatch,
-  conformanceValues,
-  CONFORMANCE_MLP,
-  CONFORMANCE_CNN,
-} from './backend-conformance';
+export { describeBackendConformance, conformanceBatch, conformanceValues, CONFORMANCE_MLP, CONFORMANCE_CNN } from './backend-conformance';
 export type { BackendConformanceCheck, BackendConformanceOptions } from './backend-conformance';
-export {
-  referenceLogits,
-  referenceLossSum,
-  referenceProbabilities,
-  referenceGradient,
-} from './backend-conformance-reference-model';
+export { referenceLogits, referenceLossSum, referenceProbabilities, referenceGradient } from './backend-conformance-reference-model';
 export { OPTIMIZER_SLOT_NAMES, referenceOptimizerRun } from './backend-conformance-reference-optimizers';

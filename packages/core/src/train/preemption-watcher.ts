@@ -16,7 +16,10 @@ export class PreemptionWatcher implements Callback {
   /** The signal that asked to stop, once one did. */
   signal: NodeJS.Signals | undefined;
 
-  constructor(private readonly signals: readonly NodeJS.Signals[] = ['SIGTERM'], private readonly log: (m: string) => void = (m) => console.warn(m)) {
+  constructor(
+    private readonly signals: readonly NodeJS.Signals[] = ['SIGTERM'],
+    private readonly log: (m: string) => void = (m) => console.warn(m),
+  ) {
     for (const s of signals) {
       const h = (): void => this.#onSignal(s);
       process.on(s, h);

@@ -16,7 +16,11 @@ function memoryFiles(sizes: number[]): FileListSource {
     fileSizes: sizes,
     size: sizes.reduce((a, b) => a + b, 0),
     exampleShape: [2],
-    open: (idx) => concatSources(idx.map((f) => indexSource(sizes[f]!, starts[f])), [2]),
+    open: (idx) =>
+      concatSources(
+        idx.map((f) => indexSource(sizes[f]!, starts[f])),
+        [2],
+      ),
   };
 }
 
@@ -42,15 +46,21 @@ describe('FILE sharding (property)', () => {
           const counts: number[] = [];
           const steps = new Set<number>();
           for (let w = 0; w < W; w++) {
-            const ds = distributeDataset(src, { globalBatchSize: perReplica * W, autoShardPolicy: 'FILE', seed: 5 }, { numInputPipelines: W, inputPipelineId: w, numReplicasInSync: W });
+            const ds = distributeDataset(
+              src,
+              { globalBatchSize: perReplica * W, autoShardPolicy: 'FILE', seed: 5 },
+              { numInputPipelines: W, inputPipelineId: w, numReplicasInSync: W },
+            );
             steps.add(ds.stepsPerEpoch);
             let n = 0;
             const firstPass: number[] = [];
-            for (const bs of ds.epoch(epoch)) for (const b of bs) for (const id of indicesOf(b)) {
-              expect(fileOf(id) % W).toBe(w);
-              n++;
-              if (epoch === 0 && firstPass.length < ds.localSize) firstPass.push(id);
-            }
+            for (const bs of ds.epoch(epoch))
+              for (const b of bs)
+                for (const id of indicesOf(b)) {
+                  expect(fileOf(id) % W).toBe(w);
+                  n++;
+                  if (epoch === 0 && firstPass.length < ds.localSize) firstPass.push(id);
+                }
             if (epoch === 0) expect(new Set(firstPass).size).toBe(firstPass.length); // no repeats inside one pass
             counts.push(n);
           }

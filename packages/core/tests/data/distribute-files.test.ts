@@ -55,7 +55,11 @@ describe('FILE sharding over IDX shards', () => {
     const seen: number[][] = [];
     const steps: number[] = [];
     for (let w = 0; w < W; w++) {
-      const ds = distributeDataset(src, { globalBatchSize: 4, autoShardPolicy: 'FILE', seed: 3 }, { numInputPipelines: W, inputPipelineId: w, numReplicasInSync: 4 });
+      const ds = distributeDataset(
+        src,
+        { globalBatchSize: 4, autoShardPolicy: 'FILE', seed: 3 },
+        { numInputPipelines: W, inputPipelineId: w, numReplicasInSync: 4 },
+      );
       expect(ds.policy).toBe('FILE');
       expect(ds.exampleShape).toEqual([2, 2, 1]);
       steps.push(ds.stepsPerEpoch);
@@ -78,7 +82,11 @@ describe('FILE sharding over IDX shards', () => {
 
   it('AUTO picks FILE with enough files and DATA with too few; FILE with too few files is an error', () => {
     const src = idxFileListSource(shards.slice(0, 2));
-    const ctx3 = (w: number): { numInputPipelines: number; inputPipelineId: number; numReplicasInSync: number } => ({ numInputPipelines: 3, inputPipelineId: w, numReplicasInSync: 3 });
+    const ctx3 = (w: number): { numInputPipelines: number; inputPipelineId: number; numReplicasInSync: number } => ({
+      numInputPipelines: 3,
+      inputPipelineId: w,
+      numReplicasInSync: 3,
+    });
     expect(distributeDataset(src, { globalBatchSize: 3 }, ctx3(0)).policy).toBe('DATA');
     expect(distributeDataset(idxFileListSource(shards), { globalBatchSize: 3 }, ctx3(0)).policy).toBe('FILE');
     expect(() => distributeDataset(src, { globalBatchSize: 3, autoShardPolicy: 'FILE' }, ctx3(0))).toThrow(/2 file\(s\) for 3 workers/);
@@ -99,7 +107,11 @@ describe('OFF sharding', () => {
   it('every worker sees the whole dataset, Gw = G / W per step', () => {
     const src = idxFileListSource(shards);
     for (let w = 0; w < 2; w++) {
-      const ds = distributeDataset(src, { globalBatchSize: 8, autoShardPolicy: 'OFF', seed: 1 }, { numInputPipelines: 2, inputPipelineId: w, numReplicasInSync: 2 });
+      const ds = distributeDataset(
+        src,
+        { globalBatchSize: 8, autoShardPolicy: 'OFF', seed: 1 },
+        { numInputPipelines: 2, inputPipelineId: w, numReplicasInSync: 2 },
+      );
       expect(ds.stepsPerEpoch).toBe(Math.ceil(31 / 4));
       expect(ds.examplesInStep(0)).toBe(8);
       const ids: number[] = [];

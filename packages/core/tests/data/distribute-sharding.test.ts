@@ -23,9 +23,15 @@ function runEpoch(n: number, W: number, L: number, perReplica: number, seed: num
   const perStepSizes: number[][][] = [];
   let steps = -1;
   for (let w = 0; w < W; w++) {
-    const ds = distributeDataset(source, { globalBatchSize: G, seed, dropRemainder, autoShardPolicy: 'DATA' }, {
-      numInputPipelines: W, inputPipelineId: w, numReplicasInSync: W * L,
-    });
+    const ds = distributeDataset(
+      source,
+      { globalBatchSize: G, seed, dropRemainder, autoShardPolicy: 'DATA' },
+      {
+        numInputPipelines: W,
+        inputPipelineId: w,
+        numReplicasInSync: W * L,
+      },
+    );
     if (steps >= 0 && ds.stepsPerEpoch !== steps) throw new Error('workers disagree on stepsPerEpoch');
     steps = ds.stepsPerEpoch;
     const mine: number[] = [];
@@ -99,7 +105,10 @@ describe('distributeDataset: one epoch over W workers (DATA)', () => {
   it('a tiny dataset (fewer examples than replicas) still gives every replica a (size-0) batch', () => {
     const { perStepSizes, steps } = runEpoch(3, 2, 2, 4, 1, 0);
     expect(steps).toBe(1);
-    expect(perStepSizes.map((w) => w[0])).toEqual([[1, 1], [1, 0]]);
+    expect(perStepSizes.map((w) => w[0])).toEqual([
+      [1, 1],
+      [1, 0],
+    ]);
   });
 
   it('dropRemainder: floor(n / G) steps, all full', () => {
@@ -112,7 +121,8 @@ describe('distributeDataset: one epoch over W workers (DATA)', () => {
 describe('distributeDataset: order', () => {
   it('the same seed gives the same batches on independently built datasets; another epoch another order', () => {
     const source = indexSource(500);
-    const make = (): ReturnType<typeof distributeDataset> => distributeDataset(source, { globalBatchSize: 32, seed: 77 }, { numInputPipelines: 2, inputPipelineId: 1, numReplicasInSync: 4 });
+    const make = (): ReturnType<typeof distributeDataset> =>
+      distributeDataset(source, { globalBatchSize: 32, seed: 77 }, { numInputPipelines: 2, inputPipelineId: 1, numReplicasInSync: 4 });
     const collect = (ds: ReturnType<typeof distributeDataset>, epoch: number): number[][] =>
       Array.from(ds.epoch(epoch), (bs) => bs.flatMap((b) => indicesOf(b)));
     const a = make();
@@ -125,7 +135,11 @@ describe('distributeDataset: order', () => {
 
   it('shuffle: false reads in order', () => {
     const ds = distributeDataset(indexSource(10), { globalBatchSize: 4, shuffle: false });
-    expect(Array.from(ds.epoch(0), (bs) => indicesOf(bs[0]!))).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(Array.from(ds.epoch(0), (bs) => indicesOf(bs[0]!))).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
   });
 
   it('batch buffers are reused: a step stays intact while the next is built (ring depth 2), then is overwritten', () => {

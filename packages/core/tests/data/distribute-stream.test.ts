@@ -37,11 +37,12 @@ describe('virtual epochs', () => {
     const stream: number[] = [];
     for (let e = 0; e < 4; e++) {
       let inEpoch = 0;
-      for (const bs of ds.epoch(e)) for (const b of bs) {
-        const ids = indicesOf(b);
-        inEpoch += ids.length;
-        stream.push(...ids);
-      }
+      for (const bs of ds.epoch(e))
+        for (const b of bs) {
+          const ids = indicesOf(b);
+          inEpoch += ids.length;
+          stream.push(...ids);
+        }
       expect(inEpoch).toBe(V);
     }
     for (let pass = 0; pass * n + n <= stream.length; pass++) {
@@ -69,7 +70,11 @@ describe('iterator state: save and resume', () => {
   it('resuming mid-epoch from serialized state continues exactly as the uninterrupted run', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 5, max: 300 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 8 }), fc.nat(), fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 5, max: 300 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 1000 }),
         (n, W, perReplica, seed, cut) => {
           const opts = { globalBatchSize: perReplica * W, seed, virtualEpochSize: n + 7 };
           const ctx = { numInputPipelines: W, inputPipelineId: W - 1, numReplicasInSync: W };
@@ -125,7 +130,13 @@ describe('stepsPerExecution groups', () => {
     const ds = distributeDataset(indexSource(50), { globalBatchSize: 4, stepsPerExecution: 3, shuffle: false }, { numReplicasInSync: 2 });
     expect(ds.stepsPerEpoch).toBe(13);
     const groups = [...ds.groups(0)];
-    expect(groups.map((g) => [g.firstStep, g.steps])).toEqual([[0, 3], [3, 3], [6, 3], [9, 3], [12, 1]]);
+    expect(groups.map((g) => [g.firstStep, g.steps])).toEqual([
+      [0, 3],
+      [3, 3],
+      [6, 3],
+      [9, 3],
+      [12, 1],
+    ]);
     // the spread above consumed all groups: only the last group is guaranteed intact now
     let checked = 0;
     for (const g of ds.groups(0, 3, 6)) {
@@ -143,8 +154,11 @@ describe('elastic resume (DATA)', () => {
   it('a state saved with 2 workers resumes with 1 or 3: together they read what the old workers would have', () => {
     const n = 97;
     const base = { globalBatchSize: 12, seed: 21, virtualEpochSize: 130 };
-    const ctx = (W: number, w: number): { numInputPipelines: number; inputPipelineId: number; numReplicasInSync: number } =>
-      ({ numInputPipelines: W, inputPipelineId: w, numReplicasInSync: W * 2 });
+    const ctx = (W: number, w: number): { numInputPipelines: number; inputPipelineId: number; numReplicasInSync: number } => ({
+      numInputPipelines: W,
+      inputPipelineId: w,
+      numReplicasInSync: W * 2,
+    });
     const old = [0, 1].map((w) => distributeDataset(indexSource(n), base, ctx(2, w)));
     const saved = serializeIteratorState(old[0]!.stateAt(1, 4));
     const expected = (e: number, s: number): number[] => old.flatMap((ds) => ds.step(e, s).flatMap((b) => indicesOf(b))).sort((a, b) => a - b);
@@ -152,7 +166,11 @@ describe('elastic resume (DATA)', () => {
       const fresh = Array.from({ length: W }, (_, w) => distributeDataset(indexSource(n), base, ctx(W, w)));
       const at = fresh[0]!.resume(saved);
       expect(at).toEqual({ epoch: 1, step: 4 });
-      for (const [e, s] of [[1, 4], [1, 10], [2, 0]] as const) {
+      for (const [e, s] of [
+        [1, 4],
+        [1, 10],
+        [2, 0],
+      ] as const) {
         const got = fresh.flatMap((ds) => ds.step(e, s).flatMap((b) => indicesOf(b))).sort((a, b) => a - b);
         expect(got).toEqual(expected(e, s));
       }

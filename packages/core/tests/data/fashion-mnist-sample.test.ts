@@ -27,10 +27,11 @@ describe('Fashion-MNIST sample', () => {
     for (let w = 0; w < 2; w++) {
       const ds = distributeDataset(train, { globalBatchSize: 64, seed: 1 }, { numInputPipelines: 2, inputPipelineId: w, numReplicasInSync: 4 });
       expect(ds.stepsPerEpoch).toBe(32);
-      for (const bs of ds.epoch(0)) for (const b of bs) {
-        total += b.size;
-        for (const l of b.y) labelsSeen[l]!++;
-      }
+      for (const bs of ds.epoch(0))
+        for (const b of bs) {
+          total += b.size;
+          for (const l of b.y) labelsSeen[l]!++;
+        }
     }
     expect(total).toBe(2000);
     const expected = new Array<number>(FASHION_MNIST_CLASSES).fill(0);

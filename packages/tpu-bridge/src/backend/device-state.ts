@@ -17,12 +17,19 @@ export class DeviceState {
   }
 
   /** Uploads `weights` (flat layout), `slots` (one flat array per slot) and t to every device. */
-  static upload(client: PjrtClient, devices: readonly PjrtDevice[], plan: ModelPlan, weights: Float32Array, slots: readonly Float32Array[], t: number): DeviceState {
-    const tensors = [weights, ...slots].flatMap((flat) => plan.layout.entries.map((e) => ({ data: flat.subarray(e.offset, e.offset + e.size), dims: e.shape })));
-    const tArray = new Float32Array([t]);
-    return new DeviceState(
-      devices.map((d) => [...tensors.map((x) => client.bufferFromHost(x.data, x.dims, d)), client.bufferFromHost(tArray, [], d)]),
+  static upload(
+    client: PjrtClient,
+    devices: readonly PjrtDevice[],
+    plan: ModelPlan,
+    weights: Float32Array,
+    slots: readonly Float32Array[],
+    t: number,
+  ): DeviceState {
+    const tensors = [weights, ...slots].flatMap((flat) =>
+      plan.layout.entries.map((e) => ({ data: flat.subarray(e.offset, e.offset + e.size), dims: e.shape })),
     );
+    const tArray = new Float32Array([t]);
+    return new DeviceState(devices.map((d) => [...tensors.map((x) => client.bufferFromHost(x.data, x.dims, d)), client.bufferFromHost(tArray, [], d)]));
   }
 
   /** Buffers of `device` in program argument order. */
@@ -45,9 +52,7 @@ export class DeviceState {
   async readFlat(plan: ModelPlan, group: number): Promise<Float32Array> {
     const flat = new Float32Array(plan.layout.totalSize);
     const P = plan.layout.entries.length;
-    await Promise.all(
-      plan.layout.entries.map((e, i) => this.#buffers[0]![group * P + i]!.toHost(flat.subarray(e.offset, e.offset + e.size))),
-    );
+    await Promise.all(plan.layout.entries.map((e, i) => this.#buffers[0]![group * P + i]!.toHost(flat.subarray(e.offset, e.offset + e.size))));
     return flat;
   }
 

@@ -75,8 +75,12 @@ export class PjrtBackend implements CompiledBackend {
     }
     const client = this.client();
     if (client.devices.length < numReplicas) {
-      throw new InvalidConfigError('numReplicas', numReplicas, `at most the ${client.devices.length} devices the ${client.platformName} plugin offers` +
-        (client.platformName === 'cpu' ? ' (raise deviceCount)' : ''), { source: 'pjrt backend' });
+      throw new InvalidConfigError(
+        'numReplicas',
+        numReplicas,
+        `at most the ${client.devices.length} devices the ${client.platformName} plugin offers` + (client.platformName === 'cpu' ? ' (raise deviceCount)' : ''),
+        { source: 'pjrt backend' },
+      );
     }
     const devices = client.devices.slice(0, numReplicas);
     const plan = planModel(spec);

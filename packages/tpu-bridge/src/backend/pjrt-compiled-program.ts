@@ -9,7 +9,16 @@
  * 2. evaluate/predict: a forward module per batch size on device 0.
  * 3. Calls are serialised: one program never runs two steps at once.
  */
-import { InvalidConfigError, ShapeMismatchError, type Batch, type BatchMetrics, type CompiledProgram, type OptimizerState, type StackedBatches, type WeightLayout } from '@syncline/core';
+import {
+  InvalidConfigError,
+  ShapeMismatchError,
+  type Batch,
+  type BatchMetrics,
+  type CompiledProgram,
+  type OptimizerState,
+  type StackedBatches,
+  type WeightLayout,
+} from '@syncline/core';
 import type { PjrtBuffer } from '../pjrt/buffer';
 import type { PjrtClient, PjrtDevice } from '../pjrt/client';
 import type { PjrtLoadedExecutable } from '../pjrt/executable';

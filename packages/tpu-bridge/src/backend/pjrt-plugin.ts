@@ -21,7 +21,11 @@ export function checkPjrtOptions(options: PjrtBackendOptions): void {
     throw new InvalidConfigError(`pjrt backend options.${unknown[0]}`, o[unknown[0]!], `no such option (known: ${[...KNOWN_OPTIONS].join(', ')})`);
   }
   if (o.pluginPath !== undefined && (typeof o.pluginPath !== 'string' || o.pluginPath === '')) {
-    throw new InvalidConfigError('pjrt backend options.pluginPath', o.pluginPath, 'the path of a PJRT plugin library (libtpu.so, xla_cuda_plugin.so, xla_cpu_pjrt.so)');
+    throw new InvalidConfigError(
+      'pjrt backend options.pluginPath',
+      o.pluginPath,
+      'the path of a PJRT plugin library (libtpu.so, xla_cuda_plugin.so, xla_cpu_pjrt.so)',
+    );
   }
   if (o.deviceCount !== undefined && (!Number.isInteger(o.deviceCount) || (o.deviceCount as number) < 1)) {
     throw new InvalidConfigError('pjrt backend options.deviceCount', o.deviceCount, 'an integer >= 1 (XLA CPU devices)');
@@ -49,7 +53,11 @@ export function pjrtOptionsOf(backend: PjrtBackendOptions | PluginRef | undefine
     return backend;
   }
   if (backend.kind !== 'backend' || backend.name !== PJRT_BACKEND_NAME) {
-    throw new InvalidConfigError('backend', backend.name ?? backend.export, 'pjrt() from @syncline/tpu-bridge: TPUStrategy compiles the whole step through PJRT');
+    throw new InvalidConfigError(
+      'backend',
+      backend.name ?? backend.export,
+      'pjrt() from @syncline/tpu-bridge: TPUStrategy compiles the whole step through PJRT',
+    );
   }
   const options = (backend.options ?? {}) as PjrtBackendOptions;
   checkPjrtOptions(options);

@@ -14,7 +14,10 @@ let live = 0;
 export class PjrtBuffer {
   #ptr: bigint | null;
 
-  constructor(readonly api: PjrtApi, ptr: bigint) {
+  constructor(
+    readonly api: PjrtApi,
+    ptr: bigint,
+  ) {
     this.#ptr = ptr;
     live++;
   }
@@ -45,7 +48,11 @@ export class PjrtBuffer {
     const staging = new NativeBlock(dst.byteLength);
     try {
       const out = this.api.call('PJRT_Buffer_ToHostBuffer', {
-        src: this.ptr, host_layout: null, dst: staging.ptr, dst_size: dst.byteLength, event: null,
+        src: this.ptr,
+        host_layout: null,
+        dst: staging.ptr,
+        dst_size: dst.byteLength,
+        event: null,
       });
       if (out.event) await awaitEvent(this.api, out.event as bigint, 'PJRT_Buffer_ToHostBuffer');
       new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength).set(new Uint8Array(staging.bytes, 0, dst.byteLength));

@@ -41,7 +41,11 @@ export class PjrtClient {
    */
   readonly executeBlocks: boolean;
 
-  private constructor(readonly api: PjrtApi, ptr: bigint, executeBlocks: boolean) {
+  private constructor(
+    readonly api: PjrtApi,
+    ptr: bigint,
+    executeBlocks: boolean,
+  ) {
     this.executeBlocks = executeBlocks;
     this.#ptr = ptr;
     const name = api.call('PJRT_Client_PlatformName', { client: ptr, platform_name: null, platform_name_size: 0 });
@@ -65,9 +69,15 @@ export class PjrtClient {
     const named = new NamedValueArray(options);
     try {
       const out = api.call('PJRT_Client_Create', {
-        create_options: named.count > 0 ? named.block.ptr : null, num_options: named.count,
-        kv_get_callback: null, kv_get_user_arg: null, kv_put_callback: null, kv_put_user_arg: null,
-        client: null, kv_try_get_callback: null, kv_try_get_user_arg: null,
+        create_options: named.count > 0 ? named.block.ptr : null,
+        num_options: named.count,
+        kv_get_callback: null,
+        kv_get_user_arg: null,
+        kv_put_callback: null,
+        kv_put_user_arg: null,
+        client: null,
+        kv_try_get_callback: null,
+        kv_try_get_user_arg: null,
       });
       return new PjrtClient(api, out.client as bigint, options.asynchronous === false);
     } finally {
@@ -94,11 +104,19 @@ export class PjrtClient {
     const program = new NativeBlock(koffi.sizeof(T.Program));
     try {
       koffi.encode(program.ptr, T.Program, {
-        struct_size: structSize('Program'), extension_start: null,
-        code: codeBlock.ptr, code_size: code.length, format: formatBlock.ptr, format_size: format.length,
+        struct_size: structSize('Program'),
+        extension_start: null,
+        code: codeBlock.ptr,
+        code_size: code.length,
+        format: formatBlock.ptr,
+        format_size: format.length,
       });
       const out = this.api.call('PJRT_Client_Compile', {
-        client: this.ptr, program: program.ptr, compile_options: optsBlock.ptr, compile_options_size: opts.length, executable: null,
+        client: this.ptr,
+        program: program.ptr,
+        compile_options: optsBlock.ptr,
+        compile_options_size: opts.length,
+        executable: null,
       });
       return new PjrtLoadedExecutable(this.api, out.executable as bigint, this.executeBlocks);
     } finally {
@@ -121,9 +139,19 @@ export class PjrtClient {
     dimsBlock.write(BigInt64Array.from(dims, BigInt));
     try {
       const out = this.api.call('PJRT_Client_BufferFromHostBuffer', {
-        client: this.ptr, data: koffi.address(data), type: bufferTypeOf(data), dims: dimsBlock.ptr, num_dims: dims.length,
-        byte_strides: null, num_byte_strides: 0, host_buffer_semantics: HOST_BUFFER_SEMANTICS_IMMUTABLE_ONLY_DURING_CALL,
-        device: device.ptr, memory: null, device_layout: null, done_with_host_buffer: null, buffer: null,
+        client: this.ptr,
+        data: koffi.address(data),
+        type: bufferTypeOf(data),
+        dims: dimsBlock.ptr,
+        num_dims: dims.length,
+        byte_strides: null,
+        num_byte_strides: 0,
+        host_buffer_semantics: HOST_BUFFER_SEMANTICS_IMMUTABLE_ONLY_DURING_CALL,
+        device: device.ptr,
+        memory: null,
+        device_layout: null,
+        done_with_host_buffer: null,
+        buffer: null,
       });
       if (out.done_with_host_buffer) this.api.call('PJRT_Event_Destroy', { event: out.done_with_host_buffer });
       return new PjrtBuffer(this.api, out.buffer as bigint);

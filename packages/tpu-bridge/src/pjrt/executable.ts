@@ -33,7 +33,11 @@ export class PjrtLoadedExecutable {
   readonly numReplicas: number;
 
   /** @param executeBlocks issue Execute from a koffi worker thread (see PjrtClient.executeBlocks). */
-  constructor(readonly api: PjrtApi, ptr: bigint, private readonly executeBlocks = false) {
+  constructor(
+    readonly api: PjrtApi,
+    ptr: bigint,
+    private readonly executeBlocks = false,
+  ) {
     this.#ptr = ptr;
     const exe = api.call('PJRT_LoadedExecutable_GetExecutable', { loaded_executable: ptr, executable: null }).executable as bigint;
     try {
@@ -58,11 +62,9 @@ export class PjrtLoadedExecutable {
     const numDevices = args.length;
     const numArgs = args[0]?.length ?? 0;
     if (numDevices !== this.numReplicas || args.some((a) => a.length !== numArgs)) {
-      throw new BackendError(
-        'pjrt',
-        `execute needs ${this.numReplicas} argument lists of equal length, got [${args.map((a) => a.length).join(', ')}]`,
-        { detailCode: 'INVALID_ARGUMENT' },
-      );
+      throw new BackendError('pjrt', `execute needs ${this.numReplicas} argument lists of equal length, got [${args.map((a) => a.length).join(', ')}]`, {
+        detailCode: 'INVALID_ARGUMENT',
+      });
     }
     const blocks: NativeBlock[] = [];
     const keep = <B extends NativeBlock>(b: B): B => (blocks.push(b), b);
@@ -77,14 +79,30 @@ export class PjrtLoadedExecutable {
       nextLaunchId = nextLaunchId >= LAUNCH_ID_LIMIT ? 1 : nextLaunchId + 1;
       const options = keep(new NativeBlock(koffi.sizeof(T.ExecuteOptions)));
       koffi.encode(options.ptr, T.ExecuteOptions, {
-        struct_size: structSize('ExecuteOptions'), extension_start: null,
-        send_callbacks: null, recv_callbacks: null, num_send_ops: 0, num_recv_ops: 0, launch_id: launchId,
-        non_donatable_input_indices: null, num_non_donatable_input_indices: 0, context: null,
-        call_location: null, num_tasks: 0, task_ids: null, incarnation_ids: null,
+        struct_size: structSize('ExecuteOptions'),
+        extension_start: null,
+        send_callbacks: null,
+        recv_callbacks: null,
+        num_send_ops: 0,
+        num_recv_ops: 0,
+        launch_id: launchId,
+        non_donatable_input_indices: null,
+        num_non_donatable_input_indices: 0,
+        context: null,
+        call_location: null,
+        num_tasks: 0,
+        task_ids: null,
+        incarnation_ids: null,
       });
       const fields = {
-        executable: this.ptr, options: options.ptr, argument_lists: outer.ptr, num_devices: numDevices, num_args: numArgs,
-        output_lists: outOuter.ptr, device_complete_events: events.ptr, execute_device: null,
+        executable: this.ptr,
+        options: options.ptr,
+        argument_lists: outer.ptr,
+        num_devices: numDevices,
+        num_args: numArgs,
+        output_lists: outOuter.ptr,
+        device_complete_events: events.ptr,
+        execute_device: null,
       };
       if (this.executeBlocks) await this.api.callAsync('PJRT_LoadedExecutable_Execute', fields);
       else this.api.call('PJRT_LoadedExecutable_Execute', fields);

@@ -43,8 +43,13 @@ export class NamedValueArray {
         raw = BigInt(value);
       }
       koffi.encode(this.block.ptr, i * stride, T.NamedValue, {
-        struct_size: structSize('NamedValue'), extension_start: null,
-        name: nameBlock.ptr, name_size: Buffer.byteLength(name, 'utf8'), type, value: raw, value_size: size,
+        struct_size: structSize('NamedValue'),
+        extension_start: null,
+        name: nameBlock.ptr,
+        name_size: Buffer.byteLength(name, 'utf8'),
+        type,
+        value: raw,
+        value_size: size,
       });
     });
   }

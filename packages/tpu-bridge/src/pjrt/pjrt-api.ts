@@ -21,21 +21,33 @@ export interface PluginInfo {
 
 /** Which args struct each function takes. */
 const ARGS_OF: Record<ApiFunctionName, StructName> = {
-  PJRT_Error_Destroy: 'ErrorDestroy', PJRT_Error_Message: 'ErrorMessage', PJRT_Error_GetCode: 'ErrorGetCode',
+  PJRT_Error_Destroy: 'ErrorDestroy',
+  PJRT_Error_Message: 'ErrorMessage',
+  PJRT_Error_GetCode: 'ErrorGetCode',
   PJRT_Plugin_Initialize: 'PluginInitialize',
   PJRT_Event_Destroy: 'EventDestroy',
-  PJRT_Event_IsReady: 'EventIsReady', PJRT_Event_Error: 'EventError', PJRT_Event_Await: 'EventAwait',
-  PJRT_Client_Create: 'ClientCreate', PJRT_Client_Destroy: 'ClientDestroy',
+  PJRT_Event_IsReady: 'EventIsReady',
+  PJRT_Event_Error: 'EventError',
+  PJRT_Event_Await: 'EventAwait',
+  PJRT_Client_Create: 'ClientCreate',
+  PJRT_Client_Destroy: 'ClientDestroy',
   PJRT_Client_PlatformName: 'ClientPlatformName',
   PJRT_Client_PlatformVersion: 'ClientPlatformVersion',
-  PJRT_Client_AddressableDevices: 'ClientAddressableDevices', PJRT_Client_Compile: 'ClientCompile',
-  PJRT_Client_BufferFromHostBuffer: 'ClientBufferFromHostBuffer', PJRT_DeviceDescription_Id: 'DeviceDescriptionId',
-  PJRT_DeviceDescription_Kind: 'DeviceDescriptionKind', PJRT_Device_GetDescription: 'DeviceGetDescription',
-  PJRT_Executable_Destroy: 'ExecutableDestroy', PJRT_Executable_NumReplicas: 'ExecutableNumReplicas',
-  PJRT_Executable_NumOutputs: 'ExecutableNumOutputs', PJRT_LoadedExecutable_Destroy: 'LoadedExecutableDestroy',
+  PJRT_Client_AddressableDevices: 'ClientAddressableDevices',
+  PJRT_Client_Compile: 'ClientCompile',
+  PJRT_Client_BufferFromHostBuffer: 'ClientBufferFromHostBuffer',
+  PJRT_DeviceDescription_Id: 'DeviceDescriptionId',
+  PJRT_DeviceDescription_Kind: 'DeviceDescriptionKind',
+  PJRT_Device_GetDescription: 'DeviceGetDescription',
+  PJRT_Executable_Destroy: 'ExecutableDestroy',
+  PJRT_Executable_NumReplicas: 'ExecutableNumReplicas',
+  PJRT_Executable_NumOutputs: 'ExecutableNumOutputs',
+  PJRT_LoadedExecutable_Destroy: 'LoadedExecutableDestroy',
   PJRT_LoadedExecutable_GetExecutable: 'LoadedExecutableGetExecutable',
-  PJRT_LoadedExecutable_Execute: 'LoadedExecutableExecute', PJRT_Buffer_Destroy: 'BufferDestroy',
-  PJRT_Buffer_Dimensions: 'BufferDimensions', PJRT_Buffer_ToHostBuffer: 'BufferToHostBuffer',
+  PJRT_LoadedExecutable_Execute: 'LoadedExecutableExecute',
+  PJRT_Buffer_Destroy: 'BufferDestroy',
+  PJRT_Buffer_Dimensions: 'BufferDimensions',
+  PJRT_Buffer_ToHostBuffer: 'BufferToHostBuffer',
   PJRT_Buffer_ReadyEvent: 'BufferReadyEvent',
 };
 
@@ -48,7 +60,10 @@ export class PjrtApi {
   readonly #fns = new Map<ApiFunctionName, NativeFn>();
   readonly #protos = new Map<StructName, TypeObject>();
 
-  constructor(readonly ptr: bigint, readonly info: PluginInfo) {}
+  constructor(
+    readonly ptr: bigint,
+    readonly info: PluginInfo,
+  ) {}
 
   /** Function pointer in slot `name` of the table; throws when the plugin's table is too short. */
   #fn(name: ApiFunctionName): NativeFn {

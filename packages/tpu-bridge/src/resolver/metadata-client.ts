@@ -32,23 +32,20 @@ export function getInstanceAttribute(name: string, options: MetadataOptions = {}
       clearTimeout(timer);
       resolve(r);
     };
-    const req = request(
-      { hostname, port, path: ATTRIBUTES_PATH + name, method: 'GET', headers: { 'Metadata-Flavor': 'Google' } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          if (res.headers['metadata-flavor'] !== 'Google') {
-            done({ ok: false, status: res.statusCode, reason: `${host} answered without "Metadata-Flavor: Google"; not a GCE metadata server` });
-          } else if (res.statusCode !== 200) {
-            done({ ok: false, status: res.statusCode, reason: `attribute "${name}" answered HTTP ${res.statusCode}` });
-          } else {
-            done({ ok: true, value: Buffer.concat(chunks).toString('utf8') });
-          }
-        });
-        res.on('error', (e) => done({ ok: false, reason: e.message }));
-      },
-    );
+    const req = request({ hostname, port, path: ATTRIBUTES_PATH + name, method: 'GET', headers: { 'Metadata-Flavor': 'Google' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        if (res.headers['metadata-flavor'] !== 'Google') {
+          done({ ok: false, status: res.statusCode, reason: `${host} answered without "Metadata-Flavor: Google"; not a GCE metadata server` });
+        } else if (res.statusCode !== 200) {
+          done({ ok: false, status: res.statusCode, reason: `attribute "${name}" answered HTTP ${res.statusCode}` });
+        } else {
+          done({ ok: true, value: Buffer.concat(chunks).toString('utf8') });
+        }
+      });
+      res.on('error', (e) => done({ ok: false, reason: e.message }));
+    });
     const timer = setTimeout(() => {
       req.destroy();
       done({ ok: false, reason: `no answer from ${host} within ${timeoutMs} ms` });

@@ -18,9 +18,7 @@ function fakeMetadata(attrs: Record<string, string>, flavor = true): Promise<{ s
     }
     res.end(attrs[key]);
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, host: `127.0.0.1:${(server.address() as AddressInfo).port}`, seen })),
-  );
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, host: `127.0.0.1:${(server.address() as AddressInfo).port}`, seen })));
 }
 
 describe('parseAcceleratorType', () => {
@@ -35,8 +33,13 @@ describe('parseAcceleratorType', () => {
 describe('TPUClusterResolver', () => {
   it('resolves explicit options without touching the environment or the network', async () => {
     const r = await TPUClusterResolver.resolve({
-      acceleratorType: 'v4-32', workerId: 2, workerHostnames: ['a', 'b', 'c', 'd'], hostBounds: '1,1,4',
-      env: {}, metadata: false, pluginPath: '/opt/libtpu.so',
+      acceleratorType: 'v4-32',
+      workerId: 2,
+      workerHostnames: ['a', 'b', 'c', 'd'],
+      hostBounds: '1,1,4',
+      env: {},
+      metadata: false,
+      pluginPath: '/opt/libtpu.so',
     });
     expect(r.topology).toMatchObject({ hosts: 4, chips: 16, cores: 32, chipsPerHost: 4, mesh: [2, 2, 4] });
     expect(r.rank).toBe(2);
@@ -49,8 +52,13 @@ describe('TPUClusterResolver', () => {
 
   it('reads the TPU VM environment, plugin path from TPU_LIBRARY_PATH then PJRT_PLUGIN_LIBRARY_PATH', async () => {
     const env = {
-      TPU_NAME: 'my-tpu', TPU_ACCELERATOR_TYPE: 'v5litepod-16', TPU_WORKER_ID: '1', TPU_WORKER_HOSTNAMES: 'h0,h1,h2,h3',
-      TPU_CHIPS_PER_HOST_BOUNDS: '2,2,1', TPU_HOST_BOUNDS: '2,2,1', PJRT_PLUGIN_LIBRARY_PATH: '/p/libtpu.so',
+      TPU_NAME: 'my-tpu',
+      TPU_ACCELERATOR_TYPE: 'v5litepod-16',
+      TPU_WORKER_ID: '1',
+      TPU_WORKER_HOSTNAMES: 'h0,h1,h2,h3',
+      TPU_CHIPS_PER_HOST_BOUNDS: '2,2,1',
+      TPU_HOST_BOUNDS: '2,2,1',
+      PJRT_PLUGIN_LIBRARY_PATH: '/p/libtpu.so',
     };
     const r = await TPUClusterResolver.resolve({ env });
     expect(r.tpu).toBe('my-tpu');
@@ -62,12 +70,12 @@ describe('TPUClusterResolver', () => {
   });
 
   it('rejects bounds that disagree with the accelerator type, naming both', async () => {
-    await expect(
-      TPUClusterResolver.resolve({ env: { TPU_ACCELERATOR_TYPE: 'v4-8', TPU_HOST_BOUNDS: '1,1,2' } }),
-    ).rejects.toThrow(/4 per host x 2 hosts = 8.*v4-8 \(4 chips\)/);
-    await expect(
-      TPUClusterResolver.resolve({ env: { TPU_ACCELERATOR_TYPE: 'v4-16', TPU_WORKER_HOSTNAMES: 'only-one' } }),
-    ).rejects.toThrow(/workerHostnames .* expected 2 hostnames/);
+    await expect(TPUClusterResolver.resolve({ env: { TPU_ACCELERATOR_TYPE: 'v4-8', TPU_HOST_BOUNDS: '1,1,2' } })).rejects.toThrow(
+      /4 per host x 2 hosts = 8.*v4-8 \(4 chips\)/,
+    );
+    await expect(TPUClusterResolver.resolve({ env: { TPU_ACCELERATOR_TYPE: 'v4-16', TPU_WORKER_HOSTNAMES: 'only-one' } })).rejects.toThrow(
+      /workerHostnames .* expected 2 hostnames/,
+    );
   });
 
   it('asks the metadata server (with Metadata-Flavor: Google) when the environment has no TPU facts', async () => {

@@ -51,7 +51,11 @@ function fromEnv(env: NodeJS.ProcessEnv): Facts {
   return {
     acceleratorType: env.TPU_ACCELERATOR_TYPE || undefined,
     workerId: id === undefined ? undefined : Number(id),
-    hostnames: env.TPU_WORKER_HOSTNAMES ? env.TPU_WORKER_HOSTNAMES.split(',').map((h) => h.trim()).filter(Boolean) : undefined,
+    hostnames: env.TPU_WORKER_HOSTNAMES
+      ? env.TPU_WORKER_HOSTNAMES.split(',')
+          .map((h) => h.trim())
+          .filter(Boolean)
+      : undefined,
     cph: env.TPU_CHIPS_PER_HOST_BOUNDS ? parseBounds('TPU_CHIPS_PER_HOST_BOUNDS', env.TPU_CHIPS_PER_HOST_BOUNDS) : undefined,
     hb: env.TPU_HOST_BOUNDS ? parseBounds('TPU_HOST_BOUNDS', env.TPU_HOST_BOUNDS) : undefined,
   };

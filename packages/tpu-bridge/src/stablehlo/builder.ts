@@ -130,8 +130,12 @@ export class Builder {
   compare(a: Value, b: Value, dir: CompareDir): Value {
     if (typeText(a.type) !== typeText(b.type)) fail('compare', [a, b], 'operand types differ');
     const kind = a.type.dtype === 'f32' ? 'FLOAT' : 'SIGNED';
-    return this.op('stablehlo.compare', [a, b], { shape: a.type.shape, dtype: 'i1' },
-      `{compare_type = #stablehlo<comparison_type ${kind}>, comparison_direction = #stablehlo<comparison_direction ${dir}>}`);
+    return this.op(
+      'stablehlo.compare',
+      [a, b],
+      { shape: a.type.shape, dtype: 'i1' },
+      `{compare_type = #stablehlo<comparison_type ${kind}>, comparison_direction = #stablehlo<comparison_direction ${dir}>}`,
+    );
   }
 
   select(pred: Value, onTrue: Value, onFalse: Value): Value {
@@ -157,8 +161,12 @@ export class Builder {
       if (a.type.shape[d] !== b.type.shape[rhsContract[i]!]) fail('dot_general', [a, b], `contracting ${d} vs ${rhsContract[i]}`);
     });
     const shape = [...a.type.shape.filter((_, i) => !lhsContract.includes(i)), ...b.type.shape.filter((_, i) => !rhsContract.includes(i))];
-    return this.op('stablehlo.dot_general', [a, b], { shape, dtype: 'f32' },
-      `{dot_dimension_numbers = #stablehlo.dot<lhs_contracting_dimensions = [${lhsContract.join(', ')}], rhs_contracting_dimensions = [${rhsContract.join(', ')}]>}`);
+    return this.op(
+      'stablehlo.dot_general',
+      [a, b],
+      { shape, dtype: 'f32' },
+      `{dot_dimension_numbers = #stablehlo.dot<lhs_contracting_dimensions = [${lhsContract.join(', ')}], rhs_contracting_dimensions = [${rhsContract.join(', ')}]>}`,
+    );
   }
 
   dynamicSlice(v: Value, starts: readonly Value[], sizes: readonly number[]): Value {
@@ -183,8 +191,12 @@ export class Builder {
 
   pad(v: Value, value: Value, lo: readonly number[], hi: readonly number[], interior: readonly number[]): Value {
     const shape = v.type.shape.map((n, i) => lo[i]! + hi[i]! + n + Math.max(0, n - 1) * interior[i]!);
-    return this.op('stablehlo.pad', [v, value], { shape, dtype: v.type.dtype },
-      `{edge_padding_high = ${i64Array(hi)}, edge_padding_low = ${i64Array(lo)}, interior_padding = ${i64Array(interior)}}`);
+    return this.op(
+      'stablehlo.pad',
+      [v, value],
+      { shape, dtype: v.type.dtype },
+      `{edge_padding_high = ${i64Array(hi)}, edge_padding_low = ${i64Array(lo)}, interior_padding = ${i64Array(interior)}}`,
+    );
   }
 }
 

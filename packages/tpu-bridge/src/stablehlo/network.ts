@@ -41,8 +41,12 @@ export function endsInSoftmax(shapes: readonly LayerShapes[]): boolean {
 
 export function forwardNetwork(b: Builder, spec: ModelSpec, shapes: readonly LayerShapes[], x: Value, params: readonly Value[]): NetworkForward {
   if (!endsInSoftmax(shapes)) {
-    throw new UnsupportedOperationError('backend', 'pjrt', `a model whose last layer is not softmax (${spec.name ?? 'unnamed'})`,
-      'sparseCategoricalCrossentropy is computed from probabilities: end the model with activation "softmax"');
+    throw new UnsupportedOperationError(
+      'backend',
+      'pjrt',
+      `a model whose last layer is not softmax (${spec.name ?? 'unnamed'})`,
+      'sparseCategoricalCrossentropy is computed from probabilities: end the model with activation "softmax"',
+    );
   }
   const tape: { backward: Backward; paramIndex: number; paramCount: number }[] = [];
   let h = x;

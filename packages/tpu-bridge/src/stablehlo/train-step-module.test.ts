@@ -32,17 +32,26 @@ describe('StableHLO text', () => {
     const plan = planModel(presetModelSpec('cnn'));
     expect(emitTrainStep(plan, { numReplicas: 1, perReplicaBatch: 4, steps: 1 }).text).not.toContain('all_reduce');
     const ev = emitEval(plan, 5);
-    expect(ev.outputs).toEqual([{ shape: [5, 10], dtype: 'f32' }, { shape: [2], dtype: 'f32' }]);
+    expect(ev.outputs).toEqual([
+      { shape: [5, 10], dtype: 'f32' },
+      { shape: [2], dtype: 'f32' },
+    ]);
     expect(ev.text).not.toContain('select_and_scatter');
   });
 
   it('refuses models the compiled step cannot train, naming the reason', () => {
     const linear = parseModelSpec({ inputShape: [4], layers: [{ type: 'dense', units: 3 }] }, 'test');
     expect(() => emitTrainStep(planModel(linear), { numReplicas: 1, perReplicaBatch: 2, steps: 1 })).toThrow(UnsupportedOperationError);
-    const dropout = parseModelSpec({
-      inputShape: [4],
-      layers: [{ type: 'dropout', rate: 0.5 }, { type: 'dense', units: 3, activation: 'softmax' }],
-    }, 'test');
+    const dropout = parseModelSpec(
+      {
+        inputShape: [4],
+        layers: [
+          { type: 'dropout', rate: 0.5 },
+          { type: 'dense', units: 3, activation: 'softmax' },
+        ],
+      },
+      'test',
+    );
     expect(() => emitTrainStep(planModel(dropout), { numReplicas: 1, perReplicaBatch: 2, steps: 1 })).toThrow(/dropout with rate 0.5/);
   });
 });

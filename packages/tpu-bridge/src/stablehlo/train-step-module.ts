@@ -58,7 +58,10 @@ export function emitTrainStep(plan: ModelPlan, options: TrainStepOptions): Modul
       const t = carry[1 + P * (S + 1)]!;
       const [metrics, xs, ys, bound] = carry.slice(-4) as [Value, Value, Value, Value];
       const zero = rb.constI(0);
-      const x = rb.reshape(rb.dynamicSlice(xs, [i, ...xs.type.shape.slice(1).map(() => zero)], [1, batch, ...plan.exampleShape]), [batch, ...plan.exampleShape]);
+      const x = rb.reshape(rb.dynamicSlice(xs, [i, ...xs.type.shape.slice(1).map(() => zero)], [1, batch, ...plan.exampleShape]), [
+        batch,
+        ...plan.exampleShape,
+      ]);
       const y = rb.reshape(rb.dynamicSlice(ys, [i, zero], [1, batch]), [batch]);
       const net = forwardNetwork(rb, plan.spec, plan.shapes, x, params);
       const loss = sparseCrossEntropy(rb, net.logits, y);

@@ -15,7 +15,12 @@ export interface RefState {
 type Back = (dy: T64) => T64;
 
 /** Forward + backward over the whole (global) batch; returns lossSum, correct and d lossSum / d weights. */
-export function referenceGradients(spec: ModelSpec, weights: Float64Array, x: Float32Array, y: Int32Array): { lossSum: number; correct: number; grads: Float64Array } {
+export function referenceGradients(
+  spec: ModelSpec,
+  weights: Float64Array,
+  x: Float32Array,
+  y: Int32Array,
+): { lossSum: number; correct: number; grads: Float64Array } {
   const shapes = inferShapes(spec);
   const layout = weightLayoutOf(spec);
   const n = y.length;
@@ -93,8 +98,16 @@ export function referenceGradients(spec: ModelSpec, weights: Float64Array, x: Fl
     const last = li === shapes.length - 1;
     if (act === 'relu') {
       const z = h;
-      h = t64(z.shape, z.data.map((v) => Math.max(v, 0)));
-      tape.push((dy) => t64(z.shape, dy.data.map((g, i) => (z.data[i]! > 0 ? g : 0))));
+      h = t64(
+        z.shape,
+        z.data.map((v) => Math.max(v, 0)),
+      );
+      tape.push((dy) =>
+        t64(
+          z.shape,
+          dy.data.map((g, i) => (z.data[i]! > 0 ? g : 0)),
+        ),
+      );
     } else if (act !== 'linear' && !(last && act === 'softmax')) {
       throw new Error(`reference: activation ${act} not implemented`);
     }

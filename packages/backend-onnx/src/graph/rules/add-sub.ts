@@ -15,8 +15,5 @@ export const subGrad: GradRule = (ctx, node, [g], needed) => {
   if (!g) return [];
   const out = ctx.shape(node.output[0]!);
   const [a, b] = node.input as [string, string];
-  return [
-    needed[0] ? unbroadcast(ctx, g, out, a) : undefined,
-    needed[1] ? unbroadcast(ctx, ctx.b.op('Neg', [g]), out, b) : undefined,
-  ];
+  return [needed[0] ? unbroadcast(ctx, g, out, a) : undefined, needed[1] ? unbroadcast(ctx, ctx.b.op('Neg', [g]), out, b) : undefined];
 };

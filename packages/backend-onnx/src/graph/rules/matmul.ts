@@ -12,7 +12,12 @@ export const matmulGrad: GradRule = (ctx, node, [g], needed) => {
   const [A, B] = node.input as [string, string];
   const bShape = ctx.shape(B);
   if (bShape.length !== 2) {
-    throw new UnsupportedOperationError('gradient rule', 'MatMul', `a rank-${bShape.length} right operand`, `${describeNode(node)}: only rank-2 weights are differentiated`);
+    throw new UnsupportedOperationError(
+      'gradient rule',
+      'MatMul',
+      `a rank-${bShape.length} right operand`,
+      `${describeNode(node)}: only rank-2 weights are differentiated`,
+    );
   }
   const aRank = ctx.shape(A).length;
   const [k, n] = bShape as [number, number];

@@ -10,10 +10,7 @@ export const mulGrad: GradRule = (ctx, node, [g], needed) => {
   const { b } = ctx;
   const out = ctx.shape(node.output[0]!);
   const [x, y] = node.input as [string, string];
-  return [
-    needed[0] ? unbroadcast(ctx, b.op('Mul', [g, y]), out, x) : undefined,
-    needed[1] ? unbroadcast(ctx, b.op('Mul', [g, x]), out, y) : undefined,
-  ];
+  return [needed[0] ? unbroadcast(ctx, b.op('Mul', [g, y]), out, x) : undefined, needed[1] ? unbroadcast(ctx, b.op('Mul', [g, x]), out, y) : undefined];
 };
 
 export const divGrad: GradRule = (ctx, node, [g], needed) => {

@@ -12,7 +12,12 @@ export const padGrad: GradRule = (ctx, node, [g], needed) => {
   const { b } = ctx;
   const pads = node.input[1] ? ctx.constInts?.(node.input[1]) : undefined;
   if (attrString(node, 'mode', 'constant') !== 'constant' || !pads || node.input[3]) {
-    throw new UnsupportedOperationError('gradient rule', 'Pad', 'non-constant modes, computed pads or axes', `${describeNode(node)}: only constant-mode Pad with constant pads is differentiated`);
+    throw new UnsupportedOperationError(
+      'gradient rule',
+      'Pad',
+      'non-constant modes, computed pads or axes',
+      `${describeNode(node)}: only constant-mode Pad with constant pads is differentiated`,
+    );
   }
   const rank = pads.length / 2;
   if (pads.every((p) => p === 0)) return [g];

@@ -23,22 +23,24 @@ describe('pooling gradient rules', () => {
     { name: '2x2 stride 2 padded (same)', k: [2, 2], strides: [2, 2], pads: [0, 0, 1, 1], h: 5, w: 5 },
     { name: '3x3 stride 1 padded', k: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], h: 4, w: 5 },
   ])('MaxPool $name', async ({ k, strides, pads, h, w }) => {
-    const res = await gradCheck([{ name: 'X', shape: [2, 3, h, w], data: distinct(6 * h * w, h + w) }], (b) => b.op('MaxPool', ['X'], { kernel_shape: k, strides, pads }), { samples: 40 });
+    const res = await gradCheck(
+      [{ name: 'X', shape: [2, 3, h, w], data: distinct(6 * h * w, h + w) }],
+      (b) => b.op('MaxPool', ['X'], { kernel_shape: k, strides, pads }),
+      { samples: 40 },
+    );
     expect(res.gradShapes.X).toEqual([2, 3, h, w]);
     expect(res.relErr.X).toBeLessThanOrEqual(TOL);
   });
 
   it('MaxPool 2x2 stride 2: tied maxima share the gradient (it sums to g per window)', async () => {
     // windows: all four tied; two tied; one max; a tie below a larger max
-    const x = Float32Array.from([
-      5, 5, 1, 2, 3, 0, 9, 9,
-      5, 5, 0, 7, 1, 1, 2, 4,
-    ]);
-    const g = await gradientOf([{ name: 'X', shape: [1, 1, 2, 8], data: x }], (b) => b.op('MaxPool', ['X'], { kernel_shape: [2, 2], strides: [2, 2] }), Float32Array.from([4, 2, 1, 8]));
-    expect(Array.from(g.X!)).toEqual([
-      1, 1, 0, 0, 1, 0, 4, 4,
-      1, 1, 0, 2, 0, 0, 0, 0,
-    ]);
+    const x = Float32Array.from([5, 5, 1, 2, 3, 0, 9, 9, 5, 5, 0, 7, 1, 1, 2, 4]);
+    const g = await gradientOf(
+      [{ name: 'X', shape: [1, 1, 2, 8], data: x }],
+      (b) => b.op('MaxPool', ['X'], { kernel_shape: [2, 2], strides: [2, 2] }),
+      Float32Array.from([4, 2, 1, 8]),
+    );
+    expect(Array.from(g.X!)).toEqual([1, 1, 0, 0, 1, 0, 4, 4, 1, 1, 0, 2, 0, 0, 0, 0]);
   });
 
   it.each([

@@ -15,7 +15,11 @@ export const reshapeGrad: GradRule = (ctx, node, [g], needed) => {
 export const transposeGrad: GradRule = (ctx, node, [g]) => {
   if (!g) return [];
   const rank = ctx.shape(node.input[0]!).length;
-  const perm = attrInts(node, 'perm', Array.from({ length: rank }, (_, i) => rank - 1 - i));
+  const perm = attrInts(
+    node,
+    'perm',
+    Array.from({ length: rank }, (_, i) => rank - 1 - i),
+  );
   const inverse = new Array<number>(rank);
   perm.forEach((p, i) => (inverse[p] = i));
   return [ctx.b.op('Transpose', [g], { perm: inverse })];

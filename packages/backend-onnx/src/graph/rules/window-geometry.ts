@@ -20,7 +20,12 @@ export function windowGeometry(ctx: GradContext, node: NodeProto, kernelFromWeig
   const xShape = ctx.shape(node.input[0]!);
   const yShape = ctx.shape(node.output[0]!);
   if (xShape.length !== 4) {
-    throw new UnsupportedOperationError('gradient rule', node.op_type, `rank-${xShape.length} inputs`, `${describeNode(node)}: only 2-D (NCHW) windows are differentiated`);
+    throw new UnsupportedOperationError(
+      'gradient rule',
+      node.op_type,
+      `rank-${xShape.length} inputs`,
+      `${describeNode(node)}: only 2-D (NCHW) windows are differentiated`,
+    );
   }
   const dil = attrInts(node, 'dilations', [1, 1]);
   if (dil.some((d) => d !== 1) || attrInt(node, 'group', 1) !== 1 || attrInt(node, 'ceil_mode', 0) !== 0) {

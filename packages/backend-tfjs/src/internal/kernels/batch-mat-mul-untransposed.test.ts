@@ -7,7 +7,10 @@ import { hasUntransposedBatchMatMul, registerUntransposedBatchMatMul } from './r
 
 function random(shape: number[], seed: number): tf.Tensor {
   const prng = new Xoshiro128(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => prng.nextFloat24() * 2 - 1), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => prng.nextFloat24() * 2 - 1),
+    shape,
+  );
 }
 
 const CASES: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
@@ -22,9 +25,7 @@ const CASES: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
 describe('untransposed BatchMatMul (wasm)', () => {
   it('matches the cpu backend for every transpose combination and leaks nothing', async () => {
     await tf.setBackend('cpu');
-    const expected = CASES.map((c, i) =>
-      tf.tidy(() => Float32Array.from(tf.matMul(random(c.a, i), random(c.b, 20 + i), c.ta, c.tb).dataSync())),
-    );
+    const expected = CASES.map((c, i) => tf.tidy(() => Float32Array.from(tf.matMul(random(c.a, i), random(c.b, 20 + i), c.ta, c.tb).dataSync())));
     await selectTfjsBackend({ candidates: ['wasm'], logger: silentLogger });
     expect(hasUntransposedBatchMatMul('wasm')).toBe(true);
     expect(registerUntransposedBatchMatMul('wasm')).toEqual({ changed: false, replaced: undefined });

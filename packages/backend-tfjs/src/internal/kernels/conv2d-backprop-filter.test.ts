@@ -27,13 +27,23 @@ const MAX_ABS_DIFF = 1e-4;
 function random(shape: number[], seed: number): tf.Tensor {
   const prng = new Xoshiro128(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => prng.nextFloat24() * 2 - 1), shape);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => prng.nextFloat24() * 2 - 1),
+    shape,
+  );
 }
 
 function backpropFilter(c: Case, x: tf.Tensor, dy: tf.Tensor): Float32Array {
-  const out = tf.engine().runKernel(CONV2D_BACKPROP_FILTER, { x, dy }, {
-    strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.f,
-  }) as tf.Tensor;
+  const out = tf.engine().runKernel(
+    CONV2D_BACKPROP_FILTER,
+    { x, dy },
+    {
+      strides: c.strides,
+      pad: c.pad,
+      dataFormat: 'NHWC',
+      filterShape: c.f,
+    },
+  ) as tf.Tensor;
   expect(out.shape).toEqual(c.f);
   const values = out.dataSync() as Float32Array;
   out.dispose();

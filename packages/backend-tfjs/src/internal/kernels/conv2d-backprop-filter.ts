@@ -63,7 +63,12 @@ export const fastConv2DBackpropFilter: KernelFunc = ({ inputs, attrs }) => {
       const { top, bottom, left, right } = info.padInfo;
       const padded =
         top + bottom + left + right > 0
-          ? tf.pad(xT, [[0, 0], [top, bottom], [left, right], [0, 0]])
+          ? tf.pad(xT, [
+              [0, 0],
+              [top, bottom],
+              [left, right],
+              [0, 0],
+            ])
           : xT;
       const r = tf.conv2d(padded, dyT, 1, 'valid', 'NHWC', [info.strideHeight, info.strideWidth]);
       const kh = info.filterHeight;

@@ -30,13 +30,23 @@ const MAX_ABS_DIFF = 1e-4;
 function random(shape: number[], seed: number): tf.Tensor {
   const prng = new Xoshiro128(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => prng.nextFloat24() * 2 - 1), shape);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => prng.nextFloat24() * 2 - 1),
+    shape,
+  );
 }
 
 function backpropInput(c: Case, dy: tf.Tensor, filter: tf.Tensor): Float32Array {
-  const out = tf.engine().runKernel(CONV2D_BACKPROP_INPUT, { dy, filter }, {
-    strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x,
-  }) as tf.Tensor;
+  const out = tf.engine().runKernel(
+    CONV2D_BACKPROP_INPUT,
+    { dy, filter },
+    {
+      strides: c.strides,
+      pad: c.pad,
+      dataFormat: 'NHWC',
+      inputShape: c.x,
+    },
+  ) as tf.Tensor;
   expect(out.shape).toEqual(c.x);
   const values = Float32Array.from(out.dataSync());
   out.dispose();
@@ -52,7 +62,12 @@ describe('fast Conv2DBackpropInput', () => {
       const filter = random(c.f, 50 + i) as tf.Tensor4D;
       const y = tf.conv2d(x, filter, c.strides, c.pad);
       const dy = random(y.shape, 100 + i);
-      const row = { dy: Float32Array.from(dy.dataSync()), dyShape: dy.shape, filter: Float32Array.from(filter.dataSync()), reference: backpropInput(c, dy, filter) };
+      const row = {
+        dy: Float32Array.from(dy.dataSync()),
+        dyShape: dy.shape,
+        filter: Float32Array.from(filter.dataSync()),
+        reference: backpropInput(c, dy, filter),
+      };
       tf.dispose([x, filter, y, dy]);
       return row;
     });

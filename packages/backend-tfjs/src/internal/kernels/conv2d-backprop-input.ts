@@ -31,13 +31,23 @@ interface BackpropInputAttrs {
 function dilateAxis1(t: tf.Tensor4D, stride: number): tf.Tensor4D {
   if (stride === 1) return t;
   const [n, a, b, c] = t.shape;
-  const spread = tf.pad(tf.reshape(t, [n, a, 1, b * c]), [[0, 0], [0, 0], [0, stride - 1], [0, 0]]);
+  const spread = tf.pad(tf.reshape(t, [n, a, 1, b * c]), [
+    [0, 0],
+    [0, 0],
+    [0, stride - 1],
+    [0, 0],
+  ]);
   return tf.reshape(spread, [n, a * stride, b, c]);
 }
 
 /** Pads (positive) or crops (negative) axis `axis` of a 4-D tensor at its start and end. */
 function padOrCrop(t: tf.Tensor4D, axis: 1 | 2, before: number, after: number): tf.Tensor4D {
-  const pads: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0]];
+  const pads: [number, number][] = [
+    [0, 0],
+    [0, 0],
+    [0, 0],
+    [0, 0],
+  ];
   pads[axis] = [Math.max(before, 0), Math.max(after, 0)];
   let out = before > 0 || after > 0 ? tf.pad(t, pads) : t;
   if (before < 0 || after < 0) {
@@ -78,10 +88,7 @@ export const fastConv2DBackpropInput: KernelFunc = ({ inputs, attrs }) => {
       const kw = info.filterWidth;
       const { top, left } = info.padInfo;
       const rows = dilateAxis1(dyT, info.strideHeight);
-      const cols =
-        info.strideWidth === 1
-          ? rows
-          : tf.transpose(dilateAxis1(tf.transpose(rows, [0, 2, 1, 3]), info.strideWidth), [0, 2, 1, 3]);
+      const cols = info.strideWidth === 1 ? rows : tf.transpose(dilateAxis1(tf.transpose(rows, [0, 2, 1, 3]), info.strideWidth), [0, 2, 1, 3]);
       const padTop = kh - 1 - top;
       const padLeft = kw - 1 - left;
       const p1 = padOrCrop(cols, 1, padTop, h + kh - 1 - padTop - cols.shape[1]);

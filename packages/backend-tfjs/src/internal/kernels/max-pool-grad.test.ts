@@ -35,9 +35,15 @@ function grad(c: Case, x: Float32Array, dy: Float32Array, dyShape: number[]): Fl
   return tf.tidy(() => {
     const xt = tf.tensor4d(x, c.x);
     const y = tf.maxPool(xt, c.pool, c.strides, c.pad);
-    const out = tf.engine().runKernel(MAX_POOL_GRAD, { dy: tf.tensor(dy, dyShape), input: xt, output: y }, {
-      filterSize: c.pool, strides: c.strides, pad: c.pad,
-    }) as tf.Tensor;
+    const out = tf.engine().runKernel(
+      MAX_POOL_GRAD,
+      { dy: tf.tensor(dy, dyShape), input: xt, output: y },
+      {
+        filterSize: c.pool,
+        strides: c.strides,
+        pad: c.pad,
+      },
+    ) as tf.Tensor;
     return Float32Array.from(out.dataSync());
   });
 }
@@ -46,9 +52,17 @@ describe('fast MaxPoolGrad (wasm)', () => {
   it('matches the cpu kernel bit for bit in where gradients go, ties included', async () => {
     await tf.setBackend('cpu');
     const rows = CASES.map((c, i) => {
-      const x = values(c.x.reduce((a, b) => a * b, 1), i, c.levels);
+      const x = values(
+        c.x.reduce((a, b) => a * b, 1),
+        i,
+        c.levels,
+      );
       const dyShape = tf.tidy(() => tf.maxPool(tf.tensor4d(x, c.x), c.pool, c.strides, c.pad).shape);
-      const dy = values(dyShape.reduce((a, b) => a * b, 1), 100 + i, 0);
+      const dy = values(
+        dyShape.reduce((a, b) => a * b, 1),
+        100 + i,
+        0,
+      );
       return { x, dy, dyShape, reference: grad(c, x, dy, dyShape) };
     });
     await selectTfjsBackend({ candidates: ['wasm'], logger: silentLogger });

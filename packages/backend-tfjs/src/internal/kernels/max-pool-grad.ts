@@ -26,9 +26,7 @@ interface MaxPoolGradAttrs {
 export const fastMaxPoolGrad: KernelFunc = ({ inputs, attrs, backend }) => {
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
-  const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode,
-  );
+  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
   const wasm = backend as BackendWasm;
   const out = wasm.makeOutput([...input.shape], 'float32');
   const x = wasm.typedArrayFromHeap(input) as Float32Array;

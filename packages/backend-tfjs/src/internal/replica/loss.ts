@@ -19,10 +19,7 @@ export interface LossTerms {
 /** Call inside tf.tidy. `labels` is int32 [batch]; `output` is [batch, numClasses]. */
 export function lossTerms(output: tf.Tensor2D, kind: OutputKind, labels: tf.Tensor1D, numClasses: number): LossTerms {
   const oneHot = tf.oneHot(labels, numClasses).toFloat();
-  const logProbs =
-    kind === 'logits'
-      ? tf.logSoftmax(output)
-      : tf.log(tf.clipByValue(output, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON));
+  const logProbs = kind === 'logits' ? tf.logSoftmax(output) : tf.log(tf.clipByValue(output, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON));
   const lossSum = tf.neg(tf.sum(tf.mul(oneHot, logProbs))) as tf.Scalar;
   const correct = tf.sum(tf.cast(tf.equal(tf.argMax(output, 1), labels), 'int32')) as tf.Scalar;
   return { lossSum, correct };

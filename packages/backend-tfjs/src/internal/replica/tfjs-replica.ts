@@ -186,9 +186,7 @@ export class TfjsReplica implements ReplicaProgram {
   async setWeights(flat: Float32Array): Promise<void> {
     this.#live();
     if (flat.length !== this.layout.totalSize) {
-      throw new ShapeMismatchError(
-        `setWeights got ${flat.length} values; this model's layout holds ${this.layout.totalSize}`,
-      );
+      throw new ShapeMismatchError(`setWeights got ${flat.length} values; this model's layout holds ${this.layout.totalSize}`);
     }
     tf.tidy(() => {
       this.layout.entries.forEach((e, i) => {

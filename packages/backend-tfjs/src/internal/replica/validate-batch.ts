@@ -22,14 +22,10 @@ export function validateFeatures(batch: Batch, inputShape: readonly number[]): v
     throw new DataError(`batch.size is ${size}; expected an integer >= 0`);
   }
   if (exampleShape.join(',') !== inputShape.join(',')) {
-    throw new ShapeMismatchError(
-      `batch.exampleShape [${exampleShape.join(', ')}] does not match the model's input shape [${inputShape.join(', ')}]`,
-    );
+    throw new ShapeMismatchError(`batch.exampleShape [${exampleShape.join(', ')}] does not match the model's input shape [${inputShape.join(', ')}]`);
   }
   const perExample = inputShape.reduce((a, b) => a * b, 1);
   if (x.length !== size * perExample) {
-    throw new ShapeMismatchError(
-      `batch.x has ${x.length} values; ${size} examples of [${inputShape.join(', ')}] need ${size * perExample}`,
-    );
+    throw new ShapeMismatchError(`batch.x has ${x.length} values; ${size} examples of [${inputShape.join(', ')}] need ${size * perExample}`);
   }
 }

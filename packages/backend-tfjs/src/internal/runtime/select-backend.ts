@@ -76,11 +76,7 @@ export function selectTfjsBackend(options: SelectBackendOptions = {}): Promise<S
   return promise;
 }
 
-async function trySelect(
-  candidates: readonly TfjsCandidate[],
-  logger: TfjsLogger,
-  loader: ModuleLoader,
-): Promise<SelectedTfjsBackend> {
+async function trySelect(candidates: readonly TfjsCandidate[], logger: TfjsLogger, loader: ModuleLoader): Promise<SelectedTfjsBackend> {
   const skipped: { candidate: TfjsCandidate; reason: string }[] = [];
   for (const candidate of candidates) {
     try {

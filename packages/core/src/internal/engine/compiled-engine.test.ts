@@ -39,12 +39,17 @@ describe('CompiledEngine', () => {
     const r = await running;
     expect(r.map((m) => m.count)).toEqual([4, 4]);
     await engine.runStaged();
-    expect(seen).toEqual([[1, 2, 3, 4, 5, 6, 7, 8], [10, 11, 12, 13]]);
+    expect(seen).toEqual([
+      [1, 2, 3, 4, 5, 6, 7, 8],
+      [10, 11, 12, 13],
+    ]);
   });
 
   it('refuses a partial batch, saying what to do', () => {
     const engine = new CompiledEngine(recordingProgram([]), [2]);
-    expect(() => engine.stageStep([batch([1]), batch([2, 3])])).toThrow(/replica 0 got a batch of 1 examples; the compiled step needs exactly 2 .*dropRemainder/);
+    expect(() => engine.stageStep([batch([1]), batch([2, 3])])).toThrow(
+      /replica 0 got a batch of 1 examples; the compiled step needs exactly 2 .*dropRemainder/,
+    );
     expect(() => engine.stageStep([batch([1, 2])])).toThrow(/compiled for 2 devices/);
   });
 });

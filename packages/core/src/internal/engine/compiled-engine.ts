@@ -19,7 +19,10 @@ export class CompiledEngine implements TrainEngine {
   #set = 0;
   #staged = 0;
 
-  constructor(readonly program: CompiledProgram, private readonly exampleShape: readonly number[]) {
+  constructor(
+    readonly program: CompiledProgram,
+    private readonly exampleShape: readonly number[],
+  ) {
     this.maxStagedSteps = program.stepsPerExecution;
     const len = exampleShape.reduce((a, b) => a * b, 1);
     const b = program.perReplicaBatch;

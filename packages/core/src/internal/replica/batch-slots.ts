@@ -22,7 +22,10 @@ export class BatchSlots {
   readonly #x: Float32Array[] = [];
   readonly #y: Int32Array[] = [];
 
-  constructor(readonly layout: SlotLayout, buffer?: SharedArrayBuffer) {
+  constructor(
+    readonly layout: SlotLayout,
+    buffer?: SharedArrayBuffer,
+  ) {
     this.buffer = buffer ?? new SharedArrayBuffer(slotBytes(layout) * layout.count);
     const per = slotBytes(layout);
     for (let s = 0; s < layout.count; s++) {

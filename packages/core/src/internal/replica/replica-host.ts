@@ -45,7 +45,9 @@ export class ReplicaHost {
   #exampleShape!: readonly number[];
   backendName = '';
 
-  async init(msg: InitMessage): Promise<{ backend: string; communicator: string; weights: number; weightUpdate: WeightUpdateMode; gradientBuffer: GradientBufferKind }> {
+  async init(
+    msg: InitMessage,
+  ): Promise<{ backend: string; communicator: string; weights: number; weightUpdate: WeightUpdateMode; gradientBuffer: GradientBufferKind }> {
     const createBackend = await loadPluginExport<BackendFactory>(msg.backend, 'backend');
     const provider = await loadPluginExport<CommunicatorProvider>(msg.communicator, 'communicator');
     const backend: OrchestratedBackend = await createBackend(msg.backend.options);
@@ -71,8 +73,11 @@ export class ReplicaHost {
       this.#shard = shardRange(n, c.size, c.rank);
     }
     return {
-      backend: backend.name, communicator: c.name, weights: weights.length,
-      weightUpdate: this.#shard ? 'sharded' : 'replicated', gradientBuffer: registered ? 'registered' : 'plain',
+      backend: backend.name,
+      communicator: c.name,
+      weights: weights.length,
+      weightUpdate: this.#shard ? 'sharded' : 'replicated',
+      gradientBuffer: registered ? 'registered' : 'plain',
     };
   }
 
@@ -150,7 +155,8 @@ export class ReplicaHost {
     const n = this.#program.trainableSize;
     for (const name of Object.keys(state.slots).sort()) {
       const slot = state.slots[name]!;
-      if (slot.length !== n) throw new ContractViolationError('backend', this.backendName, `optimizer slot ${name} has ${slot.length} values; sharded updates need ${n}`);
+      if (slot.length !== n)
+        throw new ContractViolationError('backend', this.backendName, `optimizer slot ${name} has ${slot.length} values; sharded updates need ${n}`);
       await this.#comm.allGatherShards!(slot);
     }
     return state;

@@ -67,7 +67,15 @@ export interface StepMetrics extends BatchMetrics {
 }
 
 export type Reply =
-  | { readonly type: 'ready'; readonly rank: number; readonly backend: string; readonly communicator: string; readonly weights: number; readonly weightUpdate: WeightUpdateMode; readonly gradientBuffer: GradientBufferKind }
+  | {
+      readonly type: 'ready';
+      readonly rank: number;
+      readonly backend: string;
+      readonly communicator: string;
+      readonly weights: number;
+      readonly weightUpdate: WeightUpdateMode;
+      readonly gradientBuffer: GradientBufferKind;
+    }
   | { readonly type: 'result'; readonly id: number; readonly value: unknown }
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError }
   | { readonly type: 'fatal'; readonly error: SerializedError };

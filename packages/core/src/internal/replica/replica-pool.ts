@@ -195,10 +195,7 @@ export class ReplicaPool {
   /** Asks every replica to close (unless `force`), then stops them. Idempotent. */
   async close(force = false): Promise<void> {
     if (!force && !this.#dead && this.#endpoints.length === this.options.replicas) {
-      await Promise.race([
-        this.all(() => ({ type: 'close' })).catch(() => undefined),
-        new Promise((r) => setTimeout(r, 5_000).unref()),
-      ]);
+      await Promise.race([this.all(() => ({ type: 'close' })).catch(() => undefined), new Promise((r) => setTimeout(r, 5_000).unref())]);
     }
     this.#dead ??= new SynclineError('CONTRACT_VIOLATION', 'replica pool is closed');
     this.#fail(this.#dead);

@@ -20,8 +20,23 @@ export const averagePool2dRule: LayerRule = (b, x, _params, layer) => {
     backward: (dy) => {
       const g = b.div(dy, count);
       const pads = shape.map((n, i) => vjpLhsPadding(n, win.window[i]!, win.strides[i]!, dy.type.shape[i]!, win.padding[i]!));
-      const padded = b.pad(g, b.constF(0), pads.map((p) => p[0]), pads.map((p) => p[1]), win.strides.map((s) => s - 1));
-      const dx = reduceWindow(b, padded, 'add', { window: win.window, strides: [1, 1, 1, 1], padding: [[0, 0], [0, 0], [0, 0], [0, 0]] });
+      const padded = b.pad(
+        g,
+        b.constF(0),
+        pads.map((p) => p[0]),
+        pads.map((p) => p[1]),
+        win.strides.map((s) => s - 1),
+      );
+      const dx = reduceWindow(b, padded, 'add', {
+        window: win.window,
+        strides: [1, 1, 1, 1],
+        padding: [
+          [0, 0],
+          [0, 0],
+          [0, 0],
+          [0, 0],
+        ],
+      });
       return { dx, grads: [] };
     },
   };

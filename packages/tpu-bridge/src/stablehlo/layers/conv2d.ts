@@ -24,27 +24,53 @@ export const conv2dRule: LayerRule = (b, x, params, layer) => {
   const [sh, sw] = pair(spec.strides);
   const [oh, ow, f] = layer.outputShape as [number, number, number];
   const pads = [tfPadding(h, kh, sh, spec.padding), tfPadding(w, kw, sw, spec.padding)] as const;
-  const conv = convolution(b, x, k!, {
-    dims: CANONICAL, strides: [sh, sw], padding: pads, lhsDilation: [1, 1], rhsDilation: [1, 1],
-  }, [n, oh, ow, f]);
+  const conv = convolution(
+    b,
+    x,
+    k!,
+    {
+      dims: CANONICAL,
+      strides: [sh, sw],
+      padding: pads,
+      lhsDilation: [1, 1],
+      rhsDilation: [1, 1],
+    },
+    [n, oh, ow, f],
+  );
   const y = bias ? b.add(conv, b.broadcast(bias, [n, oh, ow, f], [3])) : conv;
   return {
     y,
     backward: (dy, needDx) => {
-      const dkT = convolution(b, b.transpose(x, [3, 1, 2, 0]), b.transpose(dy, [1, 2, 0, 3]), {
-        dims: CANONICAL, strides: [1, 1],
-        padding: [vjpRhsPadding(h, kh, sh, oh, pads[0]), vjpRhsPadding(w, kw, sw, ow, pads[1])],
-        lhsDilation: [1, 1], rhsDilation: [sh, sw],
-      }, [c, kh, kw, f]);
+      const dkT = convolution(
+        b,
+        b.transpose(x, [3, 1, 2, 0]),
+        b.transpose(dy, [1, 2, 0, 3]),
+        {
+          dims: CANONICAL,
+          strides: [1, 1],
+          padding: [vjpRhsPadding(h, kh, sh, oh, pads[0]), vjpRhsPadding(w, kw, sw, ow, pads[1])],
+          lhsDilation: [1, 1],
+          rhsDilation: [sh, sw],
+        },
+        [c, kh, kw, f],
+      );
       const dk = b.transpose(dkT, [1, 2, 0, 3]);
       const grads = [dk];
       if (bias) grads.push(b.reduce(dy, 'add', [0, 1, 2]));
       if (!needDx) return { dx: null, grads };
-      const dx = convolution(b, dy, b.transpose(b.reverse(k!, [0, 1]), [0, 1, 3, 2]), {
-        dims: CANONICAL, strides: [1, 1],
-        padding: [vjpLhsPadding(h, kh, sh, oh, pads[0]), vjpLhsPadding(w, kw, sw, ow, pads[1])],
-        lhsDilation: [sh, sw], rhsDilation: [1, 1],
-      }, [n, h, w, c]);
+      const dx = convolution(
+        b,
+        dy,
+        b.transpose(b.reverse(k!, [0, 1]), [0, 1, 3, 2]),
+        {
+          dims: CANONICAL,
+          strides: [1, 1],
+          padding: [vjpLhsPadding(h, kh, sh, oh, pads[0]), vjpLhsPadding(w, kw, sw, ow, pads[1])],
+          lhsDilation: [sh, sw],
+          rhsDilation: [1, 1],
+        },
+        [n, h, w, c],
+      );
       return { dx, grads };
     },
   };

@@ -16,7 +16,7 @@ export function adamRule(spec: AdamSpec): OptimizerRule {
     update(b, params, grads, [ms, vs], t) {
       const c1 = b.sub(b.constF(1), b.pow(b.constF(beta1), t));
       const c2 = b.sub(b.constF(1), b.pow(b.constF(beta2), t));
-      const out = { params: [] as typeof params[number][], slots: [[], []] as (typeof params[number])[][] };
+      const out = { params: [] as (typeof params)[number][], slots: [[], []] as (typeof params)[number][][] };
       params.forEach((w, i) => {
         const g = grads[i]!;
         const shape = w.type.shape;

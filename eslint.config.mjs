@@ -8,7 +8,7 @@
 //      other subpath), and @syncline/core/testing only from tests;
 //   3. import-x/no-cycle: no import cycle among one package's own files;
 //   4. @typescript-eslint/consistent-type-imports: type-only imports say so.
-// Formatting is prettier's job (`npm run lint:format`), so no stylistic rule is on here.
+// Formatting is prettier's job (`npm run lint` runs prettier --check after ESLint; `npm run format` rewrites), so no stylistic rule is on here.
 //
 // The nx rule reads nx's cached project graph and silently skips itself when there is
 // none, so this file refreshes the graph first (about 2 s, no daemon).

@@ -2,9 +2,11 @@
 // The test suite, as `npm test` runs it (and CI, through .ci/run):
 //   1. build every package (tsup, through nx: dependency order, ESM + CJS + .d.ts);
 //   2. type-check every project (tsc --noEmit, through nx);
-//   3. run every project's jest tests, both tiers, in one jest invocation (package
-//      boundaries are a jest test under tools/, so they run here too);
-//   4. print the total across all packages as the plain line `N passed, N failed, N skipped`.
+//   3. lint, as `npm run lint` does: ESLint (package boundaries through nx's rule, deep
+//      imports, cycles, type-only imports) and prettier --check;
+//   4. run every project's jest tests, both tiers, in one jest invocation;
+//   5. print the total across all packages as the plain line `N passed, N failed, N skipped`
+//      (a failed type-check or lint step counts as one failure each).
 // One tier only (the tiers are set up in the root jest.config.js):
 //   --tier=unit  (`npm run test:unit`): every test but the `*.e2e.test.ts` ones, straight
 //                from the sources: no build, no type-check; under a minute on 2 cores;
@@ -48,7 +50,11 @@ if (tier !== 'unit' && step('build', bin('nx'), ['run-many', '-t', 'build', '--o
   console.log('0 passed, 1 failed, 0 skipped');
   process.exit(1);
 }
-if (tier === undefined && step('typecheck', bin('nx'), ['run-many', '-t', 'typecheck', '--output-style=static']) !== 0) failedSteps++;
+const failedStepNames = [];
+if (tier === undefined && step('typecheck', bin('nx'), ['run-many', '-t', 'typecheck', '--output-style=static']) !== 0) failedStepNames.push('typecheck');
+if (tier === undefined && step('lint', bin('eslint'), ['.']) !== 0) failedStepNames.push('eslint');
+if (tier === undefined && step('format', bin('prettier'), ['--check', '.']) !== 0) failedStepNames.push('prettier --check');
+failedSteps = failedStepNames.length;
 
 // One results file per tier, so `test:unit` beside a running `test:e2e` leaves its file alone.
 const outDir = join(root, '.test-results');
@@ -70,6 +76,6 @@ if (existsSync(outFile)) {
 }
 failed += failedSteps;
 if (jestCode !== 0 && failed === 0) failed = 1;
-if (failedSteps) console.log(`typecheck failed (${failedSteps} step)`);
+if (failedSteps) console.log(`failed steps: ${failedStepNames.join(', ')} (see their output above)`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

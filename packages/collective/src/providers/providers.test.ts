@@ -3,11 +3,11 @@
  * provider, refuses unknown options by name, and the provider it names passes the
  * communicator conformance suite through prepareGroup/join, as a strategy drives it.
  */
-import { createServer, type Server } from 'node:net';
 import { InvalidConfigError, type CommunicatorProvider, type CommunicatorRef, type GroupContext } from '@syncline/core';
 import { describeCommunicatorConformance, inProcessCommunicatorGroup } from '@syncline/core/testing';
 import type { SharedMemoryGroupDescriptor } from '../shared-memory/shared-memory-group';
 import { multiWorker, multiWorkerProvider } from './multi-worker-provider';
+import { freePorts } from '../../tests/ring-harness';
 import { REGISTERED_BYTES_PER_REPLICA, registeredBytesPerReplica } from './provider-options';
 import { sharedMemory, sharedMemoryProvider } from './shared-memory-provider';
 import { socketRing, socketRingProvider } from './socket-ring-provider';
@@ -17,22 +17,6 @@ const THREADS: GroupContext = { timeoutMs: 20_000, isolation: 'thread', workerRa
 /** What core does with a reference: load the named module and take the named export. */
 function providerOf(ref: CommunicatorRef): CommunicatorProvider {
   return (require(ref.module) as Record<string, CommunicatorProvider>)[ref.export]!;
-}
-
-async function loopbackAddresses(n: number): Promise<string[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<Server>((resolve) => {
-          const s = createServer();
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const out = servers.map((s) => `127.0.0.1:${(s.address() as { port: number }).port}`);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return out;
 }
 
 describe('communicator references', () => {
@@ -108,7 +92,7 @@ describeCommunicatorConformance(
   'multiWorker() provider (one replica per worker, workers in one event loop, TCP loopback)',
   async (n) => {
     process.env.SYNCLINE_AUTH_TOKEN ??= 'multi-worker-provider-test';
-    const workerAddresses = await loopbackAddresses(n);
+    const workerAddresses = (await freePorts(n)).map((port) => `127.0.0.1:${port}`);
     const groups = await Promise.all(
       workerAddresses.map((_, workerRank) => multiWorkerProvider.prepareGroup(1, {}, { timeoutMs: 20_000, isolation: 'thread', workerRank, workerAddresses })),
     );

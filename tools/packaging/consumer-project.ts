@@ -11,9 +11,10 @@ import { PUBLISHABLE_DIRS } from './readme-blocks';
 export const ROOT = join(__dirname, '..', '..');
 
 /** What the project installs besides the tarballs: Node's types, pinned to the repo's. */
-export function nodeTypesSpec(): string {
-  const { version } = JSON.parse(readFileSync(join(ROOT, 'node_modules', '@types', 'node', 'package.json'), 'utf8')) as { version: string };
-  return `@types/node@${version}`;
+/** `name@version` of a package the monorepo has installed, so the consumer gets the same (from the shared npm cache). */
+export function sameVersionSpec(name: string): string {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
+  return `${name}@${version}`;
 }
 
 /** npm settings a nested npm keeps from an `npm test` parent: the shared cache and the registry. */
@@ -89,7 +90,9 @@ export function createConsumerProject(dir: string, tarballs: readonly string[]):
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'syncline-consumer', version: '1.0.0', private: true }, null, 2) + '\n');
   // onnxruntime-node's install script would download CUDA libraries; the CPU runtime ships inside it.
   writeFileSync(join(dir, '.npmrc'), 'onnxruntime-node-install=skip\nfund=false\naudit=false\n');
-  const r = run('npm', ['install', ...tarballs, nodeTypesSpec(), '--no-audit', '--no-fund', '--prefer-offline'], dir, 600_000);
+  // @types/node for the consumer type-check, tsx for running README examples straight from TypeScript
+  const tools = [sameVersionSpec('@types/node'), sameVersionSpec('tsx')];
+  const r = run('npm', ['install', ...tarballs, ...tools, '--no-audit', '--no-fund', '--prefer-offline'], dir, 600_000);
   if (r.status !== 0) throw new Error(`npm install of the tarballs failed:\n${tail(r, 60)}`);
   console.log(`installed into ${dir}: ${readdirSync(join(dir, 'node_modules')).length} top-level entries`);
 }

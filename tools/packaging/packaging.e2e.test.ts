@@ -6,6 +6,8 @@
  *   3. every ts/js code block of every package README and the root README (parsed from the
  *      markdown now) runs with plain node, once compiled to CommonJS (.cjs) and once to an
  *      ES module (.mjs), and exits 0;
+ *      The root README's first example also runs from its TypeScript source under tsx, as a
+ *      CommonJS (.cts) and as an ES module (.mts) file;
  *   4. a consumer file importing every package type-checks with strict on and skipLibCheck
  *      off, under moduleResolution node16 and bundler; the README blocks type-check too.
  * It builds nothing: `npm test` and `npm run test:e2e` build first (`npm run build` when run alone).
@@ -132,6 +134,22 @@ describe('README examples, installed from the tarballs', () => {
       EXAMPLE_TIMEOUT_MS + 30_000,
     );
   });
+});
+
+describe('the root README example under tsx, from its TypeScript source', () => {
+  it.each(['.cts', '.mts'])(
+    'runs as a %s file',
+    (ext) => {
+      const block = blocks.find((b) => b.readme === 'README.md');
+      if (!block) throw new Error('the root README has no runnable ts block');
+      const file = join(app, 'examples', `${blockId(block)}-tsx${ext}`);
+      writeFileSync(file, block.code);
+      const r = run('npx', ['--no-install', 'tsx', file], app, EXAMPLE_TIMEOUT_MS);
+      console.log(`tsx ${file} printed:\n${tail(r, 8)}`);
+      expect({ status: r.status, output: r.status === 0 ? '' : tail(r, 40) }).toEqual({ status: 0, output: '' });
+    },
+    EXAMPLE_TIMEOUT_MS + 30_000,
+  );
 });
 
 describe('types, from a consumer with strict on and skipLibCheck off', () => {

@@ -29,7 +29,12 @@ const TOKEN = 'fault-test-token';
 const SEED = 7;
 const GLOBAL_BATCH = 24;
 const STEPS_PER_EPOCH = 10;
-const EPOCHS = 5;
+/**
+ * Enough epochs that the run outlives the fault window by seconds: on a quiet machine an
+ * epoch takes ~0.15 s, and with 5 epochs a worker sometimes finished before the SIGTERM
+ * landed (the test then failed on `exit` being set, not on a fault).
+ */
+const EPOCHS = 20;
 /** Test-sized collective timeout; scheduling slack for the error; process teardown after it. */
 const TIMEOUT_MS = 5000;
 const ERROR_SLACK_MS = 2000;

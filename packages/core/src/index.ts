@@ -23,6 +23,8 @@ export { ShapeMismatchError } from './errors/shape-mismatch-error';
 export { NoUsableBackendError } from './errors/no-usable-backend-error';
 export { CheckpointError } from './errors/checkpoint-error';
 export { BackendError } from './errors/backend-error';
+export { ConfigMismatchError } from './errors/config-mismatch-error';
+export type { MismatchedValue } from './errors/config-mismatch-error';
 
 // --- strategies (what a user trains with) ---
 export { MirroredStrategy } from './strategy/mirrored-strategy';
@@ -32,6 +34,7 @@ export type { MultiWorkerMirroredStrategyOptions } from './strategy/multi-worker
 export { CompiledStrategy, DEFAULT_COMPILED_PER_REPLICA_BATCH } from './strategy/compiled-strategy';
 export type { CompiledStrategyOptions } from './strategy/compiled-strategy';
 export { currentStrategy } from './strategy/current-strategy';
+export { synclineVersion } from './version';
 export { DEFAULT_SEED } from './internal/engine/engine-model';
 export type { Isolation } from './internal/replica/replica-pool';
 export type { WeightUpdateMode, GradientBufferKind } from './internal/replica/replica-messages';
@@ -60,7 +63,7 @@ export type { OptimizerState } from './contracts/optimizer-state';
 export type { ReplicaProgram, GradientResult, BatchMetrics } from './contracts/replica-program';
 export type { CompiledProgram, StackedBatches } from './contracts/compiled-program';
 export type { Backend, OrchestratedBackend, CompiledBackend, BuildOptions, CompiledBuildOptions } from './contracts/backend';
-export type { Strategy, PerReplica, ReplicaContext, DistributedModel } from './contracts/strategy';
+export type { Strategy, PerReplica, ReplicaContext, DistributedModel, CreateModelOptions } from './contracts/strategy';
 export type { ClusterResolver, TaskType } from './contracts/cluster-resolver';
 
 // --- helpers every backend shares (same seed, same weights, same optimizer on every backend) ---

@@ -22,6 +22,7 @@ import {
   type WeightUpdateMode,
 } from '@syncline/core';
 import { backendRegistry } from './backend-choice';
+import { dataFingerprint } from './data-fingerprint';
 import { makeStrategy } from './make-strategy';
 import { ConsoleProgress } from '../report/console-progress';
 import { RunReporter } from '../report/run-reporter';
@@ -100,7 +101,17 @@ export async function runTrain(
   const preemption = new PreemptionWatcher(['SIGTERM', 'SIGINT'], log);
   const where = o.strategy === 'tpu' ? 'PJRT devices' : `${o.isolation}s`;
   log(`syncline: ${strategy.name} with ${strategy.numReplicasInSync} replica(s) (${where}), backend ${o.backend}, model ${spec.name ?? o.model}`);
-  const model = await strategy.createModel(spec, { seed: o.seed });
+  // Multi-worker: every worker must run the same loop on the same data (checked at rendezvous).
+  const agree = {
+    '--seed': o.seed,
+    '--global-batch': o.globalBatch,
+    '--epochs': o.epochs,
+    '--virtual-epoch-size': o.virtualEpochSize,
+    '--train-limit': o.trainLimit,
+    'training data': dataFingerprint(train),
+    'test data': dataFingerprint(data.test),
+  };
+  const model = await strategy.createModel(spec, { seed: o.seed, ...(worldSize > 1 ? { agree } : {}) });
   const weightUpdate = strategy instanceof MirroredStrategy ? strategy.weightUpdate : undefined;
   if (weightUpdate === 'sharded')
     log(`syncline: optimizer update sharded across the ${strategy.numReplicasInSync} replicas (each applies 1/${strategy.numReplicasInSync}, then all-gather)`);

@@ -44,13 +44,27 @@ export interface DistributedModel {
   dispose(): Promise<void>;
 }
 
+export interface CreateModelOptions {
+  /** Seeds weight initialisation (and dropout streams); default DEFAULT_SEED. */
+  readonly seed?: number;
+  /**
+   * Settings every worker of a cluster must share beyond what the strategy checks itself
+   * (model spec and weight layout, backend, communicator, replicas per worker, cluster,
+   * Syncline version), e.g. `{ '--global-batch': 64, '--epochs': 5 }`. Compared across
+   * every worker at rendezvous, before the first step: a difference is a
+   * ConfigMismatchError on every rank naming the field, its values and their ranks.
+   * Ignored (nothing to compare) on one machine.
+   */
+  readonly agree?: Readonly<Record<string, string | number | boolean | undefined>>;
+}
+
 export interface Strategy {
   readonly name: string;
   readonly numReplicasInSync: number;
   /** Runs `fn` with this strategy as the current one (see `currentStrategy`). */
   scope<T>(fn: () => T): T;
   /** Builds a model mirrored on every replica (initial weights broadcast from replica 0). */
-  createModel(spec: ModelSpecLike, options?: { readonly seed?: number }): Promise<DistributedModel>;
+  createModel(spec: ModelSpecLike, options?: CreateModelOptions): Promise<DistributedModel>;
   /** Shuffles, shards and batches a source; the global batch is split across replicas. */
   distributeDataset(source: ExampleSource, options: DistributeOptions): DistributedDataset;
   /** Runs `fn` once per replica, concurrently, on the current model's replicas. */

@@ -18,7 +18,8 @@ export type SynclineErrorCode =
   | 'SHAPE_MISMATCH'
   | 'NO_USABLE_BACKEND'
   | 'CHECKPOINT_ERROR'
-  | 'BACKEND_ERROR';
+  | 'BACKEND_ERROR'
+  | 'CONFIG_MISMATCH';
 
 /** Brand that survives duplicate copies of this package in one process. */
 const BRAND = Symbol.for('syncline.error');
@@ -52,6 +53,7 @@ const CODES: ReadonlySet<string> = new Set<SynclineErrorCode>([
   'NO_USABLE_BACKEND',
   'CHECKPOINT_ERROR',
   'BACKEND_ERROR',
+  'CONFIG_MISMATCH',
 ]);
 
 /**

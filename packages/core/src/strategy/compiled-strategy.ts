@@ -11,7 +11,7 @@
 import type { CompiledBackend } from '../contracts/backend';
 import type { ReduceOp } from '../contracts/communicator';
 import type { CompiledProgram } from '../contracts/compiled-program';
-import type { DistributedModel, PerReplica, ReplicaContext, Strategy } from '../contracts/strategy';
+import type { CreateModelOptions, DistributedModel, PerReplica, ReplicaContext, Strategy } from '../contracts/strategy';
 import type { DistributeOptions, DistributedDataset } from '../contracts/distributed-dataset';
 import { distributeDataset } from '../data/distribute';
 import type { ExampleSource } from '../contracts/example-source';
@@ -104,7 +104,7 @@ export class CompiledStrategy implements Strategy {
     return this.options.backend.compile(spec, { seed, numReplicas: this.numReplicasInSync, perReplicaBatch, stepsPerExecution });
   }
 
-  async createModel(specInput: ModelSpecLike, options: { seed?: number } = {}): Promise<DistributedModel> {
+  async createModel(specInput: ModelSpecLike, options: CreateModelOptions = {}): Promise<DistributedModel> {
     const spec = parseModelSpec(specInput);
     const seed = options.seed ?? DEFAULT_SEED;
     let program = await this.#compile(spec, seed, DEFAULT_COMPILED_PER_REPLICA_BATCH, this.options.stepsPerExecution ?? 1);

@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import type { ReduceOp } from '../contracts/communicator';
 import { DEFAULT_COLLECTIVE_TIMEOUT_MS } from '../contracts/communicator';
 import type { BackendRef, CommunicatorProvider, CommunicatorRef, GroupContext, PluginRef } from '../contracts/plugin-ref';
-import type { DistributedModel, PerReplica, ReplicaContext, Strategy } from '../contracts/strategy';
+import type { CreateModelOptions, DistributedModel, PerReplica, ReplicaContext, Strategy } from '../contracts/strategy';
 import type { Batch } from '../contracts/batch';
 import type { GradientResult } from '../contracts/replica-program';
 import type { ExampleSource } from '../contracts/example-source';
@@ -29,6 +29,7 @@ import { runInScope } from './current-strategy';
 import { DEFAULT_SEED, EngineModel } from '../internal/engine/engine-model';
 import { loadPluginExport } from '../plugins/load-plugin';
 import { checkPluginRef } from '../plugins/plugin-refs';
+import { agreementFields } from './agreement-fields';
 import { MirroredEngine } from '../internal/engine/mirrored-engine';
 import { reducePerReplica } from '../internal/engine/reduce-per-replica';
 import { ReplicaPool, type Isolation } from '../internal/replica/replica-pool';
@@ -72,6 +73,7 @@ export class MirroredStrategy implements Strategy {
   /** 'registered' when every replica of the last model all-reduces from a registered buffer (no copies), else 'plain'. */
   gradientBuffer: GradientBufferKind | undefined;
   readonly #shardWeightUpdate: boolean;
+  readonly #numWorkers: number;
   #models = new Set<EngineModel>();
   #current: { model: EngineModel; pool: ReplicaPool } | undefined;
 
@@ -99,6 +101,7 @@ export class MirroredStrategy implements Strategy {
     }
     checkRefs(options.backend, options.communicator, isolation, cluster.numWorkers);
     this.#shardWeightUpdate = cluster.numWorkers === 1 && options.shardWeightUpdate !== false;
+    this.#numWorkers = cluster.numWorkers;
     this.numReplicasInSync = replicas * cluster.numWorkers;
     this.localReplicas = replicas;
     this.isolation = isolation;
@@ -122,7 +125,7 @@ export class MirroredStrategy implements Strategy {
     return distributeDataset(source, options, this.inputContext());
   }
 
-  async createModel(specInput: ModelSpecLike, options: { seed?: number } = {}): Promise<DistributedModel> {
+  async createModel(specInput: ModelSpecLike, options: CreateModelOptions = {}): Promise<DistributedModel> {
     const spec = parseModelSpec(specInput);
     const seed = options.seed ?? DEFAULT_SEED;
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_COLLECTIVE_TIMEOUT_MS;
@@ -140,6 +143,7 @@ export class MirroredStrategy implements Strategy {
         seed,
         timeoutMs,
         shardWeightUpdate: this.#shardWeightUpdate,
+        ...(this.#numWorkers > 1 ? { agreement: agreementFields(spec, this.options, this.groupContext(timeoutMs), this.localReplicas, options.agree) } : {}),
         ...(this.options.envFor ? { envFor: this.options.envFor } : {}),
       });
     } catch (e) {

@@ -8,7 +8,10 @@
  *   3. divide the gradient by the global example count (mean weighted by examples, so
  *      a partial final batch is exact) and apply it: every replica applies the same
  *      bitwise-identical update, so the mirrored weights stay identical.
- * At init, rank 0's weights are broadcast so every replica starts identical.
+ * At init, a multi-worker group first checks that every rank was started with the same
+ * settings (agreement.ts); then the global chief's (rank 0 of the whole group, not of this
+ * process) weights are broadcast, so every replica of every worker starts identical even
+ * when workers initialised from different seeds.
  *
  * Sharded weight update (TensorFlow's cross-replica weight-update sharding), when the
  * strategy asks for it and both the communicator (reduceScatter, allGatherShards) and the
@@ -29,6 +32,7 @@ import type { GradientResult, ReplicaProgram } from '../../contracts/replica-pro
 import type { OptimizerState } from '../../contracts/optimizer-state';
 import { shardRange } from '../../contracts/communicator';
 import { ContractViolationError } from '../../errors/contract-violation-error';
+import { checkAgreement } from './agreement';
 import { BatchSlots } from './batch-slots';
 import { loadPluginExport } from '../../plugins/load-plugin';
 import type { BatchRef, InitMessage, Request, StepMetrics, WeightUpdateMode, GradientBufferKind } from './replica-messages';
@@ -53,8 +57,9 @@ export class ReplicaHost {
     const backend: OrchestratedBackend = await createBackend(msg.backend.options);
     this.backendName = backend.name;
     this.#exampleShape = msg.spec.inputShape;
-    this.#program = await backend.createReplica(msg.spec, { seed: msg.seed, replicaId: msg.rank, numReplicas: msg.size });
     this.#comm = await provider.join(msg.group, msg.rank, msg.communicator.options);
+    // The replica's identity in the whole group (its dropout stream), not its index in this process.
+    this.#program = await backend.createReplica(msg.spec, { seed: msg.seed, replicaId: this.#comm.rank, numReplicas: this.#comm.size });
     if (msg.slots) {
       const exampleLength = msg.spec.inputShape.reduce((a, b) => a * b, 1);
       this.#slots = new BatchSlots({ count: msg.slots.count, maxExamples: msg.slots.maxExamples, exampleLength }, msg.slots.buffer);
@@ -64,9 +69,10 @@ export class ReplicaHost {
     const registered = this.#comm.allocate?.(n + 4);
     this.#fused = registered ?? new Float32Array(n + 4);
     this.#mean = new Float32Array(n);
+    if (msg.agreement) await checkAgreement(this.#comm, msg.agreement);
     const weights = await this.#program.getWeights();
     await this.#comm.broadcast(weights, 0);
-    if (msg.rank !== 0) await this.#program.setWeights(weights);
+    if (this.#comm.rank !== 0) await this.#program.setWeights(weights);
     const p = this.#program;
     const c = this.#comm;
     if (msg.shardWeightUpdate === true && c.size > 1 && c.reduceScatter && c.allGatherShards && p.applyGradientsRange && p.trainableWeights) {

@@ -37,6 +37,8 @@ export interface InitMessage {
   readonly timeoutMs: number;
   /** Shard the optimizer update across the ranks where communicator and backend can (see ReplicaHost). */
   readonly shardWeightUpdate?: boolean;
+  /** Settings every rank of a multi-worker group must share, checked at rendezvous (see agreement.ts). */
+  readonly agreement?: Readonly<Record<string, string>>;
 }
 
 export type Request =

@@ -37,6 +37,8 @@ export interface ReplicaPoolOptions {
   readonly envFor?: (rank: number) => Record<string, string>;
   /** Ask the replicas to shard the optimizer update (all ranks must be this pool's). */
   readonly shardWeightUpdate?: boolean;
+  /** Settings every rank of a multi-worker group must share, checked at rendezvous. */
+  readonly agreement?: Readonly<Record<string, string>>;
 }
 
 interface Endpoint {
@@ -142,6 +144,7 @@ export class ReplicaPool {
         group: o.group,
         timeoutMs: o.timeoutMs,
         ...(o.shardWeightUpdate ? { shardWeightUpdate: true } : {}),
+        ...(o.agreement ? { agreement: o.agreement } : {}),
         ...(slots ? { slots: { buffer: slots, count: o.slotCount!, maxExamples: o.maxExamples! } } : {}),
       });
     });

@@ -42,6 +42,8 @@ export interface TrainResult {
   readonly testLoss: number;
   readonly trainImagesPerSec: number;
   readonly wallSeconds: number;
+  /** This process's peak resident memory (replica threads included), MB. */
+  readonly peakRssMb: number;
   readonly resumedFromEpoch: number;
   readonly resumedFromStep: number;
   /** True when a SIGTERM stopped training early (after a checkpoint). */
@@ -124,7 +126,7 @@ export async function runTrain(
     const callbacks: Callback[] = [preemption, new ConsoleProgress(!o.json && isChief, o.epochs)];
     const backup = o.checkpointDir ? new BackupAndRestore({ dir: o.checkpointDir, log, writer: isChief }) : undefined;
     if (backup) callbacks.unshift(backup);
-    let result: Omit<TrainResult, 'wallSeconds'> | undefined;
+    let result: Omit<TrainResult, 'wallSeconds' | 'peakRssMb'> | undefined;
     const reporter = o.logDir && isChief ? new RunReporter(o.logDir, () => ({ ...result })) : undefined;
     if (reporter) callbacks.push(reporter);
     const history = await model.fit(train, {
@@ -175,7 +177,9 @@ export async function runTrain(
     }
     if (preempted) log(`preempted by ${preemption.signal ?? 'a signal on another worker'}: stopped after a checkpoint; rerun the same command to resume`);
     else log(`test accuracy ${(100 * test.accuracy).toFixed(2)}%, loss ${test.loss.toFixed(4)}`);
-    return { ...result, wallSeconds: (performance.now() - t0) / 1000 };
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    log(`syncline: peak memory ${peakRssMb} MB`);
+    return { ...result, wallSeconds: (performance.now() - t0) / 1000, peakRssMb };
   } finally {
     preemption.dispose();
     await strategy.close();

@@ -22,6 +22,7 @@ export { DataError } from './errors/data-error';
 export { ShapeMismatchError } from './errors/shape-mismatch-error';
 export { NoUsableBackendError } from './errors/no-usable-backend-error';
 export { CheckpointError } from './errors/checkpoint-error';
+export { CheckpointDirLockedError } from './errors/checkpoint-dir-locked-error';
 export { BackendError } from './errors/backend-error';
 export { ConfigMismatchError } from './errors/config-mismatch-error';
 export type { MismatchedValue } from './errors/config-mismatch-error';
@@ -146,5 +147,9 @@ export { PreemptionWatcher } from './train/preemption-watcher';
 // --- checkpoints ---
 export { CheckpointStore, CHECKPOINT_FORMAT_VERSION } from './checkpoint/checkpoint-store';
 export type { Checkpoint, CheckpointMeta } from './checkpoint/checkpoint-store';
+export type { CheckpointDirLock, HeldCheckpointLock } from './checkpoint/checkpoint-dir-lock';
+export { checkpointLockHolder, newCheckpointRunId, formatLockHolder, parseLockHolder, readLockHolder } from './checkpoint/lock-holder';
+export type { CheckpointLockHolder } from './checkpoint/lock-holder';
+export { hostLocalCheckpointLock, defaultCheckpointLock } from './checkpoint/host-local-lock';
 export { encodeSafetensors, decodeSafetensors } from './checkpoint/safetensors';
 export type { NamedTensor } from './checkpoint/safetensors';

@@ -8,20 +8,27 @@
  *   4. readers take the newest directory whose meta.json parses and whose checksum
  *      matches; anything else is skipped with a warning naming the directory and why;
  *   5. old checkpoints are renamed to `.trash-ckpt-*` before they are deleted, so a kill
- *      mid-delete never leaves a half-removed `ckpt-*` behind.
+ *      mid-delete never leaves a half-removed `ckpt-*` behind;
+ *   6. every store writes as one run (`runId`, in each meta.json and in its temp and trash
+ *      names), and pruning deletes only that run's files (prune-plan.ts): never another
+ *      run's checkpoints or leftovers, never a checkpoint whose meta it cannot read. When
+ *      a name to write is taken by another run's (or an unreadable) checkpoint, that one
+ *      is renamed aside to `.superseded-ckpt-*`, never deleted.
+ * Readers (list, read, latest) need no run id.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { OptimizerState } from '../contracts/optimizer-state';
 import type { WeightLayout } from '../contracts/weight-layout';
 import { CheckpointError } from '../errors/checkpoint-error';
+import { newCheckpointRunId } from './lock-holder';
+import { CHECKPOINT_DIR_PATTERN, planPrune, TRASH_PREFIX } from './prune-plan';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors';
 
 export const CHECKPOINT_FORMAT_VERSION = 1;
-const DIR_PATTERN = /^ckpt-(\d{6})-(\d{9})$/;
-/** Checkpoints being deleted are renamed to this prefix first (see #discard). */
-const TRASH_PREFIX = '.trash-ckpt-';
+/** Another run's checkpoint whose name this run had to write is renamed to this prefix (see #clearName). */
+const SUPERSEDED_PREFIX = '.superseded-';
 
 export interface CheckpointMeta {
   readonly formatVersion: number;
@@ -36,6 +43,8 @@ export interface CheckpointMeta {
   readonly optimizer: { readonly name: string; readonly step: number; readonly slots: readonly string[] };
   readonly sha256: string;
   readonly writtenAt: string;
+  /** The run that wrote it (absent in checkpoints written before run ids): only that run prunes it. */
+  readonly runId?: string;
   readonly extra?: Record<string, unknown>;
 }
 
@@ -67,12 +76,17 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/** Writes and reads the checkpoints of one directory; writes and prunes as one run. */
 export class CheckpointStore {
+  #warnedKept = false;
+
   constructor(
     readonly root: string,
     private readonly warn: (msg: string) => void = (m) => console.warn(m),
-    /** How many complete checkpoints to keep (older ones are removed). */
+    /** How many of this run's complete checkpoints to keep (its older ones are removed). */
     private readonly keep = 3,
+    /** The run this store writes as (BackupAndRestore passes its lock holder's); fresh by default. */
+    readonly runId: string = newCheckpointRunId(),
   ) {}
 
   save(args: {
@@ -108,17 +122,18 @@ export class CheckpointStore {
       optimizer: { name: args.optimizer.name, step: args.optimizer.step, slots: slotNames },
       sha256: createHash('sha256').update(file).digest('hex'),
       writtenAt: new Date().toISOString(),
+      runId: this.runId,
       ...(args.extra ? { extra: args.extra } : {}),
     };
     const name = `ckpt-${String(args.epoch).padStart(6, '0')}-${String(args.step).padStart(9, '0')}`;
-    const tmp = join(this.root, `.tmp-${name}-${process.pid}-${Date.now()}`);
+    const tmp = join(this.root, `.tmp-${name}-${this.runId}-${Date.now()}`);
     const final = join(this.root, name);
     try {
       mkdirSync(tmp);
       writeFileSynced(join(tmp, 'model.safetensors'), file);
       writeFileSynced(join(tmp, 'meta.json'), JSON.stringify(meta, null, 2));
       fsyncDir(tmp);
-      this.#discard(final);
+      this.#clearName(final);
       renameSync(tmp, final);
       fsyncDir(this.root);
     } catch (e) {
@@ -138,7 +153,7 @@ export class CheckpointStore {
       return [];
     }
     return names
-      .filter((n) => DIR_PATTERN.test(n))
+      .filter((n) => CHECKPOINT_DIR_PATTERN.test(n))
       .sort()
       .reverse()
       .map((n) => join(this.root, n));
@@ -201,13 +216,32 @@ export class CheckpointStore {
     return undefined;
   }
 
+  /** The run id in `dir`'s meta.json; undefined when it has none or cannot be read. */
+  runIdOf(dir: string): string | undefined {
+    try {
+      const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { runId?: unknown };
+      return typeof meta.runId === 'string' ? meta.runId : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Frees `final` for this run's write: its own old copy is discarded, anything else set aside. */
+  #clearName(final: string): void {
+    if (!existsSync(final)) return;
+    if (this.runIdOf(final) === this.runId) return this.#discard(final);
+    const aside = join(this.root, `${SUPERSEDED_PREFIX}${basename(final)}-by-${this.runId}-${Date.now()}`);
+    renameSync(final, aside);
+    this.warn(`warning: ${final} belongs to another run (or has no readable meta.json); renamed it to ${aside} to write this run's checkpoint`);
+  }
+
   /**
-   * Removes a checkpoint directory without ever leaving a half-deleted `ckpt-*` behind:
-   * it is first renamed (atomic) out of the `ckpt-*` namespace, then deleted. A kill
-   * during the delete leaves only a `.trash-*` directory, which the next prune removes.
+   * Removes one of this run's checkpoint directories without ever leaving a half-deleted
+   * `ckpt-*` behind: it is first renamed (atomic) out of the `ckpt-*` namespace, then
+   * deleted. A kill during the delete leaves only a `.trash-*` directory of this run.
    */
   #discard(dir: string): void {
-    const trash = join(this.root, `${TRASH_PREFIX}${basename(dir)}-${process.pid}-${Date.now()}`);
+    const trash = join(this.root, `${TRASH_PREFIX}${basename(dir).slice('ckpt-'.length)}-${this.runId}-${Date.now()}`);
     try {
       renameSync(dir, trash);
     } catch (e) {
@@ -217,15 +251,24 @@ export class CheckpointStore {
     rmSync(trash, { recursive: true, force: true });
   }
 
+  /** Deletes what prune-plan.ts says this run owns and no longer needs; says once what it keeps of others. */
   #prune(): void {
-    for (const dir of this.list().slice(this.keep)) this.#discard(dir);
+    let names: string[];
     try {
-      for (const n of readdirSync(this.root)) {
-        const stale = n.startsWith(TRASH_PREFIX) || (n.startsWith('.tmp-ckpt-') && !n.includes(`-${process.pid}-`));
-        if (stale) rmSync(join(this.root, n), { recursive: true, force: true });
-      }
+      names = readdirSync(this.root);
     } catch {
-      /* root vanished: nothing to prune */
+      return; // root vanished: nothing to prune
     }
+    const plan = planPrune(names, this.runId, this.keep, (n) => this.runIdOf(join(this.root, n)));
+    for (const n of plan.discard) this.#discard(join(this.root, n));
+    for (const n of plan.removeLeftovers) rmSync(join(this.root, n), { recursive: true, force: true });
+    if (this.#warnedKept || (plan.othersCheckpoints.length === 0 && plan.othersLeftovers.length === 0)) return;
+    this.#warnedKept = true;
+    const kept = [...plan.othersCheckpoints, ...plan.othersLeftovers];
+    this.warn(
+      `note: ${this.root} holds ${plan.othersCheckpoints.length} checkpoint(s) and ${plan.othersLeftovers.length} leftover temp/trash dir(s) ` +
+        `of other runs or without a readable meta.json (${kept.slice(0, 4).join(', ')}${kept.length > 4 ? ', ...' : ''}); ` +
+        `run ${this.runId} prunes only its own, so delete those by hand once no run writes here and you no longer need them`,
+    );
   }
 }

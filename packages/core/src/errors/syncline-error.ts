@@ -18,6 +18,7 @@ export type SynclineErrorCode =
   | 'SHAPE_MISMATCH'
   | 'NO_USABLE_BACKEND'
   | 'CHECKPOINT_ERROR'
+  | 'CHECKPOINT_DIR_LOCKED'
   | 'BACKEND_ERROR'
   | 'CONFIG_MISMATCH';
 
@@ -52,6 +53,7 @@ const CODES: ReadonlySet<string> = new Set<SynclineErrorCode>([
   'SHAPE_MISMATCH',
   'NO_USABLE_BACKEND',
   'CHECKPOINT_ERROR',
+  'CHECKPOINT_DIR_LOCKED',
   'BACKEND_ERROR',
   'CONFIG_MISMATCH',
 ]);

@@ -9,11 +9,25 @@
  * Preemption (TF's PreemptionCheckpointHandler): when the workers agree to stop
  * (ctx.preempted, after a SIGTERM on any of them), the writer saves a mid-epoch
  * checkpoint at that step boundary, and a rerun resumes at exactly that step.
+ *
+ * One writer per directory: the writer holds a CheckpointDirLock on `dir` from
+ * onTrainBegin (or acquireLock(), called before loading data) to onTrainEnd (or
+ * release()), so a second writer, such as an orphaned chief's rerun, is refused with
+ * CheckpointDirLockedError before it trains. By default that is hostLocalCheckpointLock
+ * on Linux (kernel-released; this host only); pass a filesystem lock (the `syncline`
+ * app's flock) for a directory shared between hosts. Each run writes and prunes under
+ * its own run id (the lock holder's): a resumed run starts from an earlier run's
+ * checkpoint but never deletes it (see checkpoint/prune-plan.ts).
  */
+import { resolve } from 'node:path';
 import type { BatchLogs, Callback, ResumePoint } from '../contracts/callback';
 import type { FitContext } from '../contracts/fit-context';
+import type { CheckpointDirLock, HeldCheckpointLock } from '../checkpoint/checkpoint-dir-lock';
 import { CheckpointStore } from '../checkpoint/checkpoint-store';
+import { defaultCheckpointLock } from '../checkpoint/host-local-lock';
+import { checkpointLockHolder, newCheckpointRunId } from '../checkpoint/lock-holder';
 import { CheckpointError } from '../errors/checkpoint-error';
+import { InvalidConfigError } from '../errors/invalid-config-error';
 
 export interface BackupAndRestoreOptions {
   readonly dir: string;
@@ -22,15 +36,67 @@ export interface BackupAndRestoreOptions {
   /** Complete checkpoints to keep. Default 3. */
   readonly keep?: number;
   readonly log?: (msg: string) => void;
+  /**
+   * How the writer takes `dir` for the run. Default: defaultCheckpointLock(), which is
+   * hostLocalCheckpointLock on Linux and none elsewhere (a warning says so). `false`
+   * turns locking off: only when something else guarantees a single writer. Non-writers
+   * never lock.
+   */
+  readonly lock?: CheckpointDirLock | false;
+  /**
+   * A lock on `dir` the caller already holds (taken before loading any data, as
+   * `syncline train` does): used instead of `lock`, its holder's runId becomes this run's
+   * id, and it is released with release() / at train end.
+   */
+  readonly heldLock?: HeldCheckpointLock;
 }
 
 export class BackupAndRestore implements Callback {
   readonly store: CheckpointStore;
+  /** The id this run writes into each checkpoint's meta; it prunes only checkpoints with this id. */
+  readonly runId: string;
   #ctx: FitContext | undefined;
+  #held: HeldCheckpointLock | undefined;
+  #warnedUnlocked = false;
 
   constructor(private readonly options: BackupAndRestoreOptions) {
     const log = options.log ?? ((m: string) => console.warn(m));
-    this.store = new CheckpointStore(options.dir, log, options.keep ?? 3);
+    const held = options.heldLock;
+    if (held && resolve(held.dir) !== resolve(options.dir)) {
+      throw new InvalidConfigError('heldLock.dir', held.dir, `the checkpoint directory ${options.dir} (a lock on another directory protects nothing here)`);
+    }
+    this.runId = held?.holder.runId ?? newCheckpointRunId();
+    this.#held = held;
+    this.store = new CheckpointStore(options.dir, log, options.keep ?? 3, this.runId);
+  }
+
+  /**
+   * Takes the directory for this run (a writer only; idempotent) and returns the held
+   * lock, or undefined for a non-writer or without a lock. Throws
+   * CheckpointDirLockedError naming the holder when another run writes here. Call it
+   * before loading data to fail early; onTrainBegin calls it otherwise.
+   */
+  async acquireLock(): Promise<HeldCheckpointLock | undefined> {
+    if (this.options.writer === false || this.#held) return this.#held;
+    const lock = this.options.lock ?? defaultCheckpointLock();
+    if (lock === false) return undefined;
+    if (!lock) {
+      if (!this.#warnedUnlocked)
+        (this.options.log ?? console.warn)(
+          `warning: ${this.options.dir} is not locked (no default lock on ${process.platform}); pass BackupAndRestore's lock option so that only one run writes there`,
+        );
+      this.#warnedUnlocked = true;
+      return undefined;
+    }
+    this.#held = await lock.acquire(this.options.dir, checkpointLockHolder(this.runId));
+    return this.#held;
+  }
+
+  /** Releases the directory (idempotent); call it when fit throws in a process that goes on. */
+  async release(): Promise<void> {
+    const held = this.#held;
+    this.#held = undefined;
+    await held?.release();
   }
 
   /** Where the restored run resumed ({epoch, step}); {0, 0} for a fresh start. */
@@ -38,6 +104,16 @@ export class BackupAndRestore implements Callback {
 
   async onTrainBegin(ctx: FitContext): Promise<ResumePoint | void> {
     this.#ctx = ctx;
+    await this.acquireLock();
+    try {
+      return await this.#restore(ctx);
+    } catch (e) {
+      await this.release();
+      throw e;
+    }
+  }
+
+  async #restore(ctx: FitContext): Promise<ResumePoint | void> {
     const latest = this.store.latest(ctx.engine.layout);
     if (!latest) return;
     if (latest.meta.seed !== ctx.seed || latest.meta.globalBatchSize !== ctx.globalBatchSize) {
@@ -65,6 +141,10 @@ export class BackupAndRestore implements Callback {
 
   async onEpochEnd(epoch: number): Promise<void> {
     await this.#save(epoch + 1, 0);
+  }
+
+  async onTrainEnd(): Promise<void> {
+    await this.release();
   }
 
   async #save(epoch: number, step: number): Promise<void> {

@@ -133,7 +133,7 @@ export { encodeIdx } from './data/idx-writer';
 export { loadIdxPair } from './data/idx-source';
 export type { LoadIdxPairOptions } from './data/idx-source';
 export { loadFashionMnist, DEFAULT_FASHION_MNIST_DIR, FASHION_MNIST_FILES, FASHION_MNIST_SHAPE, FASHION_MNIST_CLASSES } from './data/fashion-mnist';
-export type { FashionMnist } from './data/fashion-mnist';
+export type { FashionMnist, LoadFashionMnistOptions } from './data/fashion-mnist';
 
 // --- training loop: options, callbacks ---
 export type { FitOptions, History, EvaluateResult } from './contracts/fit-options';

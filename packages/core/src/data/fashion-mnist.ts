@@ -26,17 +26,25 @@ export interface FashionMnist {
   readonly test: InMemorySource;
 }
 
+/** Options of loadFashionMnist. */
+export interface LoadFashionMnistOptions {
+  /** 'float32' (default, ~190 MB for train) or 'uint8' (~47 MB, scaled on read). */
+  readonly dtype?: 'float32' | 'uint8';
+  /** Keep only the first `trainLimit` training examples (only those are read and decoded). */
+  readonly trainLimit?: number;
+}
+
 /**
- * Loads Fashion-MNIST from `dir` (default /usr/share/datasets/fashion-mnist); `dtype`
- * 'float32' (default, ~190 MB for train) or 'uint8' (~47 MB, scaled on read). Throws
+ * Loads Fashion-MNIST from `dir` (default /usr/share/datasets/fashion-mnist). Throws
  * DataError naming the file when one is missing (with how to install it), corrupt,
  * truncated, or when image and label counts differ.
  */
-export function loadFashionMnist(dir: string = DEFAULT_FASHION_MNIST_DIR, options: { dtype?: 'float32' | 'uint8' } = {}): FashionMnist {
+export function loadFashionMnist(dir: string = DEFAULT_FASHION_MNIST_DIR, options: LoadFashionMnistOptions = {}): FashionMnist {
   const f = FASHION_MNIST_FILES;
   const opts = { exampleShape: FASHION_MNIST_SHAPE, dtype: options.dtype };
+  const train = { ...opts, ...(options.trainLimit !== undefined ? { limit: options.trainLimit } : {}) };
   return {
-    train: loadIdxPair(join(dir, f.trainImages), join(dir, f.trainLabels), opts),
+    train: loadIdxPair(join(dir, f.trainImages), join(dir, f.trainLabels), train),
     test: loadIdxPair(join(dir, f.testImages), join(dir, f.testLabels), opts),
   };
 }

@@ -49,13 +49,15 @@ export function readFileBytes(path: string): Uint8Array {
   }
 }
 
-function fsError(path: string, e: unknown): DataError {
+/** An fs failure on an IDX file as a DataError (missing files get the hint). */
+export function fsError(path: string, e: unknown): DataError {
   const code = (e as { code?: string }).code;
   if (code === 'ENOENT') return new DataError(`IDX file not found: ${path}. ${IDX_MISSING_HINT}`, { cause: e });
   return new DataError(`Cannot read IDX file ${path} (${code ?? String(e)}); check the path and its permissions.`, { cause: e });
 }
 
-function gunzip(bytes: Uint8Array, name: string, partial: boolean): Uint8Array {
+/** Gunzips `bytes`; with `partial`, a prefix of a gzip stream gives the prefix of its contents. Throws DataError. */
+export function gunzip(bytes: Uint8Array, name: string, partial: boolean): Uint8Array {
   try {
     return gunzipSync(bytes, partial ? { finishFlush: zlibConstants.Z_SYNC_FLUSH } : {});
   } catch (e) {

@@ -5,7 +5,8 @@
  */
 import { DataError } from '../errors/data-error';
 import { BYTE_TO_UNIT, InMemorySource } from './in-memory-source';
-import { readIdxFile } from './idx-reader';
+import { readIdxDims, readIdxFile } from './idx-reader';
+import { readIdxPrefix } from './idx-prefix';
 
 /** Options of `loadIdxPair`. */
 export interface LoadIdxPairOptions {
@@ -13,6 +14,8 @@ export interface LoadIdxPairOptions {
   readonly exampleShape?: readonly number[];
   /** 'float32' (default): convert once, fast reads; 'uint8': keep bytes, scale on read, 1/4 the memory. */
   readonly dtype?: 'float32' | 'uint8';
+  /** Keep only the first `limit` examples: only as much of the files is read and decoded (see idx-prefix.ts). */
+  readonly limit?: number;
 }
 
 /**
@@ -21,8 +24,9 @@ export interface LoadIdxPairOptions {
  * exampleShape that does not hold one image.
  */
 export function loadIdxPair(imagesPath: string, labelsPath: string, options: LoadIdxPairOptions = {}): InMemorySource {
-  const images = readIdxFile(imagesPath);
-  const labels = readIdxFile(labelsPath);
+  const limited = options.limit !== undefined;
+  const images = limited ? readIdxPrefix(imagesPath, options.limit!) : readIdxFile(imagesPath);
+  const labels = limited ? readIdxPrefix(labelsPath, options.limit!) : readIdxFile(labelsPath);
   if (images.dims.length < 2) {
     throw new DataError(
       `${imagesPath} has dims [${images.dims.join(', ')}]; an images file needs a count and at least one example dimension. Were the images and labels files swapped?`,
@@ -33,10 +37,12 @@ export function loadIdxPair(imagesPath: string, labelsPath: string, options: Loa
       `${labelsPath} has dims [${labels.dims.join(', ')}]; a labels file has exactly one dimension (the count). Were the images and labels files swapped?`,
     );
   }
-  const count = images.dims[0]!;
-  if (labels.dims[0] !== count) {
+  // with a limit, compare the counts the headers promise, not the prefixes read
+  const imageCount = limited ? readIdxDims(imagesPath)[0]! : images.dims[0]!;
+  const labelCount = limited ? readIdxDims(labelsPath)[0]! : labels.dims[0]!;
+  if (labelCount !== imageCount) {
     throw new DataError(
-      `${imagesPath} holds ${count} images but ${labelsPath} holds ${labels.dims[0]} labels; the two files must come from the same split (e.g. train-images with train-labels).`,
+      `${imagesPath} holds ${imageCount} images but ${labelsPath} holds ${labelCount} labels; the two files must come from the same split (e.g. train-images with train-labels).`,
     );
   }
   const perImage = images.dims.slice(1).reduce((a, b) => a * b, 1);

@@ -6,8 +6,10 @@
  * the n-th write it kills the chief after a random few milliseconds. After every kill:
  * every ckpt-* directory verifies with CheckpointStore (checksum, tensors), the newest
  * one is what `latest()` returns, and nothing else but `.tmp-*` (interrupted write) or
- * `.trash-*` (interrupted prune of an old checkpoint) leftovers is there.
- * A final run resumes from the newest checkpoint and finishes.
+ * `.trash-*` (interrupted prune of an old checkpoint) leftovers and the killed chief's
+ * `.syncline.lock` (its flock died with it) is there.
+ * A final run resumes from the newest checkpoint and finishes; it removes only its own
+ * leftovers (the killed runs' are never another run's to delete) and its lock file.
  */
 import { mkdirSync, readdirSync, watch } from 'node:fs';
 import { join } from 'node:path';
@@ -55,6 +57,8 @@ function verifyDir(dir: string): { leftovers: string[]; newest: string | undefin
   for (const name of readdirSync(dir)) {
     if (name.startsWith('.tmp-') || name.startsWith('.trash-'))
       leftovers.push(name); // an interrupted write or prune
+    else if (name === '.syncline.lock')
+      continue; // left by a killed chief; the kernel released its lock
     else if (/^ckpt-\d{6}-\d{9}$/.test(name)) expect(() => store.read(join(dir, name))).not.toThrow();
     else throw new Error(`unexpected entry ${name} in ${dir}`);
   }
@@ -109,8 +113,10 @@ describe('kill -9 during checkpoint writes (built CLI, 2 workers)', () => {
     console.log(`${KILL_ROUNDS} kills, ${interrupted} mid-write, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const newest = new CheckpointStore(ckpt, () => undefined).latest();
     expect(newest).toBeDefined();
+    const killedRunsLeftovers = verifyDir(ckpt).leftovers;
     const results = await finishOk(startWorkers({ addresses: await loopbackAddresses(2), token: TOKEN, args }));
     expect(results[0]!.resumedFromEpoch).toBe(newest!.meta.epoch);
-    expect(verifyDir(ckpt).leftovers).toEqual([]); // a complete write prunes other processes' temp dirs
+    expect(verifyDir(ckpt).leftovers).toEqual(killedRunsLeftovers); // pruning touches only the pruning run's files
+    expect(readdirSync(ckpt)).not.toContain('.syncline.lock'); // released at the end of a clean run
   }, 120_000);
 });

@@ -25,6 +25,7 @@ import {
 import { backendRegistry } from './backend-choice';
 import { dataFingerprint } from './data-fingerprint';
 import { makeStrategy } from './make-strategy';
+import { lockCheckpointDir } from '../checkpoint-lock/lock-checkpoint-dir';
 import { ConsoleProgress } from '../report/console-progress';
 import { RunReporter } from '../report/run-reporter';
 import type { TrainOptions } from './train-options';
@@ -102,6 +103,8 @@ export async function runTrain(
 ): Promise<TrainResult> {
   const t0 = performance.now();
   const spec = loadModelSpec(o.model);
+  // The writer takes --checkpoint-dir before reading any data: a second writer fails here, naming the holder.
+  const checkpointLock = await lockCheckpointDir(o, log);
   // A worker holds only the examples it trains on, as bytes when it is one of several processes.
   const data = loadData(o.data, {
     ...(o.trainLimit !== undefined ? { trainLimit: o.trainLimit } : {}),
@@ -134,7 +137,9 @@ export async function runTrain(
     log('syncline: gradients are all-reduced through copies (the communicator has no registered buffer, or the model does not fit its space)');
   try {
     const callbacks: Callback[] = [preemption, new ConsoleProgress(!o.json && isChief, o.epochs)];
-    const backup = o.checkpointDir ? new BackupAndRestore({ dir: o.checkpointDir, log, writer: isChief }) : undefined;
+    const backup = o.checkpointDir
+      ? new BackupAndRestore({ dir: o.checkpointDir, log, writer: isChief, ...(checkpointLock ? { heldLock: checkpointLock } : {}) })
+      : undefined;
     if (backup) callbacks.unshift(backup);
     let result: Omit<TrainResult, 'wallSeconds' | 'peakRssMb'> | undefined;
     const reporter = o.logDir && isChief ? new RunReporter(o.logDir, () => ({ ...result })) : undefined;

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { runTrain } from './commands/train';
 import { addTrainFlags, validateTrainOptions } from './commands/train-options';
 import { registerLaunchCommand } from './commands/launch';
+import { watchLauncher } from './launch/launcher-link';
 
 export interface ProgramIo {
   readonly stdout: (line: string) => void;
@@ -23,10 +24,16 @@ export function buildProgram(io: ProgramIo = defaultIo): Command {
     .showHelpAfterError()
     .exitOverride();
   addTrainFlags(program.command('train').description('train a model on Fashion-MNIST')).action(async (raw: Record<string, unknown>) => {
-    const options = validateTrainOptions(raw);
-    const result = await runTrain(options, io.stderr);
-    if (options.json) io.stdout(JSON.stringify(result));
-    if (result.preempted) process.exitCode = 143; // stopped by SIGTERM after a checkpoint
+    // A worker `syncline launch` started stops when the launcher dies; by hand, nothing to watch.
+    const launcher = watchLauncher(process.env, io.stderr);
+    try {
+      const options = validateTrainOptions(raw);
+      const result = await runTrain(options, io.stderr);
+      if (options.json) io.stdout(JSON.stringify(result));
+      if (result.preempted) process.exitCode = 143; // stopped by SIGTERM after a checkpoint
+    } finally {
+      launcher?.dispose();
+    }
   });
   registerLaunchCommand(program, { io });
   return program;

@@ -1,8 +1,9 @@
 /**
  * `syncline launch`: torchrun for Syncline. Starts W local worker processes running
  * `train --strategy multi-worker`, each with its own TF_CONFIG and one fresh shared auth
- * token, prefixes their output with the rank, stops them all when one fails, and
- * forwards Ctrl-C / SIGTERM so they checkpoint and exit.
+ * token, prefixes their output with the rank, stops them all when one fails (naming the
+ * rank whose error came first), and forwards Ctrl-C / SIGTERM / SIGHUP so they checkpoint
+ * and exit. Workers also stop by themselves when the launcher dies (launcher-link.ts).
  */
 import { constants as osConstants } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -12,15 +13,18 @@ import { findFreePortRange } from '../launch/free-port-range';
 import { defaultWorkerCommand, newAuthToken, planWorkers, trainFlagsOf, type WorkerCommand } from '../launch/launch-plan';
 import { launchFailureError, describeExit, stoppedCleanly } from '../launch/worker-exit';
 import { WorkerSupervisor, type SupervisorIo } from '../launch/worker-supervisor';
+import { ignoreBrokenOutput } from '../launch/broken-output';
 
 /** Default seconds between SIGTERM and SIGKILL when stopping workers. */
 export const DEFAULT_GRACE_SECONDS = 30;
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+/** Signals that make the launcher stop its workers cleanly; SIGHUP: its terminal or ssh session is gone. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type StopSignal = (typeof STOP_SIGNALS)[number];
 
-/** Where the launcher listens for Ctrl-C / SIGTERM (`process` in the CLI). */
+/** Where the launcher listens for Ctrl-C / SIGTERM / SIGHUP (`process` in the CLI). */
 export interface SignalSource {
-  on(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
-  off(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
+  on(event: StopSignal, listener: (signal: NodeJS.Signals) => void): unknown;
+  off(event: StopSignal, listener: (signal: NodeJS.Signals) => void): unknown;
 }
 
 /** What the launch command uses from the outside world; tests replace parts of it. */
@@ -35,6 +39,8 @@ export interface LaunchDeps {
   readonly env: NodeJS.ProcessEnv;
   /** The CPUs the launcher may use, shared out by --bind-to core (default: its affinity). */
   readonly cpus: () => number[];
+  /** Keeps the launcher running when its stdout/stderr reader is gone (default: ignoreBrokenOutput). */
+  readonly keepRunningWithoutOutput: () => void;
 }
 
 const defaultDeps: LaunchDeps = {
@@ -44,6 +50,7 @@ const defaultDeps: LaunchDeps = {
   setExitCode: (code) => (process.exitCode = code),
   env: process.env,
   cpus: allowedCpus,
+  keepRunningWithoutOutput: () => ignoreBrokenOutput(),
 };
 
 function int(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -73,7 +80,8 @@ interface LaunchFlags {
 
 /**
  * Adds `launch` to the `syncline` program. Failures end in a WorkerLostError naming the
- * rank, its exit code or signal and its last stderr line; a stop by signal sets the exit
+ * rank whose error came first in time, its exit code or signal and its error line, then
+ * the other ranks that failed; a stop by signal (SIGINT, SIGTERM, SIGHUP) sets the exit
  * status to 128 + the signal number once every worker has exited.
  */
 export function registerLaunchCommand(program: Command, deps: Partial<LaunchDeps> = {}): Command {
@@ -101,6 +109,7 @@ export function registerLaunchCommand(program: Command, deps: Partial<LaunchDeps
 
 async function runLaunch(command: string[], f: LaunchFlags, d: LaunchDeps): Promise<void> {
   const trainFlags = trainFlagsOf(command);
+  d.keepRunningWithoutOutput(); // after SIGHUP its terminal is gone, and the workers still need stopping
   const json = f.json === true || trainFlags.includes('--json');
   const basePort = f.basePort ?? (await findFreePortRange(f.hostIp, f.workers));
   const tfConfigs = makeTfConfig({ workers: f.workers, hostIp: f.hostIp, basePort, chief: f.chief === true });
@@ -118,8 +127,9 @@ async function runLaunch(command: string[], f: LaunchFlags, d: LaunchDeps): Prom
   const specs = cpus ? planned.map((s) => bindWorker(s, cpus[s.rank]!)) : planned;
   const where = specs.map((s) => `${s.rank}=${s.address}`).join(' ');
   const bound = cpus ? `; bound to CPUs ${cpus.map((c, r) => `${r}=${formatCpuList(c)}`).join(' ')}` : '';
+  const tls = trainFlags.some((flag) => flag.split('=')[0] === '--tls-cert') ? '; mutual TLS on the ring' : '';
   d.io.stderr(
-    `syncline launch: ${f.workers} worker(s) x ${f.replicasPerWorker} replica(s); ranks ${where}; ${f.chief ? 'rank 0 is the chief' : 'worker 0 acts as chief'}; fresh auth token in SYNCLINE_AUTH_TOKEN${bound}`,
+    `syncline launch: ${f.workers} worker(s) x ${f.replicasPerWorker} replica(s); ranks ${where}; ${f.chief ? 'rank 0 is the chief' : 'worker 0 acts as chief'}; fresh auth token in SYNCLINE_AUTH_TOKEN${tls}${bound}`,
   );
   const supervisor = new WorkerSupervisor(specs, d.io, { graceMs: f.graceSeconds * 1000, ...(json ? { jsonRank: 0 } : {}) });
   const onSignal = (signal: NodeJS.Signals): void => supervisor.stop(signal);

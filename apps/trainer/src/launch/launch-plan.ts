@@ -59,6 +59,14 @@ export function trainFlagsOf(command: readonly string[]): string[] {
         { source: SOURCE },
       );
     }
+    if (key === '--auth-token-file') {
+      throw new InvalidConfigError(
+        'train flag --auth-token-file',
+        inline ?? flags[i + 1],
+        'no --auth-token-file after --: launch gives its workers a fresh 32-byte token of its own (SYNCLINE_AUTH_TOKEN)',
+        { source: SOURCE },
+      );
+    }
     const strategy = inline ?? flags[i + 1];
     if (key === '--strategy' && strategy !== 'multi-worker') {
       throw new InvalidConfigError(

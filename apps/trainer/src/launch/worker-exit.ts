@@ -3,6 +3,7 @@
  * and the error the launcher exits with when one of them failed.
  */
 import { WorkerLostError } from '@syncline/core';
+import { assignBlame } from './culprit';
 
 /** One worker process to start. */
 export interface WorkerSpec {
@@ -28,13 +29,21 @@ export interface WorkerExit {
   readonly spawnError?: string;
   /** True when the launcher had to SIGKILL it. */
   readonly killedAfterGrace: boolean;
+  /** Its last error line (`syncline: <Name>Error: ...`, see culprit.ts ERROR_LINE), if it printed one. */
+  readonly errorLine?: string;
+  /** When that line reached the launcher (ms, the launcher's monotonic clock). */
+  readonly errorAt?: number;
+  /** When it exited (ms, the same clock). */
+  readonly exitedAt?: number;
+  /** True when the launcher had asked it to stop (SIGTERM or SIGKILL) before it exited. */
+  readonly stopped?: boolean;
 }
 
 /** Everything a launch ends with. */
 export interface SupervisorOutcome {
   /** One entry per worker, by rank. */
   readonly exits: readonly WorkerExit[];
-  /** The worker whose failure stopped the others, if any. */
+  /** The first worker to exit with a failure, which made the launcher stop the others, if any (launchFailureError names the culprit). */
   readonly firstFailure: WorkerExit | undefined;
   /** The signal the launcher got that stopped the workers (before any failure), if any. */
   readonly stopSignal: NodeJS.Signals | undefined;
@@ -65,15 +74,32 @@ export function stoppedCleanly(exit: WorkerExit): boolean {
   return exit.signal === null && (exit.code === 0 || exit.code === PREEMPTED_EXIT_CODE);
 }
 
+/** Victims' error lines are cut to this many characters in the launcher's error. */
+export const MAX_VICTIM_LINE_CHARS = 200;
+
+function cut(line: string, max: number): string {
+  return line.length > max ? `${line.slice(0, max)}...` : line;
+}
+
 /**
- * The error `syncline launch` ends with when `failure` stopped the job: names the rank,
- * its address, its exit code or signal, its last stderr line, and the ranks stopped.
+ * The error `syncline launch` ends with when a failure stopped the job: names the rank whose
+ * failure came first in time (see culprit.ts; `failure`, the first to exit, when no rank
+ * reported one), its address, its exit code or signal and its error line (else its last
+ * stderr line), then every other rank that failed with its error, then the ranks stopped.
  */
 export function launchFailureError(failure: WorkerExit, exits: readonly WorkerExit[]): WorkerLostError {
-  const others = exits.filter((e) => e.rank !== failure.rank);
-  const line = failure.lastErrorLine;
-  const cut = line !== undefined && line.length > MAX_ERROR_LINE_CHARS ? `${line.slice(0, MAX_ERROR_LINE_CHARS)}...` : line;
-  const last = cut === undefined ? 'nothing on stderr' : `last error line: ${JSON.stringify(cut)}`;
-  const stopped = others.length ? `; stopped rank(s) ${others.map((e) => e.rank).join(', ')}` : '';
-  return new WorkerLostError(failure.rank, failure.address, undefined, undefined, `worker ${describeExit(failure)} (${last})${stopped}`);
+  const { culprit, alsoFailed, stopped } = assignBlame(exits, failure);
+  const own =
+    culprit.errorLine !== undefined
+      ? `error: ${JSON.stringify(cut(culprit.errorLine, MAX_ERROR_LINE_CHARS))}`
+      : culprit.lastErrorLine !== undefined
+        ? `last error line: ${JSON.stringify(cut(culprit.lastErrorLine, MAX_ERROR_LINE_CHARS))}`
+        : 'nothing on stderr';
+  const victims = alsoFailed.map((e) => {
+    const line = e.errorLine ?? e.lastErrorLine;
+    return `rank ${e.rank} ${describeExit(e)}${line === undefined ? '' : ` (${JSON.stringify(cut(line, MAX_VICTIM_LINE_CHARS))})`}`;
+  });
+  const also = victims.length ? `; also failed: ${victims.join('; ')}` : '';
+  const rest = stopped.length ? `; stopped rank(s) ${stopped.map((e) => e.rank).join(', ')}` : '';
+  return new WorkerLostError(culprit.rank, culprit.address, undefined, undefined, `worker ${describeExit(culprit)} (${own})${also}${rest}`);
 }

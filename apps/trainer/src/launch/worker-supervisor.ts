@@ -1,23 +1,32 @@
 /**
  * Runs the worker processes of one `syncline launch` and keeps them together: their
- * output comes back prefixed with the rank, the first failure stops the rest, and a
- * stop request (Ctrl-C / SIGTERM to the launcher) reaches every worker.
+ * output comes back prefixed with the rank, the first failure stops the rest, a stop
+ * request (Ctrl-C / SIGTERM / SIGHUP to the launcher) reaches every worker, and no worker
+ * outlives the launcher (launcher-link.ts).
  *
  * 1. Spawn every worker in its own process group (so a terminal's Ctrl-C reaches only
- *    the launcher, which decides what the workers get), stdout/stderr piped.
+ *    the launcher, which decides what the workers get), stdout/stderr piped, plus the
+ *    launcher link at fd 3 (named in SYNCLINE_LAUNCHER_FD): when the launcher's process
+ *    ends, however it ends, the worker reads end-of-file and stops itself.
  * 2. Split each stream into lines; write `[rank N] line` to the launcher's stdout or
- *    stderr; remember each rank's last non-blank stderr line. With `jsonRank`, hold back
+ *    stderr; remember each rank's last non-blank stderr line, and its last error line
+ *    (`syncline: <Name>Error: ...`) with the time it arrived. With `jsonRank`, hold back
  *    that rank's latest stdout line: if it is its last and a JSON object, it is returned
  *    (unprefixed) instead of printed.
  * 3. When a worker exits with a non-zero code or a signal and no stop is under way, it is
- *    the first failure: stop the others (4).
+ *    the first failure. Wait up to `failureGraceMs` for the other ranks' own errors and
+ *    exits (the rank that failed first is often still closing its communicator, and its
+ *    error comes after its victims'), then stop those still running (4).
  * 4. Stop: SIGTERM to every running worker (train checkpoints at the next step
  *    boundary and exits), then SIGKILL to each one's process group after `graceMs`.
  *    A second stop request sends SIGKILL at once.
  * 5. When every worker has exited, SIGKILL each worker's process group (strays its own
- *    children left behind; ignored when empty) and resolve with every exit.
+ *    children left behind; ignored when empty) and resolve with every exit, error lines
+ *    and times included, for launchFailureError to name the culprit (culprit.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { ERROR_LINE } from './culprit';
+import { LAUNCHER_FD, launcherLinkEnv } from './launcher-link';
 import { LineSplitter } from './line-splitter';
 import { describeExit, isFailure, type SupervisorOutcome, type WorkerExit, type WorkerSpec } from './worker-exit';
 
@@ -32,12 +41,25 @@ export interface SupervisorOptions {
   readonly graceMs: number;
   /** The rank whose final stdout line, when a JSON object, is returned rather than printed. */
   readonly jsonRank?: number;
+  /** Milliseconds to wait after the first failure for the other ranks' errors before stopping them (default DEFAULT_FAILURE_GRACE_MS). */
+  readonly failureGraceMs?: number;
+  /** The clock error lines and exits are timed by, ms (default performance.now). */
+  readonly now?: () => number;
 }
+
+/**
+ * Default wait after the first failure before the others are stopped, ms. A rank whose
+ * error came first is often still closing its communicator when its peers report losing
+ * it; its own error line follows within tens of ms here.
+ */
+export const DEFAULT_FAILURE_GRACE_MS = 2_000;
 
 interface Running {
   readonly spec: WorkerSpec;
   readonly child: ChildProcess;
   lastErrorLine: string | undefined;
+  errorLine: string | undefined;
+  errorAt: number | undefined;
   heldStdout: string | undefined;
   exit: WorkerExit | undefined;
   killedAfterGrace: boolean;
@@ -50,13 +72,17 @@ export class WorkerSupervisor {
   #firstFailure: WorkerExit | undefined;
   #chiefJson: string | undefined;
   #graceTimer: NodeJS.Timeout | undefined;
+  #failureTimer: NodeJS.Timeout | undefined;
+  readonly #now: () => number;
   #finish: (() => void) | undefined;
 
   constructor(
     private readonly specs: readonly WorkerSpec[],
     private readonly io: SupervisorIo,
     private readonly options: SupervisorOptions,
-  ) {}
+  ) {
+    this.#now = options.now ?? (() => performance.now());
+  }
 
   /** Starts every worker (step 1) and resolves when all have exited (step 5). Call once. */
   run(): Promise<SupervisorOutcome> {
@@ -82,8 +108,25 @@ export class WorkerSupervisor {
   }
 
   #start(spec: WorkerSpec): void {
-    const child = spawn(spec.command, [...spec.args], { env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const w: Running = { spec, child, lastErrorLine: undefined, heldStdout: undefined, exit: undefined, killedAfterGrace: false };
+    const env = { ...spec.env, ...launcherLinkEnv(this.options.graceMs) };
+    // stdin, stdout, stderr, and at LAUNCHER_FD (3) the launcher link
+    const child = spawn(spec.command, [...spec.args], { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], detached: true });
+    // The launcher link: never written; the launcher's end closes when its process ends, or
+    // here once the worker exited (its own children may hold the worker's end, and 'close'
+    // waits for every stdio stream).
+    const link = child.stdio[LAUNCHER_FD];
+    link?.on('error', () => undefined);
+    child.once('exit', () => link?.destroy());
+    const w: Running = {
+      spec,
+      child,
+      lastErrorLine: undefined,
+      errorLine: undefined,
+      errorAt: undefined,
+      heldStdout: undefined,
+      exit: undefined,
+      killedAfterGrace: false,
+    };
     this.#workers.push(w);
     const prefix = `[rank ${spec.rank}] `;
     const out = new LineSplitter((line) => {
@@ -92,7 +135,12 @@ export class WorkerSupervisor {
       w.heldStdout = line;
     });
     const err = new LineSplitter((line) => {
-      if (line.trim() !== '') w.lastErrorLine = line.trim();
+      const trimmed = line.trim();
+      if (trimmed !== '') w.lastErrorLine = trimmed;
+      if (ERROR_LINE.test(trimmed)) {
+        w.errorLine = trimmed;
+        w.errorAt = this.#now();
+      }
       this.io.stderr(prefix + line);
     });
     child.stdout?.on('data', (c: Buffer) => out.push(c)).on('end', () => out.end());
@@ -105,21 +153,32 @@ export class WorkerSupervisor {
 
   #exited(w: Running, how: Pick<WorkerExit, 'code' | 'signal'> & { spawnError?: string }): void {
     if (w.exit !== undefined) return;
-    w.exit = { rank: w.spec.rank, address: w.spec.address, ...how, lastErrorLine: w.lastErrorLine, killedAfterGrace: w.killedAfterGrace };
+    w.exit = {
+      rank: w.spec.rank,
+      address: w.spec.address,
+      ...how,
+      lastErrorLine: w.lastErrorLine,
+      killedAfterGrace: w.killedAfterGrace,
+      ...(w.errorLine !== undefined ? { errorLine: w.errorLine, errorAt: w.errorAt } : {}),
+      exitedAt: this.#now(),
+      stopped: this.#stopping,
+    };
     if (w.heldStdout !== undefined) {
       if (isJsonObject(w.heldStdout)) this.#chiefJson = w.heldStdout;
       else this.io.stdout(`[rank ${w.spec.rank}] ${w.heldStdout}`);
     }
-    if (isFailure(w.exit) && !this.#stopping) {
+    if (isFailure(w.exit) && !this.#stopping && this.#firstFailure === undefined) {
       this.#firstFailure = w.exit;
-      const others = this.#workers.filter((o) => o.exit === undefined).length;
+      const others = this.#running().length;
       this.io.stderr(`syncline launch: rank ${w.spec.rank} ${describeExit(w.exit)}` + (others ? `; stopping the other ${others} worker(s)` : ''));
-      this.#stopAll();
+      // step 3: the others' own errors first, then stop whoever is still running
+      this.#failureTimer = setTimeout(() => this.#stopAll(), this.options.failureGraceMs ?? DEFAULT_FAILURE_GRACE_MS);
     }
     this.#checkDone();
   }
 
   #stopAll(): void {
+    if (this.#failureTimer) clearTimeout(this.#failureTimer);
     this.#stopping = true;
     for (const w of this.#running()) signalProcess(w.child.pid, 'SIGTERM');
     this.#graceTimer ??= setTimeout(() => {
@@ -143,6 +202,7 @@ export class WorkerSupervisor {
   #checkDone(): void {
     if (this.#workers.length < this.specs.length || this.#running().length > 0) return;
     if (this.#graceTimer) clearTimeout(this.#graceTimer);
+    if (this.#failureTimer) clearTimeout(this.#failureTimer);
     for (const w of this.#workers) killGroup(w.child.pid, false);
     this.#finish?.();
   }

@@ -1,12 +1,15 @@
 /**
  * The `syncline` command tree (commander). Each command lives in commands/; this file
  * only wires them together so tests can drive the CLI without spawning a process.
+ * Commander's errors never repeat an unknown option's value (redact-unknown-option.ts).
  */
-import { Command } from 'commander';
+import { Command, type CommanderError } from 'commander';
 import { runTrain } from './commands/train';
 import { addTrainFlags, validateTrainOptions } from './commands/train-options';
+import { applyEnvChanges, checkClusterSecrets } from './commands/cluster-secrets';
 import { registerLaunchCommand } from './commands/launch';
 import { watchLauncher } from './launch/launcher-link';
+import { redactCommanderError, redactUnknownOption } from './redact-unknown-option';
 
 export interface ProgramIo {
   readonly stdout: (line: string) => void;
@@ -19,15 +22,21 @@ const defaultIo: ProgramIo = {
 };
 
 export function buildProgram(io: ProgramIo = defaultIo): Command {
+  // Output and exit settings first: subcommands copy them when they are created.
   const program = new Command('syncline')
     .description('Synchronous data-parallel training with TensorFlow-style distribution strategies')
+    .configureOutput({ outputError: (message, write) => write(redactUnknownOption(message)) })
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride((e: CommanderError) => {
+      throw redactCommanderError(e);
+    });
   addTrainFlags(program.command('train').description('train a model on Fashion-MNIST')).action(async (raw: Record<string, unknown>) => {
     // A worker `syncline launch` started stops when the launcher dies; by hand, nothing to watch.
     const launcher = watchLauncher(process.env, io.stderr);
     try {
       const options = validateTrainOptions(raw);
+      applyEnvChanges(process.env, checkClusterSecrets(options, process.env));
+      if (options.tls) io.stderr(`syncline: the ring uses mutual TLS (certificate ${options.tls.certFile}, CA ${options.tls.caFile})`);
       const result = await runTrain(options, io.stderr);
       if (options.json) io.stdout(JSON.stringify(result));
       if (result.preempted) process.exitCode = 143; // stopped by SIGTERM after a checkpoint

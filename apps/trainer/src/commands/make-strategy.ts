@@ -49,7 +49,7 @@ export function makeStrategy(o: TrainOptions, backend: BackendRef, log: (line: s
       replicasPerWorker: o.replicas,
       isolation: o.isolation,
       backend,
-      communicator: multiWorker(),
+      communicator: multiWorker(o.tls ? { tls: o.tls } : {}),
       timeoutMs: o.timeoutMs,
     });
     return { strategy, isChief: resolver.isChief, rank: resolver.rank, worldSize: resolver.worldSize };

@@ -36,7 +36,25 @@ export interface TrainOptions {
   readonly replicasGiven: boolean;
   /** PJRT plugin library for --strategy tpu (default: the cached XLA CPU plugin). */
   readonly pjrtPlugin?: string;
+  /** Multi-worker: the file holding the ring's shared secret (checked by checkClusterSecrets). */
+  readonly authTokenFile?: string;
+  /** Multi-worker: mutual TLS on the ring, as PEM file paths (all three or none). */
+  readonly tls?: TlsFiles;
 }
+
+/** The PEM files of the ring's mutual TLS (`--tls-cert`, `--tls-key`, `--tls-ca`). */
+export interface TlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly caFile: string;
+}
+
+/** Each TLS flag, commander's key for it, and the TlsFiles field it sets. */
+const TLS_FLAGS = [
+  { flag: '--tls-cert', key: 'tlsCert', field: 'certFile' },
+  { flag: '--tls-key', key: 'tlsKey', field: 'keyFile' },
+  { flag: '--tls-ca', key: 'tlsCa', field: 'caFile' },
+] as const;
 
 export const DEFAULT_DATA_DIR = '/usr/share/datasets/fashion-mnist';
 
@@ -73,7 +91,33 @@ export function addTrainFlags(cmd: Command): Command {
       '--no-shard-update',
       'every replica applies the whole optimizer update (default: each applies 1/N and they all-gather, where backend and communicator support it)',
     )
-    .option('--pjrt-plugin <path>', 'PJRT plugin library for --strategy tpu (libtpu.so, xla_cuda_plugin.so; default: the XLA CPU plugin)');
+    .option('--pjrt-plugin <path>', 'PJRT plugin library for --strategy tpu (libtpu.so, xla_cuda_plugin.so; default: the XLA CPU plugin)')
+    .option(
+      '--auth-token-file <path>',
+      "multi-worker: read the ring's shared secret from this file (instead of SYNCLINE_AUTH_TOKEN; never a token on the command line)",
+    )
+    .option('--tls-cert <path>', "multi-worker: this worker's certificate (PEM) for mutual TLS on the ring; with --tls-key and --tls-ca")
+    .option('--tls-key <path>', 'multi-worker: the private key (PEM) of --tls-cert')
+    .option('--tls-ca <path>', "multi-worker: the CA certificate (PEM) every worker's certificate must be signed by");
+}
+
+/** All three TLS flags or none, and only for the multi-worker ring. */
+function tlsFiles(o: Record<string, unknown>, strategy: StrategyName): TlsFiles | undefined {
+  const given = TLS_FLAGS.filter((t) => o[t.key] !== undefined);
+  const first = given[0];
+  if (first === undefined) return undefined;
+  if (strategy !== 'multi-worker')
+    throw new InvalidConfigError(first.flag, o[first.key], 'only with --strategy multi-worker (TLS secures the ring between workers)');
+  const missing = TLS_FLAGS.filter((t) => o[t.key] === undefined);
+  if (missing[0] !== undefined) {
+    throw new InvalidConfigError(
+      missing[0].flag,
+      undefined,
+      `a PEM file path, since ${given.map((t) => t.flag).join(' and ')} ${given.length > 1 ? 'were' : 'was'} given: ` +
+        `mutual TLS needs --tls-cert, --tls-key and --tls-ca together (missing: ${missing.map((t) => t.flag).join(', ')})`,
+    );
+  }
+  return { certFile: o.tlsCert as string, keyFile: o.tlsKey as string, caFile: o.tlsCa as string };
 }
 
 export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions {
@@ -95,6 +139,10 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
   if (o.pinGpus && o.isolation !== 'process') {
     throw new InvalidConfigError('--pin-gpus', true, 'only with --isolation process (a thread cannot have its own CUDA_VISIBLE_DEVICES)');
   }
+  if (o.authTokenFile !== undefined && strategy !== 'multi-worker') {
+    throw new InvalidConfigError('--auth-token-file', o.authTokenFile, 'only with --strategy multi-worker (the token authenticates the ring between workers)');
+  }
+  const tls = tlsFiles(o, strategy);
   const replicas = (o.replicas as number | undefined) ?? availableParallelism();
   const globalBatch = o.globalBatch as number;
   if (strategy !== 'multi-worker' && globalBatch % replicas !== 0) {
@@ -122,5 +170,7 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
     shardUpdate: o.shardUpdate !== false,
     replicasGiven: o.replicas !== undefined,
     ...(o.pjrtPlugin !== undefined ? { pjrtPlugin: o.pjrtPlugin as string } : {}),
+    ...(o.authTokenFile !== undefined ? { authTokenFile: o.authTokenFile as string } : {}),
+    ...(tls ? { tls } : {}),
   };
 }

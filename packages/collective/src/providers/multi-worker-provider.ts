@@ -10,8 +10,11 @@
  * own name may not resolve yet when a pod starts); loopback addresses stay bound to
  * themselves; the `listenAddress` option or SYNCLINE_LISTEN_ADDRESS overrides both.
  * The ring authenticates with SYNCLINE_AUTH_TOKEN (or SYNCLINE_AUTH_TOKEN_FILE), which it
- * reads itself; the token never travels through this descriptor.
+ * reads itself; the token never travels through this descriptor. With the `tls` option the
+ * ring's links use mutual TLS: the descriptor carries only the PEM files' paths (it is
+ * structured-cloned to every replica), and the replica that joins the ring reads them.
  */
+import { readFileSync } from 'node:fs';
 import { communicatorRef, InvalidConfigError, type Communicator, type CommunicatorProvider, type CommunicatorRef, type GroupContext } from '@syncline/core';
 import { createHierarchicalCommunicator } from '../hierarchical/hierarchical-communicator';
 import { wildcardListenAddress } from '../ring/address';
@@ -28,15 +31,53 @@ export interface MultiWorkerOptions {
   readonly timeoutMs?: number;
   /** host:port this worker's ring listens on; default SYNCLINE_LISTEN_ADDRESS, else every interface at its TF_CONFIG port. */
   readonly listenAddress?: string;
+  /**
+   * Mutual TLS on the ring's links: PEM file paths (read when the ring is joined), all three
+   * or none. Every worker presents `certFile` (its key in `keyFile`), and accepts only peers
+   * whose certificates `caFile` signed and whose names match their cluster addresses.
+   */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly caFile: string };
 }
 
-const KNOWN: readonly (keyof MultiWorkerOptions)[] = ['timeoutMs', 'listenAddress'];
+const KNOWN: readonly (keyof MultiWorkerOptions)[] = ['timeoutMs', 'listenAddress', 'tls'];
+const TLS_FILES = ['certFile', 'keyFile', 'caFile'] as const;
+type TlsFiles = NonNullable<MultiWorkerOptions['tls']>;
+
+/** Refuses a partial or malformed `tls` option, naming the missing file. */
+function checkTls(tls: unknown): void {
+  if (tls === undefined) return;
+  if (tls === null || typeof tls !== 'object' || Array.isArray(tls)) {
+    throw new InvalidConfigError('multiWorker(options).tls', tls, 'an object of PEM file paths: { certFile, keyFile, caFile }');
+  }
+  const files = tls as Record<string, unknown>;
+  for (const key of Object.keys(files))
+    if (!(TLS_FILES as readonly string[]).includes(key))
+      throw new InvalidConfigError(`multiWorker(options).tls.${key}`, files[key], `no such option (known: ${TLS_FILES.join(', ')})`);
+  for (const key of TLS_FILES)
+    if (typeof files[key] !== 'string' || files[key] === '')
+      throw new InvalidConfigError(`multiWorker(options).tls.${key}`, files[key], 'a PEM file path: mutual TLS needs certFile, keyFile and caFile together');
+}
+
+/** The PEM contents of `tls`, read in the replica that joins the ring. */
+function readTls(tls: TlsFiles): { cert: Buffer; key: Buffer; ca: Buffer } {
+  const read = (key: (typeof TLS_FILES)[number]): Buffer => {
+    try {
+      return readFileSync(tls[key]);
+    } catch (e) {
+      throw new InvalidConfigError(`multiWorker(options).tls.${key}`, tls[key], `a readable PEM file (reading it failed: ${(e as Error).message})`, {
+        cause: e,
+      });
+    }
+  };
+  return { cert: read('certFile'), key: read('keyFile'), ca: read('caFile') };
+}
 
 interface MultiWorkerGroup {
   readonly workerRank: number;
   readonly addresses: readonly string[];
   readonly timeoutMs: number;
   readonly listenAddress?: string;
+  readonly tls?: TlsFiles;
   readonly shared?: SharedMemoryGroupDescriptor;
 }
 
@@ -48,6 +89,7 @@ function joinRing(g: MultiWorkerGroup, registered: boolean): Promise<Communicato
     addresses: g.addresses,
     ...(listenAddress ? { listenAddress } : {}),
     timeoutMs: g.timeoutMs,
+    ...(g.tls ? { tls: readTls(g.tls) } : {}),
     ...(registered ? { registeredBytes: REGISTERED_BYTES_PER_REPLICA } : {}),
   });
 }
@@ -73,6 +115,7 @@ export const multiWorkerProvider: CommunicatorProvider = {
       addresses: context.workerAddresses,
       timeoutMs,
       ...(o.listenAddress ? { listenAddress: o.listenAddress } : {}),
+      ...(o.tls ? { tls: { certFile: o.tls.certFile, keyFile: o.tls.keyFile, caFile: o.tls.caFile } } : {}),
       ...(shared ? { shared } : {}),
     };
   },
@@ -88,9 +131,10 @@ export const multiWorkerProvider: CommunicatorProvider = {
 /**
  * The cluster-wide communicator for MultiWorkerMirroredStrategy (TF_CONFIG, Kubeflow,
  * Vertex AI): several replicas per worker run as threads; with isolation "process", one.
- * @throws InvalidConfigError for an unknown option
+ * @throws InvalidConfigError for an unknown option, or a `tls` option without all three files
  */
 export function multiWorker(options: MultiWorkerOptions = {}): CommunicatorRef<MultiWorkerOptions> {
   checkOptionKeys('multiWorker', options, KNOWN);
+  checkTls(options.tls);
   return communicatorRef({ name: 'multi-worker', isolation: 'any', multiWorker: true, module: __filename, export: 'multiWorkerProvider', options });
 }

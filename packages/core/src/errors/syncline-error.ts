@@ -13,6 +13,8 @@ export type SynclineErrorCode =
   | 'COLLECTIVE_TIMEOUT'
   | 'WORKER_LOST'
   | 'AUTH_FAILED'
+  | 'CLUSTER_MISMATCH'
+  | 'ADDRESS_IN_USE'
   | 'PROTOCOL_ERROR'
   | 'DATA_ERROR'
   | 'SHAPE_MISMATCH'
@@ -48,6 +50,8 @@ const CODES: ReadonlySet<string> = new Set<SynclineErrorCode>([
   'COLLECTIVE_TIMEOUT',
   'WORKER_LOST',
   'AUTH_FAILED',
+  'CLUSTER_MISMATCH',
+  'ADDRESS_IN_USE',
   'PROTOCOL_ERROR',
   'DATA_ERROR',
   'SHAPE_MISMATCH',

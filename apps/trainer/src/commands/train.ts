@@ -17,7 +17,11 @@ import {
   parseModelSpec,
   presetModelSpec,
   type Callback,
+  type DistributedModel,
+  type FashionMnist,
+  type HeldCheckpointLock,
   type LoadFashionMnistOptions,
+  type Strategy,
   type ModelSpec,
   type GradientBufferKind,
   type WeightUpdateMode,
@@ -103,30 +107,57 @@ export async function runTrain(
 ): Promise<TrainResult> {
   const t0 = performance.now();
   const spec = loadModelSpec(o.model);
-  // The writer takes --checkpoint-dir before reading any data: a second writer fails here, naming the holder.
-  const checkpointLock = await lockCheckpointDir(o, log);
-  // A worker holds only the examples it trains on, as bytes when it is one of several processes.
-  const data = loadData(o.data, {
-    ...(o.trainLimit !== undefined ? { trainLimit: o.trainLimit } : {}),
-    ...(o.strategy === 'multi-worker' ? { dtype: 'uint8' } : {}),
-  });
-  const train = data.train;
   const { ref } = await backendRegistry(o).create(o.backend);
   const { strategy, isChief, rank, worldSize } = makeStrategy(o, ref, log);
-  const preemption = new PreemptionWatcher(['SIGTERM', 'SIGINT'], log);
-  const where = o.strategy === 'tpu' ? 'PJRT devices' : `${o.isolation}s`;
-  log(`syncline: ${strategy.name} with ${strategy.numReplicasInSync} replica(s) (${where}), backend ${o.backend}, model ${spec.name ?? o.model}`);
-  // Multi-worker: every worker must run the same loop on the same data (checked at rendezvous).
-  const agree = {
-    '--seed': o.seed,
-    '--global-batch': o.globalBatch,
-    '--epochs': o.epochs,
-    '--virtual-epoch-size': o.virtualEpochSize,
-    '--train-limit': o.trainLimit,
-    'training data': dataFingerprint(train),
-    'test data': dataFingerprint(data.test),
-  };
-  const model = await strategy.createModel(spec, { seed: o.seed, ...(worldSize > 1 ? { agree } : {}) });
+  let checkpointLock: HeldCheckpointLock | undefined;
+  let preemption: PreemptionWatcher | undefined;
+  try {
+    // The writer takes --checkpoint-dir before reading any data: a second writer fails here, naming the holder.
+    checkpointLock = await lockCheckpointDir(o.checkpointDir, isChief, log);
+    // A worker holds only the examples it trains on, as bytes when it is one of several processes.
+    const data = loadData(o.data, {
+      ...(o.trainLimit !== undefined ? { trainLimit: o.trainLimit } : {}),
+      ...(o.strategy === 'multi-worker' ? { dtype: 'uint8' } : {}),
+    });
+    preemption = new PreemptionWatcher(['SIGTERM', 'SIGINT'], log);
+    const where = o.strategy === 'tpu' ? 'PJRT devices' : `${o.isolation}s`;
+    log(`syncline: ${strategy.name} with ${strategy.numReplicasInSync} replica(s) (${where}), backend ${o.backend}, model ${spec.name ?? o.model}`);
+    // Multi-worker: every worker must run the same loop on the same data (checked at rendezvous).
+    const agree = {
+      '--seed': o.seed,
+      '--global-batch': o.globalBatch,
+      '--epochs': o.epochs,
+      '--virtual-epoch-size': o.virtualEpochSize,
+      '--train-limit': o.trainLimit,
+      'training data': dataFingerprint(data.train),
+      'test data': dataFingerprint(data.test),
+    };
+    const model = await strategy.createModel(spec, { seed: o.seed, ...(worldSize > 1 ? { agree } : {}) });
+    return await fitAndReport(o, { strategy, model, data, preemption, isChief, rank, worldSize, checkpointLock, t0 }, log, extras);
+  } finally {
+    preemption?.dispose();
+    await strategy.close();
+    await checkpointLock?.release(); // idempotent: BackupAndRestore releases it when training ends
+  }
+}
+
+interface Run {
+  readonly strategy: Strategy;
+  readonly model: DistributedModel;
+  readonly data: FashionMnist;
+  readonly preemption: PreemptionWatcher;
+  readonly isChief: boolean;
+  readonly rank: number;
+  readonly worldSize: number;
+  readonly checkpointLock: HeldCheckpointLock | undefined;
+  readonly t0: number;
+}
+
+/** Trains `run.model`, evaluates it, writes reports and weights; the caller releases everything. */
+async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => void, extras: TrainExtras): Promise<TrainResult> {
+  const { strategy, model, data, preemption, isChief, rank, worldSize, checkpointLock, t0 } = run;
+  const { spec } = model;
+  const train = data.train;
   const weightUpdate = strategy instanceof MirroredStrategy ? strategy.weightUpdate : undefined;
   if (weightUpdate === 'sharded')
     log(`syncline: optimizer update sharded across the ${strategy.numReplicasInSync} replicas (each applies 1/${strategy.numReplicasInSync}, then all-gather)`);
@@ -135,68 +166,63 @@ export async function runTrain(
   const gradientBuffer = strategy instanceof MirroredStrategy ? strategy.gradientBuffer : undefined;
   if (gradientBuffer === 'plain' && strategy.numReplicasInSync > 1)
     log('syncline: gradients are all-reduced through copies (the communicator has no registered buffer, or the model does not fit its space)');
-  try {
-    const callbacks: Callback[] = [preemption, new ConsoleProgress(!o.json && isChief, o.epochs)];
-    const backup = o.checkpointDir
-      ? new BackupAndRestore({ dir: o.checkpointDir, log, writer: isChief, ...(checkpointLock ? { heldLock: checkpointLock } : {}) })
-      : undefined;
-    if (backup) callbacks.unshift(backup);
-    let result: Omit<TrainResult, 'wallSeconds' | 'peakRssMb'> | undefined;
-    const reporter = o.logDir && isChief ? new RunReporter(o.logDir, () => ({ ...result })) : undefined;
-    if (reporter) callbacks.push(reporter);
-    const history = await model.fit(train, {
-      epochs: o.epochs,
-      globalBatchSize: o.globalBatch,
-      stepsPerExecution: o.stepsPerExecution,
-      seed: o.seed,
-      ...(extras.skipValidation ? {} : { validationData: data.test }),
-      callbacks,
-      ...(o.virtualEpochSize !== undefined ? { virtualEpochSize: o.virtualEpochSize } : {}),
-    });
-    // Agreed through the all-reduce: true on every worker, also those that got no SIGTERM
-    // themselves, and false when a signal came too late to stop training (the run finishes).
-    const preempted = preemption.agreed;
-    const finalWeights = await model.getWeights();
-    if (o.exportWeights && isChief) {
-      const tensors = weightLayoutOf(spec).entries.map((e) => ({ name: e.name, shape: e.shape, data: finalWeights.subarray(e.offset, e.offset + e.size) }));
-      writeFileSync(o.exportWeights, encodeSafetensors(tensors, { model: spec.name ?? o.model, seed: String(o.seed) }));
-    }
-    const test =
-      extras.skipTest || preempted
-        ? { loss: Number.NaN, accuracy: Number.NaN, count: 0 }
-        : await model.evaluate(data.test, { globalBatchSize: evalBatch(o.globalBatch, strategy.numReplicasInSync) });
-    const rows = history.history;
-    const ips = rows.length ? rows.reduce((a, r) => a + r.examplesPerSec, 0) / rows.length : 0;
-    result = {
-      strategy: strategy.name,
-      backend: o.backend,
-      ...(weightUpdate ? { weightUpdate } : {}),
-      ...(gradientBuffer ? { gradientBuffer } : {}),
-      replicas: strategy.numReplicasInSync,
-      epochs: o.epochs,
-      globalBatch: o.globalBatch,
-      testAccuracy: test.accuracy,
-      testLoss: test.loss,
-      trainImagesPerSec: ips,
-      resumedFromEpoch: backup?.resumedAt.epoch ?? 0,
-      resumedFromStep: backup?.resumedAt.step ?? 0,
-      preempted,
-      rank,
-      worldSize,
-      weightsSha256: sha256(finalWeights),
-      history: rows.map((r, i) => ({ epoch: history.epochs[i]! + 1, ...r })),
-    };
-    if (reporter) {
-      const files = reporter.finish();
-      log(`report: ${files.html}`);
-    }
-    if (preempted) log(`preempted by ${preemption.signal ?? 'a signal on another worker'}: stopped after a checkpoint; rerun the same command to resume`);
-    else log(`test accuracy ${(100 * test.accuracy).toFixed(2)}%, loss ${test.loss.toFixed(4)}`);
-    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    log(`syncline: peak memory ${peakRssMb} MB`);
-    return { ...result, wallSeconds: (performance.now() - t0) / 1000, peakRssMb };
-  } finally {
-    preemption.dispose();
-    await strategy.close();
+  const callbacks: Callback[] = [preemption, new ConsoleProgress(!o.json && isChief, o.epochs)];
+  const backup = o.checkpointDir
+    ? new BackupAndRestore({ dir: o.checkpointDir, log, writer: isChief, ...(checkpointLock ? { heldLock: checkpointLock } : {}) })
+    : undefined;
+  if (backup) callbacks.unshift(backup);
+  let result: Omit<TrainResult, 'wallSeconds' | 'peakRssMb'> | undefined;
+  const reporter = o.logDir && isChief ? new RunReporter(o.logDir, () => ({ ...result })) : undefined;
+  if (reporter) callbacks.push(reporter);
+  const history = await model.fit(train, {
+    epochs: o.epochs,
+    globalBatchSize: o.globalBatch,
+    stepsPerExecution: o.stepsPerExecution,
+    seed: o.seed,
+    ...(extras.skipValidation ? {} : { validationData: data.test }),
+    callbacks,
+    ...(o.virtualEpochSize !== undefined ? { virtualEpochSize: o.virtualEpochSize } : {}),
+  });
+  // Agreed through the all-reduce: true on every worker, also those that got no SIGTERM
+  // themselves, and false when a signal came too late to stop training (the run finishes).
+  const preempted = preemption.agreed;
+  const finalWeights = await model.getWeights();
+  if (o.exportWeights && isChief) {
+    const tensors = weightLayoutOf(spec).entries.map((e) => ({ name: e.name, shape: e.shape, data: finalWeights.subarray(e.offset, e.offset + e.size) }));
+    writeFileSync(o.exportWeights, encodeSafetensors(tensors, { model: spec.name ?? o.model, seed: String(o.seed) }));
   }
+  const test =
+    extras.skipTest || preempted
+      ? { loss: Number.NaN, accuracy: Number.NaN, count: 0 }
+      : await model.evaluate(data.test, { globalBatchSize: evalBatch(o.globalBatch, strategy.numReplicasInSync) });
+  const rows = history.history;
+  const ips = rows.length ? rows.reduce((a, r) => a + r.examplesPerSec, 0) / rows.length : 0;
+  result = {
+    strategy: strategy.name,
+    backend: o.backend,
+    ...(weightUpdate ? { weightUpdate } : {}),
+    ...(gradientBuffer ? { gradientBuffer } : {}),
+    replicas: strategy.numReplicasInSync,
+    epochs: o.epochs,
+    globalBatch: o.globalBatch,
+    testAccuracy: test.accuracy,
+    testLoss: test.loss,
+    trainImagesPerSec: ips,
+    resumedFromEpoch: backup?.resumedAt.epoch ?? 0,
+    resumedFromStep: backup?.resumedAt.step ?? 0,
+    preempted,
+    rank,
+    worldSize,
+    weightsSha256: sha256(finalWeights),
+    history: rows.map((r, i) => ({ epoch: history.epochs[i]! + 1, ...r })),
+  };
+  if (reporter) {
+    const files = reporter.finish();
+    log(`report: ${files.html}`);
+  }
+  if (preempted) log(`preempted by ${preemption.signal ?? 'a signal on another worker'}: stopped after a checkpoint; rerun the same command to resume`);
+  else log(`test accuracy ${(100 * test.accuracy).toFixed(2)}%, loss ${test.loss.toFixed(4)}`);
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  log(`syncline: peak memory ${peakRssMb} MB`);
+  return { ...result, wallSeconds: (performance.now() - t0) / 1000, peakRssMb };
 }

@@ -1,14 +1,21 @@
 /**
  * Shared-secret authentication of ring connections: HMAC-SHA256 challenge-response with
- * fresh 32-byte nonces in both directions, bound to both ranks and the group size.
+ * fresh 32-byte nonces in both directions, bound to every claim either side makes (wire
+ * format in handshake-wire.ts).
  *
- * 1. client -> server  HELLO     nonceC | clientRank | size
- * 2. server -> client  CHALLENGE nonceS | serverRank | HMAC(key, "server" | nonceC | nonceS | ranks | size)
+ * 1. client -> server  HELLO     nonceC | rank, size, chunkBytes, expected listener rank, address
+ * 2. server -> client  CHALLENGE nonceS | rank, size, chunkBytes | HMAC(key, "server" | nonceC | nonceS | T)
+ *    where T is the transcript: every claim of both messages (no nonce, no MAC).
  * 3. client checks the server's MAC (so a rank never sends to an impostor), then
- *    client -> server  AUTH      HMAC(key, "client" | nonceS | nonceC | ranks | size)
- * 4. server checks it and answers AUTH_OK, or REJECT and drops the connection.
- * No tensor byte moves before step 4. The token comes from the option, else
- * SYNCLINE_AUTH_TOKEN, else the file named by the option or SYNCLINE_AUTH_TOKEN_FILE.
+ *    client -> server  AUTH      HMAC(key, "client" | nonceS | nonceC | T)
+ *    and judges T; a verdict other than ok (cluster sizes or ranks that do not fit, equal
+ *    ranks, chunk sizes) fails the client with that precise error, not an auth error.
+ * 4. server checks the MAC and judges T the same way, then answers AUTH_OK, or REJECT (the
+ *    reason's code in header.arg) and drops the connection.
+ * Claims travel in the clear but are only acted on once the peer's MAC over them verified:
+ * a peer without the token gets an AuthFailedError whatever it claims, and no tensor byte
+ * moves before step 4. The token comes from the option, else SYNCLINE_AUTH_TOKEN, else the
+ * file named by the option or SYNCLINE_AUTH_TOKEN_FILE.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -18,7 +25,7 @@ export const NONCE_BYTES = 32;
 export const MAC_BYTES = 32;
 export const AUTH_TOKEN_ENV = 'SYNCLINE_AUTH_TOKEN';
 export const AUTH_TOKEN_FILE_ENV = 'SYNCLINE_AUTH_TOKEN_FILE';
-const DOMAIN = 'syncline-ring-v1';
+const DOMAIN = 'syncline-ring-v2';
 
 export interface AuthKeyOptions {
   readonly authToken?: string;
@@ -58,30 +65,14 @@ export function freshNonce(): Buffer {
   return randomBytes(NONCE_BYTES);
 }
 
-function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n >>> 0);
-  return b;
-}
-
-/** MAC one side sends; `role` is the sender's role. */
-export function handshakeMac(
-  key: Buffer,
-  role: 'server' | 'client',
-  ownNonce: Uint8Array,
-  peerNonce: Uint8Array,
-  ownRank: number,
-  peerRank: number,
-  size: number,
-): Buffer {
+/** MAC one side sends; `role` is the sender's role, `transcript` every claim of both sides. */
+export function handshakeMac(key: Buffer, role: 'server' | 'client', ownNonce: Uint8Array, peerNonce: Uint8Array, transcript: Uint8Array): Buffer {
   const h = createHmac('sha256', key);
   h.update(`${DOMAIN} ${role}`);
   // the server's MAC covers the client's nonce first and vice versa: each side proves it saw the other's fresh nonce
   h.update(peerNonce);
   h.update(ownNonce);
-  h.update(u32(ownRank));
-  h.update(u32(peerRank));
-  h.update(u32(size));
+  h.update(transcript);
   return h.digest();
 }
 

@@ -27,9 +27,9 @@ import { isLoopback, parseRingAddress, type RingAddress } from './address';
 import { resolveAuthKey } from './auth';
 import { controlFrame, FrameType, HEADER_BYTES, writeHeader, type FrameHeader, type FrameSink } from './frame';
 import { PeerLink } from './peer-link';
-import { rendezvous } from './rendezvous';
+import { Rendezvous } from './rendezvous';
 import { OPCODE, OPCODE_NAMES, RingAllReducePlan, RingBroadcastPlan, RingGatherPlan, type RingPlan } from './ring-plans';
-import { failureFrame, errorFromAbort, type AbortKind } from './abort';
+import { abortKindOf, failureFrame, errorFromAbort, type AbortKind } from './abort';
 import {
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   DEFAULT_HEARTBEAT_TIMEOUT_MS,
@@ -93,6 +93,7 @@ class RingCommunicator implements Communicator {
   #recv: PeerLink | undefined;
   #send: PeerLink | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
+  #joining: Rendezvous | undefined;
   #dead = false;
   #spinUntil = 0;
   readonly #spinMs: number;
@@ -148,9 +149,9 @@ class RingCommunicator implements Communicator {
       },
       onFrame: (h, payload) => this.#onControl(h, payload, this.#send),
     };
-    const r = await rendezvous(
+    const joining = new Rendezvous(
       {
-        hs: { key: this.#key, rank: this.rank, size: this.size, chunkBytes: this.#chunkFloats * 4 },
+        hs: { key: this.#key, rank: this.rank, size: this.size, chunkBytes: this.#chunkFloats * 4, address: this.#addr[this.rank]!.text },
         addresses: this.#addr,
         listenAt: this.#o.listenAddress === undefined ? undefined : parseRingAddress(this.#o.listenAddress, this.rank),
         deadline: performance.now() + timeout,
@@ -161,9 +162,13 @@ class RingCommunicator implements Communicator {
             this.#linkFailed(link, e, how),
           ),
         onStranger: (remote, e) => this.#o.onStranger?.(remote, e),
+        onLateMismatch: (e, peer) => this.#fail(e, abortKindOf(e), peer),
       },
       { recv: recvSink, send: sendSink },
     );
+    // an ABORT or a lost link during rendezvous fails it (#fail), so no rank waits for its deadline
+    this.#joining = joining;
+    const r = await joining.run().finally(() => (this.#joining = undefined));
     this.#server = r.server;
     this.#pendingSockets = r.pending;
     this.#recv = r.recv;
@@ -440,6 +445,7 @@ class RingCommunicator implements Communicator {
     clearInterval(this.#heartbeat);
     const { seq } = this.#opName();
     const frame = failureFrame(kind, subject, seq, this.#active?.plan.opcode ?? 0, passOn ?? e);
+    this.#joining?.abort(e, frame);
     this.#recv?.shutdown(frame);
     this.#send?.shutdown(frame);
     const a = this.#active;

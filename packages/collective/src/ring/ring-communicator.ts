@@ -59,8 +59,11 @@ interface ActiveOp {
 /**
  * Joins a ring as `rank`: listens on addresses[rank], connects to addresses[rank - 1] and
  * authenticates both links. Resolves once the ring is formed; rejects with
- * InvalidConfigError (bad options, no token), AuthFailedError (wrong token) or
- * CollectiveTimeoutError (a neighbour never came up within rendezvousTimeoutMs).
+ * InvalidConfigError (bad options, no token), AuthFailedError (wrong token, here or on any
+ * rank), ClusterMismatchError (ranks disagree on the cluster's size or order, or two claim
+ * one rank), AddressInUseError (this rank's address is held), WorkerLostError (a neighbour
+ * left during rendezvous) or CollectiveTimeoutError (a neighbour never came up within
+ * rendezvousTimeoutMs). A failure on any rank reaches every rank in seconds (rendezvous.ts).
  */
 export async function createRingCommunicator(options: RingCommunicatorOptions): Promise<Communicator> {
   const c = new RingCommunicator(options);

@@ -13,36 +13,22 @@
  *    ways round the ring so every rank fails at once with the same named error.
  */
 import type { Server, Socket } from 'node:net';
-import {
-  CollectiveTimeoutError,
-  InvalidConfigError,
-  ProtocolError,
-  WorkerLostError,
-  type CollectiveCallOptions,
-  type Communicator,
-  type ReduceOp,
-} from '@syncline/core';
+import { InvalidConfigError, ProtocolError, type CollectiveCallOptions, type Communicator, type ReduceOp } from '@syncline/core';
 import { OpQueue, type OpContext } from '../op-queue';
-import { isLoopback, parseRingAddress, type RingAddress } from './address';
-import { resolveAuthKey } from './auth';
+import type { RingAddress } from './address';
 import { controlFrame, FrameType, HEADER_BYTES, writeHeader, type FrameHeader, type FrameSink } from './frame';
-import { PeerLink } from './peer-link';
+import type { PeerLink } from './peer-link';
 import { Rendezvous } from './rendezvous';
 import { OPCODE, OPCODE_NAMES, RingAllReducePlan, RingBroadcastPlan, RingGatherPlan, type RingPlan } from './ring-plans';
 import { abortKindOf, failureFrame, errorFromAbort, type AbortKind } from './abort';
-import {
-  DEFAULT_HEARTBEAT_INTERVAL_MS,
-  DEFAULT_HEARTBEAT_TIMEOUT_MS,
-  DEFAULT_SMALL_BYTES,
-  resolveRingOptions,
-  type RingCommunicatorOptions,
-} from './ring-options';
+import { DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS, DEFAULT_SMALL_BYTES, type RingCommunicatorOptions } from './ring-options';
+import { linkLost, opMismatch, opTimeout, peerClosed } from './ring-errors';
+import { refuseSendBuffer, rendezvousParams, resolveRingSetup, type RingSetup } from './ring-setup';
 import { KernelArena } from '../wasm/simd-kernels';
 import { reduceArea, RegisteredArena, type ReduceArea } from './registered-arena';
 import { DeadlineTimer } from './deadline-timer';
 import { loadSetsockopt, setSendBuffer } from './send-buffer';
 
-const READ_BUFFER_BYTES = 256 << 10;
 /** Mid-size ops are cut into at least this many chunks per segment so hops overlap... */
 const PIPELINE_DEPTH = 8;
 /** ...but never into chunks smaller than this (per-frame costs would dominate). */
@@ -77,8 +63,8 @@ class RingCommunicator implements Communicator {
   readonly size: number;
   readonly timeoutMs: number;
   readonly #o: RingCommunicatorOptions;
+  readonly #setup: RingSetup;
   readonly #addr: RingAddress[];
-  readonly #key: Buffer;
   readonly #chunkFloats: number;
   readonly #queue: OpQueue;
   /** Wasm memory holding a large allReduce's working copy and the receive staging chunk. */
@@ -105,24 +91,13 @@ class RingCommunicator implements Communicator {
   readonly #hb = controlFrame(FrameType.Heartbeat);
 
   constructor(o: RingCommunicatorOptions) {
-    const src = { source: 'createRingCommunicator' };
-    if (!Array.isArray(o.addresses) || o.addresses.length < 1)
-      throw new InvalidConfigError('addresses', o.addresses, 'a non-empty list, one address per rank', src);
-    if (!Number.isInteger(o.rank) || o.rank < 0 || o.rank >= o.addresses.length)
-      throw new InvalidConfigError('rank', o.rank, `an integer in 0..${o.addresses.length - 1}`, src);
-    this.rank = o.rank;
-    this.size = o.addresses.length;
+    const r = (this.#setup = resolveRingSetup(o));
+    this.rank = r.rank;
+    this.size = r.size;
     this.#o = o;
-    this.#addr = o.addresses.map((a, i) => parseRingAddress(a, i));
-    const texts = new Set(this.#addr.map((a) => a.text));
-    if (texts.size !== this.#addr.length) throw new InvalidConfigError('addresses', o.addresses, 'distinct addresses, one per rank', src);
-    const r = resolveRingOptions(o, this.#addr);
+    this.#addr = r.addresses;
     this.timeoutMs = r.timeoutMs;
-    this.#key = resolveAuthKey(
-      o,
-      this.#addr.filter((a) => !isLoopback(a)).map((a) => a.text),
-    );
-    this.name = this.#addr.every((a) => a.kind === 'unix') ? 'ring-unix' : 'ring-tcp';
+    this.name = r.name;
     this.#chunkFloats = r.chunkFloats;
     this.#queue = new OpQueue(this.name, this.rank, this.timeoutMs);
     this.#spinMs = r.spinMs;
@@ -138,13 +113,8 @@ class RingCommunicator implements Communicator {
     if (this.size === 1) return;
     const timeout = this.#o.rendezvousTimeoutMs ?? this.timeoutMs;
     const explicitSendBuffer = this.#o.sendBufferBytes !== undefined && this.#sendBufferBytes > 0;
-    if (explicitSendBuffer) {
-      const native = loadSetsockopt();
-      if (typeof native === 'string')
-        throw new InvalidConfigError('sendBufferBytes', this.#o.sendBufferBytes, `0 (the kernel's autotuning), since ${native}`, {
-          source: 'createRingCommunicator',
-        });
-    }
+    const native = explicitSendBuffer ? loadSetsockopt() : undefined;
+    if (typeof native === 'string') throw refuseSendBuffer(this.#o, native);
     const recvSink: FrameSink = { dataDestination: (h) => this.#dataDestination(h), onFrame: (h, payload) => this.#onFrame(h, payload) };
     const sendSink: FrameSink = {
       dataDestination: (h) => {
@@ -153,20 +123,11 @@ class RingCommunicator implements Communicator {
       onFrame: (h, payload) => this.#onControl(h, payload, this.#send),
     };
     const joining = new Rendezvous(
-      {
-        hs: { key: this.#key, rank: this.rank, size: this.size, chunkBytes: this.#chunkFloats * 4, address: this.#addr[this.rank]!.text },
-        addresses: this.#addr,
-        listenAt: this.#o.listenAddress === undefined ? undefined : parseRingAddress(this.#o.listenAddress, this.rank),
-        deadline: performance.now() + timeout,
-        timeoutMs: timeout,
-        tls: this.#o.tls,
-        makeLink: (role, peer) =>
-          new PeerLink(role, peer, this.#addr[peer]!.text, role === 'recv' ? recvSink : sendSink, this.#chunkFloats * 4, READ_BUFFER_BYTES, (link, e, how) =>
-            this.#linkFailed(link, e, how),
-          ),
-        onStranger: (remote, e) => this.#o.onStranger?.(remote, e),
-        onLateMismatch: (e, peer) => this.#fail(e, abortKindOf(e), peer),
-      },
+      rendezvousParams(this.#o, this.#setup, timeout, {
+        sinks: { recv: recvSink, send: sendSink },
+        linkFailed: (link, e, how) => this.#linkFailed(link, e, how),
+        lateMismatch: (e, peer) => this.#fail(e, abortKindOf(e), peer),
+      }),
       { recv: recvSink, send: sendSink },
     );
     // an ABORT or a lost link during rendezvous fails it (#fail), so no rank waits for its deadline
@@ -181,12 +142,7 @@ class RingCommunicator implements Communicator {
       const why = setSendBuffer(r.send.socket!, this.#sendBufferBytes);
       if (why && explicitSendBuffer) {
         await this.#release();
-        throw new InvalidConfigError(
-          'sendBufferBytes',
-          this.#o.sendBufferBytes,
-          `0 (the kernel's autotuning), since on the link to rank ${(this.rank + 1) % this.size} ${why}`,
-          { source: 'createRingCommunicator' },
-        );
+        throw refuseSendBuffer(this.#o, `on the link to rank ${(this.rank + 1) % this.size} ${why}`);
       }
     }
     const interval = this.#o.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
@@ -329,12 +285,7 @@ class RingCommunicator implements Communicator {
     if (!a || a.plan.remaining === 0) return null;
     const p = a.plan;
     const from = this.#addr[(this.rank - 1 + this.size) % this.size]!.text;
-    if (h.seq !== a.ctx.seq || h.opcode !== p.opcode || h.arg !== p.arg || h.count !== p.count)
-      throw new ProtocolError(
-        from,
-        `predecessor sent ${OPCODE_NAMES[h.opcode] ?? `opcode ${h.opcode}`}${h.opcode === OPCODE.broadcast ? ` (root ${h.arg})` : ''} #${h.seq} of ${h.count} floats ` +
-          `while this rank runs ${OPCODE_NAMES[p.opcode]}${p.opcode === OPCODE.broadcast ? ` (root ${p.arg})` : ''} #${a.ctx.seq} of ${p.count} floats; every rank must issue the same ops in the same order`,
-      );
+    if (h.seq !== a.ctx.seq || h.opcode !== p.opcode || h.arg !== p.arg || h.count !== p.count) throw opMismatch(from, h, p, a.ctx.seq);
     const range = p.expect(h.step, h.chunk, h.size);
     if (typeof range === 'string') throw new ProtocolError(from, `${OPCODE_NAMES[p.opcode]} #${a.ctx.seq}: ${range}`);
     const into = p.reducesInto(h.step);
@@ -401,16 +352,7 @@ class RingCommunicator implements Communicator {
 
   #timedOut(): void {
     const a = this.#active;
-    if (!a) return;
-    const pending = a.plan.pendingUpstream();
-    const e = new CollectiveTimeoutError(
-      OPCODE_NAMES[a.plan.opcode]!,
-      a.ctx.seq,
-      a.ctx.timeoutMs,
-      pending.map((d) => (this.rank - d + this.size) % this.size),
-      `rank ${this.rank} received ${a.plan.received} of ${a.plan.received + a.plan.remaining} frames from rank ${(this.rank - 1 + this.size) % this.size}`,
-    );
-    this.#fail(e, 'timeout', this.rank);
+    if (a) this.#fail(opTimeout(a.plan, a.ctx, this.rank, this.size), 'timeout', this.rank);
   }
 
   #linkFailed(link: PeerLink, e: unknown, how: 'lost' | 'protocol'): void {
@@ -420,12 +362,11 @@ class RingCommunicator implements Communicator {
     if (link.goodbyeAfter !== undefined) {
       // the peer closed normally after finishing goodbyeAfter ops: an op before that needs nothing more from it
       if (this.#active && this.#active.ctx.seq < link.goodbyeAfter) return;
-      const gone = new WorkerLostError(link.peerRank, link.address, op, seq, `it closed its communicator after ${link.goodbyeAfter} ops`);
+      const gone = peerClosed(link, op, seq);
       if (!this.#active) return this.#queue.fail(gone);
       return this.#fail(gone, 'lost', link.peerRank);
     }
-    const reason = `${link.role === 'recv' ? 'its connection to us' : 'our connection to it'} failed: ${e instanceof Error ? e.message : String(e)}`;
-    this.#fail(new WorkerLostError(link.peerRank, link.address, op, seq, reason, { cause: e }), 'lost', link.peerRank);
+    this.#fail(linkLost(link, op, seq, e), 'lost', link.peerRank);
   }
 
   #beat(): void {

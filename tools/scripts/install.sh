@@ -4,7 +4,14 @@
 #     (the all-reduce benchmark's baseline), iproute2 (network-namespace tests), python3-pip;
 #   - npm packages, from the lockfile (npm ci; .npmrc skips onnxruntime-node's CUDA download);
 #   - the XLA CPU PJRT plugin from PyPI, cached outside the repo (tpu-bridge tests);
+#   - @tensorflow/tfjs-node, made to work from registry packages alone by
+#     tools/scripts/build-tfjs-node.sh: the TensorFlow C library from PyPI's tensorflow-cpu
+#     wheel (cached outside the repo), the addon built from source (npm ci installs the package
+#     without its install script, which would download from elsewhere: allowScripts in
+#     package.json). When that is impossible it says why and backend-tfjs uses wasm;
 #   - then builds every package (npm run build), so `npx syncline` runs right away.
+# With --gpu it also builds @tensorflow/tfjs-node-gpu the same way from PyPI's tensorflow wheel
+# (the CUDA build; it runs on CPU where there is no GPU; see packages/backend-tfjs/README.md).
 # With --bench it also installs what the benchmarks compare against besides OpenMPI:
 #   python3-torch with OpenBLAS (libopenblas0-openmp; without it Debian's torch runs on the
 #   reference BLAS at half speed), for `npm run bench -- peers`.
@@ -13,10 +20,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 APT_PACKAGES=(dataset-fashion-mnist openmpi-bin libopenmpi-dev iproute2)
+TFJS_NODE_FLAGS=()
 for a in "$@"; do
   case "$a" in
     --bench) APT_PACKAGES+=(python3-torch libopenblas0-openmp) ;;
-    *) echo "install.sh: unknown option $a (known: --bench)" >&2; exit 2 ;;
+    --gpu) TFJS_NODE_FLAGS+=(--gpu) ;;
+    *) echo "install.sh: unknown option $a (known: --bench, --gpu)" >&2; exit 2 ;;
   esac
 done
 SUDO=""
@@ -40,6 +49,9 @@ if command -v python3 >/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check tensorboard==2.21.0 \
     || echo "warning: pip install tensorboard failed; the TensorBoard reader test will skip with a reason" >&2
 fi
+
+# Never fails the install: without it backend-tfjs runs on wasm, and the script says why.
+bash tools/scripts/build-tfjs-node.sh "${TFJS_NODE_FLAGS[@]}" || echo "warning: tfjs-node not built; backend-tfjs will use wasm" >&2
 
 if [ -f tools/scripts/fetch-pjrt-plugin.sh ]; then bash tools/scripts/fetch-pjrt-plugin.sh || echo "warning: PJRT plugin not fetched; tpu-bridge tests will skip with a reason" >&2; fi
 

@@ -14,6 +14,8 @@
  * The result is memoised per thread and candidate list: tfjs's engine is per thread.
  * When none starts, one NoUsableBackendError lists every candidate's failure.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BackendError, NoUsableBackendError } from '@syncline/core';
@@ -116,7 +118,13 @@ async function startNative(candidate: 'node-gpu' | 'node', loader: ModuleLoader)
   } catch {
     throw new Error(`${pkg} is not installed (optional peer dependency; npm install ${pkg} to use it)`);
   }
-  loader(pkg); // registers the "tensorflow" backend with tfjs-core (its documented side effect)
+  if (!nativeAddonBuilt(pkg, loader)) {
+    throw new Error(
+      `${pkg} is installed but its native addon is not built (tools/scripts/install.sh builds it from PyPI's TensorFlow wheel; ` +
+        `${candidate === 'node-gpu' ? 'pass --gpu' : 'see its output'})`,
+    );
+  }
+  if (tf.findBackendFactory(NATIVE_BACKEND) === null) loader(pkg); // registers "tensorflow" with tfjs-core (its documented side effect)
   if (tf.findBackendFactory(NATIVE_BACKEND) === null) {
     throw new Error(
       `${pkg} loaded but registered no "${NATIVE_BACKEND}" backend with this copy of @tensorflow/tfjs-core ` +
@@ -125,6 +133,18 @@ async function startNative(candidate: 'node-gpu' | 'node', loader: ModuleLoader)
   }
   await activate(NATIVE_BACKEND);
   return candidate === 'node-gpu' ? 'libtensorflow with CUDA' : 'libtensorflow on CPU';
+}
+
+/** tfjs-node's addon lives under lib/napi-v<N>/ once built (node-pre-gyp's module_path). */
+export function nativeAddonBuilt(pkg: string, loader: ModuleLoader): boolean {
+  let lib: string;
+  try {
+    lib = join(dirname(loader.resolve(`${pkg}/package.json`)), 'lib');
+  } catch {
+    return true; // a stand-in package without a package.json: let loading decide
+  }
+  if (!existsSync(lib)) return false;
+  return readdirSync(lib).some((d) => existsSync(join(lib, d, 'tfjs_binding.node')));
 }
 
 async function startWasm(loader: ModuleLoader): Promise<string> {

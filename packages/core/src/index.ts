@@ -28,6 +28,9 @@ export { CheckpointError } from './errors/checkpoint-error';
 export { CheckpointDirLockedError } from './errors/checkpoint-dir-locked-error';
 export { BackendError } from './errors/backend-error';
 export { ConfigMismatchError } from './errors/config-mismatch-error';
+export { IntegrityError } from './errors/integrity-error';
+export { ReplicaDivergenceError, type ReplicaStateGroup } from './errors/replica-divergence-error';
+export { OutputPathError } from './errors/output-path-error';
 export type { MismatchedValue } from './errors/config-mismatch-error';
 
 // --- strategies (what a user trains with) ---

@@ -24,6 +24,9 @@ const SYNCLINE_ERROR_CODES = [
   'CHECKPOINT_DIR_LOCKED',
   'BACKEND_ERROR',
   'CONFIG_MISMATCH',
+  'INTEGRITY_ERROR',
+  'REPLICA_DIVERGENCE',
+  'OUTPUT_PATH',
 ] as const;
 
 export type SynclineErrorCode = (typeof SYNCLINE_ERROR_CODES)[number];

@@ -32,6 +32,7 @@ import { makeStrategy } from './make-strategy';
 import { lockCheckpointDir } from '../checkpoint-lock/lock-checkpoint-dir';
 import { ConsoleProgress } from '../report/console-progress';
 import { RunReporter } from '../report/run-reporter';
+import { buildRunInfo } from '../report/run-info';
 import type { TrainOptions } from './train-options';
 
 export interface TrainResult {
@@ -172,17 +173,38 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
     : undefined;
   if (backup) callbacks.unshift(backup);
   let result: Omit<TrainResult, 'wallSeconds' | 'peakRssMb'> | undefined;
-  const reporter = o.logDir && isChief ? new RunReporter(o.logDir, () => ({ ...result })) : undefined;
+  const reporter =
+    o.logDir && isChief
+      ? new RunReporter(o.logDir, {
+          plannedEpochs: o.epochs,
+          info: buildRunInfo({
+            options: { ...o },
+            spec,
+            modelFlag: o.model,
+            seed: o.seed,
+            strategy: strategy.name,
+            backend: o.backend,
+            replicas: strategy.numReplicasInSync,
+            workers: worldSize,
+            replicaKind: o.strategy === 'tpu' ? 'PJRT devices' : `${o.isolation}s`,
+          }),
+        })
+      : undefined;
   if (reporter) callbacks.push(reporter);
-  const history = await model.fit(train, {
-    epochs: o.epochs,
-    globalBatchSize: o.globalBatch,
-    stepsPerExecution: o.stepsPerExecution,
-    seed: o.seed,
-    ...(extras.skipValidation ? {} : { validationData: data.test }),
-    callbacks,
-    ...(o.virtualEpochSize !== undefined ? { virtualEpochSize: o.virtualEpochSize } : {}),
-  });
+  const history = await model
+    .fit(train, {
+      epochs: o.epochs,
+      globalBatchSize: o.globalBatch,
+      stepsPerExecution: o.stepsPerExecution,
+      seed: o.seed,
+      ...(extras.skipValidation ? {} : { validationData: data.test }),
+      callbacks,
+      ...(o.virtualEpochSize !== undefined ? { virtualEpochSize: o.virtualEpochSize } : {}),
+    })
+    .catch(async (e: unknown) => {
+      await reporter?.close(); // ends the chart worker; report.html keeps the last finished epoch
+      throw e;
+    });
   // Agreed through the all-reduce: true on every worker, also those that got no SIGTERM
   // themselves, and false when a signal came too late to stop training (the run finishes).
   const preempted = preemption.agreed;
@@ -217,7 +239,14 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
     history: rows.map((r, i) => ({ epoch: history.epochs[i]! + 1, ...r })),
   };
   if (reporter) {
-    const files = reporter.finish();
+    const files = await reporter.finish({
+      preempted,
+      testAccuracy: test.accuracy,
+      testLoss: test.loss,
+      trainImagesPerSec: ips,
+      weightsSha256: result.weightsSha256,
+      extra: { ...(weightUpdate ? { 'weight update': weightUpdate } : {}), ...(gradientBuffer ? { 'gradient buffer': gradientBuffer } : {}) },
+    });
     log(`report: ${files.html}`);
   }
   if (preempted) log(`preempted by ${preemption.signal ?? 'a signal on another worker'}: stopped after a checkpoint; rerun the same command to resume`);

@@ -1,15 +1,45 @@
 /**
- * Console output while training: a cli-progress bar per epoch (examples/s, loss, ETA)
- * and, after each epoch, one table row (loss, accuracy, val accuracy, images/s, share
- * of step time in the all-reduce). Silent when `enabled` is false (--json, non-chief).
+ * Console output while training: a cli-progress bar per epoch (examples/s, and the
+ * epoch's running mean loss and accuracy so far, as Keras shows them, ETA) and, after
+ * each epoch, one table row (loss, accuracy, val accuracy, images/s, share of step time
+ * in the all-reduce). Silent when `enabled` is false (--json, non-chief).
  */
 import { SingleBar } from 'cli-progress';
 import type { BatchLogs, Callback, EpochLogs } from '@syncline/core';
 
+/**
+ * Loss and accuracy averaged over the examples seen so far in an epoch. Each batch report
+ * counts with its example count (with stepsPerExecution > 1 the report is the group's
+ * last step, weighted by the whole group's examples).
+ */
+export class RunningMean {
+  #loss = 0;
+  #correct = 0;
+  #examples = 0;
+
+  add(logs: Pick<BatchLogs, 'loss' | 'accuracy' | 'examples'>): void {
+    this.#loss += logs.loss * logs.examples;
+    this.#correct += logs.accuracy * logs.examples;
+    this.#examples += logs.examples;
+  }
+
+  get examples(): number {
+    return this.#examples;
+  }
+
+  get loss(): number {
+    return this.#examples > 0 ? this.#loss / this.#examples : Number.NaN;
+  }
+
+  get accuracy(): number {
+    return this.#examples > 0 ? this.#correct / this.#examples : Number.NaN;
+  }
+}
+
 export class ConsoleProgress implements Callback {
   #bar: SingleBar | undefined;
   #start = 0;
-  #examples = 0;
+  #mean = new RunningMean();
   #headerShown = false;
 
   constructor(
@@ -21,9 +51,9 @@ export class ConsoleProgress implements Callback {
   onEpochBegin(epoch: number): void {
     if (!this.enabled) return;
     this.#start = performance.now();
-    this.#examples = 0;
+    this.#mean = new RunningMean();
     this.#bar = new SingleBar({
-      format: `epoch ${epoch + 1}/${this.epochs} [{bar}] {percentage}% | {value}/{total} steps | {rate} img/s | loss {loss} | ETA {eta_formatted}`,
+      format: `epoch ${epoch + 1}/${this.epochs} [{bar}] {percentage}% | {value}/{total} steps | {rate} img/s | loss {loss} | accuracy {accuracy} | ETA {eta_formatted}`,
       stream: this.out,
       hideCursor: false,
       clearOnComplete: true,
@@ -34,9 +64,13 @@ export class ConsoleProgress implements Callback {
 
   onBatchEnd(_epoch: number, logs: BatchLogs): void {
     if (!this.enabled) return;
-    this.#examples += logs.examples;
+    this.#mean.add(logs);
     const secs = (performance.now() - this.#start) / 1000;
-    const payload = { rate: secs > 0 ? Math.round(this.#examples / secs) : 0, loss: logs.loss.toFixed(4) };
+    const payload = {
+      rate: secs > 0 ? Math.round(this.#mean.examples / secs) : 0,
+      loss: this.#mean.loss.toFixed(4),
+      accuracy: this.#mean.accuracy.toFixed(4),
+    };
     if (this.#bar && !this.#bar.isActive) this.#bar.start(logs.steps, logs.step + 1, payload);
     else this.#bar?.update(logs.step + 1, payload);
   }

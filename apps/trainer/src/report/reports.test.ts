@@ -1,30 +1,119 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+/**
+ * RunReporter end to end on fake epochs: metrics.jsonl, TensorBoard events, report.html
+ * (one chart per metric, run facts, no "[object"), curves.png; a resumed run keeps the
+ * whole history and the one event file; a fresh run in the same folder starts anew.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
+import { presetModelSpec, type EpochLogs } from '@syncline/core';
+import { METRIC_CHARTS } from './chart-specs';
+import { summarizeModel } from './model-summary';
+import type { RunInfo } from './run-info';
 import { RunReporter } from './run-reporter';
 
+const info: RunInfo = {
+  command: 'syncline train --replicas 2 --epochs 3 --log-dir logs',
+  cwd: '/work',
+  flags: { '--replicas': 2, '--epochs': 3, '--tls': { certFile: 'a.pem' } },
+  model: summarizeModel(presetModelSpec('mlp'), 'mlp'),
+  seed: 42,
+  strategy: 'MirroredStrategy',
+  backend: 'tfjs',
+  replicas: 2,
+  workers: 1,
+  replicaKind: 'threads',
+  gitCommit: '0123456789abcdef0123456789abcdef01234567',
+};
+
+const logs = (e: number): EpochLogs => ({
+  loss: 1 / (e + 1),
+  accuracy: 0.7 + 0.05 * e,
+  valLoss: 1.1 / (e + 1),
+  valAccuracy: 0.68 + 0.05 * e,
+  examplesPerSec: 9000 + 100 * e,
+  allReduceShare: 0.1,
+});
+
+/** A clock that moves one minute per call, from a fixed date. */
+function clock(): () => Date {
+  let t = Date.parse('2026-12-07T10:00:00Z');
+  return () => new Date((t += 60_000));
+}
+
+const pngSize = (b: Buffer): [number, number] => {
+  expect(b.subarray(1, 4).toString('latin1')).toBe('PNG');
+  return [b.readUInt32BE(16), b.readUInt32BE(20)];
+};
+const metricsEpochs = (dir: string): number[] =>
+  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l).epoch);
+const chartCount = (html: string): number => (html.match(/<figure class="chart"/g) ?? []).length;
+
 describe('RunReporter', () => {
-  it('writes metrics lines, TensorBoard events, an HTML report and a PNG of the curves', () => {
+  jest.setTimeout(60_000);
+
+  it('writes metrics lines, TensorBoard events, a live then final report.html and curves.png', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'report-'));
-    const r = new RunReporter(dir, () => ({ strategy: 'MirroredStrategy', testAccuracy: 0.87 }));
-    r.onEpochEnd(0, { loss: 0.6, accuracy: 0.78, valLoss: 0.5, valAccuracy: 0.82, examplesPerSec: 9000, allReduceShare: 0.1 });
-    r.onEpochEnd(1, { loss: 0.4, accuracy: 0.85, valLoss: 0.45, valAccuracy: 0.84, examplesPerSec: 9500, allReduceShare: 0.12 });
-    const { html, png } = r.finish();
-    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.epoch)).toEqual([1, 2]);
-    expect(lines[1].valAccuracy).toBe(0.84);
+    const r = new RunReporter(dir, { info, plannedEpochs: 2, now: clock() });
+    await r.onTrainBegin(undefined, { initialEpoch: 0 });
+    let page = readFileSync(r.html, 'utf8');
+    expect(page).toContain('<meta http-equiv="refresh"');
+    expect(page).toContain('0 of 2 epochs finished');
+    await r.onEpochEnd(0, logs(0));
+    await r.onEpochEnd(1, logs(1));
+    expect(readFileSync(r.html, 'utf8')).toContain('2 of 2 epochs finished');
+    const files = await r.finish({ preempted: false, testAccuracy: 0.8512, testLoss: 0.41, trainImagesPerSec: 9050, extra: { 'weight update': 'sharded' } });
+
+    expect(metricsEpochs(dir)).toEqual([1, 2]);
+    page = readFileSync(files.html, 'utf8');
+    expect(page).not.toContain('[object');
+    expect(page).not.toContain('http-equiv="refresh"');
+    expect(chartCount(page)).toBe(METRIC_CHARTS.length);
+    for (const m of METRIC_CHARTS) expect(page).toContain(`data-metric="${m.key}"`);
+    expect(page).toContain('<svg'); // drawn by vega
+    expect(page).toContain('2 replicas on 1 worker (threads)');
+    expect(page).not.toMatch(/worldSize/);
+    expect(page).toContain(info.command.replace(/ /g, ' '));
+    expect(page).toContain('101,770'); // the MLP's parameters: 784*128+128 + 128*10+10
+    expect(page).toContain('(batch, 128)');
+    expect(page).toContain('0123456789abcdef0123456789abcdef01234567');
+    expect(page).toContain('2026-12-07 10:01:00 UTC'); // started
+    expect(page).toContain('85.12%');
+    expect(page).toContain('{&quot;certFile&quot;:&quot;a.pem&quot;}');
+    const [w, h] = pngSize(readFileSync(files.png));
+    expect(w).toBeGreaterThan(1200); // drawn at 2x
+    expect(h).toBeGreaterThan(400);
+    expect(readdirSync(join(dir, 'tensorboard'))).toHaveLength(1);
+  });
+
+  it('keeps the whole history and the one TensorBoard file across a resume; a fresh run starts anew', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-resume-'));
+    const first = new RunReporter(dir, { info, plannedEpochs: 3, now: clock() });
+    await first.onTrainBegin(undefined, { initialEpoch: 0 });
+    await first.onEpochEnd(0, logs(0));
+    await first.onEpochEnd(1, logs(1));
+    await first.close(); // killed: no finish()
+
+    const second = new RunReporter(dir, { info, plannedEpochs: 3, now: clock() });
+    await second.onTrainBegin(undefined, { initialEpoch: 2 });
+    await second.onEpochEnd(2, logs(2));
+    const { html } = await second.finish({ preempted: false, testAccuracy: 0.8, testLoss: 0.5 });
+    expect(second.rows.map((row) => row.epoch)).toEqual([1, 2, 3]);
+    expect(metricsEpochs(dir)).toEqual([1, 2, 3]);
     const page = readFileSync(html, 'utf8');
-    expect(page).toContain('<polyline');
-    expect(page).toContain('0.8700');
-    const img = PNG.sync.read(readFileSync(png));
-    expect(img.width).toBe(800);
-    // the curves are drawn: some pixels are neither white nor grey
-    let coloured = 0;
-    for (let i = 0; i < img.data.length; i += 4) if (img.data[i] !== img.data[i + 1] || img.data[i + 1] !== img.data[i + 2]) coloured++;
-    expect(coloured).toBeGreaterThan(100);
+    expect(page).toMatch(/<td>1<\/td>.*<td>2<\/td>.*<td>3<\/td>/s);
+    expect(page).toContain('yes, at epoch 3 (2 sessions');
+    expect(readdirSync(join(dir, 'tensorboard'))).toHaveLength(1);
+
+    const fresh = new RunReporter(dir, { info, plannedEpochs: 1, now: clock() });
+    await fresh.onTrainBegin(undefined, { initialEpoch: 0 });
+    await fresh.onEpochEnd(0, logs(0));
+    await fresh.finish({ preempted: true });
+    expect(metricsEpochs(dir)).toEqual([1]);
+    expect(readFileSync(html, 'utf8')).toContain('Stopped early by a signal after epoch 1 of 1');
   });
 });

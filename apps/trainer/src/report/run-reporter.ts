@@ -1,34 +1,89 @@
 /**
- * The callback that writes a run's outputs into --log-dir (chief only): metrics as
- * JSON lines (one per epoch), TensorBoard scalars, and at the end an HTML report with
- * loss/accuracy curves and a PNG of them.
+ * The callback that writes a run's outputs into --log-dir (chief only):
+ *   1. onTrainBegin: keeps the history of the epochs before a resume (metrics.jsonl,
+ *      sessions.json), reopens the TensorBoard event file of a resumed run, and writes a
+ *      first report.html that reloads itself;
+ *   2. each epoch end: appends the epoch to metrics.jsonl and TensorBoard, redraws the
+ *      charts and curves.png, and rewrites report.html (still reloading);
+ *   3. finish(): the final report.html (results, no reload) and curves.png.
+ * Files are replaced by rename, so a browser never reads half a page.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Callback, EpochLogs } from '@syncline/core';
-import { renderHtmlReport, type EpochRow } from './html-report';
-import { renderCurvesPng } from './line-chart-png';
+import { ChartRenderer } from './chart-renderer';
+import { METRIC_CHARTS, curvesSpec, metricChartSpec } from './chart-specs';
+import { percent } from './html-format';
+import { renderHtmlReport, type RunOutcome } from './html-report';
+import { describePlacement, type RunInfo } from './run-info';
+import { RunHistory, type EpochRow } from './run-history';
+import { RunSessions } from './run-sessions';
 import { TensorBoardWriter } from './tensorboard-writer';
 
+/** How often the live report.html reloads itself while training runs, seconds. */
+export const LIVE_REFRESH_SECONDS = 5;
+/** curves.png pixels per chart pixel (a 2x image stays sharp when zoomed or printed). */
+const PNG_SCALE = 2;
+
+export interface RunReporterOptions {
+  readonly info: RunInfo;
+  readonly plannedEpochs: number;
+  /** Clock for dates and wall time (tests pin it). */
+  readonly now?: () => Date;
+}
+
 export class RunReporter implements Callback {
-  readonly rows: EpochRow[] = [];
-  readonly metricsFile: string;
-  readonly #tb: TensorBoardWriter;
+  readonly history: RunHistory;
+  readonly sessions: RunSessions;
+  readonly html: string;
+  readonly png: string;
+  readonly #renderer = new ChartRenderer();
+  readonly #now: () => Date;
+  #tb: TensorBoardWriter | undefined;
 
   constructor(
     readonly dir: string,
-    private readonly summary: () => Record<string, unknown>,
+    private readonly options: RunReporterOptions,
   ) {
     mkdirSync(dir, { recursive: true });
-    this.metricsFile = join(dir, 'metrics.jsonl');
-    this.#tb = new TensorBoardWriter(join(dir, 'tensorboard'));
+    this.history = new RunHistory(join(dir, 'metrics.jsonl'));
+    this.sessions = new RunSessions(join(dir, 'sessions.json'));
+    this.html = join(dir, 'report.html');
+    this.png = join(dir, 'curves.png');
+    this.#now = options.now ?? (() => new Date());
   }
 
-  onEpochEnd(epoch: number, logs: EpochLogs): void {
-    const row: EpochRow = { epoch: epoch + 1, ...logs };
-    this.rows.push(row);
-    appendFileSync(this.metricsFile, JSON.stringify({ time: new Date().toISOString(), ...row }) + '\n');
-    this.#tb.scalars(epoch + 1, {
+  get rows(): readonly EpochRow[] {
+    return this.history.rows;
+  }
+
+  /** Starts this session at 0-based `startEpoch` (BackupAndRestore's resume point; 0 for a fresh run). */
+  begin(startEpoch: number): void {
+    this.history.begin(startEpoch);
+    this.sessions.begin(startEpoch, this.options.info.command, this.#now());
+    this.#tb = new TensorBoardWriter(join(this.dir, 'tensorboard'), { append: startEpoch > 0 });
+  }
+
+  async onTrainBegin(_ctx: unknown, info: { initialEpoch: number }): Promise<void> {
+    this.begin(info.initialEpoch);
+    await this.#write(undefined);
+  }
+
+  async onEpochEnd(epoch: number, logs: EpochLogs): Promise<void> {
+    if (!this.#tb) this.begin(epoch);
+    const now = this.#now();
+    const row: EpochRow = {
+      epoch: epoch + 1,
+      loss: logs.loss,
+      accuracy: logs.accuracy,
+      ...(logs.valLoss !== undefined ? { valLoss: logs.valLoss } : {}),
+      ...(logs.valAccuracy !== undefined ? { valAccuracy: logs.valAccuracy } : {}),
+      examplesPerSec: logs.examplesPerSec,
+      allReduceShare: logs.allReduceShare,
+      time: now.toISOString(),
+    };
+    this.history.add(row);
+    this.#tb!.scalars(epoch + 1, {
       'epoch/loss': logs.loss,
       'epoch/accuracy': logs.accuracy,
       ...(logs.valLoss !== undefined ? { 'epoch/val_loss': logs.valLoss } : {}),
@@ -36,26 +91,62 @@ export class RunReporter implements Callback {
       'epoch/images_per_sec': logs.examplesPerSec,
       'epoch/allreduce_share': logs.allReduceShare,
     });
+    this.sessions.touch(now);
+    await this.#write(undefined);
   }
 
-  /** Writes report.html and curves.png; call after training (and testing) finished. */
-  finish(): { html: string; png: string } {
-    const png = join(this.dir, 'curves.png');
-    writeFileSync(
-      png,
-      renderCurvesPng(
-        [
-          { name: 'loss', values: this.rows.map((r) => r.loss), color: [214, 39, 40] },
-          { name: 'val loss', values: this.rows.map((r) => r.valLoss ?? Number.NaN), color: [255, 152, 150] },
-        ],
-        [
-          { name: 'accuracy', values: this.rows.map((r) => r.accuracy), color: [31, 119, 180] },
-          { name: 'val accuracy', values: this.rows.map((r) => r.valAccuracy ?? Number.NaN), color: [44, 160, 44] },
-        ],
-      ),
-    );
-    const html = join(this.dir, 'report.html');
-    writeFileSync(html, renderHtmlReport(this.summary(), this.rows, 'curves.png'));
-    return { html, png };
+  /** Writes the final report.html (with `outcome`, no reload) and curves.png, and stops the chart worker. */
+  async finish(outcome: RunOutcome): Promise<{ html: string; png: string }> {
+    if (!this.#tb) this.begin(0);
+    this.sessions.touch(this.#now(), outcome.preempted ? 'preempted' : 'finished');
+    try {
+      await this.#write(outcome);
+    } finally {
+      await this.#renderer.close();
+    }
+    return { html: this.html, png: this.png };
   }
+
+  /** Stops the chart worker without a final report (training failed). */
+  async close(): Promise<void> {
+    await this.#renderer.close();
+  }
+
+  async #write(outcome: RunOutcome | undefined): Promise<void> {
+    const { info, plannedEpochs } = this.options;
+    const rows = this.history.rows;
+    const charts = await Promise.all(
+      METRIC_CHARTS.map(async (m) => ({ key: m.key, svg: (await this.#renderer.draw(`the ${m.key} chart`, metricChartSpec(m, rows))).svg })),
+    );
+    const done = rows.length ? rows[rows.length - 1]!.epoch : 0;
+    const state = !outcome
+      ? `epoch ${done} of ${plannedEpochs} (training)`
+      : outcome.preempted
+        ? `stopped after epoch ${done} of ${plannedEpochs}`
+        : `test accuracy ${percent(outcome.testAccuracy, 1)}`;
+    const subtitle = [info.model.name, describePlacement(info), `backend ${info.backend}`, `seed ${info.seed}`, state].join(' · ');
+    const curves = await this.#renderer.draw('curves.png', curvesSpec(rows, 'Syncline training curves: loss and accuracy per epoch', subtitle), {
+      scale: PNG_SCALE,
+    });
+    replaceFile(this.png, curves.png!);
+    const now = this.#now();
+    const page = renderHtmlReport({
+      info,
+      rows,
+      plannedEpochs,
+      charts,
+      sessions: this.sessions.list,
+      now,
+      wallSeconds: this.sessions.wallSeconds(now),
+      ...(outcome ? { outcome } : { refreshSeconds: LIVE_REFRESH_SECONDS }),
+      files: { curvesPng: 'curves.png', metrics: 'metrics.jsonl', tensorboardDir: 'tensorboard' },
+    });
+    replaceFile(this.html, page);
+  }
+}
+
+function replaceFile(file: string, data: string | Uint8Array): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
 }

@@ -4,9 +4,11 @@
  *      the bytes, u32 masked CRC-32C of the bytes (all little-endian);
  *   2. each record is a serialized tensorflow.Event protobuf (encoded with protobufjs);
  *   3. the first event carries file_version "brain.Event:2"; scalars are
- *      Summary.Value{tag, simple_value} at a step.
+ *      Summary.Value{tag, simple_value} at a step;
+ *   4. a resumed run appends to the newest event file already in the directory, so
+ *      TensorBoard shows one continuous run rather than one file per session.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as protobuf from 'protobufjs';
@@ -60,12 +62,30 @@ export function decodeEvent(bytes: Uint8Array): Record<string, unknown> {
   return EventType.toObject(EventType.decode(bytes), { longs: Number, defaults: false }) as Record<string, unknown>;
 }
 
+const EVENT_FILE = /^events\.out\.tfevents\./;
+
+/** The most recently written events.out.tfevents.* file in `dir`, if any. */
+export function newestEventFile(dir: string): string | undefined {
+  const files = readdirSync(dir)
+    .filter((f) => EVENT_FILE.test(f))
+    .map((f) => join(dir, f))
+    .map((f) => ({ f, t: statSync(f).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  return files[0]?.f;
+}
+
 /** Appends scalar events to one events.out.tfevents.* file in `dir`. */
 export class TensorBoardWriter {
   readonly file: string;
 
-  constructor(dir: string) {
+  /** With `append`, continues the newest event file in `dir` (a resumed run) instead of starting one. */
+  constructor(dir: string, options: { readonly append?: boolean } = {}) {
     mkdirSync(dir, { recursive: true });
+    const existing = options.append ? newestEventFile(dir) : undefined;
+    if (existing) {
+      this.file = existing;
+      return;
+    }
     const now = Date.now() / 1000;
     this.file = join(dir, `events.out.tfevents.${Math.floor(now)}.${hostname()}.${process.pid}`);
     writeFileSync(this.file, frameRecord(encodeEvent({ wallTime: now, fileVersion: 'brain.Event:2' })));

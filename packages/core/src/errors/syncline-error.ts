@@ -27,6 +27,7 @@ const SYNCLINE_ERROR_CODES = [
   'INTEGRITY_ERROR',
   'REPLICA_DIVERGENCE',
   'OUTPUT_PATH',
+  'REPORT_ERROR',
 ] as const;
 
 export type SynclineErrorCode = (typeof SYNCLINE_ERROR_CODES)[number];

@@ -4,6 +4,7 @@
  */
 import type { EpochLogs } from './epoch-logs';
 import type { FitContext } from './fit-context';
+import type { StepPhaseTimes } from './step-profiler';
 
 export interface BatchLogs {
   readonly step: number;
@@ -11,6 +12,12 @@ export interface BatchLogs {
   readonly loss: number;
   readonly accuracy: number;
   readonly examples: number;
+  /**
+   * Where the group's last step spent its time on this process's first replica (data wait,
+   * forward+backward, all-reduce and its wait for the slowest rank, optimizer; ms); absent
+   * for compiled (TPU) steps. Checkpoints between steps reach a StepProfiler's spans instead.
+   */
+  readonly phases?: StepPhaseTimes;
 }
 
 export interface ResumePoint {
@@ -19,6 +26,8 @@ export interface ResumePoint {
 }
 
 export interface Callback {
+  /** Names the coordinator phase this callback's hooks are in a profile (BackupAndRestore: 'checkpoint'). */
+  readonly profilePhase?: 'checkpoint';
   /** May return where to resume (BackupAndRestore): an epoch, or an epoch and a step in it; the latest wins. */
   onTrainBegin?(
     ctx: FitContext,

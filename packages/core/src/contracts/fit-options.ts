@@ -6,6 +6,7 @@
 import type { ExampleSource } from './example-source';
 import type { Callback } from './callback';
 import type { EpochLogs } from './epoch-logs';
+import type { StepProfiler } from './step-profiler';
 
 export interface FitOptions {
   readonly epochs: number;
@@ -19,6 +20,8 @@ export interface FitOptions {
   readonly callbacks?: readonly Callback[];
   /** Epoch to start from (BackupAndRestore sets it when resuming). */
   readonly initialEpoch?: number;
+  /** Receives each step's phases on every local replica and the coordinator's work between steps. */
+  readonly profiler?: StepProfiler;
 }
 
 export interface History {

@@ -6,6 +6,7 @@
 import type { Batch } from './batch';
 import type { OptimizerState } from './optimizer-state';
 import type { BatchMetrics } from './replica-program';
+import type { StepPhaseTimes, StepProfiler } from './step-profiler';
 import type { WeightLayout } from './weight-layout';
 
 export interface StepResult extends BatchMetrics {
@@ -15,6 +16,17 @@ export interface StepResult extends BatchMetrics {
   readonly allReduceMs: number;
   /** A preemption was requested on some worker; all workers see it at this step. */
   readonly stopRequested?: boolean;
+  /** Where this step's time went on this process's first replica (orchestrated engines). */
+  readonly phases?: StepPhaseTimes;
+}
+
+export interface RunStagedOptions {
+  /** Tells every rank (through the step's all-reduce) that this worker must stop. */
+  readonly preempt?: boolean;
+  /** Receives every local replica's phases of every step (see StepProfiler). */
+  readonly profiler?: StepProfiler;
+  /** Index of the first staged step over the whole fit (what the profiler is told). */
+  readonly firstStep?: number;
 }
 
 export interface TrainEngine {
@@ -33,7 +45,7 @@ export interface TrainEngine {
    * Runs every staged step in one round trip; each step's metrics summed over replicas.
    * `preempt` tells every rank (through the step's all-reduce) that this worker must stop.
    */
-  runStaged(options?: { readonly preempt?: boolean }): Promise<StepResult[]>;
+  runStaged(options?: RunStagedOptions): Promise<StepResult[]>;
   /** Metrics of one global batch split across replicas (batches[replica]). */
   evaluate(batches: readonly Batch[]): Promise<BatchMetrics>;
   /** Class probabilities for batches[replica], concatenated in replica order. */

@@ -52,6 +52,7 @@ export interface BackupAndRestoreOptions {
 }
 
 export class BackupAndRestore implements Callback {
+  readonly profilePhase = 'checkpoint';
   readonly store: CheckpointStore;
   /** The id this run writes into each checkpoint's meta; it prunes only checkpoints with this id. */
   readonly runId: string;

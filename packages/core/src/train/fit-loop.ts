@@ -15,6 +15,9 @@ import type { EvaluateResult, History } from '../contracts/fit-options';
 import type { StepResult, TrainEngine } from '../contracts/train-engine';
 import type { DistributedDataset } from '../contracts/distributed-dataset';
 import { InvalidConfigError } from '../errors/invalid-config-error';
+import type { StepProfiler } from '../contracts/step-profiler';
+import { wallClockMs } from '../contracts/step-profiler';
+import { runHooks, timed } from '../internal/profile/timed-hooks';
 
 export interface FitLoopOptions {
   readonly epochs: number;
@@ -23,10 +26,14 @@ export interface FitLoopOptions {
   readonly globalBatchSize: number;
   readonly callbacks?: readonly Callback[];
   readonly validation?: DistributedDataset;
+  readonly profiler?: StepProfiler;
 }
 
 export async function runFitLoop(engine: TrainEngine, train: DistributedDataset, options: FitLoopOptions): Promise<History> {
   const callbacks = options.callbacks ?? [];
+  const profiler = options.profiler;
+  /** The step about to run, counted over the whole fit (epochs included): what the profiler is told. */
+  const globalStep = (): number => ctx.epoch * train.stepsPerEpoch + ctx.stepInEpoch;
   if (!Number.isInteger(options.epochs) || options.epochs < 1) {
     throw new InvalidConfigError('epochs', options.epochs, 'an integer >= 1');
   }
@@ -61,7 +68,7 @@ export async function runFitLoop(engine: TrainEngine, train: DistributedDataset,
     ctx.epoch = epoch;
     const firstStep = epoch === start ? startStep : 0;
     ctx.stepInEpoch = firstStep;
-    for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
+    await runHooks(callbacks, (cb) => cb.onEpochBegin?.(epoch), profiler, globalStep());
     const t0 = performance.now();
     const acc = { loss: 0, count: 0, correct: 0, stepMs: 0, allReduceMs: 0 };
     const it = train.epoch(epoch, firstStep)[Symbol.iterator]();
@@ -77,9 +84,11 @@ export async function runFitLoop(engine: TrainEngine, train: DistributedDataset,
     };
     let staged = stageGroup();
     while (staged > 0) {
-      const running = engine.runStaged({ preempt: ctx.preemptRequested });
+      const groupStart = globalStep();
+      const running = engine.runStaged(profiler ? { preempt: ctx.preemptRequested, profiler, firstStep: groupStart } : { preempt: ctx.preemptRequested });
       const ahead = ctx.stopTraining ? 0 : stageGroup(); // prefetch the next group while this one runs
       const results: StepResult[] = await running;
+      profiler?.groupEnd?.(groupStart, groupStart + results.length - 1, wallClockMs());
       for (const r of results) {
         acc.loss += r.lossSum;
         acc.count += r.count;
@@ -93,15 +102,15 @@ export async function runFitLoop(engine: TrainEngine, train: DistributedDataset,
         ctx.stopTraining = true;
       }
       const last = results[results.length - 1]!;
-      for (const cb of callbacks) {
-        await cb.onBatchEnd?.(epoch, {
-          step: ctx.stepInEpoch - 1,
-          steps: train.stepsPerEpoch,
-          loss: last.count > 0 ? last.lossSum / last.count : 0,
-          accuracy: last.count > 0 ? last.correct / last.count : 0,
-          examples: results.reduce((a, r) => a + r.count, 0),
-        });
-      }
+      const batchLogs = {
+        step: ctx.stepInEpoch - 1,
+        steps: train.stepsPerEpoch,
+        loss: last.count > 0 ? last.lossSum / last.count : 0,
+        accuracy: last.count > 0 ? last.correct / last.count : 0,
+        examples: results.reduce((a, r) => a + r.count, 0),
+        phases: last.phases,
+      };
+      await runHooks(callbacks, (cb) => cb.onBatchEnd?.(epoch, batchLogs), profiler, globalStep());
       if (ctx.stopTraining) break;
       staged = ahead;
     }
@@ -113,13 +122,13 @@ export async function runFitLoop(engine: TrainEngine, train: DistributedDataset,
       allReduceShare: acc.stepMs > 0 ? acc.allReduceMs / acc.stepMs : 0,
     };
     if (options.validation && !ctx.stopTraining) {
-      const v = await evaluateDataset(engine, options.validation);
+      const v = await timed('validation', profiler, globalStep(), () => evaluateDataset(engine, options.validation!));
       logs = { ...logs, valLoss: v.loss, valAccuracy: v.accuracy };
     }
     if (ctx.stopTraining && ctx.stepInEpoch < train.stepsPerEpoch) break; // partial epoch: no epoch-end logs
     epochs.push(epoch);
     history.push(logs);
-    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+    await runHooks(callbacks, (cb) => cb.onEpochEnd?.(epoch, logs), profiler, globalStep());
   }
   for (const cb of callbacks) await cb.onTrainEnd?.();
   return { epochs, history };

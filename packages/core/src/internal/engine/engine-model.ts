@@ -87,6 +87,7 @@ export class EngineModel implements DistributedModel {
       ...(options.initialEpoch !== undefined ? { initialEpoch: options.initialEpoch } : {}),
       ...(options.callbacks ? { callbacks: options.callbacks } : {}),
       ...(validation ? { validation } : {}),
+      ...(options.profiler ? { profiler: options.profiler } : {}),
     });
   }
 

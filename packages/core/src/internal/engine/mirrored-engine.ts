@@ -9,11 +9,12 @@ import type { Batch } from '../../contracts/batch';
 import type { OptimizerState } from '../../contracts/optimizer-state';
 import type { BatchMetrics } from '../../contracts/replica-program';
 import type { WeightLayout } from '../../contracts/weight-layout';
-import type { StepResult, TrainEngine } from '../../contracts/train-engine';
+import type { RunStagedOptions, StepResult, TrainEngine } from '../../contracts/train-engine';
 import { BatchSlots } from '../replica/batch-slots';
 import type { BatchRef, StepMetrics } from '../replica/replica-messages';
 import type { ReplicaPool } from '../replica/replica-pool';
 import { concatFloat32 } from './concat-float32';
+import { reportPhases } from '../profile/report-phases';
 
 export class MirroredEngine implements TrainEngine {
   #set = 0;
@@ -74,11 +75,12 @@ export class MirroredEngine implements TrainEngine {
     batches.forEach((b, r) => this.#staged[r]!.push(this.#ref(r, slot, b)));
   }
 
-  async runStaged(options: { preempt?: boolean } = {}): Promise<StepResult[]> {
+  async runStaged(options: RunStagedOptions = {}): Promise<StepResult[]> {
     const staged = this.#staged;
     this.#staged = Array.from({ length: this.pool.size }, () => []);
     this.#set ^= 1;
     const perReplica = await this.pool.all<StepMetrics[]>((r) => ({ type: 'train', steps: staged[r]!, preempt: options.preempt === true }));
+    if (options.profiler) reportPhases(options.profiler, options.firstStep ?? 0, perReplica);
     return perReplica[0]!.map((m, i) => ({
       lossSum: m.lossSum,
       count: m.count,
@@ -86,6 +88,7 @@ export class MirroredEngine implements TrainEngine {
       stepMs: Math.max(...perReplica.map((p) => p[i]!.stepMs)),
       allReduceMs: Math.max(...perReplica.map((p) => p[i]!.allReduceMs)),
       stopRequested: m.stopRequested,
+      phases: m,
     }));
   }
 

@@ -35,6 +35,7 @@ import { ContractViolationError } from '../../errors/contract-violation-error';
 import { checkAgreement } from './agreement';
 import { BatchSlots } from './batch-slots';
 import { loadPluginExport } from '../../plugins/load-plugin';
+import { PhaseClock } from '../profile/phase-clock';
 import type { BatchRef, InitMessage, Request, StepMetrics, WeightUpdateMode, GradientBufferKind } from './replica-messages';
 
 export class ReplicaHost {
@@ -43,7 +44,9 @@ export class ReplicaHost {
   #slots: BatchSlots | undefined;
   #fused!: Float32Array;
   #mean!: Float32Array;
-  readonly #metrics = new Float32Array(4);
+  /** [lossSum, count, correct, preempt, busy ms of every rank...] when the update is sharded. */
+  #metrics = new Float32Array(4);
+  #clock!: PhaseClock;
   /** This rank's [start, end) of the trainable weights when the update is sharded. */
   #shard: [number, number] | undefined;
   #exampleShape!: readonly number[];
@@ -66,13 +69,17 @@ export class ReplicaHost {
     }
     const n = this.#program.trainableSize;
     // a registered buffer when the communicator has one (shared memory reduces it in place)
-    const registered = this.#comm.allocate?.(n + 4);
-    this.#fused = registered ?? new Float32Array(n + 4);
+    // [gradients, lossSum, count, correct, preempt, busy ms of each rank (PhaseClock)]
+    const size = this.#comm.size;
+    const registered = this.#comm.allocate?.(n + 4 + size);
+    this.#fused = registered ?? new Float32Array(n + 4 + size);
+    this.#metrics = new Float32Array(4 + size);
     this.#mean = new Float32Array(n);
     if (msg.agreement) await checkAgreement(this.#comm, msg.agreement);
     const weights = await this.#program.getWeights();
     await this.#comm.broadcast(weights, 0);
     if (this.#comm.rank !== 0) await this.#program.setWeights(weights);
+    this.#clock = new PhaseClock(this.#comm.rank, size);
     const p = this.#program;
     const c = this.#comm;
     if (msg.shardWeightUpdate === true && c.size > 1 && c.reduceScatter && c.allGatherShards && p.applyGradientsRange && p.trainableWeights) {
@@ -94,41 +101,37 @@ export class ReplicaHost {
   }
 
   async #trainStep(batch: Batch, preempt: boolean): Promise<StepMetrics> {
-    const t0 = performance.now();
+    const clock = this.#clock;
+    clock.begin();
     const g = await this.#program.computeGradients(batch);
+    clock.gradientsDone();
     const n = this.#program.trainableSize;
     if (g.gradients.length !== n) {
       throw new ContractViolationError('backend', this.backendName, `gradient length ${g.gradients.length} != trainable size ${n}`);
     }
-    if (this.#shard) return this.#shardedStep(g, preempt, t0, this.#shard);
+    if (this.#shard) return this.#shardedStep(g, preempt, this.#shard);
     const fused = this.#fused;
     fused.set(g.gradients);
     fused[n] = g.lossSum;
     fused[n + 1] = g.count;
     fused[n + 2] = g.correct;
     fused[n + 3] = preempt ? 1 : 0;
-    const t1 = performance.now();
+    clock.arrive(fused, n + 4);
     await this.#comm.allReduce(fused, 'sum');
-    const t2 = performance.now();
+    clock.collectiveDone(fused, n + 4);
     const count = fused[n + 1]!;
     if (count > 0) {
+      clock.optimizerStart();
       const inv = 1 / count;
       const mean = this.#mean;
       for (let i = 0; i < n; i++) mean[i] = fused[i]! * inv;
       await this.#program.applyGradients(mean);
     }
-    return {
-      lossSum: fused[n]!,
-      count,
-      correct: fused[n + 2]!,
-      stepMs: performance.now() - t0,
-      allReduceMs: t2 - t1,
-      stopRequested: fused[n + 3]! > 0,
-    };
+    return clock.metrics({ lossSum: fused[n]!, count, correct: fused[n + 2]!, stopRequested: fused[n + 3]! > 0 }, fused.byteLength);
   }
 
   /** Steps 2'-3' of the header: the update sharded across ranks by shardRange. */
-  async #shardedStep(g: GradientResult, preempt: boolean, t0: number, [start, end]: [number, number]): Promise<StepMetrics> {
+  async #shardedStep(g: GradientResult, preempt: boolean, [start, end]: [number, number]): Promise<StepMetrics> {
     const n = this.#program.trainableSize;
     const m = this.#metrics;
     m[0] = g.lossSum;
@@ -137,21 +140,26 @@ export class ReplicaHost {
     m[3] = preempt ? 1 : 0;
     const grad = this.#fused.subarray(0, n);
     grad.set(g.gradients);
-    const t1 = performance.now();
+    const clock = this.#clock;
+    clock.arrive(m, 4);
     await this.#comm.allReduce(m, 'sum');
     await this.#comm.reduceScatter!(grad, 'sum');
-    let commMs = performance.now() - t1;
+    clock.collectiveDone(m, 4);
     const count = m[1]!;
+    let bytes = m.byteLength + grad.byteLength;
     if (count > 0) {
+      clock.optimizerStart();
       const inv = 1 / count;
       const mean = this.#mean;
       for (let i = start; i < end; i++) mean[i] = grad[i]! * inv;
       await this.#program.applyGradientsRange!(mean, start, end);
       const t2 = performance.now();
-      await this.#comm.allGatherShards!(this.#program.trainableWeights!());
-      commMs += performance.now() - t2;
+      const weights = this.#program.trainableWeights!();
+      await this.#comm.allGatherShards!(weights);
+      clock.addCollective(performance.now() - t2);
+      bytes += weights.byteLength;
     }
-    return { lossSum: m[0]!, count, correct: m[2]!, stepMs: performance.now() - t0, allReduceMs: commMs, stopRequested: m[3]! > 0 };
+    return clock.metrics({ lossSum: m[0]!, count, correct: m[2]!, stopRequested: m[3]! > 0 }, bytes);
   }
 
   /** Gathers every rank's range of each optimizer slot (sharded updates keep only their own current). */
@@ -170,10 +178,19 @@ export class ReplicaHost {
 
   /** Handles one request; the returned value is posted back (transfer lists are the caller's). */
   async handle(req: Request): Promise<unknown> {
+    const value = await this.#dispatch(req);
+    // time spent on other requests is not the next step's data wait; evaluate synchronised the ranks
+    if (req.type !== 'train') this.#clock?.idle(req.type === 'evaluate' || req.type === 'allReduce' || req.type === 'exportOptimizerState');
+    return value;
+  }
+
+  async #dispatch(req: Request): Promise<unknown> {
     switch (req.type) {
       case 'train': {
         const out: StepMetrics[] = [];
         for (const ref of req.steps) out.push(await this.#trainStep(this.#batch(ref), req.preempt === true));
+        // every rank's busy and waiting totals, once per request (the straggler report)
+        if (out.length > 0) out[out.length - 1] = { ...out[out.length - 1]!, rankTotals: this.#clock.totals() };
         return out;
       }
       case 'evaluate': {

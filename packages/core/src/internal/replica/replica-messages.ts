@@ -8,6 +8,7 @@ import type { ModelSpec } from '../../spec/model-spec';
 import type { OptimizerState } from '../../contracts/optimizer-state';
 import type { BatchMetrics } from '../../contracts/replica-program';
 import type { ReduceOp } from '../../contracts/communicator';
+import type { RankTotals, StepPhaseTimes } from '../../contracts/step-profiler';
 
 /** How a replica applies the update: every replica all of it, or each 1/N then an all-gather. */
 export type WeightUpdateMode = 'sharded' | 'replicated';
@@ -59,13 +60,15 @@ export type Request =
 export type RequestBody = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /** Per-step result of a train request, already summed across replicas by the all-reduce. */
-export interface StepMetrics extends BatchMetrics {
-  /** Wall time of the step in this replica, ms. */
+export interface StepMetrics extends BatchMetrics, StepPhaseTimes {
+  /** Wall time of the step in this replica from its start (after the data wait), ms. */
   readonly stepMs: number;
-  /** Time inside the all-reduce, ms. */
+  /** Time inside the step's collectives, ms. */
   readonly allReduceMs: number;
   /** Some replica of some worker asked to stop (preemption): every rank sees it at the same step. */
   readonly stopRequested: boolean;
+  /** On the last step of a train request: every rank's busy and waiting totals so far. */
+  readonly rankTotals?: RankTotals;
 }
 
 export type Reply =

@@ -10,7 +10,8 @@
  * 4. `cpu`: tfjs's plain JavaScript backend.
  * On wasm and cpu our fast Conv2DBackpropFilter kernel is registered; on wasm also our
  * fast Conv2DBackpropInput and MaxPoolGrad, and a BatchMatMul that never asks XNNPACK
- * for a transposed operand (explicitly, here; see kernels/).
+ * for a transposed operand; on tensorflow, gradients through TF's own fused kernels
+ * (ReluGrad, MaxPoolGradWithArgmax) (explicitly, here; see kernels/).
  * The result is memoised per thread and candidate list: tfjs's engine is per thread.
  * When none starts, one NoUsableBackendError lists every candidate's failure.
  */
@@ -23,6 +24,7 @@ import { registerFastConv2DBackpropFilter } from '../kernels/register-conv2d-bac
 import { registerUntransposedBatchMatMul } from '../kernels/register-batch-mat-mul';
 import { registerFastConv2DBackpropInput } from '../kernels/register-conv2d-backprop-input';
 import { registerFastMaxPoolGrad } from '../kernels/register-max-pool-grad';
+import { registerNativeGradients } from '../kernels/native-grads';
 import type { TfjsLogger } from './logger';
 import { stderrLogger } from './logger';
 import type { ModuleLoader } from './node-require';
@@ -132,6 +134,7 @@ async function startNative(candidate: 'node-gpu' | 'node', loader: ModuleLoader)
     );
   }
   await activate(NATIVE_BACKEND);
+  registerNativeGradients();
   return candidate === 'node-gpu' ? 'libtensorflow with CUDA' : 'libtensorflow on CPU';
 }
 

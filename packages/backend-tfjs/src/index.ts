@@ -9,7 +9,7 @@ export type { TfjsPluginOptions } from './tfjs-plugin';
 
 // --- backend ---
 export { TfjsBackend, TFJS_BACKEND_NAME } from './tfjs-backend';
-export type { TfjsBackendOptions } from './tfjs-backend';
+export type { TfjsBackendOptions, LogReplicas } from './tfjs-backend';
 export { registerTfjsBackend, TFJS_BACKEND_PRIORITY } from './register';
 export type { LayersModelFactory, ModelFactoryContext, FactoryOutputs, FactoryModel } from './internal/model/layers-model-adapter';
 

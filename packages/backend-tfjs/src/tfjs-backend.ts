@@ -11,7 +11,7 @@ import { adaptLayersModel } from './internal/model/layers-model-adapter';
 import type { ReplicaModel } from './internal/model/replica-model';
 import { buildSpecModel } from './internal/model/spec-model';
 import { TfjsReplica } from './internal/replica/tfjs-replica';
-import type { TfjsLogger } from './internal/runtime/logger';
+import { silentLogger, type TfjsLogger } from './internal/runtime/logger';
 import type { ModuleLoader } from './internal/runtime/node-require';
 import type { SelectedTfjsBackend, TfjsCandidate } from './internal/runtime/select-backend';
 import { DEFAULT_TFJS_CANDIDATES, selectTfjsBackend } from './internal/runtime/select-backend';
@@ -24,6 +24,12 @@ export interface TfjsBackendOptions {
   readonly candidates?: readonly TfjsCandidate[];
   /** Where the choice of backend is reported; default: stderr. */
   readonly logger?: TfjsLogger;
+  /**
+   * Which replicas report their choice: 'first' (default) only replica 0 (the run's first
+   * replica; in a multi-worker run, the chief's), so 16 replicas print one line, not 16;
+   * 'all' every replica (each thread or process selects its own).
+   */
+  readonly logReplicas?: LogReplicas;
   /** Build each replica's model with this instead of from the spec (spec still gives input shape and optimizer). */
   readonly modelFactory?: LayersModelFactory;
   /** How to read a factory model's output; default 'auto' (softmax last layer = probabilities). */
@@ -31,6 +37,9 @@ export interface TfjsBackendOptions {
   /** How optional packages (tfjs-node, tfjs-node-gpu) are loaded; default Node's require. */
   readonly loader?: ModuleLoader;
 }
+
+/** Which replicas log the tfjs backend they selected. */
+export type LogReplicas = 'first' | 'all';
 
 export class TfjsBackend implements OrchestratedBackend {
   readonly name = TFJS_BACKEND_NAME;
@@ -47,9 +56,14 @@ export class TfjsBackend implements OrchestratedBackend {
     return this.#selected;
   }
 
-  /** Selects and starts the tfjs backend in this thread; throws NoUsableBackendError if none starts. */
-  async ready(): Promise<SelectedTfjsBackend> {
-    const { candidates, logger, loader } = this.#options;
+  /**
+   * Selects and starts the tfjs backend in this thread; throws NoUsableBackendError if none starts.
+   * `replicaId` (default 0) decides, with `logReplicas`, whether the choice is logged.
+   */
+  async ready(replicaId = 0): Promise<SelectedTfjsBackend> {
+    const { candidates, loader } = this.#options;
+    const quiet = replicaId !== 0 && (this.#options.logReplicas ?? 'first') === 'first';
+    const logger = quiet ? silentLogger : this.#options.logger;
     this.#selected = await selectTfjsBackend({ candidates, logger, loader });
     return this.#selected;
   }
@@ -63,8 +77,8 @@ export class TfjsBackend implements OrchestratedBackend {
   async createReplica(specInput: ModelSpec, options: BuildOptions): Promise<ReplicaProgram> {
     // Validated again here: the spec may have crossed a thread boundary as plain data.
     const spec = parseModelSpec(specInput, 'createReplica(spec)');
-    const selected = await this.ready();
     const replicaId = options.replicaId ?? 0;
+    const selected = await this.ready(replicaId);
     const factory = this.#options.modelFactory;
     let model: ReplicaModel;
     if (factory) {
@@ -87,20 +101,25 @@ export class TfjsBackend implements OrchestratedBackend {
 
 const CANDIDATES: ReadonlySet<string> = new Set(DEFAULT_TFJS_CANDIDATES);
 const OUTPUTS: ReadonlySet<string> = new Set(['auto', 'logits', 'probabilities']);
+const LOG_REPLICAS: ReadonlySet<string> = new Set<LogReplicas>(['first', 'all']);
 
 /**
  * The BackendFactory `tfjs()` references, called once per replica: options arrive by
- * structured clone, so only `candidates` and `factoryOutputs` are accepted here (a logger,
+ * structured clone, so only `candidates`, `factoryOutputs` and `logReplicas` are accepted here (a logger,
  * loader or model factory needs `new TfjsBackend(options)` in-process). Throws InvalidConfigError.
  */
 export function createTfjsBackend(options: unknown = {}): TfjsBackend {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new InvalidConfigError('tfjs backend options', options, 'an object such as { candidates: ["wasm", "cpu"] }');
   }
-  const { candidates, factoryOutputs, ...rest } = options as Record<string, unknown>;
+  const { candidates, factoryOutputs, logReplicas, ...rest } = options as Record<string, unknown>;
   const unknownKeys = Object.keys(rest);
   if (unknownKeys.length > 0) {
-    throw new InvalidConfigError(`tfjs backend options.${unknownKeys[0]}`, rest[unknownKeys[0]!], 'no such option (known: candidates, factoryOutputs)');
+    throw new InvalidConfigError(
+      `tfjs backend options.${unknownKeys[0]}`,
+      rest[unknownKeys[0]!],
+      'no such option (known: candidates, factoryOutputs, logReplicas)',
+    );
   }
   if (candidates !== undefined && (!Array.isArray(candidates) || candidates.length === 0 || !candidates.every((c) => CANDIDATES.has(c)))) {
     throw new InvalidConfigError('tfjs backend options.candidates', candidates, `a non-empty list of ${[...CANDIDATES].join(', ')}`);
@@ -108,8 +127,12 @@ export function createTfjsBackend(options: unknown = {}): TfjsBackend {
   if (factoryOutputs !== undefined && !OUTPUTS.has(factoryOutputs as string)) {
     throw new InvalidConfigError('tfjs backend options.factoryOutputs', factoryOutputs, 'auto, logits or probabilities');
   }
+  if (logReplicas !== undefined && !LOG_REPLICAS.has(logReplicas as string)) {
+    throw new InvalidConfigError('tfjs backend options.logReplicas', logReplicas, '"first" (only replica 0 logs its backend) or "all"');
+  }
   return new TfjsBackend({
     candidates: candidates as TfjsCandidate[] | undefined,
     factoryOutputs: factoryOutputs as FactoryOutputs | undefined,
+    logReplicas: logReplicas as LogReplicas | undefined,
   });
 }

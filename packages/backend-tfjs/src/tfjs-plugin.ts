@@ -6,7 +6,7 @@
 import { backendRef, type BackendRef } from '@syncline/core';
 import type { FactoryOutputs } from './internal/model/layers-model-adapter';
 import type { TfjsCandidate } from './internal/runtime/select-backend';
-import { TFJS_BACKEND_NAME, createTfjsBackend } from './tfjs-backend';
+import { TFJS_BACKEND_NAME, createTfjsBackend, type LogReplicas } from './tfjs-backend';
 
 export { createTfjsBackend };
 
@@ -16,6 +16,8 @@ export interface TfjsPluginOptions {
   readonly candidates?: readonly TfjsCandidate[];
   /** How a factory model's output is read; default 'auto'. */
   readonly factoryOutputs?: FactoryOutputs;
+  /** Which replicas log the tfjs backend they selected: 'first' (default: replica 0 of the run only) or 'all'. */
+  readonly logReplicas?: LogReplicas;
 }
 
 /**

@@ -40,10 +40,7 @@ export function makeStrategy(o: TrainOptions, backend: BackendRef, log: (line: s
     if (resolver.isLocal) {
       throw new InvalidConfigError('TF_CONFIG', undefined, 'a cluster for --strategy multi-worker (set TF_CONFIG or CLUSTER_SPEC, or use `syncline launch`)');
     }
-    log(
-      `syncline: ${resolver.describe()}; rank ${resolver.rank} of ${resolver.worldSize}, ` +
-        `${resolver.isChief ? 'chief' : 'not chief'}; peers ${resolver.rankAddresses.join(', ')}`,
-    );
+    log(`syncline: ${resolver.describe()}`); // rank, role, own address and peers, once
     const strategy = new MultiWorkerMirroredStrategy({
       clusterResolver: resolver,
       replicasPerWorker: o.replicas,

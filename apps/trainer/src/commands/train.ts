@@ -32,7 +32,7 @@ import { makeStrategy } from './make-strategy';
 import { lockCheckpointDir } from '../checkpoint-lock/lock-checkpoint-dir';
 import { ConsoleProgress } from '../report/console-progress';
 import { RunReporter } from '../report/run-reporter';
-import { buildRunInfo } from '../report/run-info';
+import { buildRunInfo, describePlacement } from '../report/run-info';
 import type { TrainOptions } from './train-options';
 
 export interface TrainResult {
@@ -66,6 +66,11 @@ function sha256(w: Float32Array): string {
   return createHash('sha256')
     .update(Buffer.from(w.buffer, w.byteOffset, w.byteLength))
     .digest('hex');
+}
+
+/** What a replica is, for the banner and the report: "threads", "processes" or "PJRT devices". */
+function replicaKindOf(o: TrainOptions): string {
+  return o.strategy === 'tpu' ? 'PJRT devices' : `${o.isolation}s`;
 }
 
 /** Evaluation batch: at least 256 and a multiple of the replica count. */
@@ -121,8 +126,9 @@ export async function runTrain(
       ...(o.strategy === 'multi-worker' ? { dtype: 'uint8' } : {}),
     });
     preemption = new PreemptionWatcher(['SIGTERM', 'SIGINT'], log);
-    const where = o.strategy === 'tpu' ? 'PJRT devices' : `${o.isolation}s`;
-    log(`syncline: ${strategy.name} with ${strategy.numReplicasInSync} replica(s) (${where}), backend ${o.backend}, model ${spec.name ?? o.model}`);
+    const placement = describePlacement({ replicas: strategy.numReplicasInSync, workers: worldSize, replicaKind: replicaKindOf(o) });
+    // Once per run: the chief speaks for every worker (each still logs its own rank and peers).
+    if (isChief) log(`syncline: ${strategy.name} with ${placement}, backend ${o.backend}, model ${spec.name ?? o.model}`);
     // Multi-worker: every worker must run the same loop on the same data (checked at rendezvous).
     const agree = {
       '--seed': o.seed,
@@ -186,7 +192,7 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
             backend: o.backend,
             replicas: strategy.numReplicasInSync,
             workers: worldSize,
-            replicaKind: o.strategy === 'tpu' ? 'PJRT devices' : `${o.isolation}s`,
+            replicaKind: replicaKindOf(o),
           }),
         })
       : undefined;

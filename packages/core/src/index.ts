@@ -150,6 +150,22 @@ export { BackupAndRestore } from './train/backup-and-restore';
 export type { BackupAndRestoreOptions } from './train/backup-and-restore';
 export { PreemptionWatcher } from './train/preemption-watcher';
 
+// --- profiling: step phases, timeline (Chrome trace / Perfetto JSON), straggler report ---
+export { wallClockMs } from './contracts/step-profiler';
+export type { StepPhaseTimes, StepProfiler, RankTotals, CoordinatorSpanName } from './contracts/step-profiler';
+export type { RunStagedOptions } from './contracts/train-engine';
+export { TimelineRecorder, STEP_COLUMNS } from './profile/timeline-recorder';
+export type { TimelineRecorderOptions } from './profile/timeline-recorder';
+export { buildTraceEvents, COORDINATOR_TID, SPAN_NAMES } from './profile/trace-events';
+export type { TraceEvent, TraceFile, TimelineData } from './profile/trace-events';
+export { mergeTraces, clockOffsetUs } from './profile/trace-merge';
+export { StragglerMonitor, DEFAULT_STRAGGLER_EVERY, DEFAULT_STRAGGLER_THRESHOLD, DEFAULT_STRAGGLER_PERSIST } from './profile/straggler-monitor';
+export type { StragglerMonitorOptions, StragglerSummary } from './profile/straggler-monitor';
+export { stragglerInterval, formatStragglerLine } from './profile/straggler-stats';
+export type { StragglerInterval, RankShare } from './profile/straggler-stats';
+export { combineProfilers } from './profile/combine-profilers';
+export { PhaseStore } from './profile/phase-store';
+
 // --- checkpoints ---
 export { CheckpointStore, CHECKPOINT_FORMAT_VERSION } from './checkpoint/checkpoint-store';
 export type { Checkpoint, CheckpointMeta } from './checkpoint/checkpoint-store';

@@ -84,7 +84,11 @@ export { Registry } from './registry/registry';
 export type { Factory } from './registry/registry';
 
 // --- model spec ---
-export { modelSpecSchema, layerSpecSchema, optimizerSpecSchema } from './spec/model-spec';
+export { modelSpecSchema, layerSpecSchema, optimizerSpecSchema, MODEL_INPUT_NAME } from './spec/model-spec';
+export { lossSpecSchema, lossNameSchema, PROBABILITY_EPSILON } from './spec/loss-spec';
+export type { LossName, LossSpec, ResolvedLoss } from './spec/loss-spec';
+export { resolveLoss, finalActivation, labelBounds } from './model/resolve-loss';
+export { isMergeLayer, exampleAxis } from './model/layer-shapes';
 export type {
   ModelSpec,
   ModelSpecInput,
@@ -99,6 +103,11 @@ export type {
   FlattenLayerSpec,
   DropoutLayerSpec,
   ActivationLayerSpec,
+  BatchNormalizationLayerSpec,
+  LayerNormalizationLayerSpec,
+  GlobalAveragePooling2dLayerSpec,
+  ReshapeLayerSpec,
+  MergeLayerSpec,
 } from './spec/model-spec';
 export { parseModelSpec } from './model/parse-model-spec';
 export { inferShapes, numClasses, pair } from './model/shapes';

@@ -14,6 +14,8 @@ export interface WeightEntry {
   readonly size: number;
   /** False for non-trainable state such as BatchNorm running statistics. */
   readonly trainable: boolean;
+  /** Initial value when not the default (Glorot-uniform kernels, zero vectors): 'ones' (BatchNorm gamma, moving variance). */
+  readonly initializer?: 'ones';
 }
 
 export interface WeightLayout {

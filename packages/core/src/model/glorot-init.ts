@@ -12,7 +12,8 @@
  *    fanOut = receptive * shape[-1], limit = sqrt(6 / (fanIn + fanOut)); each element in
  *    row-major order is `(2 * nextFloat24() - 1) * limit`, computed in float64 and rounded
  *    to float32.
- * 3. Rank <= 1 (biases): zeros. Non-trainable entries: zeros.
+ * 3. Entries whose `initializer` is 'ones' (normalisation gamma, moving variance): ones.
+ *    Other rank <= 1 entries (biases, beta, moving mean) and non-trainable entries: zeros.
  */
 import type { WeightLayout } from '../contracts/weight-layout';
 import { mixSeed, Xoshiro128 } from '../random/prng';
@@ -41,6 +42,7 @@ export function glorotLimit(shape: readonly number[]): number {
 export function glorotUniformInit(layout: WeightLayout, seed: number): Float32Array {
   const out = new Float32Array(layout.totalSize);
   layout.entries.forEach((entry, i) => {
+    if (entry.initializer === 'ones') out.fill(1, entry.offset, entry.offset + entry.size);
     if (!entry.trainable || entry.shape.length < 2) return;
     const limit = glorotLimit(entry.shape);
     const prng = new Xoshiro128(mixSeed(seed, INIT_STREAM, i));

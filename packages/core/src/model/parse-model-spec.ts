@@ -1,9 +1,11 @@
 /**
  * Validates a user's model spec (object or JSON text) and checks that shapes flow
- * through every layer; errors name the field path or the layer index and shapes.
+ * through every layer (sequential or functional) and that the loss fits the output;
+ * errors name the field path or the layer index and shapes.
  */
 import { InvalidConfigError } from '../errors/invalid-config-error';
 import { modelSpecSchema, type ModelSpec } from '../spec/model-spec';
+import { resolveLoss } from './resolve-loss';
 import { inferShapes } from './shapes';
 
 export function parseModelSpec(input: unknown, source = 'model spec'): ModelSpec {
@@ -26,5 +28,6 @@ export function parseModelSpec(input: unknown, source = 'model spec'): ModelSpec
     throw new InvalidConfigError(path, bad, issue.message, { source });
   }
   inferShapes(parsed.data);
+  resolveLoss(parsed.data);
   return parsed.data;
 }

@@ -1,93 +1,83 @@
 /**
- * Shape inference over a model spec: the output shape of every layer and the shapes of
- * its parameters, in the order backends lay them out in the flat weight buffer.
- * Errors name the layer index, its type and the offending shapes.
+ * Shape inference over a model spec, sequential or functional: every layer's name, the
+ * layers it reads, its input and output shapes and its parameters.
+ *
+ * 1. Names: a layer's `name`, else `<type>_<n>` (n counts layers of that type); names are
+ *    unique and "input" is the model input.
+ * 2. Inputs: a layer's `inputs` (earlier names only), else the previous layer (the model
+ *    input for layer 0). Every layer but the last must feed a later one.
+ * 3. Shapes: each layer's rule (layer-shapes.ts); the last layer is the output and must be
+ *    rank 1 per example. Errors name the layer index, its name or type and the shapes.
  */
+import { InvalidConfigError } from '../errors/invalid-config-error';
 import { ShapeMismatchError } from '../errors/shape-mismatch-error';
-import type { LayerSpec, ModelSpec } from '../spec/model-spec';
+import { MODEL_INPUT_NAME, type LayerSpec, type ModelSpec } from '../spec/model-spec';
+import { layerOutput, type ParamShape } from './layer-shapes';
 
-export interface ParamShape {
-  /** e.g. "conv2d_0/kernel". */
-  readonly name: string;
-  readonly shape: readonly number[];
-}
+export { pair, windowOutput } from './layer-shapes';
+export type { ParamShape } from './layer-shapes';
 
 export interface LayerShapes {
   readonly index: number;
   readonly layer: LayerSpec;
+  /** The layer's name: its `name`, or `<type>_<n>` (also the prefix of its parameter names). */
+  readonly name: string;
+  /** Names of what the layer reads, in order ("input" is the model input). */
+  readonly inputs: readonly string[];
+  readonly inputShapes: readonly (readonly number[])[];
+  /** Shape of the first input (the only one but for merge layers). */
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
   readonly params: readonly ParamShape[];
 }
 
-export function pair(v: number | readonly [number, number]): [number, number] {
-  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
+/** The default name of the n-th layer of a type, as parameter names have always used it. */
+function defaultName(layer: LayerSpec, n: number): string {
+  return `${layer.type.toLowerCase()}_${n}`;
 }
 
-/** Output length of a windowed op along one axis (TensorFlow's 'same'/'valid' rules). */
-export function windowOutput(size: number, window: number, stride: number, padding: 'same' | 'valid'): number {
-  return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - window) / stride) + 1;
+function layerLabel(index: number, layer: LayerSpec): string {
+  return `layers[${index}]${layer.name ? ` "${layer.name}"` : ''} (${layer.type})`;
 }
 
 export function inferShapes(spec: ModelSpec): LayerShapes[] {
   const out: LayerShapes[] = [];
   const counters = new Map<string, number>();
-  let shape: readonly number[] = spec.inputShape;
+  const byName = new Map<string, readonly number[]>([[MODEL_INPUT_NAME, spec.inputShape]]);
+  const consumed = new Set<string>();
   spec.layers.forEach((layer, index) => {
     const n = counters.get(layer.type) ?? 0;
     counters.set(layer.type, n + 1);
-    const prefix = `${layer.type.toLowerCase()}_${n}`;
-    const fail = (why: string): never => {
-      throw new ShapeMismatchError(`layers[${index}] (${layer.type}): ${why}; input shape [${shape.join(', ')}]`);
-    };
-    let next: readonly number[];
-    let params: ParamShape[] = [];
-    switch (layer.type) {
-      case 'dense': {
-        if (shape.length !== 1) fail('dense needs a rank-1 input per example; add a flatten layer before it');
-        const inputs = shape[0]!;
-        params = [{ name: `${prefix}/kernel`, shape: [inputs, layer.units] }];
-        if (layer.useBias) params.push({ name: `${prefix}/bias`, shape: [layer.units] });
-        next = [layer.units];
-        break;
-      }
-      case 'conv2d': {
-        if (shape.length !== 3) fail('conv2d needs a [height, width, channels] input');
-        const [h, w, c] = shape as [number, number, number];
-        const [kh, kw] = pair(layer.kernelSize);
-        const [sh, sw] = pair(layer.strides);
-        const oh = windowOutput(h, kh, sh, layer.padding);
-        const ow = windowOutput(w, kw, sw, layer.padding);
-        if (oh < 1 || ow < 1) fail(`kernel ${kh}x${kw} with padding "${layer.padding}" leaves no output`);
-        params = [{ name: `${prefix}/kernel`, shape: [kh, kw, c, layer.filters] }];
-        if (layer.useBias) params.push({ name: `${prefix}/bias`, shape: [layer.filters] });
-        next = [oh, ow, layer.filters];
-        break;
-      }
-      case 'maxPool2d':
-      case 'averagePool2d': {
-        if (shape.length !== 3) fail('pooling needs a [height, width, channels] input');
-        const [h, w, c] = shape as [number, number, number];
-        const [ph, pw] = pair(layer.poolSize);
-        const [sh, sw] = pair(layer.strides ?? layer.poolSize);
-        const oh = windowOutput(h, ph, sh, layer.padding);
-        const ow = windowOutput(w, pw, sw, layer.padding);
-        if (oh < 1 || ow < 1) fail(`pool ${ph}x${pw} leaves no output`);
-        next = [oh, ow, c];
-        break;
-      }
-      case 'flatten':
-        next = [shape.reduce((a, b) => a * b, 1)];
-        break;
-      case 'dropout':
-      case 'activation':
-        next = shape;
-        break;
+    const name = layer.name ?? defaultName(layer, n);
+    if (byName.has(name)) {
+      throw new InvalidConfigError(`layers.${index}.name`, name, `a name no other layer (nor the model input) has; "${name}" is taken`);
     }
-    out.push({ index, layer, inputShape: shape, outputShape: next, params });
-    shape = next;
+    const inputs = layer.inputs ?? [index === 0 ? MODEL_INPUT_NAME : out[index - 1]!.name];
+    const inputShapes = inputs.map((ref, k) => {
+      const shape = byName.get(ref);
+      if (!shape) {
+        const earlier = [MODEL_INPUT_NAME, ...out.map((l) => l.name)].join(', ');
+        throw new InvalidConfigError(`layers.${index}.inputs.${k}`, ref, `the name of an earlier layer or "${MODEL_INPUT_NAME}" (earlier: ${earlier})`);
+      }
+      consumed.add(ref);
+      return shape;
+    });
+    const fail = (why: string): never => {
+      const shapes = inputShapes.map((s) => `[${s.join(', ')}]`).join(', ');
+      throw new ShapeMismatchError(`${layerLabel(index, layer)}: ${why}; input shape${inputShapes.length > 1 ? 's' : ''} ${shapes}`);
+    };
+    const { outputShape, params } = layerOutput(layer, inputShapes, name, fail);
+    byName.set(name, outputShape);
+    out.push({ index, layer, name, inputs, inputShapes, inputShape: inputShapes[0]!, outputShape, params });
   });
   const last = out[out.length - 1]!;
+  for (const l of out.slice(0, -1)) {
+    if (!consumed.has(l.name)) {
+      throw new ShapeMismatchError(
+        `${layerLabel(l.index, l.layer)}${l.layer.name ? '' : ` "${l.name}"`} feeds no later layer; the last layer is the model's output, so name it in a later layer's inputs or remove it`,
+      );
+    }
+  }
   if (last.outputShape.length !== 1) {
     throw new ShapeMismatchError(
       `the model's output must be rank 1 per example (class scores), got [${last.outputShape.join(', ')}] ` +

@@ -4,19 +4,39 @@
  *
  * Layout conventions: images are NHWC ([height, width, channels]); Dense kernels are
  * [inputs, units]; Conv2D kernels are [kh, kw, inChannels, filters] (as Keras stores them).
+ *
+ * Two forms, one schema: a layer without `inputs` reads the previous layer's output (the
+ * model input for the first layer), so a plain list is a sequential model; a layer with
+ * `inputs` names earlier layers (or "input", the model input), so skip connections and
+ * branches (add, concatenate, multiply) are expressible. The last layer is the output.
  */
 import { z } from 'zod';
+import { lossSpecSchema } from './loss-spec';
 
 const positiveInt = z.number().int().positive();
-const activation = z.enum(['linear', 'relu', 'sigmoid', 'tanh', 'softmax']);
+const activation = z.enum(['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'gelu']);
+
+/** Name of the model input as a layer's `inputs` entry. */
+export const MODEL_INPUT_NAME = 'input';
+
+/** Fields every layer may carry: its name (default `<type>_<n>`) and the layers it reads. */
+const graphFields = {
+  name: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'a layer name starts with a letter and holds letters, digits, "_", "." or "-"')
+    .optional(),
+  inputs: z.array(z.string()).min(1).optional(),
+};
 
 export const denseLayerSchema = z.strictObject({
+  ...graphFields,
   type: z.literal('dense'),
   units: positiveInt,
   activation: activation.default('linear'),
   useBias: z.boolean().default(true),
 });
 export const conv2dLayerSchema = z.strictObject({
+  ...graphFields,
   type: z.literal('conv2d'),
   filters: positiveInt,
   kernelSize: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]),
@@ -30,11 +50,32 @@ const poolFields = {
   strides: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).optional(),
   padding: z.enum(['valid', 'same']).default('valid'),
 };
-export const maxPool2dLayerSchema = z.strictObject({ type: z.literal('maxPool2d'), ...poolFields });
-export const averagePool2dLayerSchema = z.strictObject({ type: z.literal('averagePool2d'), ...poolFields });
-export const flattenLayerSchema = z.strictObject({ type: z.literal('flatten') });
-export const dropoutLayerSchema = z.strictObject({ type: z.literal('dropout'), rate: z.number().min(0).lt(1) });
-export const activationLayerSchema = z.strictObject({ type: z.literal('activation'), activation });
+export const maxPool2dLayerSchema = z.strictObject({ ...graphFields, type: z.literal('maxPool2d'), ...poolFields });
+export const averagePool2dLayerSchema = z.strictObject({ ...graphFields, type: z.literal('averagePool2d'), ...poolFields });
+export const flattenLayerSchema = z.strictObject({ ...graphFields, type: z.literal('flatten') });
+export const dropoutLayerSchema = z.strictObject({ ...graphFields, type: z.literal('dropout'), rate: z.number().min(0).lt(1) });
+export const activationLayerSchema = z.strictObject({ ...graphFields, type: z.literal('activation'), activation });
+/** Keras BatchNormalization over the last axis: gamma, beta, then moving mean and variance (non-trainable). */
+export const batchNormalizationLayerSchema = z.strictObject({
+  ...graphFields,
+  type: z.literal('batchNormalization'),
+  momentum: z.number().min(0).lt(1).default(0.99),
+  epsilon: z.number().positive().default(0.001),
+});
+/** Keras LayerNormalization over the last axis: gamma, beta. */
+export const layerNormalizationLayerSchema = z.strictObject({
+  ...graphFields,
+  type: z.literal('layerNormalization'),
+  epsilon: z.number().positive().default(0.001),
+});
+export const globalAveragePooling2dLayerSchema = z.strictObject({ ...graphFields, type: z.literal('globalAveragePooling2d') });
+/** Per-example target shape (no batch dimension); the element count must not change. */
+export const reshapeLayerSchema = z.strictObject({ ...graphFields, type: z.literal('reshape'), targetShape: z.array(positiveInt).min(1).max(3) });
+/** Element-wise merges of two or more inputs of one shape. */
+export const addLayerSchema = z.strictObject({ ...graphFields, type: z.literal('add') });
+export const multiplyLayerSchema = z.strictObject({ ...graphFields, type: z.literal('multiply') });
+/** Joins inputs along `axis` (Keras numbering: -1 the last axis, 1 the first axis after the batch). */
+export const concatenateLayerSchema = z.strictObject({ ...graphFields, type: z.literal('concatenate'), axis: z.number().int().default(-1) });
 
 export const layerSpecSchema = z.discriminatedUnion('type', [
   denseLayerSchema,
@@ -44,6 +85,13 @@ export const layerSpecSchema = z.discriminatedUnion('type', [
   flattenLayerSchema,
   dropoutLayerSchema,
   activationLayerSchema,
+  batchNormalizationLayerSchema,
+  layerNormalizationLayerSchema,
+  globalAveragePooling2dLayerSchema,
+  reshapeLayerSchema,
+  addLayerSchema,
+  multiplyLayerSchema,
+  concatenateLayerSchema,
 ]);
 
 export const optimizerSpecSchema = z.discriminatedUnion('name', [
@@ -77,7 +125,7 @@ export const modelSpecSchema = z.strictObject({
   inputShape: z.array(positiveInt).min(1).max(3),
   layers: z.array(layerSpecSchema).min(1),
   optimizer: optimizerSpecSchema.default({ name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }),
-  loss: z.literal('sparseCategoricalCrossentropy').default('sparseCategoricalCrossentropy'),
+  loss: lossSpecSchema.default('sparseCategoricalCrossentropy'),
   metrics: z.array(z.literal('accuracy')).default(['accuracy']),
 });
 
@@ -89,6 +137,11 @@ export type AveragePool2dLayerSpec = z.infer<typeof averagePool2dLayerSchema>;
 export type FlattenLayerSpec = z.infer<typeof flattenLayerSchema>;
 export type DropoutLayerSpec = z.infer<typeof dropoutLayerSchema>;
 export type ActivationLayerSpec = z.infer<typeof activationLayerSchema>;
+export type BatchNormalizationLayerSpec = z.infer<typeof batchNormalizationLayerSchema>;
+export type LayerNormalizationLayerSpec = z.infer<typeof layerNormalizationLayerSchema>;
+export type GlobalAveragePooling2dLayerSpec = z.infer<typeof globalAveragePooling2dLayerSchema>;
+export type ReshapeLayerSpec = z.infer<typeof reshapeLayerSchema>;
+export type MergeLayerSpec = z.infer<typeof addLayerSchema> | z.infer<typeof multiplyLayerSchema> | z.infer<typeof concatenateLayerSchema>;
 export type LayerSpec = z.infer<typeof layerSpecSchema>;
 export type OptimizerSpec = z.infer<typeof optimizerSpecSchema>;
 /** A validated model spec with every default filled in. */

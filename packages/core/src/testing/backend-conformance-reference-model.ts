@@ -10,6 +10,7 @@
  * (loss_i = logsumexp(z_i) - z_i[y_i]); dropout is the identity (inference).
  */
 import type { Batch } from '../contracts/batch';
+import { UnsupportedOperationError } from '../errors/unsupported-operation-error';
 import { inferShapes, pair } from '../model/shapes';
 import type { Activation, ModelSpec } from '../spec/model-spec';
 import { weightLayoutOf } from '../model/weight-layout-of';
@@ -26,6 +27,8 @@ function activate(v: Vec, a: Activation): Vec {
       return v.map((t) => 1 / (1 + Math.exp(-t)));
     case 'tanh':
       return v.map((t) => Math.tanh(t));
+    case 'gelu':
+      return v.map((t) => 0.5 * t * (1 + erf(t / Math.SQRT2)));
     case 'softmax': {
       const m = Math.max(...v);
       const e = v.map((t) => Math.exp(t - m));
@@ -33,6 +36,23 @@ function activate(v: Vec, a: Activation): Vec {
       return e.map((t) => t / s);
     }
   }
+}
+
+/** erf to double precision by its Maclaurin series (|t| < 3) or 1 - erfc's continued fraction. */
+function erf(t: number): number {
+  const a = Math.abs(t);
+  if (a >= 3) {
+    let f = 0;
+    for (let k = 60; k >= 1; k--) f = k / 2 / (a + f);
+    return Math.sign(t) * (1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / (a + f));
+  }
+  let term = a;
+  let sum = a;
+  for (let n = 1; n < 200 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+    term *= (-a * a) / n;
+    sum += term / (2 * n + 1);
+  }
+  return (Math.sign(t) * 2 * sum) / Math.sqrt(Math.PI);
 }
 
 function padStart(size: number, window: number, stride: number, out: number, padding: 'same' | 'valid'): number {
@@ -127,7 +147,10 @@ export function referenceLogits(spec: ModelSpec, weights: ArrayLike<number>, exa
       case 'flatten':
       case 'dropout':
         break;
+      default:
+        throw new UnsupportedOperationError('reference model', 'float64', `layer type "${layer.type}"`, 'it covers the original sequential layers');
     }
+    if (layer.inputs) throw new UnsupportedOperationError('reference model', 'float64', 'layer inputs (functional specs)', 'it covers sequential specs');
   }
   return v;
 }

@@ -39,7 +39,30 @@ export function endsInSoftmax(shapes: readonly LayerShapes[]): boolean {
   return 'activation' in last && last.activation === 'softmax';
 }
 
+/** What this backend does not build yet (issue 17): functional inputs, gelu, losses other than (sparse) categorical cross-entropy. */
+function refuseUnsupported(spec: ModelSpec, shapes: readonly LayerShapes[]): void {
+  const loss = typeof spec.loss === 'string' ? spec.loss : spec.loss.name;
+  if (loss !== 'sparseCategoricalCrossentropy' && loss !== 'categoricalCrossentropy') {
+    throw new UnsupportedOperationError('backend', 'pjrt', `the loss "${loss}"`, 'use sparseCategoricalCrossentropy, or the tfjs or onnx backend');
+  }
+  for (const ls of shapes) {
+    const previous = ls.index === 0 ? 'input' : shapes[ls.index - 1]!.name;
+    if (ls.inputs.length !== 1 || ls.inputs[0] !== previous) {
+      throw new UnsupportedOperationError(
+        'backend',
+        'pjrt',
+        `layers[${ls.index}] reading [${ls.inputs.join(', ')}] (functional specs)`,
+        'use the tfjs or onnx backend',
+      );
+    }
+    if ('activation' in ls.layer && ls.layer.activation === 'gelu') {
+      throw new UnsupportedOperationError('backend', 'pjrt', `the gelu activation (layers[${ls.index}])`, 'use the tfjs or onnx backend');
+    }
+  }
+}
+
 export function forwardNetwork(b: Builder, spec: ModelSpec, shapes: readonly LayerShapes[], x: Value, params: readonly Value[]): NetworkForward {
+  refuseUnsupported(spec, shapes);
   if (!endsInSoftmax(shapes)) {
     throw new UnsupportedOperationError(
       'backend',

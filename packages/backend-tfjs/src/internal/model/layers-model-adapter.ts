@@ -71,7 +71,7 @@ export function adaptLayersModel(model: FactoryModel, spec: ModelSpec, outputs: 
   return {
     layout: { entries, totalSize: offset },
     variables,
-    outputKind,
+    loss: { name: 'sparseCategoricalCrossentropy', output: outputKind, link: outputKind === 'logits' ? 'softmax' : 'none' },
     numClasses: outShape[1],
     inputShape: spec.inputShape,
     forward: (x, training) => model.apply(x, { training }) as tf.Tensor2D,

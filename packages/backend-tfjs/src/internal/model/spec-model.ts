@@ -1,19 +1,20 @@
 /**
- * A model built from core's ModelSpec with plain tfjs ops: one variable per entry of
- * core's weight layout (weightLayoutOf: layer order, kernel before bias; Dense kernel
- * [in, units], Conv2D kernel [kh, kw, inC, filters], NHWC), initialised by
- * glorotUniformInit(layout, seed).
+ * A model built from core's ModelSpec (sequential or functional) with plain tfjs ops: one
+ * variable per entry of core's weight layout (weightLayoutOf: trainable parameters in layer
+ * order, then BatchNormalization moving statistics; Dense kernel [in, units], Conv2D kernel
+ * [kh, kw, inC, filters], NHWC), initialised by glorotUniformInit(layout, seed).
  *
- * Output: when the last layer ends in softmax, forward stops before it and returns
- * logits, so the loss is a stable log-softmax; any other final activation's output is
- * taken as logits too. Dropout uses seeded per-replica mask streams.
+ * Forward: layers run in spec order, each reading the outputs its `inputs` name. When the
+ * loss fuses the model's final softmax or sigmoid (core's resolveLoss), the last layer
+ * stops before it and the loss works on logits. Dropout uses seeded per-replica mask
+ * streams; BatchNormalization updates its moving statistics on each training forward.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Activation, LayerSpec, ModelSpec } from '@syncline/core';
-import { glorotUniformInit, inferShapes, pair, weightLayoutOf } from '@syncline/core';
-import { applyActivation } from './activation';
+import type { Activation, ModelSpec } from '@syncline/core';
+import { glorotUniformInit, inferShapes, MODEL_INPUT_NAME, resolveLoss, weightLayoutOf } from '@syncline/core';
 import { DropoutMaskStream } from './dropout-masks';
 import type { ReplicaModel } from './replica-model';
+import { applySpecLayer } from './spec-layers';
 
 let modelCounter = 0;
 
@@ -26,14 +27,14 @@ export interface SpecModelOptions {
 export function buildSpecModel(spec: ModelSpec, options: SpecModelOptions): ReplicaModel {
   const shapes = inferShapes(spec);
   const layout = weightLayoutOf(spec);
+  const loss = resolveLoss(spec);
   const initial = glorotUniformInit(layout, options.seed);
   const prefix = `syncline_tfjs_${modelCounter++}`;
   const variables = layout.entries.map((e) =>
-    tf.tidy(() => tf.variable(tf.tensor(initial.slice(e.offset, e.offset + e.size), [...e.shape]), true, `${prefix}/${e.name}`)),
+    tf.tidy(() => tf.variable(tf.tensor(initial.slice(e.offset, e.offset + e.size), [...e.shape]), e.trainable, `${prefix}/${e.name}`)),
   );
-  // Parameters per layer, in the order inferShapes lists them (kernel, then bias).
-  let next = 0;
-  const params = shapes.map((s) => s.params.map(() => variables[next++]!));
+  const byName = new Map(layout.entries.map((e, i) => [e.name, variables[i]!]));
+  const params = shapes.map((s) => s.params.map((p) => byName.get(p.name)!));
   const masks = new Map<number, DropoutMaskStream>();
   spec.layers.forEach((layer, i) => {
     if (layer.type === 'dropout' && layer.rate > 0) {
@@ -41,49 +42,23 @@ export function buildSpecModel(spec: ModelSpec, options: SpecModelOptions): Repl
     }
   });
   const lastIndex = spec.layers.length - 1;
-
-  const applyLayer = (layer: LayerSpec, i: number, x: tf.Tensor, training: boolean): tf.Tensor => {
-    const [kernel, bias] = params[i]!;
-    const finalActivation = (a: Activation): Activation => (i === lastIndex && a === 'softmax' ? 'linear' : a);
-    switch (layer.type) {
-      case 'dense': {
-        let y = tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D) as tf.Tensor;
-        if (bias) y = tf.add(y, bias);
-        return applyActivation(y, finalActivation(layer.activation));
-      }
-      case 'conv2d': {
-        let y = tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, pair(layer.strides), layer.padding) as tf.Tensor;
-        if (bias) y = tf.add(y, bias);
-        return applyActivation(y, finalActivation(layer.activation));
-      }
-      case 'maxPool2d':
-        return tf.maxPool(x as tf.Tensor4D, pair(layer.poolSize), pair(layer.strides ?? layer.poolSize), layer.padding);
-      case 'averagePool2d':
-        return tf.avgPool(x as tf.Tensor4D, pair(layer.poolSize), pair(layer.strides ?? layer.poolSize), layer.padding);
-      case 'flatten':
-        return tf.reshape(x, [x.shape[0]!, -1]);
-      case 'dropout': {
-        const stream = masks.get(i);
-        if (!training || !stream) return x;
-        return tf.mul(x, tf.tensor(stream.next(x.size), x.shape));
-      }
-      case 'activation':
-        return applyActivation(x, finalActivation(layer.activation));
-    }
-  };
+  const keep = (a: Activation): Activation => a;
+  const fuseLast = (a: Activation): Activation => (loss.output === 'fused' && a === loss.link ? 'linear' : a);
 
   return {
     layout,
     variables,
-    outputKind: 'logits',
+    loss,
     numClasses: shapes[lastIndex]!.outputShape[0]!,
     inputShape: spec.inputShape,
     forward(x, training) {
-      let y = x;
-      spec.layers.forEach((layer, i) => {
-        y = applyLayer(layer, i, y, training);
-      });
-      return y as tf.Tensor2D;
+      const values = new Map<string, tf.Tensor>([[MODEL_INPUT_NAME, x]]);
+      for (const ls of shapes) {
+        const inputs = ls.inputs.map((n) => values.get(n)!);
+        const ctx = { training, params: params[ls.index]!, activation: ls.index === lastIndex ? fuseLast : keep, dropout: masks.get(ls.index) };
+        values.set(ls.name, applySpecLayer(ls, inputs, ctx));
+      }
+      return values.get(shapes[lastIndex]!.name)! as tf.Tensor2D;
     },
     dispose() {
       for (const v of variables) v.dispose();

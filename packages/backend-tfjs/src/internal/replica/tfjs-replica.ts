@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, BatchMetrics, FlatOptimizer, GradientResult, OptimizerState, ReplicaProgram, WeightLayout } from '@syncline/core';
-import { BackendError, ShapeMismatchError } from '@syncline/core';
+import { BackendError, labelBounds, ShapeMismatchError } from '@syncline/core';
 import type { ReplicaModel } from '../model/replica-model';
 import { lossTerms, probabilities } from './loss';
 import { validateBatch, validateFeatures } from './validate-batch';
@@ -72,7 +72,7 @@ export class TfjsReplica implements ReplicaProgram {
   async computeGradients(batch: Batch): Promise<GradientResult> {
     this.#live();
     this.#uploadIfShared();
-    validateBatch(batch, this.#model.inputShape, this.#model.numClasses);
+    validateBatch(batch, this.#model.inputShape, labelBounds(this.#model.loss, this.#model.numClasses));
     if (batch.size === 0) {
       this.#gradients.fill(0);
       return { gradients: this.#gradients, ...EMPTY_METRICS };
@@ -82,7 +82,7 @@ export class TfjsReplica implements ReplicaProgram {
     const { value, grads } = tf.tidy(() => {
       const [x, y] = this.#inputs(batch);
       return tf.variableGrads(() => {
-        const terms = lossTerms(this.#model.forward(x, true), this.#model.outputKind, y, this.#model.numClasses);
+        const terms = lossTerms(this.#model.forward(x, true), this.#model.loss, y, this.#model.numClasses);
         correct = tf.keep(terms.correct);
         return terms.lossSum;
       }, vars);
@@ -145,11 +145,11 @@ export class TfjsReplica implements ReplicaProgram {
   async evaluate(batch: Batch): Promise<BatchMetrics> {
     this.#live();
     this.#uploadIfShared();
-    validateBatch(batch, this.#model.inputShape, this.#model.numClasses);
+    validateBatch(batch, this.#model.inputShape, labelBounds(this.#model.loss, this.#model.numClasses));
     if (batch.size === 0) return EMPTY_METRICS;
     const terms = tf.tidy(() => {
       const [x, y] = this.#inputs(batch);
-      const t = lossTerms(this.#model.forward(x, false), this.#model.outputKind, y, this.#model.numClasses);
+      const t = lossTerms(this.#model.forward(x, false), this.#model.loss, y, this.#model.numClasses);
       return [t.lossSum, t.correct];
     });
     try {
@@ -165,7 +165,7 @@ export class TfjsReplica implements ReplicaProgram {
     this.#uploadIfShared();
     validateFeatures(batch, this.#model.inputShape);
     if (batch.size === 0) return new Float32Array(0);
-    const probs = tf.tidy(() => probabilities(this.#model.forward(this.#inputs(batch)[0], false), this.#model.outputKind));
+    const probs = tf.tidy(() => probabilities(this.#model.forward(this.#inputs(batch)[0], false), this.#model.loss));
     try {
       return Float32Array.from(await probs.data());
     } finally {

@@ -2,15 +2,15 @@
 import type { Batch } from '@syncline/core';
 import { DataError, ShapeMismatchError } from '@syncline/core';
 
-/** Checks size, shape, feature count, and (for training and evaluation) every label. */
-export function validateBatch(batch: Batch, inputShape: readonly number[], numClasses: number): void {
+/** Checks size, shape, feature count, and (for training and evaluation) every label against [min, max). */
+export function validateBatch(batch: Batch, inputShape: readonly number[], labels: { readonly min: number; readonly max: number }): void {
   validateFeatures(batch, inputShape);
   const { size, y } = batch;
   if (y.length !== size) throw new ShapeMismatchError(`batch.y has ${y.length} labels for ${size} examples`);
   for (let i = 0; i < size; i++) {
     const label = y[i]!;
-    if (label < 0 || label >= numClasses) {
-      throw new DataError(`batch.y[${i}] is ${label}; labels must be in [0, ${numClasses}) for this model`);
+    if (label < labels.min || label >= labels.max) {
+      throw new DataError(`batch.y[${i}] is ${label}; labels must be in [${labels.min}, ${labels.max}) for this model`);
     }
   }
 }

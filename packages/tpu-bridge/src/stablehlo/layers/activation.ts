@@ -3,7 +3,7 @@
  * (dy y (1 - y)), tanh (dy (1 - y²)), softmax over the last axis
  * (y (dy - Σ dy y)), linear (identity). The loss fuses a final softmax itself.
  */
-import type { Activation } from '@syncline/core';
+import { UnsupportedOperationError, type Activation } from '@syncline/core';
 import type { Builder } from '../builder';
 import type { Value } from '../tensor-type';
 import type { LayerForward } from './layer-rule';
@@ -45,5 +45,7 @@ export function activationRule(b: Builder, z: Value, activation: Activation): La
         },
       };
     }
+    case 'gelu':
+      throw new UnsupportedOperationError('backend', 'pjrt', 'the gelu activation', 'use the tfjs or onnx backend');
   }
 }

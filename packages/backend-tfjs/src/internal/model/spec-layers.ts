@@ -1,0 +1,87 @@
+/**
+ * One spec layer as tfjs ops (NHWC). Normalisations are written out in primitive ops
+ * (mean, centred square, rsqrt) so their gradients, batch statistics included, are the
+ * same math every backend differentiates:
+ * - batchNormalization, training: mean and biased variance over every axis but the last;
+ *   y = (x - mean) * rsqrt(var + eps) * gamma + beta; the moving statistics become
+ *   moving * momentum + batch * (1 - momentum) (Keras). Inference: the moving statistics.
+ * - layerNormalization: the same over the last axis of each example, no moving state.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { exampleAxis, pair, type Activation, type LayerShapes } from '@syncline/core';
+import { applyActivation } from './activation';
+import type { DropoutMaskStream } from './dropout-masks';
+
+export interface LayerContext {
+  readonly training: boolean;
+  /** The layer's parameters in inferShapes order (kernel, bias / gamma, beta, moving mean, moving variance). */
+  readonly params: readonly tf.Variable[];
+  /** The activation to apply where the layer has one (the loss may fuse the model's last). */
+  readonly activation: (a: Activation) => Activation;
+  readonly dropout?: DropoutMaskStream;
+}
+
+function normalize(x: tf.Tensor, eps: number, gamma: tf.Tensor, beta: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor): tf.Tensor {
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gamma), beta);
+}
+
+function moments(x: tf.Tensor, axes: number[]): { mean: tf.Tensor; variance: tf.Tensor } {
+  const mean = tf.mean(x, axes, true);
+  const centred = tf.sub(x, mean);
+  return { mean, variance: tf.mean(tf.mul(centred, centred), axes, true) };
+}
+
+export function applySpecLayer(ls: LayerShapes, inputs: readonly tf.Tensor[], ctx: LayerContext): tf.Tensor {
+  const layer = ls.layer;
+  const x = inputs[0]!;
+  const [kernel, bias] = ctx.params;
+  switch (layer.type) {
+    case 'dense': {
+      let y = tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D) as tf.Tensor;
+      if (bias) y = tf.add(y, bias);
+      return applyActivation(y, ctx.activation(layer.activation));
+    }
+    case 'conv2d': {
+      let y = tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, pair(layer.strides), layer.padding) as tf.Tensor;
+      if (bias) y = tf.add(y, bias);
+      return applyActivation(y, ctx.activation(layer.activation));
+    }
+    case 'maxPool2d':
+      return tf.maxPool(x as tf.Tensor4D, pair(layer.poolSize), pair(layer.strides ?? layer.poolSize), layer.padding);
+    case 'averagePool2d':
+      return tf.avgPool(x as tf.Tensor4D, pair(layer.poolSize), pair(layer.strides ?? layer.poolSize), layer.padding);
+    case 'globalAveragePooling2d':
+      return tf.mean(x, [1, 2]);
+    case 'flatten':
+      return tf.reshape(x, [x.shape[0]!, -1]);
+    case 'reshape':
+      return tf.reshape(x, [x.shape[0]!, ...layer.targetShape]);
+    case 'dropout':
+      if (!ctx.training || !ctx.dropout) return x;
+      return tf.mul(x, tf.tensor(ctx.dropout.next(x.size), x.shape));
+    case 'activation':
+      return applyActivation(x, ctx.activation(layer.activation));
+    case 'batchNormalization': {
+      const [gamma, beta, movingMean, movingVar] = ctx.params as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
+      const axes = Array.from({ length: x.rank - 1 }, (_, k) => k);
+      if (!ctx.training) return normalize(x, layer.epsilon, gamma, beta, movingMean, movingVar);
+      const { mean, variance } = moments(x, axes);
+      const blend = (moving: tf.Variable, batch: tf.Tensor): void =>
+        moving.assign(tf.add(tf.mul(moving, layer.momentum), tf.mul(tf.reshape(batch, moving.shape), 1 - layer.momentum)));
+      blend(movingMean, mean);
+      blend(movingVar, variance);
+      return normalize(x, layer.epsilon, gamma, beta, mean, variance);
+    }
+    case 'layerNormalization': {
+      const [gamma, beta] = ctx.params as [tf.Variable, tf.Variable];
+      const { mean, variance } = moments(x, [x.rank - 1]);
+      return normalize(x, layer.epsilon, gamma, beta, mean, variance);
+    }
+    case 'add':
+      return tf.addN([...inputs]);
+    case 'multiply':
+      return inputs.slice(1).reduce((acc, t) => tf.mul(acc, t), x);
+    case 'concatenate':
+      return tf.concat([...inputs], exampleAxis(layer.axis, ls.inputShape.length) + 1);
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * One layer's shape rule: its output shape and parameter shapes from its input shapes.
+ * Pure; `fail(why)` raises the caller's ShapeMismatchError, which names the layer.
+ */
+import type { LayerSpec } from '../spec/model-spec';
+
+export interface ParamShape {
+  /** e.g. "conv2d_0/kernel". */
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** False for state the layer updates itself (BatchNormalization moving statistics). */
+  readonly trainable?: boolean;
+  /** Initial value of a rank-1 entry when not zeros. */
+  readonly initializer?: 'ones';
+}
+
+export function pair(v: number | readonly [number, number]): [number, number] {
+  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
+}
+
+/** Output length of a windowed op along one axis (TensorFlow's 'same'/'valid' rules). */
+export function windowOutput(size: number, window: number, stride: number, padding: 'same' | 'valid'): number {
+  return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - window) / stride) + 1;
+}
+
+const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+const MERGE = new Set(['add', 'multiply', 'concatenate']);
+
+/** True for layers that read two or more inputs. */
+export function isMergeLayer(layer: LayerSpec): boolean {
+  return MERGE.has(layer.type);
+}
+
+/** Keras axis (1-based after the batch, or negative) -> per-example axis index, or -1 when out of range. */
+export function exampleAxis(axis: number, rank: number): number {
+  const a = axis < 0 ? rank + axis : axis - 1;
+  return a >= 0 && a < rank ? a : -1;
+}
+
+export function layerOutput(
+  layer: LayerSpec,
+  shapes: readonly (readonly number[])[],
+  prefix: string,
+  fail: (why: string) => never,
+): { outputShape: readonly number[]; params: ParamShape[] } {
+  if (isMergeLayer(layer) ? shapes.length < 2 : shapes.length !== 1) {
+    fail(isMergeLayer(layer) ? `${layer.type} needs two or more inputs, got ${shapes.length}` : `${layer.type} takes one input, got ${shapes.length}`);
+  }
+  const shape = shapes[0]!;
+  const channels = shape[shape.length - 1]!;
+  switch (layer.type) {
+    case 'dense': {
+      if (shape.length !== 1) fail('dense needs a rank-1 input per example; add a flatten layer before it');
+      const params: ParamShape[] = [{ name: `${prefix}/kernel`, shape: [shape[0]!, layer.units] }];
+      if (layer.useBias) params.push({ name: `${prefix}/bias`, shape: [layer.units] });
+      return { outputShape: [layer.units], params };
+    }
+    case 'conv2d': {
+      if (shape.length !== 3) fail('conv2d needs a [height, width, channels] input');
+      const [h, w, c] = shape as [number, number, number];
+      const [kh, kw] = pair(layer.kernelSize);
+      const [sh, sw] = pair(layer.strides);
+      const oh = windowOutput(h, kh, sh, layer.padding);
+      const ow = windowOutput(w, kw, sw, layer.padding);
+      if (oh < 1 || ow < 1) fail(`kernel ${kh}x${kw} with padding "${layer.padding}" leaves no output`);
+      const params: ParamShape[] = [{ name: `${prefix}/kernel`, shape: [kh, kw, c, layer.filters] }];
+      if (layer.useBias) params.push({ name: `${prefix}/bias`, shape: [layer.filters] });
+      return { outputShape: [oh, ow, layer.filters], params };
+    }
+    case 'maxPool2d':
+    case 'averagePool2d': {
+      if (shape.length !== 3) fail('pooling needs a [height, width, channels] input');
+      const [h, w, c] = shape as [number, number, number];
+      const [ph, pw] = pair(layer.poolSize);
+      const [sh, sw] = pair(layer.strides ?? layer.poolSize);
+      const oh = windowOutput(h, ph, sh, layer.padding);
+      const ow = windowOutput(w, pw, sw, layer.padding);
+      if (oh < 1 || ow < 1) fail(`pool ${ph}x${pw} leaves no output`);
+      return { outputShape: [oh, ow, c], params: [] };
+    }
+    case 'globalAveragePooling2d':
+      if (shape.length !== 3) fail('globalAveragePooling2d needs a [height, width, channels] input');
+      return { outputShape: [channels], params: [] };
+    case 'flatten':
+      return { outputShape: [product(shape)], params: [] };
+    case 'reshape':
+      if (product(layer.targetShape) !== product(shape)) {
+        fail(`targetShape [${layer.targetShape.join(', ')}] holds ${product(layer.targetShape)} elements, the input ${product(shape)}`);
+      }
+      return { outputShape: layer.targetShape, params: [] };
+    case 'dropout':
+    case 'activation':
+      return { outputShape: shape, params: [] };
+    case 'batchNormalization':
+      return {
+        outputShape: shape,
+        params: [
+          { name: `${prefix}/gamma`, shape: [channels], initializer: 'ones' },
+          { name: `${prefix}/beta`, shape: [channels] },
+          { name: `${prefix}/moving_mean`, shape: [channels], trainable: false },
+          { name: `${prefix}/moving_variance`, shape: [channels], trainable: false, initializer: 'ones' },
+        ],
+      };
+    case 'layerNormalization':
+      return {
+        outputShape: shape,
+        params: [
+          { name: `${prefix}/gamma`, shape: [channels], initializer: 'ones' },
+          { name: `${prefix}/beta`, shape: [channels] },
+        ],
+      };
+    case 'add':
+    case 'multiply':
+      shapes.forEach((s, k) => {
+        if (s.join(',') !== shape.join(',')) fail(`input ${k} has shape [${s.join(', ')}], input 0 [${shape.join(', ')}]; ${layer.type} needs equal shapes`);
+      });
+      return { outputShape: shape, params: [] };
+    case 'concatenate': {
+      const axis = exampleAxis(layer.axis, shape.length);
+      if (axis < 0) fail(`axis ${layer.axis} is outside a rank-${shape.length} input`);
+      let joined = 0;
+      shapes.forEach((s, k) => {
+        const same = s.length === shape.length && s.every((d, i) => i === axis || d === shape[i]);
+        if (!same) fail(`input ${k} has shape [${s.join(', ')}], input 0 [${shape.join(', ')}]; they may differ on axis ${layer.axis} only`);
+        joined += s[axis]!;
+      });
+      return { outputShape: shape.map((d, i) => (i === axis ? joined : d)), params: [] };
+    }
+  }
+}

@@ -13,7 +13,8 @@ export default defineConfig([
   },
   {
     // The replica entry MirroredStrategy starts in each worker thread / child process.
-    entry: { 'internal/replica/replica-worker': 'src/internal/replica/replica-worker.ts' },
+    // ...and the reader thread a StreamSource's dataset starts (data/sources/stream-reader.ts).
+    entry: { 'internal/replica/replica-worker': 'src/internal/replica/replica-worker.ts', 'data/sources/stream-worker': 'src/data/sources/stream-worker.ts' },
     format: ['cjs'],
     sourcemap: true,
     target: 'node20',

@@ -149,6 +149,17 @@ export { loadIdxPair } from './data/idx-source';
 export type { LoadIdxPairOptions } from './data/idx-source';
 export { loadFashionMnist, DEFAULT_FASHION_MNIST_DIR, FASHION_MNIST_FILES, FASHION_MNIST_SHAPE, FASHION_MNIST_CLASSES } from './data/fashion-mnist';
 export type { FashionMnist, LoadFashionMnistOptions } from './data/fashion-mnist';
+export { openStreamSource, resolveDataPaths, detectFormat, formatOfName } from './data/sources/open-stream-source';
+export type { OpenStreamOptions } from './data/sources/open-stream-source';
+export { isStreamSource, vocabulariesOf, STREAM_FORMATS } from './data/sources/stream-spec';
+export type { StreamSource, StreamSpec, StreamFormat, StreamFile, StreamOptions, TabularSchema, TabularColumn } from './data/sources/stream-spec';
+export { StreamShardedDataset, DEFAULT_SHUFFLE_BUFFER, DEFAULT_CYCLE_LENGTH } from './data/sources/stream-dataset';
+export { passRecords, passFileOrder } from './data/sources/pass-stream';
+export type { PassConfig, SourcedRecord } from './data/sources/pass-stream';
+export type { RawRecord, RecordFormat } from './data/sources/record-format';
+export { crc32c, maskedCrc32c } from './data/sources/crc32c';
+export { frameRecord } from './data/sources/tfrecord-framer';
+export type { DataSource } from './contracts/data-source';
 
 // --- training loop: options, callbacks ---
 export type { FitOptions, History, EvaluateResult } from './contracts/fit-options';

@@ -4,6 +4,7 @@
  * epoch), else one pass over the data.
  */
 import type { ExampleSource } from './example-source';
+import type { DataSource } from './data-source';
 import type { Callback } from './callback';
 import type { EpochLogs } from './epoch-logs';
 import type { StepProfiler } from './step-profiler';
@@ -16,7 +17,7 @@ export interface FitOptions {
   readonly seed?: number;
   readonly shuffle?: boolean;
   readonly dropRemainder?: boolean;
-  readonly validationData?: ExampleSource;
+  readonly validationData?: DataSource;
   readonly callbacks?: readonly Callback[];
   /** Epoch to start from (BackupAndRestore sets it when resuming). */
   readonly initialEpoch?: number;

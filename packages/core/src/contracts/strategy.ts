@@ -9,6 +9,7 @@ import type { Batch } from './batch';
 import type { GradientResult } from './replica-program';
 import type { OptimizerState } from './optimizer-state';
 import type { ExampleSource } from './example-source';
+import type { DataSource } from './data-source';
 import type { DistributeOptions, DistributedDataset } from './distributed-dataset';
 import type { FitOptions, History, EvaluateResult } from './fit-options';
 import type { ModelSpec, ModelSpecLike } from '../spec/model-spec';
@@ -32,10 +33,10 @@ export interface ReplicaContext {
 /** A model mirrored on a strategy's replicas (what Keras builds under strategy.scope()). */
 export interface DistributedModel {
   readonly spec: ModelSpec;
-  fit(train: ExampleSource, options: FitOptions): Promise<History>;
-  evaluate(data: ExampleSource, options?: { readonly globalBatchSize?: number }): Promise<EvaluateResult>;
+  fit(train: DataSource, options: FitOptions): Promise<History>;
+  evaluate(data: DataSource, options?: { readonly globalBatchSize?: number }): Promise<EvaluateResult>;
   /** Class probabilities for every example of `data`, in order. */
-  predict(data: ExampleSource, options?: { readonly globalBatchSize?: number }): Promise<Float32Array>;
+  predict(data: DataSource, options?: { readonly globalBatchSize?: number }): Promise<Float32Array>;
   getWeights(): Promise<Float32Array>;
   setWeights(flat: Float32Array): Promise<void>;
   exportOptimizerState(): Promise<OptimizerState>;
@@ -66,7 +67,7 @@ export interface Strategy {
   /** Builds a model mirrored on every replica (initial weights broadcast from replica 0). */
   createModel(spec: ModelSpecLike, options?: CreateModelOptions): Promise<DistributedModel>;
   /** Shuffles, shards and batches a source; the global batch is split across replicas. */
-  distributeDataset(source: ExampleSource, options: DistributeOptions): DistributedDataset;
+  distributeDataset(source: DataSource, options: DistributeOptions): DistributedDataset;
   /** Runs `fn` once per replica, concurrently, on the current model's replicas. */
   run<T>(fn: (ctx: ReplicaContext) => T | Promise<T>): Promise<PerReplica<T>>;
   /** Reduces per-replica numbers or arrays to one value (sum, mean or max). */

@@ -22,6 +22,8 @@ import type { DistributeOptions } from '../contracts/distributed-dataset';
 import type { ShardedDataset } from './sharded-dataset';
 import type { ExampleSource } from '../contracts/example-source';
 import { isFileListSource, type FileListSource } from './file-list-source';
+import { StreamShardedDataset } from './sources/stream-dataset';
+import { isStreamSource, type StreamSource } from './sources/stream-spec';
 import { gatherRange } from './gather';
 import { InputContext, type InputContextInit } from './input-context';
 import { checkStateMatches, ITERATOR_STATE_VERSION, parseIteratorState, type IteratorState } from './iterator-state';
@@ -43,10 +45,11 @@ const FILE_STREAM_BASE = SHUFFLE_STREAM + 1;
  * empty source or an empty FILE shard.
  */
 export function distributeDataset(
-  source: ExampleSource | FileListSource,
+  source: ExampleSource | FileListSource | StreamSource,
   options: DistributeOptions,
   ctx: InputContext | InputContextInit = {},
 ): ShardedDataset {
+  if (isStreamSource(source)) return new StreamShardedDataset(source, options, InputContext.from(ctx)); // streamed by a reader thread
   return new ShardedDatasetImpl(source, options, InputContext.from(ctx));
 }
 

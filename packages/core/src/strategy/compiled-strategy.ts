@@ -15,6 +15,7 @@ import type { CreateModelOptions, DistributedModel, PerReplica, ReplicaContext, 
 import type { DistributeOptions, DistributedDataset } from '../contracts/distributed-dataset';
 import { distributeDataset } from '../data/distribute';
 import type { ExampleSource } from '../contracts/example-source';
+import type { DataSource } from '../contracts/data-source';
 import { InputContext } from '../data/input-context';
 import { InvalidConfigError } from '../errors/invalid-config-error';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error';
@@ -96,7 +97,7 @@ export class CompiledStrategy implements Strategy {
     return runInScope(this, fn);
   }
 
-  distributeDataset(source: ExampleSource, options: DistributeOptions): DistributedDataset {
+  distributeDataset(source: DataSource, options: DistributeOptions): DistributedDataset {
     return distributeDataset(source, options, new InputContext(1, 0, this.numReplicasInSync));
   }
 

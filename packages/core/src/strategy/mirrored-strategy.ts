@@ -16,6 +16,7 @@ import type { CreateModelOptions, DistributedModel, PerReplica, ReplicaContext, 
 import type { Batch } from '../contracts/batch';
 import type { GradientResult } from '../contracts/replica-program';
 import type { ExampleSource } from '../contracts/example-source';
+import type { DataSource } from '../contracts/data-source';
 import type { DistributeOptions, DistributedDataset } from '../contracts/distributed-dataset';
 import { distributeDataset } from '../data/distribute';
 import { InputContext } from '../data/input-context';
@@ -121,7 +122,7 @@ export class MirroredStrategy implements Strategy {
     return runInScope(this, fn);
   }
 
-  distributeDataset(source: ExampleSource, options: DistributeOptions): DistributedDataset {
+  distributeDataset(source: DataSource, options: DistributeOptions): DistributedDataset {
     return distributeDataset(source, options, this.inputContext());
   }
 

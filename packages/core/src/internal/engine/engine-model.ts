@@ -6,6 +6,7 @@
 import type { DistributedModel } from '../../contracts/strategy';
 import type { OptimizerState } from '../../contracts/optimizer-state';
 import type { ExampleSource } from '../../contracts/example-source';
+import type { DataSource } from '../../contracts/data-source';
 import type { DistributeOptions, DistributedDataset } from '../../contracts/distributed-dataset';
 import { InvalidConfigError } from '../../errors/invalid-config-error';
 import { ShapeMismatchError } from '../../errors/shape-mismatch-error';
@@ -21,13 +22,13 @@ export const DEFAULT_EVAL_GLOBAL_BATCH = 256;
 export const DEFAULT_SEED = 42;
 
 export interface EngineModelHooks {
-  distribute(source: ExampleSource, options: DistributeOptions): DistributedDataset;
+  distribute(source: DataSource, options: DistributeOptions): DistributedDataset;
   /**
    * Splits prediction input over this process's replicas only. Multi-worker strategies
    * set it so that every worker predicts the whole input and returns every row, in
    * order, instead of only its shard. Default: `distribute`.
    */
-  distributeLocally?(source: ExampleSource, options: DistributeOptions): DistributedDataset;
+  distributeLocally?(source: DataSource, options: DistributeOptions): DistributedDataset;
   /**
    * Sizes staging for per-replica batches of up to `maxExamples` and `stepsPerExecution`.
    * `forTraining` is false for evaluate/predict (a compiled engine need not recompile).
@@ -49,7 +50,7 @@ export class EngineModel implements DistributedModel {
   ) {}
 
   /** Every source must carry examples of the model's input size. */
-  #checkSource(source: ExampleSource, what: string): void {
+  #checkSource(source: DataSource, what: string): void {
     const want = this.spec.inputShape.reduce((a, b) => a * b, 1);
     if (source.exampleLength !== want) {
       throw new ShapeMismatchError(
@@ -63,7 +64,7 @@ export class EngineModel implements DistributedModel {
     return Math.ceil(globalBatch / this.engine.numReplicas);
   }
 
-  async fit(train: ExampleSource, options: FitOptions): Promise<History> {
+  async fit(train: DataSource, options: FitOptions): Promise<History> {
     const k = options.stepsPerExecution ?? 1;
     if (!Number.isInteger(k) || k < 1) throw new InvalidConfigError('stepsPerExecution', k, 'an integer >= 1');
     const seed = options.seed ?? this.seed;
@@ -91,14 +92,14 @@ export class EngineModel implements DistributedModel {
     });
   }
 
-  async evaluate(data: ExampleSource, options: { globalBatchSize?: number } = {}): Promise<EvaluateResult> {
+  async evaluate(data: DataSource, options: { globalBatchSize?: number } = {}): Promise<EvaluateResult> {
     const globalBatchSize = options.globalBatchSize ?? DEFAULT_EVAL_GLOBAL_BATCH;
     this.#checkSource(data, 'evaluation');
     await this.hooks.prepare(this.#perReplicaMax(globalBatchSize), Math.max(1, this.engine.maxStagedSteps), false);
     return evaluateDataset(this.engine, this.hooks.distribute(data, { globalBatchSize, shuffle: false }));
   }
 
-  async predict(data: ExampleSource, options: { globalBatchSize?: number } = {}): Promise<Float32Array> {
+  async predict(data: DataSource, options: { globalBatchSize?: number } = {}): Promise<Float32Array> {
     const globalBatchSize = options.globalBatchSize ?? DEFAULT_EVAL_GLOBAL_BATCH;
     this.#checkSource(data, 'prediction');
     await this.hooks.prepare(this.#perReplicaMax(globalBatchSize), Math.max(1, this.engine.maxStagedSteps), false);

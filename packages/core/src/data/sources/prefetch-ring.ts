@@ -1,0 +1,48 @@
+/**
+ * The bounded queue between the reader thread and the pipeline: decoded examples in a
+ * ring of SharedArrayBuffer slots, with Atomics counters for backpressure both ways.
+ *
+ * Protocol:
+ * 1. The reader writes example number w into slot w mod capacity, then publishes
+ *    WRITTEN = w + 1 (Atomics.store + notify). It never runs more than `capacity` ahead of
+ *    READ: when full it waits (Atomics.waitAsync) for the consumer.
+ * 2. The consumer waits (Atomics.wait) while READ == WRITTEN, copies the slot out, then
+ *    publishes READ + 1. Memory is capacity * exampleLength floats, whatever the dataset.
+ * 3. A restart (another position) bumps the generation: the consumer posts it and waits
+ *    until the reader has reset both counters and stored it in ACK.
+ * 4. A reader failure sets STATE = FAILED and posts the error on the error port, which
+ *    the blocked consumer reads synchronously (receiveMessageOnPort).
+ */
+
+/** Indices into the control Int32Array. */
+export const WRITTEN = 0;
+export const READ = 1;
+export const ACK = 2;
+export const STATE = 3;
+export const STATE_FAILED = 2;
+
+/** The shared memory of one ring (crosses into the reader thread). */
+export interface RingBuffers {
+  readonly ctrl: SharedArrayBuffer;
+  readonly x: SharedArrayBuffer;
+  readonly y: SharedArrayBuffer;
+  readonly capacity: number;
+  readonly exampleLength: number;
+}
+
+export function allocRing(capacity: number, exampleLength: number): RingBuffers {
+  return {
+    ctrl: new SharedArrayBuffer(8 * Int32Array.BYTES_PER_ELEMENT),
+    x: new SharedArrayBuffer(capacity * exampleLength * Float32Array.BYTES_PER_ELEMENT),
+    y: new SharedArrayBuffer(capacity * Int32Array.BYTES_PER_ELEMENT),
+    capacity,
+    exampleLength,
+  };
+}
+
+/** An error as it crosses the error port. */
+export interface RingError {
+  readonly gen: number;
+  readonly name: string;
+  readonly message: string;
+}

@@ -1,0 +1,142 @@
+/**
+ * The reader thread's work: walk this worker's step plan from a given (epoch, step), find
+ * each wanted stream position in the pass streams (pass-stream.ts), decode only those
+ * records and push them into the prefetch ring. Records between wanted positions (other
+ * workers' under DATA, earlier ones on resume) are skipped raw, never decoded.
+ */
+import { StepPlan, type StepPlanConfig } from '../step-plan';
+import { passRecords, type PassConfig, type SourcedRecord } from './pass-stream';
+import { ACK, READ, STATE, WRITTEN, type RingBuffers } from './prefetch-ring';
+import type { RecordFormat } from './record-format';
+import { recordFormat } from './record-formats';
+import type { StreamSpec } from './stream-spec';
+
+declare global {
+  interface Atomics {
+    /** Node >= 16 (ES2024): resolves when index is notified or the timeout passes. */
+    waitAsync(
+      typedArray: Int32Array,
+      index: number,
+      value: number,
+      timeout?: number,
+    ): { async: false; value: string } | { async: true; value: Promise<string> };
+  }
+}
+
+/** Milliseconds between generation checks while the ring is full. */
+const FULL_POLL_MS = 500;
+
+/** Everything the reader thread is started with. */
+export interface ProducerInit {
+  readonly spec: StreamSpec;
+  /** Indices (into spec.files) of the files this worker's stream reads. */
+  readonly localFiles: readonly number[];
+  /** Examples in one pass of those files. */
+  readonly localSize: number;
+  readonly pass: PassConfig;
+  readonly plan: StepPlanConfig;
+  readonly ring: RingBuffers;
+}
+
+/** Position-addressed reads of the endless stream pass 0, pass 1, ... (forward only). */
+class StreamCursor {
+  #pass = -1;
+  #offset = 0;
+  #it: AsyncIterator<SourcedRecord[]> | undefined;
+  #batch: SourcedRecord[] = [];
+  #at = 0;
+
+  constructor(
+    private readonly init: ProducerInit,
+    private readonly format: RecordFormat,
+  ) {}
+
+  /** The record at stream position `pos` (>= every position asked before). */
+  async at(pos: number): Promise<SourcedRecord> {
+    const size = this.init.localSize;
+    const pass = Math.floor(pos / size);
+    const offset = pos - pass * size;
+    if (pass !== this.#pass) {
+      void this.#it?.return?.(undefined);
+      this.#it = passRecords(this.init.localFiles, pass, this.init.pass, (f) => this.format.records(this.init.spec.files[f]!))[Symbol.asyncIterator]();
+      this.#pass = pass;
+      this.#offset = 0;
+      this.#batch = [];
+      this.#at = 0;
+    }
+    for (;;) {
+      if (this.#at >= this.#batch.length) {
+        const r = await this.#it!.next();
+        if (r.done) throw new Error(`pass ${pass} ended after ${this.#offset} of ${size} records: a file changed since the data was opened`);
+        this.#batch = r.value;
+        this.#at = 0;
+      }
+      const skip = Math.min(offset - this.#offset, this.#batch.length - this.#at);
+      this.#at += skip;
+      this.#offset += skip;
+      if (this.#offset === offset && this.#at < this.#batch.length) {
+        this.#offset++;
+        return this.#batch[this.#at++]!;
+      }
+    }
+  }
+}
+
+export class StreamProducer {
+  #gen = 0;
+  readonly #ctrl: Int32Array;
+  readonly #x: Float32Array;
+  readonly #y: Int32Array;
+  readonly #format: RecordFormat;
+
+  constructor(
+    readonly init: ProducerInit,
+    private readonly fail: (gen: number, e: unknown) => void,
+  ) {
+    this.#ctrl = new Int32Array(init.ring.ctrl);
+    this.#x = new Float32Array(init.ring.x);
+    this.#y = new Int32Array(init.ring.y);
+    this.#format = recordFormat(init.spec);
+  }
+
+  /** Starts generation `gen` at (epoch, step); the running one stops at its next record. */
+  start(gen: number, epoch: number, step: number): void {
+    this.#gen = gen;
+    const c = this.#ctrl;
+    Atomics.store(c, WRITTEN, 0);
+    Atomics.store(c, READ, 0);
+    Atomics.store(c, STATE, 0);
+    Atomics.store(c, ACK, gen);
+    Atomics.notify(c, ACK);
+    this.#run(gen, epoch, step).catch((e: unknown) => {
+      if (gen === this.#gen) this.fail(gen, e);
+    });
+  }
+
+  async #run(gen: number, epoch: number, step: number): Promise<void> {
+    const plan = new StepPlan(this.init.plan);
+    const cursor = new StreamCursor(this.init, this.#format);
+    const { capacity, exampleLength } = this.init.ring;
+    const c = this.#ctrl;
+    const files = this.init.spec.files;
+    let written = 0;
+    for (let e = epoch; ; e++) {
+      for (let s = e === epoch ? step : 0; s < plan.stepsPerEpoch; s++) {
+        const { start, stride, count } = plan.range(e, s);
+        for (let k = 0; k < count; k++) {
+          const rec = await cursor.at(start + k * stride);
+          while (written - Atomics.load(c, READ) >= capacity) {
+            if (gen !== this.#gen) return;
+            const w = Atomics.waitAsync(c, READ, Atomics.load(c, READ), FULL_POLL_MS);
+            if (w.async) await w.value;
+          }
+          if (gen !== this.#gen) return;
+          const slot = written % capacity;
+          this.#y[slot] = this.#format.decode(rec.raw, files[rec.file]!, this.#x, slot * exampleLength);
+          Atomics.store(c, WRITTEN, ++written);
+          Atomics.notify(c, WRITTEN);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * TFRecord reading against files written by real TensorFlow 2.16 (test-data/fashion-mnist-tfrecord,
+ * made by tools/fixtures/tfrecord/make_fashion_mnist_tfrecord.py from the IDX sample): every
+ * pixel and label equals the IDX sample's, plain and gzipped; corruption is named.
+ */
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BYTE_TO_UNIT } from '../in-memory-source';
+import { readIdxFile } from '../idx-reader';
+import { crc32c, maskedCrc32c } from './crc32c';
+import { inspectTfrecord, tfrecordFormat } from './tfrecord-format';
+import { frameRecord, TFRecordFramer } from './tfrecord-framer';
+
+const ROOT = join(__dirname, '..', '..', '..', '..', '..', 'test-data');
+const TF_DIR = join(ROOT, 'fashion-mnist-tfrecord');
+const SHARDS = [0, 1, 2, 3].map((s) => join(TF_DIR, `train.tfrecord-0000${s}-of-00004${s >= 2 ? '.gz' : ''}`));
+
+async function readAll(paths: string[]): Promise<{ x: Float32Array; y: number[] }> {
+  const spec = await inspectTfrecord(paths);
+  const fmt = tfrecordFormat(spec);
+  const x = new Float32Array(spec.files.reduce((a, f) => a + f.examples, 0) * 784);
+  const y: number[] = [];
+  for (const file of spec.files) for await (const recs of fmt.records(file)) for (const r of recs) y.push(fmt.decode(r, file, x, y.length * 784));
+  return { x, y };
+}
+
+describe('TFRecord of tf.train.Example', () => {
+  it('computes CRC-32C and its TFRecord mask on the standard check value', () => {
+    expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
+    expect(maskedCrc32c(Buffer.from('123456789'))).toBe((((0xe3069283 >>> 15) | (0xe3069283 << 17)) + 0xa282ead8) >>> 0);
+  });
+
+  it('reads the shards TensorFlow wrote (two plain, two gzipped) as exactly the IDX sample', async () => {
+    const spec = await inspectTfrecord(SHARDS);
+    expect(spec.files.map((f) => f.examples)).toEqual([500, 500, 500, 500]);
+    expect(spec.example).toEqual({ features: [{ name: 'image', length: 784 }], label: 'label' });
+    const { x, y } = await readAll(SHARDS);
+    const images = readIdxFile(join(ROOT, 'fashion-mnist-sample', 'train-images-idx3-ubyte.gz')).data;
+    const labels = readIdxFile(join(ROOT, 'fashion-mnist-sample', 'train-labels-idx1-ubyte.gz')).data;
+    expect(y).toEqual(Array.from(labels));
+    const want = new Float32Array(images.length);
+    for (let i = 0; i < images.length; i++) want[i] = images[i]! * BYTE_TO_UNIT;
+    expect(Buffer.from(x.buffer).equals(Buffer.from(want.buffer))).toBe(true);
+  });
+
+  it('names the file and record of a bad payload checksum, and of a truncated file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfr-'));
+    const bad = join(dir, 'bad.tfrecord');
+    const bytes = readFileSync(SHARDS[0]!);
+    const frame = bytes.length / 500; // every record of the shard has the same size
+    bytes[frame * 3 + 12 + 100] = bytes[frame * 3 + 12 + 100]! ^ 0xff; // inside record 3's payload
+    writeFileSync(bad, bytes);
+    const spec = await inspectTfrecord([SHARDS[1]!]);
+    const fmt = tfrecordFormat(spec);
+    const drain = async (path: string): Promise<void> => {
+      for await (const _ of fmt.records({ path, examples: 500 })) void _;
+    };
+    await expect(drain(bad)).rejects.toThrow(new RegExp(`bad\\.tfrecord: record 3 at byte ${3 * frame} has a bad payload checksum`));
+    const cut = join(dir, 'cut.tfrecord');
+    copyFileSync(SHARDS[0]!, cut);
+    writeFileSync(cut, readFileSync(SHARDS[0]!).subarray(0, frame * 2 + 20));
+    await expect(drain(cut)).rejects.toThrow(/cut\.tfrecord: ends inside record 2 .*truncated/);
+    await expect(inspectTfrecord([cut])).rejects.toThrow(/cut\.tfrecord/);
+  });
+
+  it('frames split across chunks at every byte come out whole', () => {
+    const a = frameRecord(Buffer.from('first record'));
+    const b = frameRecord(Buffer.from('second'));
+    const all = Buffer.concat([a, b]);
+    for (let cut = 0; cut <= all.length; cut++) {
+      const f = new TFRecordFramer('x');
+      const got = [...f.push(all.subarray(0, cut)), ...f.push(all.subarray(cut))].map((p) => p.toString());
+      f.end();
+      expect(got).toEqual(['first record', 'second']);
+    }
+  });
+
+  it('names a missing label or feature and lists the ones there are', async () => {
+    await expect(inspectTfrecord([SHARDS[0]!], { label: 'class' })).rejects.toThrow(
+      /no feature "class" to use as the label \(features: image, label\); pass --label/,
+    );
+    await expect(inspectTfrecord([SHARDS[0]!], { features: ['pixels'] })).rejects.toThrow(/no feature "pixels" \(features: image, label\); check --features/);
+  });
+});

@@ -6,6 +6,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { InvalidConfigError } from '@syncline/core';
+import { DEFAULT_STRAGGLER_EVERY, DEFAULT_STRAGGLER_THRESHOLD, InvalidConfigError } from '@syncline/core';
 
 export type StrategyName = 'mirrored' | 'multi-worker' | 'tpu';
 export type BackendName = 'tfjs' | 'onnx' | 'pjrt';
@@ -40,6 +41,12 @@ export interface TrainOptions {
   readonly authTokenFile?: string;
   /** Multi-worker: mutual TLS on the ring, as PEM file paths (all three or none). */
   readonly tls?: TlsFiles;
+  /** Write a Chrome trace / Perfetto JSON timeline of every step here (see train-profile.ts). */
+  readonly profile?: string;
+  /** Straggler report every this many steps; 0 turns it off. */
+  readonly stragglerEvery: number;
+  /** A rank slower than the others' median by more than this fraction counts as a straggler. */
+  readonly stragglerThreshold: number;
 }
 
 /** The PEM files of the ring's mutual TLS (`--tls-cert`, `--tls-key`, `--tls-ca`). */
@@ -98,7 +105,28 @@ export function addTrainFlags(cmd: Command): Command {
     )
     .option('--tls-cert <path>', "multi-worker: this worker's certificate (PEM) for mutual TLS on the ring; with --tls-key and --tls-ca")
     .option('--tls-key <path>', 'multi-worker: the private key (PEM) of --tls-cert')
-    .option('--tls-ca <path>', "multi-worker: the CA certificate (PEM) every worker's certificate must be signed by");
+    .option('--tls-ca <path>', "multi-worker: the CA certificate (PEM) every worker's certificate must be signed by")
+    .option('--profile <dir>', 'write a Chrome trace / Perfetto JSON of every step of every replica per worker, and trace.json merged by the chief')
+    .option(
+      '--straggler-every <n>',
+      'report compute vs wait per rank and the slowest rank every N steps (0: off)',
+      int('--straggler-every', 0),
+      DEFAULT_STRAGGLER_EVERY,
+    )
+    .option(
+      '--straggler-threshold <fraction>',
+      'warn (once) about a rank persistently this much slower than the others',
+      fraction('--straggler-threshold'),
+      DEFAULT_STRAGGLER_THRESHOLD,
+    );
+}
+
+function fraction(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number >= 0 (0.2 = 20% slower), got "${v}"`);
+    return n;
+  };
 }
 
 /** All three TLS flags or none, and only for the multi-worker ring. */
@@ -172,5 +200,8 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
     ...(o.pjrtPlugin !== undefined ? { pjrtPlugin: o.pjrtPlugin as string } : {}),
     ...(o.authTokenFile !== undefined ? { authTokenFile: o.authTokenFile as string } : {}),
     ...(tls ? { tls } : {}),
+    ...(o.profile !== undefined ? { profile: o.profile as string } : {}),
+    stragglerEvery: (o.stragglerEvery as number | undefined) ?? DEFAULT_STRAGGLER_EVERY,
+    stragglerThreshold: (o.stragglerThreshold as number | undefined) ?? DEFAULT_STRAGGLER_THRESHOLD,
   };
 }

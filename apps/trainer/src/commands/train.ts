@@ -34,6 +34,7 @@ import { ConsoleProgress } from '../report/console-progress';
 import { RunReporter } from '../report/run-reporter';
 import { buildRunInfo, describePlacement } from '../report/run-info';
 import type { TrainOptions } from './train-options';
+import { startRunProfile, type ProfileResult } from './train-profile';
 
 export interface TrainResult {
   readonly strategy: string;
@@ -60,6 +61,9 @@ export interface TrainResult {
   readonly history: readonly Record<string, number | undefined>[];
   /** sha256 of the final flat weights (bitwise comparisons across runs). */
   readonly weightsSha256: string;
+  /** --profile: the trace files written; with several replicas: the straggler report's summary. */
+  readonly profile?: ProfileResult['profile'];
+  readonly straggler?: ProfileResult['straggler'];
 }
 
 function sha256(w: Float32Array): string {
@@ -197,6 +201,8 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
         })
       : undefined;
   if (reporter) callbacks.push(reporter);
+  const meta = { model: spec.name ?? o.model, backend: o.backend, strategy: strategy.name, replicas: strategy.numReplicasInSync, globalBatch: o.globalBatch };
+  const runProfile = startRunProfile(o, { rank, worldSize, isChief, replicas: strategy.numReplicasInSync, meta, log });
   const history = await model
     .fit(train, {
       epochs: o.epochs,
@@ -206,6 +212,7 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
       ...(extras.skipValidation ? {} : { validationData: data.test }),
       callbacks,
       ...(o.virtualEpochSize !== undefined ? { virtualEpochSize: o.virtualEpochSize } : {}),
+      ...(runProfile.profiler ? { profiler: runProfile.profiler } : {}),
     })
     .catch(async (e: unknown) => {
       await reporter?.close(); // ends the chart worker; report.html keeps the last finished epoch
@@ -214,6 +221,7 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
   // Agreed through the all-reduce: true on every worker, also those that got no SIGTERM
   // themselves, and false when a signal came too late to stop training (the run finishes).
   const preempted = preemption.agreed;
+  const profiled = await runProfile.finish();
   const finalWeights = await model.getWeights();
   if (o.exportWeights && isChief) {
     const tensors = weightLayoutOf(spec).entries.map((e) => ({ name: e.name, shape: e.shape, data: finalWeights.subarray(e.offset, e.offset + e.size) }));
@@ -243,6 +251,7 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
     worldSize,
     weightsSha256: sha256(finalWeights),
     history: rows.map((r, i) => ({ epoch: history.epochs[i]! + 1, ...r })),
+    ...profiled,
   };
   if (reporter) {
     const files = await reporter.finish({

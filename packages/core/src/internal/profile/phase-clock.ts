@@ -54,10 +54,14 @@ export class PhaseClock {
     this.#delayMs = Number.isFinite(delay) && delay > 0 ? delay : 0;
   }
 
-  /** Work outside train steps ends (evaluate, getWeights...): not data wait. `collective`: it synchronised the ranks. */
-  idle(collective: boolean): void {
-    this.#prevEnd = wallClockMs();
-    if (collective) this.#prevCollectiveEnd = this.#prevEnd;
+  /**
+   * A collective outside a train step (evaluate's metrics) synchronised the ranks: busy time
+   * counts from here. The data wait still runs from the previous step's end, so a step's
+   * phases cover all the time since that step (validation and checkpoints between epochs
+   * included; the coordinator's spans say which part was which).
+   */
+  synchronised(): void {
+    this.#prevCollectiveEnd = wallClockMs();
   }
 
   begin(): void {

@@ -179,8 +179,8 @@ export class ReplicaHost {
   /** Handles one request; the returned value is posted back (transfer lists are the caller's). */
   async handle(req: Request): Promise<unknown> {
     const value = await this.#dispatch(req);
-    // time spent on other requests is not the next step's data wait; evaluate synchronised the ranks
-    if (req.type !== 'train') this.#clock?.idle(req.type === 'evaluate' || req.type === 'allReduce' || req.type === 'exportOptimizerState');
+    // a collective outside a train step synchronised the ranks: busy time (the straggler report) counts from here
+    if (req.type === 'evaluate' || req.type === 'allReduce' || req.type === 'exportOptimizerState') this.#clock?.synchronised();
     return value;
   }
 

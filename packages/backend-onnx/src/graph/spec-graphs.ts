@@ -1,14 +1,15 @@
 /**
  * The two ONNX graphs a replica runs for a spec:
- * - train: x, labels, every parameter (and dropout masks) in; loss_sum, correct, probs and
- *   `gradients` (every parameter's gradient of the summed loss, flattened and concatenated
- *   in weight-layout order) out;
+ * - train: x, labels, every parameter (and dropout masks) in; loss_sum, correct, probs,
+ *   `gradients` (every trainable parameter's gradient of the summed loss, flattened and
+ *   concatenated in weight-layout order) and new BatchNorm moving statistics out;
  * - eval: x, labels, parameters in; loss_sum, correct, probs out (no dropout, no backward).
  * 1. build forward + loss head; 2. probe shapes on a dummy batch; 3. differentiate from the
  * fused d(loss)/d(logits); 4. concatenate the gradients into one output.
  */
 import * as ort from 'onnxruntime-node';
-import { numClasses, weightLayoutOf, type ModelSpec } from '@syncline/core';
+import { numClasses, resolveLoss, weightLayoutOf, type ModelSpec } from '@syncline/core';
+import type { StateUpdate } from './batch-norm-training';
 import { DataType, type ModelProto } from '../proto/onnx-proto';
 import { differentiate } from './autodiff';
 import { constIntsOf } from './constant-values';
@@ -26,16 +27,19 @@ export interface SpecGraphs {
   readonly predict: ModelProto;
   /** Dropout mask inputs of the train graph and their per-example sizes. */
   readonly masks: readonly { name: string; perExample: number }[];
+  /** Moving statistics the train graph outputs (BatchNormalization). */
+  readonly stateUpdates: readonly StateUpdate[];
 }
 
 export async function buildSpecGraphs(spec: ModelSpec): Promise<SpecGraphs> {
   const classes = numClasses(spec);
   const layout = weightLayoutOf(spec);
+  const loss = resolveLoss(spec);
 
   const tb = new GraphBuilder('syncline_train');
   const fwd = buildSpecForward(tb, spec, true);
   const forwardNodes = [...tb.nodes];
-  const head = buildLossHead(tb, fwd.logits, classes, true);
+  const head = buildLossHead(tb, fwd.logits, classes, true, loss);
 
   const feeds: Record<string, ort.Tensor> = {};
   const perExample = spec.inputShape.reduce((a, c) => a * c, 1);
@@ -60,20 +64,24 @@ export async function buildSpecGraphs(spec: ModelSpec): Promise<SpecGraphs> {
     [GRADIENTS],
     { axis: 0 },
   );
-  tb.addOutput(GRADIENTS, DataType.FLOAT, [layout.totalSize]);
+  const trainableSize = layout.entries.filter((e) => e.trainable).reduce((a, e) => a + e.size, 0);
+  tb.addOutput(GRADIENTS, DataType.FLOAT, [trainableSize]);
+  for (const u of fwd.stateUpdates) tb.addOutput(u.output, DataType.FLOAT);
 
   const eb = new GraphBuilder('syncline_eval');
   const efwd = buildSpecForward(eb, spec, false);
-  buildLossHead(eb, efwd.logits, classes, false);
+  buildLossHead(eb, efwd.logits, classes, false, loss);
 
-  return { train: tb.toModel(), eval: eb.toModel(), predict: buildSpecPredict(spec), masks: fwd.masks };
+  return { train: tb.toModel(), eval: eb.toModel(), predict: buildSpecPredict(spec), masks: fwd.masks, stateUpdates: fwd.stateUpdates };
 }
 
-/** x and parameters in, class probabilities `probs` [N, classes] out (for export). */
+/** x and parameters in, `probs` [N, width] out (for export): class probabilities, or the raw output of a regression. */
 export function buildSpecPredict(spec: ModelSpec): ModelProto {
   const pb = new GraphBuilder('syncline_predict');
   const fwd = buildSpecForward(pb, spec, false);
-  pb.node('Softmax', [fwd.logits], [PROBS], { axis: 1 });
+  const link = resolveLoss(spec).link;
+  if (link === 'softmax') pb.node('Softmax', [fwd.logits], [PROBS], { axis: 1 });
+  else pb.node(link === 'sigmoid' ? 'Sigmoid' : 'Identity', [fwd.logits], [PROBS]);
   pb.addOutput(PROBS, DataType.FLOAT, ['N', numClasses(spec)]);
   return pb.toModel();
 }

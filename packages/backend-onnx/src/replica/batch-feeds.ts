@@ -30,7 +30,14 @@ function unshared<T extends Float32Array | Int32Array>(v: T, stage: FeedStage, k
   return view;
 }
 
-export function batchFeeds(batch: Batch, inputShape: readonly number[], numClasses: number, stage: FeedStage = {}): Record<string, ort.Tensor> {
+/** `labels`: the output width (labels in [0, width)) or the accepted range [min, max). */
+export function batchFeeds(
+  batch: Batch,
+  inputShape: readonly number[],
+  labels: number | { readonly min: number; readonly max: number },
+  stage: FeedStage = {},
+): Record<string, ort.Tensor> {
+  const { min, max } = typeof labels === 'number' ? { min: 0, max: labels } : labels;
   const n = batch.size;
   const per = inputShape.reduce((a, c) => a * c, 1);
   const perBatch = batch.exampleShape.reduce((a, c) => a * c, 1);
@@ -43,8 +50,8 @@ export function batchFeeds(batch: Batch, inputShape: readonly number[], numClass
   const y = batch.y.length === n ? batch.y : batch.y.subarray(0, n);
   for (let i = 0; i < n; i++) {
     const label = y[i]!;
-    if (!(label >= 0 && label < numClasses)) {
-      throw new DataError(`label ${label} of example ${i} is outside [0, ${numClasses}); check the dataset's labels against the model's output width`);
+    if (!(label >= min && label < max)) {
+      throw new DataError(`label ${label} of example ${i} is outside [${min}, ${max}); check the dataset's labels against the model's output width and loss`);
     }
   }
   const x = batch.x.length === n * per ? batch.x : batch.x.subarray(0, n * per);

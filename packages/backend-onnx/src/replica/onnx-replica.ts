@@ -71,7 +71,7 @@ export class OnnxReplica implements ReplicaProgram {
 
   async computeGradients(batch: Batch): Promise<GradientResult> {
     const session = this.#live(this.#train);
-    const feeds = batchFeeds(batch, this.#g.inputShape, this.#g.numClasses, this.#stage);
+    const feeds = batchFeeds(batch, this.#g.inputShape, this.#g.labels ?? this.#g.numClasses, this.#stage);
     if (batch.size === 0) return { lossSum: 0, count: 0, correct: 0, gradients: new Float32Array(this.trainableSize) };
     for (const m of this.#g.masks) feeds[m.name] = this.#mask(m.perExample * batch.size, m.rate, this.#maskDims(m.name, batch.size));
     const updates = this.#g.stateUpdates ?? [];
@@ -120,7 +120,7 @@ export class OnnxReplica implements ReplicaProgram {
 
   async evaluate(batch: Batch): Promise<BatchMetrics> {
     const session = this.#live(this.#eval);
-    const feeds = batchFeeds(batch, this.#g.inputShape, this.#g.numClasses, this.#stage);
+    const feeds = batchFeeds(batch, this.#g.inputShape, this.#g.labels ?? this.#g.numClasses, this.#stage);
     if (batch.size === 0) return { lossSum: 0, count: 0, correct: 0 };
     const out = await session.run({ ...feeds, ...this.#params }, [LOSS_SUM, CORRECT]);
     return { lossSum: scalar(out[LOSS_SUM]), correct: Math.round(scalar(out[CORRECT])), count: batch.size };
@@ -130,7 +130,7 @@ export class OnnxReplica implements ReplicaProgram {
     const session = this.#live(this.#eval);
     // Labels are not needed to predict: feed zeros so the shared eval graph runs.
     const labelsFree = { ...batch, y: new Int32Array(batch.size) };
-    const feeds = batchFeeds(labelsFree, this.#g.inputShape, this.#g.numClasses, this.#stage);
+    const feeds = batchFeeds(labelsFree, this.#g.inputShape, this.#g.labels ?? this.#g.numClasses, this.#stage);
     if (batch.size === 0) return new Float32Array(0);
     const out = await session.run({ ...feeds, ...this.#params }, [PROBS]);
     return out[PROBS]!.data as Float32Array;

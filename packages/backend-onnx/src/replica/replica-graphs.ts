@@ -20,6 +20,8 @@ export interface ReplicaGraphs {
   readonly initialWeights: Float32Array;
   /** Non-trainable entries the train graph recomputes each step (BatchNorm running statistics). */
   readonly stateUpdates?: readonly { entry: string; output: string }[];
+  /** Integer labels the loss accepts, [min, max); default [0, numClasses). */
+  readonly labels?: { readonly min: number; readonly max: number };
   /** Dropout mask inputs: name, per-example size, drop rate. */
   readonly masks: readonly { name: string; perExample: number; rate: number }[];
 }

@@ -13,6 +13,7 @@ import { logSoftmaxGrad, softmaxGrad } from './softmax';
 import { batchNormGrad } from './batch-norm';
 import { padGrad } from './pad';
 import { reciprocalGrad, reduceMeanGrad, sqrtGrad } from './reduce-mean';
+import { concatGrad, erfGrad } from './erf-concat';
 
 export const GRAD_RULES: ReadonlyMap<string, GradRule> = new Map<string, GradRule>([
   ['Add', addGrad],
@@ -43,4 +44,6 @@ export const GRAD_RULES: ReadonlyMap<string, GradRule> = new Map<string, GradRul
   ['ReduceMean', reduceMeanGrad],
   ['Sqrt', sqrtGrad],
   ['Reciprocal', reciprocalGrad],
+  ['Erf', erfGrad],
+  ['Concat', concatGrad],
 ]);

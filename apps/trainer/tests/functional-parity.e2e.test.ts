@@ -1,0 +1,137 @@
+/**
+ * @jest-environment ../../tools/jest/ort-jest-environment.js
+ */
+/**
+ * Issue 17's parity figures for the functional spec, backend-onnx against backend-tfjs
+ * (wasm), on a batch of real Fashion-MNIST images: for a residual block (conv, batch
+ * normalisation, add, global average pooling), a branchy model (concatenate, multiply,
+ * reshape, batch normalisation of a sequence, layer normalisation, gelu) and each new loss, the same seed gives bit-identical
+ * initial weights; gradients of the summed loss agree per tensor within 1e-4 relative (L2);
+ * the loss sums agree within 1e-4 relative; after one step the BatchNormalization moving
+ * statistics agree within 1e-5.
+ */
+import { parseModelSpec, type Batch, type ModelSpecInput, type ReplicaProgram } from '@syncline/core';
+import { createOnnxBackend } from '@syncline/backend-onnx';
+import { createTfjsBackend } from '@syncline/backend-tfjs';
+import { bitwiseEqual, sample } from './helpers';
+
+const GRAD_REL_TOL = 1e-4;
+const STATE_TOL = 1e-5;
+
+const RESIDUAL: ModelSpecInput = {
+  inputShape: [28, 28, 1],
+  layers: [
+    // No bias before a BatchNormalization: its gradient is zero up to rounding, which a relative measure cannot compare.
+    { type: 'conv2d', name: 'stem', filters: 8, kernelSize: 3, strides: 2, padding: 'same', useBias: false },
+    { type: 'batchNormalization', name: 'stem_bn' },
+    { type: 'activation', name: 'stem_relu', activation: 'relu' },
+    { type: 'conv2d', name: 'c1', filters: 8, kernelSize: 3, padding: 'same', useBias: false },
+    { type: 'batchNormalization', name: 'bn1' },
+    { type: 'activation', activation: 'relu' },
+    { type: 'conv2d', name: 'c2', filters: 8, kernelSize: 3, padding: 'same', useBias: false },
+    { type: 'batchNormalization', name: 'bn2' },
+    { type: 'add', name: 'skip', inputs: ['bn2', 'stem_relu'] },
+    { type: 'activation', activation: 'relu' },
+    { type: 'maxPool2d', poolSize: 2 },
+    { type: 'globalAveragePooling2d' },
+    { type: 'dense', units: 10, activation: 'softmax' },
+  ],
+};
+
+const BRANCHES: ModelSpecInput = {
+  inputShape: [28, 28, 1],
+  layers: [
+    { type: 'conv2d', name: 'a', filters: 4, kernelSize: 5, strides: 4, activation: 'gelu' },
+    { type: 'conv2d', name: 'b', filters: 4, kernelSize: 5, strides: 4, inputs: ['input'], activation: 'tanh' },
+    { type: 'concatenate', name: 'ab', inputs: ['a', 'b'] },
+    { type: 'multiply', name: 'gate', inputs: ['a', 'b'] },
+    { type: 'reshape', name: 'ab_rows', inputs: ['ab'], targetShape: [12, 6, 4] },
+    { type: 'concatenate', name: 'all', inputs: ['ab_rows', 'gate'], axis: 1 },
+    { type: 'reshape', targetShape: [36, 12] },
+    { type: 'batchNormalization' },
+    { type: 'layerNormalization' },
+    { type: 'flatten' },
+    { type: 'dense', units: 10 },
+  ],
+};
+
+const mlp = (units: number, activation: string, loss: unknown): ModelSpecInput =>
+  ({
+    inputShape: [784],
+    layers: [{ type: 'dense', units: 32, activation: 'gelu' }, { type: 'layerNormalization' }, { type: 'dense', units, activation }],
+    loss,
+  }) as ModelSpecInput;
+
+const CASES: [string, ModelSpecInput, (label: number) => number][] = [
+  ['residual block, sparse CE', RESIDUAL, (y) => y],
+  ['branches, categorical CE from logits', { ...BRANCHES, loss: 'categoricalCrossentropy' }, (y) => y],
+  ['binary CE, fused sigmoid', mlp(1, 'sigmoid', 'binaryCrossentropy'), (y) => (y >= 5 ? 1 : 0)],
+  ['binary CE from logits', mlp(1, 'linear', { name: 'binaryCrossentropy', fromLogits: true }), (y) => y % 2],
+  ['binary CE from probabilities', mlp(1, 'linear', { name: 'binaryCrossentropy', fromLogits: false }), (y) => y % 2],
+  ['categorical CE from probabilities', mlp(10, 'sigmoid', { name: 'categoricalCrossentropy', fromLogits: false }), (y) => y],
+  ['mean squared error', mlp(1, 'linear', 'meanSquaredError'), (y) => y],
+  ['mean absolute error', mlp(1, 'relu', 'meanAbsoluteError'), (y) => y],
+];
+
+function realBatch(size: number, exampleShape: readonly number[], label: (y: number) => number): Batch {
+  const train = sample().train;
+  const x = new Float32Array(size * train.exampleLength);
+  const y = new Int32Array(size);
+  for (let i = 0; i < size; i++) {
+    train.readFeatures(i, x, i * train.exampleLength);
+    y[i] = label(train.label(i));
+  }
+  return { x, y, size, exampleShape };
+}
+
+function relL2(a: Float32Array, b: Float32Array): number {
+  let d = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    d += (a[i]! - b[i]!) ** 2;
+    n += b[i]! ** 2;
+  }
+  return Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-12);
+}
+
+describe('functional specs: backend-onnx against backend-tfjs', () => {
+  it.each(CASES)(
+    '%s: identical initial weights, gradients within 1e-4 relative per tensor, equal moving statistics',
+    async (what, input, label) => {
+      const spec = parseModelSpec(input);
+      const replicas: ReplicaProgram[] = [
+        await createOnnxBackend().createReplica(spec, { seed: 4 }),
+        await createTfjsBackend({ candidates: ['wasm'] }).createReplica(spec, { seed: 4 }),
+      ];
+      try {
+        const [onnx, tfjs] = replicas as [ReplicaProgram, ReplicaProgram];
+        expect(onnx.layout).toEqual(tfjs.layout);
+        expect(bitwiseEqual(await onnx.getWeights(), await tfjs.getWeights())).toBe(true);
+        const batch = realBatch(32, spec.inputShape, label);
+        const [go, gt] = [await onnx.computeGradients(batch), await tfjs.computeGradients(batch)];
+        expect(Math.abs(go.lossSum - gt.lossSum) / Math.abs(gt.lossSum)).toBeLessThanOrEqual(GRAD_REL_TOL);
+        expect(go.correct).toBe(gt.correct);
+        const rel: Record<string, number> = {};
+        let offset = 0;
+        for (const e of onnx.layout.entries.filter((x) => x.trainable)) {
+          rel[e.name] = relL2(go.gradients.subarray(offset, offset + e.size), gt.gradients.subarray(offset, offset + e.size));
+          offset += e.size;
+        }
+        process.stderr.write(`${what}: loss ${gt.lossSum.toFixed(4)}; gradient parity (relative L2 per tensor): ${JSON.stringify(rel)}\n`);
+        for (const [name, r] of Object.entries(rel)) expect([name, r <= GRAD_REL_TOL]).toEqual([name, true]);
+        const [wo, wt] = [await onnx.getWeights(), await tfjs.getWeights()];
+        for (const e of onnx.layout.entries.filter((x) => !x.trainable)) {
+          const a = wo.subarray(e.offset, e.offset + e.size);
+          const b = wt.subarray(e.offset, e.offset + e.size);
+          expect([e.name, a.every((v, i) => Math.abs(v - b[i]!) <= STATE_TOL)]).toEqual([e.name, true]);
+          expect([e.name, 'moved', a.some((v) => v !== (e.name.endsWith('variance') ? 1 : 0))]).toEqual([e.name, 'moved', true]);
+        }
+        const [eo, et] = [await onnx.evaluate(batch), await tfjs.evaluate(batch)];
+        expect(Math.abs(eo.lossSum - et.lossSum) / Math.abs(et.lossSum)).toBeLessThanOrEqual(GRAD_REL_TOL);
+      } finally {
+        await Promise.all(replicas.map((r) => r.dispose()));
+      }
+    },
+    120_000,
+  );
+});

@@ -1,0 +1,109 @@
+/**
+ * The distributed stream over real files and reader threads, as property tests: FILE and
+ * DATA shards are disjoint and cover every example once per pass, all workers cut their
+ * steps from one global order (DATA), the order changes with the epoch, and a dataset
+ * started afresh at (epoch, step) yields exactly the batches an uninterrupted one did.
+ */
+import fc from 'fast-check';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { distributeDataset } from '../distribute';
+import { openStreamSource } from './open-stream-source';
+import type { StreamShardedDataset } from './stream-dataset';
+import type { StreamSource } from './stream-spec';
+
+/** Writes CSV files of `sizes` rows: id (unique, the only feature) and label = id mod 10. */
+async function idSource(sizes: readonly number[], shuffleBuffer: number): Promise<StreamSource> {
+  const dir = mkdtempSync(join(tmpdir(), 'stream-'));
+  let id = 0;
+  sizes.forEach((n, f) => {
+    const rows = ['id,label'];
+    for (let i = 0; i < n; i++, id++) rows.push(`${id},${id % 10}`);
+    writeFileSync(join(dir, `part-${f}.csv`), rows.join('\n') + '\n');
+  });
+  return openStreamSource(join(dir, '*.csv'), { features: ['id'], shuffleBuffer, cycleLength: 2 });
+}
+
+type Ds = StreamShardedDataset;
+const open = (s: StreamSource, W: number, rank: number, G: number, seed: number, policy: 'AUTO' | 'DATA' = 'AUTO'): Ds =>
+  distributeDataset(s, { globalBatchSize: G, seed, autoShardPolicy: policy }, { numInputPipelines: W, inputPipelineId: rank, numReplicasInSync: W }) as Ds;
+
+/** Ids of every step of `epoch` from `from` (one replica per worker). */
+function ids(ds: Ds, epoch: number, from = 0): number[][] {
+  const out: number[][] = [];
+  for (const step of ds.epoch(epoch, from)) out.push(Array.from(step[0]!.x)); // copy now: the ring reuses batch memory
+  return out;
+}
+
+const arb = fc.record({
+  sizes: fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 6 }),
+  W: fc.integer({ min: 1, max: 3 }),
+  perWorker: fc.integer({ min: 1, max: 8 }),
+  buffer: fc.integer({ min: 1, max: 64 }),
+  seed: fc.integer({ min: 0, max: 1000 }),
+});
+
+describe('streamed distributed dataset', () => {
+  it('shards are disjoint and cover each pass (FILE when files >= workers, else DATA), and each worker opens only its files', async () => {
+    await fc.assert(
+      fc.asyncProperty(arb, async ({ sizes, W, perWorker, buffer, seed }) => {
+        const src = await idSource(sizes, buffer);
+        const dss = Array.from({ length: W }, (_, r) => open(src, W, r, perWorker * W, seed));
+        try {
+          expect(dss[0]!.policy).toBe(W === 1 ? 'OFF' : sizes.length >= W ? 'FILE' : 'DATA');
+          const seen = dss.flatMap((ds) => ids(ds, 0).flat());
+          if (dss[0]!.policy !== 'FILE') expect(seen.sort((a, b) => a - b)).toEqual([...Array(src.size).keys()]);
+          else {
+            // FILE: every worker reads all of its own files each pass; the files partition the data
+            const own = dss.map((ds) => new Set(ds.localFiles.flatMap((f) => idsOfFile(src, f))));
+            dss.forEach((ds, r) =>
+              expect(
+                ids(ds, 1)
+                  .flat()
+                  .every((id) => own[r]!.has(id)),
+              ).toBe(true),
+            );
+            expect(own.reduce((a, s) => a + s.size, 0)).toBe(src.size);
+          }
+        } finally {
+          await Promise.all(dss.map((d) => d.close()));
+        }
+      }),
+      { numRuns: 6 },
+    );
+  }, 120_000);
+
+  it('DATA workers cut their steps from one global order, new every epoch, and a fresh start at (epoch, step) replays it exactly', async () => {
+    await fc.assert(
+      fc.asyncProperty(arb, async ({ sizes, W, perWorker, buffer, seed }) => {
+        const src = await idSource(sizes, buffer);
+        const G = perWorker * W;
+        const one = open(src, 1, 0, G, seed);
+        const workers = Array.from({ length: W }, (_, r) => open(src, W, r, G, seed, 'DATA'));
+        const fresh = open(src, W, W - 1, G, seed, 'DATA');
+        try {
+          const global = [ids(one, 0), ids(one, 1)];
+          for (const e of [0, 1]) {
+            const per = workers.map((ds) => ids(ds, e));
+            global[e]!.forEach((step, s) => per.forEach((p, r) => expect(p[s]).toEqual(step.filter((_, j) => j % W === r))));
+          }
+          if (src.size > 3) expect(global[1]!.flat()).not.toEqual(global[0]!.flat());
+          const steps = workers[0]!.stepsPerEpoch;
+          const from = Math.floor(steps / 2);
+          const want = ids(workers[W - 1]!, 1, from);
+          expect(ids(fresh, 1, from)).toEqual(want);
+        } finally {
+          await Promise.all([one, fresh, ...workers].map((d) => d.close()));
+        }
+      }),
+      { numRuns: 6 },
+    );
+  }, 120_000);
+});
+
+/** The ids file `f` holds (files were written with consecutive ids). */
+function idsOfFile(src: StreamSource, f: number): number[] {
+  const start = src.fileSizes.slice(0, f).reduce((a, b) => a + b, 0);
+  return Array.from({ length: src.fileSizes[f]! }, (_, i) => start + i);
+}

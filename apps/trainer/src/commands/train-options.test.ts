@@ -38,5 +38,15 @@ describe('syncline train flags', () => {
       /--global-batch is 64; expected a multiple of --replicas \(3\)/,
     );
     expect(() => validateTrainOptions(parse(['--pin-gpus']))).toThrow(/only with --isolation process/);
+    expect(() => validateTrainOptions(parse(['--histograms']))).toThrow(/--histograms is true; expected only with --log-dir/);
+  });
+
+  it('logs TensorBoard batch rows every 100 steps unless --log-every says otherwise', () => {
+    expect(validateTrainOptions(parse(['--replicas', '1']))).toMatchObject({ logEvery: 100, histograms: false });
+    expect(validateTrainOptions(parse(['--replicas', '1', '--log-dir', 'x', '--log-every', '0', '--histograms']))).toMatchObject({
+      logEvery: 0,
+      histograms: true,
+    });
+    expect(() => parse(['--log-every', '-1'])).toThrow(/--log-every must be an integer >= 0/);
   });
 });

@@ -5,7 +5,6 @@
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { availableParallelism } from 'node:os';
-import { InvalidConfigError } from '@syncline/core';
 import { DEFAULT_STRAGGLER_EVERY, DEFAULT_STRAGGLER_THRESHOLD, InvalidConfigError } from '@syncline/core';
 
 export type StrategyName = 'mirrored' | 'multi-worker' | 'tpu';
@@ -25,6 +24,10 @@ export interface TrainOptions {
   readonly seed: number;
   readonly checkpointDir?: string;
   readonly logDir?: string;
+  /** --log-dir: TensorBoard batch scalars every this many steps (0: epoch scalars only). */
+  readonly logEvery: number;
+  /** --log-dir: TensorBoard histograms of every weight tensor at each epoch end. */
+  readonly histograms: boolean;
   readonly json: boolean;
   readonly timeoutMs: number;
   readonly trainLimit?: number;
@@ -64,6 +67,8 @@ const TLS_FLAGS = [
 ] as const;
 
 export const DEFAULT_DATA_DIR = '/usr/share/datasets/fashion-mnist';
+/** Steps between TensorBoard batch rows (Keras's update_freq). */
+export const DEFAULT_LOG_EVERY = 100;
 
 function int(name: string, min: number) {
   return (v: string): number => {
@@ -89,6 +94,8 @@ export function addTrainFlags(cmd: Command): Command {
     .option('--seed <n>', 'seed for initialisation and shuffling', int('--seed', 0), 42)
     .option('--checkpoint-dir <dir>', 'BackupAndRestore directory: checkpoint every epoch, resume from the newest')
     .option('--log-dir <dir>', 'write metrics.jsonl, report.html, curves.png and TensorBoard events here')
+    .option('--log-every <n>', 'with --log-dir: TensorBoard batch scalars every N steps (0: per epoch only)', int('--log-every', 0), DEFAULT_LOG_EVERY)
+    .option('--histograms', 'with --log-dir: TensorBoard histograms of the weights at every epoch end', false)
     .option('--json', 'print one JSON object with the results as the last line', false)
     .option('--timeout-ms <n>', 'timeout of every collective operation', int('--timeout-ms', 1), 300_000)
     .option('--train-limit <n>', 'train on the first N training examples only', int('--train-limit', 1))
@@ -171,6 +178,9 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
     throw new InvalidConfigError('--auth-token-file', o.authTokenFile, 'only with --strategy multi-worker (the token authenticates the ring between workers)');
   }
   const tls = tlsFiles(o, strategy);
+  if (o.histograms && o.logDir === undefined) {
+    throw new InvalidConfigError('--histograms', true, 'only with --log-dir (the histograms go into its TensorBoard runs)');
+  }
   const replicas = (o.replicas as number | undefined) ?? availableParallelism();
   const globalBatch = o.globalBatch as number;
   if (strategy !== 'multi-worker' && globalBatch % replicas !== 0) {
@@ -190,6 +200,8 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
     seed: o.seed as number,
     ...(o.checkpointDir !== undefined ? { checkpointDir: o.checkpointDir as string } : {}),
     ...(o.logDir !== undefined ? { logDir: o.logDir as string } : {}),
+    logEvery: (o.logEvery as number | undefined) ?? DEFAULT_LOG_EVERY,
+    histograms: Boolean(o.histograms),
     json: Boolean(o.json),
     timeoutMs: o.timeoutMs as number,
     ...(o.trainLimit !== undefined ? { trainLimit: o.trainLimit as number } : {}),

@@ -33,6 +33,7 @@ import { lockCheckpointDir } from '../checkpoint-lock/lock-checkpoint-dir';
 import { ConsoleProgress } from '../report/console-progress';
 import { RunReporter } from '../report/run-reporter';
 import { buildRunInfo, describePlacement } from '../report/run-info';
+import { TensorBoardCallback } from '../report/tensorboard-callback';
 import type { TrainOptions } from './train-options';
 import { startRunProfile, type ProfileResult } from './train-profile';
 
@@ -201,6 +202,10 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
         })
       : undefined;
   if (reporter) callbacks.push(reporter);
+  if (o.logDir && isChief) {
+    const tb = { learningRate: spec.optimizer.learningRate, logEvery: o.logEvery, histograms: o.histograms };
+    callbacks.push(new TensorBoardCallback(join(o.logDir, 'tensorboard'), tb));
+  }
   const meta = { model: spec.name ?? o.model, backend: o.backend, strategy: strategy.name, replicas: strategy.numReplicasInSync, globalBatch: o.globalBatch };
   const runProfile = startRunProfile(o, { rank, worldSize, isChief, replicas: strategy.numReplicasInSync, meta, log });
   const history = await model

@@ -162,7 +162,7 @@ ${p.sessions.length > 1 ? `<h2>Sessions</h2>\n<p>The run was interrupted and res
 <h2>Files</h2>
 <ul><li><a href="${esc(f.curvesPng)}">${esc(f.curvesPng)}</a>: loss and accuracy as one image</li>
 <li><a href="${esc(f.metrics)}">${esc(f.metrics)}</a>: one JSON line per epoch</li>
-<li>${esc(f.tensorboardDir)}/: TensorBoard events (<code>tensorboard --logdir ${esc(f.tensorboardDir)}</code> in this folder)</li></ul>
+<li>${esc(f.tensorboardDir)}/train and ${esc(f.tensorboardDir)}/validation: TensorBoard runs (<code>tensorboard --logdir ${esc(f.tensorboardDir)}</code> in this folder)</li></ul>
 </body></html>
 `;
 }

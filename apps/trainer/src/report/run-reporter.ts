@@ -1,12 +1,12 @@
 /**
  * The callback that writes a run's outputs into --log-dir (chief only):
  *   1. onTrainBegin: keeps the history of the epochs before a resume (metrics.jsonl,
- *      sessions.json), reopens the TensorBoard event file of a resumed run, and writes a
- *      first report.html that reloads itself;
- *   2. each epoch end: appends the epoch to metrics.jsonl and TensorBoard, redraws the
- *      charts and curves.png, and rewrites report.html (still reloading);
+ *      sessions.json) and writes a first report.html that reloads itself;
+ *   2. each epoch end: appends the epoch to metrics.jsonl, redraws the charts and
+ *      curves.png, and rewrites report.html (still reloading);
  *   3. finish(): the final report.html (results, no reload) and curves.png.
- * Files are replaced by rename, so a browser never reads half a page.
+ * Files are replaced by rename, so a browser never reads half a page. TensorBoard events
+ * are tensorboard-callback.ts's.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +18,6 @@ import { renderHtmlReport, type RunOutcome } from './html-report';
 import { describePlacement, type RunInfo } from './run-info';
 import { RunHistory, type EpochRow } from './run-history';
 import { RunSessions } from './run-sessions';
-import { TensorBoardWriter } from './tensorboard-writer';
 
 /** How often the live report.html reloads itself while training runs, seconds. */
 export const LIVE_REFRESH_SECONDS = 5;
@@ -39,7 +38,7 @@ export class RunReporter implements Callback {
   readonly png: string;
   readonly #renderer = new ChartRenderer();
   readonly #now: () => Date;
-  #tb: TensorBoardWriter | undefined;
+  #begun = false;
 
   constructor(
     readonly dir: string,
@@ -61,7 +60,7 @@ export class RunReporter implements Callback {
   begin(startEpoch: number): void {
     this.history.begin(startEpoch);
     this.sessions.begin(startEpoch, this.options.info.command, this.#now());
-    this.#tb = new TensorBoardWriter(join(this.dir, 'tensorboard'), { append: startEpoch > 0 });
+    this.#begun = true;
   }
 
   async onTrainBegin(_ctx: unknown, info: { initialEpoch: number }): Promise<void> {
@@ -70,7 +69,7 @@ export class RunReporter implements Callback {
   }
 
   async onEpochEnd(epoch: number, logs: EpochLogs): Promise<void> {
-    if (!this.#tb) this.begin(epoch);
+    if (!this.#begun) this.begin(epoch);
     const now = this.#now();
     const row: EpochRow = {
       epoch: epoch + 1,
@@ -83,21 +82,13 @@ export class RunReporter implements Callback {
       time: now.toISOString(),
     };
     this.history.add(row);
-    this.#tb!.scalars(epoch + 1, {
-      'epoch/loss': logs.loss,
-      'epoch/accuracy': logs.accuracy,
-      ...(logs.valLoss !== undefined ? { 'epoch/val_loss': logs.valLoss } : {}),
-      ...(logs.valAccuracy !== undefined ? { 'epoch/val_accuracy': logs.valAccuracy } : {}),
-      'epoch/images_per_sec': logs.examplesPerSec,
-      'epoch/allreduce_share': logs.allReduceShare,
-    });
     this.sessions.touch(now);
     await this.#write(undefined);
   }
 
   /** Writes the final report.html (with `outcome`, no reload) and curves.png, and stops the chart worker. */
   async finish(outcome: RunOutcome): Promise<{ html: string; png: string }> {
-    if (!this.#tb) this.begin(0);
+    if (!this.#begun) this.begin(0);
     this.sessions.touch(this.#now(), outcome.preempted ? 'preempted' : 'finished');
     try {
       await this.#write(outcome);

@@ -1,98 +1,72 @@
 /**
- * TensorBoard event files (scalars), readable by TensorBoard itself:
- *   1. each record is TFRecord-framed: u64 length, u32 masked CRC-32C of the length,
- *      the bytes, u32 masked CRC-32C of the bytes (all little-endian);
- *   2. each record is a serialized tensorflow.Event protobuf (encoded with protobufjs);
- *   3. the first event carries file_version "brain.Event:2"; scalars are
- *      Summary.Value{tag, simple_value} at a step;
- *   4. a resumed run appends to the newest event file already in the directory, so
- *      TensorBoard shows one continuous run rather than one file per session.
+ * One TensorBoard run directory (e.g. tensorboard/train) holding one event file, as a
+ * Keras run writes it:
+ *   1. a fresh run replaces the directory's event files with a new one (file_version
+ *      first), as metrics.jsonl and report.html are replaced;
+ *   2. a resumed run appends to the newest event file already there, so TensorBoard
+ *      shows one continuous run, not one file per session; restart(step) marks where it
+ *      resumed (SessionLog START), so TensorBoard drops what the interrupted session
+ *      wrote past that step;
+ *   3. every event is appended as one framed record (tensorboard-proto.ts).
  */
-import { appendFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import * as protobuf from 'protobufjs';
-import { maskedCrc32c } from './crc32c';
+import { encodeEvent, frameRecord, type Histogram } from './tensorboard-proto';
 
-const root = protobuf.Root.fromJSON({
-  nested: {
-    tensorflow: {
-      nested: {
-        Event: {
-          oneofs: { what: { oneof: ['fileVersion', 'summary'] } },
-          fields: {
-            wallTime: { type: 'double', id: 1 },
-            step: { type: 'int64', id: 2 },
-            fileVersion: { type: 'string', id: 3 },
-            summary: { type: 'Summary', id: 5 },
-          },
-        },
-        Summary: {
-          fields: { value: { rule: 'repeated', type: 'Value', id: 1 } },
-          nested: {
-            Value: {
-              oneofs: { value: { oneof: ['simpleValue'] } },
-              fields: { tag: { type: 'string', id: 1 }, simpleValue: { type: 'float', id: 2 } },
-            },
-          },
-        },
-      },
-    },
-  },
-});
-const EventType = root.lookupType('tensorflow.Event');
-
-export function frameRecord(data: Uint8Array): Buffer {
-  const out = Buffer.alloc(8 + 4 + data.length + 4);
-  out.writeBigUInt64LE(BigInt(data.length), 0);
-  out.writeUInt32LE(maskedCrc32c(out.subarray(0, 8)), 8);
-  Buffer.from(data.buffer, data.byteOffset, data.length).copy(out, 12);
-  out.writeUInt32LE(maskedCrc32c(data), 12 + data.length);
-  return out;
-}
-
-export function encodeEvent(e: { wallTime: number; step?: number; fileVersion?: string; scalars?: Record<string, number> }): Uint8Array {
-  const msg: Record<string, unknown> = { wallTime: e.wallTime, step: e.step ?? 0 };
-  if (e.fileVersion) msg.fileVersion = e.fileVersion;
-  if (e.scalars) msg.summary = { value: Object.entries(e.scalars).map(([tag, simpleValue]) => ({ tag, simpleValue })) };
-  return EventType.encode(EventType.fromObject(msg)).finish();
-}
-
-export function decodeEvent(bytes: Uint8Array): Record<string, unknown> {
-  return EventType.toObject(EventType.decode(bytes), { longs: Number, defaults: false }) as Record<string, unknown>;
-}
+export { decodeEvent } from './tensorboard-proto';
 
 const EVENT_FILE = /^events\.out\.tfevents\./;
 
-/** The most recently written events.out.tfevents.* file in `dir`, if any. */
-export function newestEventFile(dir: string): string | undefined {
-  const files = readdirSync(dir)
+/** The event files in `dir`, newest (by modification time) first. */
+export function eventFiles(dir: string): string[] {
+  return readdirSync(dir)
     .filter((f) => EVENT_FILE.test(f))
     .map((f) => join(dir, f))
     .map((f) => ({ f, t: statSync(f).mtimeMs }))
-    .sort((a, b) => b.t - a.t);
-  return files[0]?.f;
+    .sort((a, b) => b.t - a.t)
+    .map((x) => x.f);
 }
 
-/** Appends scalar events to one events.out.tfevents.* file in `dir`. */
 export class TensorBoardWriter {
   readonly file: string;
 
-  /** With `append`, continues the newest event file in `dir` (a resumed run) instead of starting one. */
-  constructor(dir: string, options: { readonly append?: boolean } = {}) {
+  /**
+   * With `append`, continues the newest event file in `dir` (a resumed run); otherwise
+   * removes the event files there and starts one.
+   */
+  constructor(
+    readonly dir: string,
+    options: { readonly append?: boolean } = {},
+  ) {
     mkdirSync(dir, { recursive: true });
-    const existing = options.append ? newestEventFile(dir) : undefined;
-    if (existing) {
-      this.file = existing;
+    const existing = eventFiles(dir);
+    if (options.append && existing[0]) {
+      this.file = existing[0];
       return;
     }
+    for (const f of existing) rmSync(f, { force: true });
     const now = Date.now() / 1000;
     this.file = join(dir, `events.out.tfevents.${Math.floor(now)}.${hostname()}.${process.pid}`);
     writeFileSync(this.file, frameRecord(encodeEvent({ wallTime: now, fileVersion: 'brain.Event:2' })));
   }
 
-  scalars(step: number, values: Record<string, number>): void {
-    const finite = Object.fromEntries(Object.entries(values).filter(([, v]) => Number.isFinite(v)));
-    appendFileSync(this.file, frameRecord(encodeEvent({ wallTime: Date.now() / 1000, step, scalars: finite })));
+  /** Scalars at `step`; NaN and infinite values are left out, and nothing is written when none is left. */
+  scalars(step: number, values: Readonly<Record<string, number | undefined>>): void {
+    const finite = Object.fromEntries(Object.entries(values).filter((e): e is [string, number] => Number.isFinite(e[1])));
+    if (Object.keys(finite).length) this.#append({ step, scalars: finite });
+  }
+
+  histograms(step: number, values: Readonly<Record<string, Histogram>>): void {
+    this.#append({ step, histograms: values });
+  }
+
+  /** A resumed session starts at `step`: TensorBoard discards this run's events at steps >= `step` written before. */
+  restart(step: number): void {
+    this.#append({ step, sessionStart: true });
+  }
+
+  #append(e: Omit<Parameters<typeof encodeEvent>[0], 'wallTime'>): void {
+    appendFileSync(this.file, frameRecord(encodeEvent({ wallTime: Date.now() / 1000, ...e })));
   }
 }

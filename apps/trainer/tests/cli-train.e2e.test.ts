@@ -31,7 +31,7 @@ describe('syncline train', () => {
     expect(readdirSync(ckpt).sort()).toEqual(['ckpt-000001-000000000', 'ckpt-000002-000000000']);
     expect(readFileSync(join(logs, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
     expect(existsSync(join(logs, 'report.html')) && existsSync(join(logs, 'curves.png'))).toBe(true);
-    expect(readdirSync(join(logs, 'tensorboard')).some((f) => f.startsWith('events.out.tfevents.'))).toBe(true);
+    for (const run of ['train', 'validation']) expect(readdirSync(join(logs, 'tensorboard', run))).toEqual([expect.stringMatching(/^events\.out\.tfevents\./)]);
 
     const resumed = await cli([...BASE, '--replicas', '2', '--epochs', '3', '--checkpoint-dir', ckpt]);
     expect(resumed.json).toMatchObject({ resumedFromEpoch: 2 });

@@ -14,6 +14,8 @@
  * process and stay unbound.
  * --n, --sizes and --pairs narrow the run (a pair is named by our implementation and runs
  * with its baseline); targets whose rows were not run print as null.
+ * tcp-nomac is the TCP ring with frame integrity off (bench only), run in the tcp pair so
+ * that integrity's cost is a paired ratio: integrity_cost_* = time tcp / time tcp-nomac.
  * With --json the last line is one JSON object with every row and the target ratios.
  */
 import { runImpl, type Impl } from './runners';
@@ -48,9 +50,9 @@ const NS = listArg('--n')?.map((v) => {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--n: ${v} is not a rank count`);
   return n;
 }) ?? [2, 4];
-const IMPLS: Impl[] = ['mpi-shm', 'shm', 'shm-reg', 'unix', 'tcp', 'tcp-reg', 'mpi-tcp'];
+const IMPLS: Impl[] = ['mpi-shm', 'shm', 'shm-reg', 'unix', 'tcp', 'tcp-reg', 'tcp-nomac', 'mpi-tcp'];
 /** Run adjacently in each round: ours next to its baseline. */
-const ALL_PAIRS: Record<string, Impl[]> = { shm: ['shm', 'mpi-shm', 'shm-reg'], tcp: ['tcp', 'mpi-tcp', 'tcp-reg'], unix: ['unix'] };
+const ALL_PAIRS: Record<string, Impl[]> = { shm: ['shm', 'mpi-shm', 'shm-reg'], tcp: ['tcp', 'mpi-tcp', 'tcp-reg', 'tcp-nomac'], unix: ['unix'] };
 const PAIRS: Impl[][] = (listArg('--pairs') ?? Object.keys(ALL_PAIRS)).map((p) => {
   const pair = ALL_PAIRS[p];
   if (!pair) throw new Error(`--pairs: ${p} is not one of ${Object.keys(ALL_PAIRS).join(', ')}`);
@@ -111,7 +113,7 @@ async function main(): Promise<void> {
   };
   for (const n of NS) {
     console.log(`\nN = ${n}: busbw GB/s (median µs), medians of ${ROUNDS} rounds; ratios are medians of paired ratios`);
-    console.log(['size', ...IMPLS, 'shm/mpi-shm', 'shm-reg/mpi-shm', 'tcp/mpi-tcp', 'tcp-reg/mpi-tcp'].map((c) => c.padStart(16)).join(''));
+    console.log(['size', ...IMPLS, 'shm/mpi-shm', 'shm-reg/mpi-shm', 'tcp/mpi-tcp', 'tcp-reg/mpi-tcp', 'tcp t/nomac t'].map((c) => c.padStart(16)).join(''));
     for (const bytes of SIZES) {
       const cells = IMPLS.map((impl) => {
         const r = get(impl, n, bytes);
@@ -122,6 +124,7 @@ async function main(): Promise<void> {
         ratio('shm-reg', 'mpi-shm', n, bytes),
         ratio('tcp', 'mpi-tcp', n, bytes),
         ratio('tcp-reg', 'mpi-tcp', n, bytes),
+        ratio('tcp', 'tcp-nomac', n, bytes, 'latency'),
       ];
       console.log([fmtBytes(bytes), ...cells, ...ratios.map(String)].map((c) => c.padStart(16)).join(''));
     }
@@ -134,6 +137,10 @@ async function main(): Promise<void> {
     shm_vs_mpi_shm_min_ge_1MiB_n2: minOrNull(SIZES.filter((b) => b >= MIB).map((b) => ratio('shm', 'mpi-shm', 2, b))),
     shm_registered_vs_mpi_shm_min_ge_1MiB_n2: minOrNull(SIZES.filter((b) => b >= MIB).map((b) => ratio('shm-reg', 'mpi-shm', 2, b))),
     tcp_latency_4KiB_vs_mpi_tcp_n2: ratio('tcp', 'mpi-tcp', 2, 4 * KIB, 'latency'),
+    // what frame integrity costs: time with it / time without, same run, paired (1.0 = free)
+    integrity_cost_tcp_4KiB_n2: ratio('tcp', 'tcp-nomac', 2, 4 * KIB, 'latency'),
+    integrity_cost_tcp_16MiB_n2: ratio('tcp', 'tcp-nomac', 2, 16 * MIB, 'latency'),
+    integrity_cost_tcp_64MiB_n2: ratio('tcp', 'tcp-nomac', 2, 64 * MIB, 'latency'),
   };
   console.log(
     '\ntargets (N = 2): tcp/mpi-tcp busbw >= 1.0 at 16 and 64 MiB; shm/mpi-shm busbw >= 1.0 from 1 MiB (plain arrays, and registered buffers as shm-reg and tcp-reg); tcp 4 KiB latency <= 4x mpi-tcp',

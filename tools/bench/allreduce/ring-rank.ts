@@ -2,7 +2,13 @@
 import { createRingCommunicator } from '@syncline/collective';
 import { largestBytes, timeAllReduce, type SizePlan } from './rank-timing';
 
-const { rank, addresses, plan, registered } = JSON.parse(process.argv[2]!) as { rank: number; addresses: string[]; plan: SizePlan[]; registered: boolean };
+const { rank, addresses, plan, registered, frameIntegrity } = JSON.parse(process.argv[2]!) as {
+  rank: number;
+  addresses: string[];
+  plan: SizePlan[];
+  registered: boolean;
+  frameIntegrity: boolean;
+};
 const registeredBytes = registered ? largestBytes(plan) : 0;
 void (async () => {
   const comm = await createRingCommunicator({
@@ -10,6 +16,7 @@ void (async () => {
     addresses,
     timeoutMs: 120_000,
     registeredBytes,
+    frameIntegrity,
     ...(process.env.SYNCLINE_BENCH_RING ? JSON.parse(process.env.SYNCLINE_BENCH_RING) : {}),
   });
   const times = await timeAllReduce(comm, plan, registered);

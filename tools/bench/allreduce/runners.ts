@@ -15,7 +15,8 @@ import { allowedCpus } from '@syncline/trainer';
 import { largestBytes, type SizePlan } from './rank-timing';
 import { slowestPerIteration } from './stats';
 
-export type Impl = 'shm' | 'shm-reg' | 'unix' | 'tcp' | 'tcp-reg' | 'mpi-shm' | 'mpi-tcp';
+/** tcp-nomac: the TCP ring with frame integrity off (frameIntegrity: false), only to measure what the tags cost. */
+export type Impl = 'shm' | 'shm-reg' | 'unix' | 'tcp' | 'tcp-reg' | 'tcp-nomac' | 'mpi-shm' | 'mpi-tcp';
 const MPI_ENV = ['-x', 'MALLOC_MMAP_MAX_=0', '-x', 'MALLOC_TRIM_THRESHOLD_=68719476736'];
 
 function gather(perRank: number[][][]): number[][] {
@@ -81,8 +82,8 @@ function bindToCore(pid: number, rank: number, n: number): void {
   }
 }
 
-/** The socket ring over Unix sockets or TCP, with plain arrays or (`registered`) its registered buffers. */
-async function runRing(kind: 'unix' | 'tcp', n: number, plan: SizePlan[], registered = false): Promise<number[][]> {
+/** The socket ring over Unix sockets or TCP, with plain arrays or (`registered`) its registered buffers; frame integrity on unless `frameIntegrity` is false. */
+async function runRing(kind: 'unix' | 'tcp', n: number, plan: SizePlan[], registered = false, frameIntegrity = true): Promise<number[][]> {
   const dir = mkdtempSync(join(tmpdir(), 'syncline-bench-'));
   const addresses = kind === 'unix' ? Array.from({ length: n }, (_, r) => join(dir, `r${r}.sock`)) : (await freePorts(n)).map((p) => `127.0.0.1:${p}`);
   const env = { ...process.env, SYNCLINE_AUTH_TOKEN: randomBytes(16).toString('hex') };
@@ -91,7 +92,7 @@ async function runRing(kind: 'unix' | 'tcp', n: number, plan: SizePlan[], regist
       addresses.map(
         (_, rank) =>
           new Promise<number[][]>((resolve, reject) => {
-            const child = fork(join(__dirname, 'ring-rank.ts'), [JSON.stringify({ rank, addresses, plan, registered })], {
+            const child = fork(join(__dirname, 'ring-rank.ts'), [JSON.stringify({ rank, addresses, plan, registered, frameIntegrity })], {
               execArgv: ['--import', 'tsx'],
               env,
             });
@@ -162,6 +163,8 @@ export function runImpl(impl: Impl, n: number, plan: SizePlan[]): Promise<number
       return runRing('tcp', n, plan);
     case 'tcp-reg':
       return runRing('tcp', n, plan, true);
+    case 'tcp-nomac':
+      return runRing('tcp', n, plan, false, false);
     default:
       return runMpi(impl, n, plan);
   }

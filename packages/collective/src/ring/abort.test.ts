@@ -1,6 +1,6 @@
 // ABORT frames carry structured rendezvous failures so that every rank rebuilds the same
 // named error (round trip through the frame parser), within one control frame.
-import { AddressInUseError, AuthFailedError, ClusterMismatchError, WorkerLostError } from '@syncline/core';
+import { AddressInUseError, AuthFailedError, ClusterMismatchError, IntegrityError, WorkerLostError } from '@syncline/core';
 import { parseRingAddress } from './address';
 import { abortKindOf, authDetail, errorFromAbort, failureFrame } from './abort';
 import { FrameParser, MAX_CONTROL_PAYLOAD, type FrameHeader } from './frame';
@@ -48,6 +48,17 @@ describe('ABORT frames for rendezvous failures', () => {
     expect(got).toBeInstanceOf(AddressInUseError);
     expect([got.address, got.rank]).toEqual([e.address, 1]);
     expect(got.message).toContain('Rank 1 cannot listen on 10.0.0.2:2222: the address is already in use (another worker holds it');
+  });
+
+  it('an integrity failure arrives as IntegrityError naming the same link, marked as reported', () => {
+    const e = new IntegrityError(1, 0, '10.0.0.1:2222', 'the payload of a DATA frame (op #20, step 0, chunk 3, 4096 bytes) carries a wrong tag');
+    const got = receive(failureFrame(abortKindOf(e), 1, 20, 1, e));
+    expect([got.kind, got.error]).toEqual(['integrity', expect.any(IntegrityError)]);
+    const r = got.error as IntegrityError;
+    expect([r.rank, r.peerRank, r.address, r.retryable]).toEqual([1, 0, '10.0.0.1:2222', true]);
+    expect(r.message).toMatch(
+      /^Frame integrity check failed on the link from rank 0 \(10\.0\.0\.1:2222\) to rank 1: the payload of a DATA frame \(op #20.*; reported round the ring\./,
+    );
   });
 
   it('long Unix socket paths and details still fit one control frame and parse', () => {

@@ -5,18 +5,26 @@
  * instead of waiting out its timeout. ABORTs travel only over authenticated links.
  * Encoding: header.step = the rank the failure is about, header.chunk = kind,
  * header.seq/opcode = the op, payload = the reason (UTF-8, at most MAX_REASON_BYTES): plain
- * text, or for 'auth', 'mismatch' and 'in-use' the error's facts as JSON, so every rank
+ * text, or for 'auth', 'mismatch', 'in-use' and 'integrity' the error's facts as JSON, so every rank
  * rebuilds the same error class.
  */
-import { AddressInUseError, AuthFailedError, ClusterMismatchError, CollectiveTimeoutError, ProtocolError, WorkerLostError } from '@syncline/core';
+import {
+  AddressInUseError,
+  AuthFailedError,
+  ClusterMismatchError,
+  CollectiveTimeoutError,
+  IntegrityError,
+  ProtocolError,
+  WorkerLostError,
+} from '@syncline/core';
 import type { ClusterMember, ClusterMismatchKind } from '@syncline/core';
 import type { RingAddress } from './address';
 import { FrameType, HEADER_BYTES, MAX_CONTROL_PAYLOAD, writeHeader, type FrameHeader } from './frame';
 import { OPCODE_NAMES } from './ring-plans';
 
-export type AbortKind = 'lost' | 'timeout' | 'protocol' | 'auth' | 'mismatch' | 'in-use';
-const KIND_CODE: Record<AbortKind, number> = { lost: 1, timeout: 2, protocol: 3, auth: 4, mismatch: 5, 'in-use': 6 };
-const KINDS: AbortKind[] = ['lost', 'lost', 'timeout', 'protocol', 'auth', 'mismatch', 'in-use'];
+export type AbortKind = 'lost' | 'timeout' | 'protocol' | 'auth' | 'mismatch' | 'in-use' | 'integrity';
+const KIND_CODE: Record<AbortKind, number> = { lost: 1, timeout: 2, protocol: 3, auth: 4, mismatch: 5, 'in-use': 6, integrity: 7 };
+const KINDS: AbortKind[] = ['lost', 'lost', 'timeout', 'protocol', 'auth', 'mismatch', 'in-use', 'integrity'];
 const MAX_REASON_BYTES = MAX_CONTROL_PAYLOAD;
 /** Addresses in a JSON reason are cut to this many characters (keeping the end), so the facts fit one frame. */
 const MAX_ADDRESS_CHARS = 60;
@@ -27,6 +35,7 @@ export function abortKindOf(e: unknown): AbortKind {
   if (e instanceof AuthFailedError) return 'auth';
   if (e instanceof ClusterMismatchError) return 'mismatch';
   if (e instanceof AddressInUseError) return 'in-use';
+  if (e instanceof IntegrityError) return 'integrity';
   if (e instanceof ProtocolError) return 'protocol';
   if (e instanceof CollectiveTimeoutError) return 'timeout';
   return 'lost';
@@ -53,6 +62,9 @@ function factsOf(kind: AbortKind, e: unknown): string | undefined {
     detail = e.detail;
   } else if (kind === 'in-use' && e instanceof AddressInUseError) {
     facts = { a: clip(e.address), r: e.rank };
+    detail = e.detail;
+  } else if (kind === 'integrity' && e instanceof IntegrityError) {
+    facts = { a: clip(e.address), r: e.rank, p: e.peerRank };
     detail = e.detail;
   } else return undefined;
   const bare = JSON.stringify(facts);
@@ -88,6 +100,8 @@ function structuredError(kind: AbortKind, reason: string): Error | undefined {
   const note = typeof f.d === 'string' && f.d ? `${f.d}; ${REPORTED}` : REPORTED;
   if (kind === 'auth' && typeof f.a === 'string') return new AuthFailedError(f.a, note);
   if (kind === 'in-use' && typeof f.a === 'string' && typeof f.r === 'number') return new AddressInUseError(f.a, f.r, note);
+  if (kind === 'integrity' && typeof f.a === 'string' && typeof f.r === 'number' && typeof f.p === 'number')
+    return new IntegrityError(f.r, f.p, f.a, typeof f.d === 'string' ? f.d : 'a frame carried a wrong tag', { reported: true });
   const [l, p] = [asMember(f.l), asMember(f.p)];
   if (kind === 'mismatch' && l && p && (f.k === 'size' || f.k === 'order' || f.k === 'duplicate'))
     return new ClusterMismatchError(f.k as ClusterMismatchKind, l, p, { ...(typeof f.d === 'string' && f.d ? { detail: f.d } : {}), reported: true });
@@ -107,7 +121,8 @@ export function errorFromAbort(
   const op = OPCODE_NAMES[h.opcode] && h.opcode !== 0 ? OPCODE_NAMES[h.opcode]! : local.op;
   const where = addresses[subject]!.text;
   let error: Error;
-  if (kind === 'auth' || kind === 'mismatch' || kind === 'in-use') error = structuredError(kind, reason) ?? new ProtocolError(where, `${REPORTED}: ${reason}`);
+  if (kind === 'auth' || kind === 'mismatch' || kind === 'in-use' || kind === 'integrity')
+    error = structuredError(kind, reason) ?? new ProtocolError(where, `${REPORTED}: ${reason}`);
   else if (kind === 'lost') error = new WorkerLostError(subject, where, op, h.seq, `${REPORTED}: ${reason}`);
   else if (kind === 'timeout') error = new CollectiveTimeoutError(op, h.seq, local.timeoutMs, [], `rank ${subject} gave up: ${reason}`);
   else error = new ProtocolError(where, `${REPORTED}: ${reason}`);

@@ -17,8 +17,14 @@
  * rejects wrong magic/version/type and oversized payloads with ProtocolError, and copies
  * a payload straight into the destination the sink names, never allocating per frame
  * (or, for the rest of a large payload, lets the socket read into it: directTarget).
+ * Once integrity is on (after the handshake, frame-mac.ts) a TAG_BYTES tag over header and
+ * payload follows each frame, checked before the sink sees the frame; a wrong tag throws the
+ * error the link names (an IntegrityError). A DATA header the sink refuses (another op's,
+ * a replayed one) is not believed before its tag: the payload is read aside, and the tag
+ * decides between an IntegrityError (altered or replayed) and the sink's ProtocolError.
  */
 import { ProtocolError } from '@syncline/core';
+import { TAG_BYTES, type FrameMac } from './frame-mac';
 
 export const FRAME_MAGIC = 0x314e5953;
 export const FRAME_VERSION = 1;
@@ -96,6 +102,15 @@ export class FrameParser {
   #waiting = false;
   /** Payload size of the last DATA frame that completed (0 before any). */
   lastDataBytes = 0;
+  /** Checks every frame's tag once set (enableIntegrity). */
+  #mac: FrameMac | undefined;
+  #badTag: ((detail: string) => Error) | undefined;
+  readonly #tag = Buffer.alloc(TAG_BYTES);
+  /** Tag bytes still to read for the frame whose payload is `#tagged` (0: not in a tag). */
+  #tagLeft = 0;
+  #tagged: Uint8Array | null = null;
+  /** The sink's objection to the current frame's header, raised only once its tag verified. */
+  #unproven: ProtocolError | undefined;
 
   /** @param maxDataPayload largest DATA payload accepted (the sender's chunk size). */
   constructor(
@@ -104,9 +119,18 @@ export class FrameParser {
     public maxDataPayload: number,
   ) {}
 
+  /**
+   * From now on every frame must carry a tag that `mac` accepts; a wrong one throws
+   * `badTag(detail)`. Call it before the first post-handshake byte is fed.
+   */
+  enableIntegrity(mac: FrameMac, badTag: (detail: string) => Error): void {
+    this.#mac = mac;
+    this.#badTag = badTag;
+  }
+
   /** True when part of a frame has been read (EOF now means a truncated frame). */
   get midFrame(): boolean {
-    return this.#hdrGot > 0 || this.#dest !== null || this.#waiting;
+    return this.#hdrGot > 0 || this.#dest !== null || this.#waiting || this.#tagLeft > 0;
   }
 
   /** True while a DATA header waits for a destination (see FrameSink.dataDestination). */
@@ -122,6 +146,14 @@ export class FrameParser {
     let pos = start;
     while (pos < end) {
       if (this.#waiting && !this.resume()) break;
+      if (this.#tagLeft > 0) {
+        const n = Math.min(this.#tagLeft, end - pos);
+        this.#tag.set(chunk.subarray(pos, pos + n), TAG_BYTES - this.#tagLeft);
+        this.#tagLeft -= n;
+        pos += n;
+        if (this.#tagLeft === 0) this.#verified();
+        continue;
+      }
       if (this.#dest === null) {
         const n = Math.min(HEADER_BYTES - this.#hdrGot, end - pos);
         this.#hdr.set(chunk.subarray(pos, pos + n), this.#hdrGot);
@@ -153,9 +185,9 @@ export class FrameParser {
     return dest.subarray(this.#got, this.header.size);
   }
 
-  /** Bytes of the next header still to read, or 0 while inside a frame's payload. */
+  /** Bytes of the next header (and of the current frame's tag) still to read, or 0 while inside a frame's payload. */
   get headerBytesLeft(): number {
-    return this.#dest === null && !this.#waiting ? HEADER_BYTES - this.#hdrGot : 0;
+    return this.#dest === null && !this.#waiting ? this.#tagLeft + HEADER_BYTES - this.#hdrGot : 0;
   }
 
   /** `n` bytes of the current payload were read straight into directTarget()'s view. */
@@ -176,7 +208,7 @@ export class FrameParser {
     if (h.type !== FrameType.Data) {
       this.#dest = this.#control.subarray(0, h.size);
     } else {
-      const dest = this.sink.dataDestination(h);
+      const dest = this.#destinationOf(h);
       if (dest === null) {
         this.#waiting = true;
         return false;
@@ -194,7 +226,39 @@ export class FrameParser {
     const dest = this.#dest!;
     this.#dest = null;
     if (this.header.type === FrameType.Data) this.lastDataBytes = this.header.size;
+    if (this.#mac) {
+      this.#tagged = dest;
+      this.#tagLeft = TAG_BYTES;
+      return;
+    }
     this.sink.onFrame(this.header, dest);
+  }
+
+  /** The current frame's tag arrived: check it (header bytes as received, then payload), then deliver the frame. */
+  #verified(): void {
+    const dest = this.#tagged!;
+    this.#tagged = null;
+    const index = this.#mac!.frames;
+    const unproven = this.#unproven;
+    this.#unproven = undefined;
+    if (!this.#mac!.check(this.#hdr, dest, this.#tag)) {
+      const h = this.header;
+      const what = h.type === FrameType.Data ? `DATA frame (op #${h.seq}, step ${h.step}, chunk ${h.chunk}, ${h.size} bytes)` : `frame of type ${h.type}`;
+      throw this.#badTag!(`a ${what}, frame ${index} on this connection, carries a wrong tag: altered, replayed, dropped or out of order`);
+    }
+    if (unproven) throw unproven;
+    this.sink.onFrame(this.header, dest);
+  }
+
+  /** The sink's destination; with integrity on, a refused header gets a scratch destination and its objection waits for the tag. */
+  #destinationOf(h: FrameHeader): Uint8Array | null {
+    try {
+      return this.sink.dataDestination(h);
+    } catch (e) {
+      if (!this.#mac || !(e instanceof ProtocolError)) throw e;
+      this.#unproven = e;
+      return new Uint8Array(h.size); // at most maxDataPayload (checked in #parseHeader)
+    }
   }
 
   #parseHeader(): void {

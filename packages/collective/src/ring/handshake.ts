@@ -8,6 +8,7 @@
  */
 import { AuthFailedError, ClusterMismatchError, ProtocolError, type ClusterMember } from '@syncline/core';
 import { freshNonce, handshakeMac, macMatches, MAC_BYTES } from './auth';
+import { sessionKeys, type SessionKeys } from './frame-mac';
 import { controlFrame, FrameType, type FrameHeader, type FrameSink } from './frame';
 import {
   decodeChallenge,
@@ -33,6 +34,8 @@ export interface HandshakeParams {
   readonly chunkBytes: number;
   /** This rank's own ring address (told to the listeners it connects to). */
   readonly address: string;
+  /** Tag every frame after the handshake (frame-mac.ts); every rank must agree. */
+  readonly frameIntegrity?: boolean;
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } {
@@ -76,6 +79,8 @@ abstract class HandshakeSink implements FrameSink {
     throw new ProtocolError(this.peer, `DATA frame (seq ${h.seq}) before the handshake completed`);
   }
   abstract onFrame(h: FrameHeader, payload: Uint8Array): void;
+  /** This side's frame keys for the connection (valid once both nonces are known, i.e. at success). */
+  abstract sessionKeys(): SessionKeys;
   protected ok(): void {
     this.settled = true;
     this.onSuccess();
@@ -113,6 +118,9 @@ export class ClientHandshake extends HandshakeSink {
   /** The listener's proven claims (after its CHALLENGE verified). */
   get listener(): Challenge | undefined {
     return this.#challenge;
+  }
+  sessionKeys(): SessionKeys {
+    return sessionKeys(this.p.key, 'client', this.#hello.nonce, this.#challenge!.nonce);
   }
   begin(): void {
     this.begun = true;
@@ -180,6 +188,9 @@ export class ServerHandshake extends HandshakeSink {
   /** The rank the peer proved it is (valid after success). */
   get peerRank(): number {
     return this.claimedRank;
+  }
+  sessionKeys(): SessionKeys {
+    return sessionKeys(this.p.key, 'server', this.#hello!.nonce, this.#challenge!.nonce);
   }
   /** The connector's own ring address, from its HELLO. */
   get peerAddress(): string {

@@ -3,11 +3,14 @@
  * parser (from the socket's `onread` into a reused buffer, or 'data' events for TLS),
  * parks the unread rest of a read when the parser must wait for the next op, and
  * reports the first failure once. With `onread`, the rest of a large DATA payload is read
- * straight into its destination (nextReadBuffer), saving a copy of every byte.
+ * straight into its destination (nextReadBuffer), saving a copy of every byte. After the
+ * handshake every frame both ways is tagged and checked (frame-mac.ts): `sendMac` tags
+ * what this side writes, the parser checks what it reads.
  */
 import type { Socket } from 'node:net';
-import { ProtocolError } from '@syncline/core';
-import { FrameParser, type FrameSink } from './frame';
+import { IntegrityError, ProtocolError } from '@syncline/core';
+import { FrameParser, HEADER_BYTES, type FrameSink } from './frame';
+import { FrameMac, type SessionKeys } from './frame-mac';
 
 /** A payload remainder at least this large is read into its destination directly. */
 const DIRECT_READ_MIN_BYTES = 16 << 10;
@@ -26,6 +29,8 @@ export class PeerLink {
   socket: Socket | undefined;
   /** Set when the peer said GOODBYE: it completed this many ops and closed normally. */
   goodbyeAfter: number | undefined;
+  /** Tags every frame this side writes, once integrity is on (enableIntegrity). */
+  sendMac: FrameMac | undefined;
 
   constructor(
     readonly role: 'send' | 'recv',
@@ -56,6 +61,33 @@ export class PeerLink {
     const header = this.parser.headerBytesLeft;
     if (header > 0 && this.parser.lastDataBytes >= DIRECT_READ_MIN_BYTES) return this.#read.subarray(0, header);
     return this.#read;
+  }
+
+  /**
+   * Frames both ways carry tags from now on (call synchronously when the handshake
+   * succeeds, before another byte is parsed). `localRank` is this rank, for the error.
+   */
+  enableIntegrity(keys: SessionKeys, localRank: number): void {
+    this.sendMac = new FrameMac(keys.send);
+    this.parser.enableIntegrity(new FrameMac(keys.recv), (detail) => new IntegrityError(localRank, this.peerRank, this.address, detail));
+  }
+
+  /** A whole control frame as it goes on the wire (tagged once integrity is on). */
+  sealed(frame: Buffer): Buffer {
+    return this.sendMac ? this.sendMac.seal(frame, HEADER_BYTES) : frame;
+  }
+
+  /**
+   * A heartbeat tick: sends `hb` (tagged) when nothing waits to be written, and returns the
+   * error to fail with when the peer has been silent for more than `limitMs` (not while
+   * its bytes wait parked for our next op).
+   */
+  beat(hb: Buffer, limitMs: number): Error | undefined {
+    if (this.#failed) return undefined;
+    const s = this.socket;
+    if (s?.writable && s.writableLength === 0) s.write(this.sealed(hb));
+    const silent = performance.now() - this.lastHeard;
+    return !this.parked && silent > limitMs ? new Error(`no heartbeat for ${Math.round(silent)} ms`) : undefined;
   }
 
   /** Binds the socket and its end/error events (call once it is connected). */
@@ -142,7 +174,7 @@ export class PeerLink {
     if (this.#failed) return;
     this.#failed = true;
     this.#stopReading();
-    this.onFailure(this, e, e instanceof ProtocolError ? 'protocol' : how);
+    this.onFailure(this, e, e instanceof ProtocolError || e instanceof IntegrityError ? 'protocol' : how);
   }
 
   /** A read already handed a payload's destination must not land after an op ended: stop reading. */
@@ -160,7 +192,7 @@ export class PeerLink {
     this.#stopReading();
     const s = this.socket;
     if (!s || s.destroyed) return;
-    if (last && s.writable) s.end(last);
+    if (last && s.writable) s.end(this.sealed(last));
     else s.end();
     setTimeout(() => s.destroy(), 1000).unref();
   }

@@ -261,15 +261,16 @@ class RingCommunicator implements Communicator {
     h.size = payload.byteLength;
     const at = this.#sent++ * HEADER_BYTES;
     writeHeader(this.#headers, at, h);
-    const s = this.#send!.socket!;
+    const link = this.#send!;
+    const s = link.socket!;
+    const header = this.#headers.subarray(at, at + HEADER_BYTES);
+    const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
     this.#pendingWrites++;
-    if (payload.byteLength === 0) {
-      s.write(this.#headers.subarray(at, at + HEADER_BYTES), this.#written);
-      return;
-    }
+    // with integrity: header, payload, their tag (frame-mac.ts); the last write reports the flush
+    const parts = link.sendMac ? [header, bytes, link.sendMac.tag(header, bytes)] : [header, bytes];
     s.cork();
-    s.write(this.#headers.subarray(at, at + HEADER_BYTES));
-    s.write(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), this.#written);
+    for (let i = 0; i < parts.length - 1; i++) if (parts[i]!.length > 0) s.write(parts[i]!);
+    s.write(parts[parts.length - 1]!, this.#written);
     s.uncork();
   };
 
@@ -358,7 +359,7 @@ class RingCommunicator implements Communicator {
   #linkFailed(link: PeerLink, e: unknown, how: 'lost' | 'protocol'): void {
     if (this.#dead) return;
     const { op, seq } = this.#opName();
-    if (how === 'protocol') return this.#fail(e, 'protocol', link.peerRank);
+    if (how === 'protocol') return this.#fail(e, abortKindOf(e), link.peerRank);
     if (link.goodbyeAfter !== undefined) {
       // the peer closed normally after finishing goodbyeAfter ops: an op before that needs nothing more from it
       if (this.#active && this.#active.ctx.seq < link.goodbyeAfter) return;
@@ -372,12 +373,9 @@ class RingCommunicator implements Communicator {
   #beat(): void {
     if (this.#dead) return;
     const limit = this.#o.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
-    const now = performance.now();
     for (const link of [this.#recv, this.#send]) {
-      if (!link || link.failed) continue;
-      if (link.socket?.writable && link.socket.writableLength === 0) link.socket.write(this.#hb);
-      if (!link.parked && now - link.lastHeard > limit)
-        return this.#linkFailed(link, new Error(`no heartbeat for ${Math.round(now - link.lastHeard)} ms`), 'lost');
+      const silence = link?.beat(this.#hb, limit);
+      if (silence) return this.#linkFailed(link!, silence, 'lost');
     }
   }
 

@@ -92,6 +92,12 @@ export interface RingCommunicatorOptions {
   readonly heartbeatTimeoutMs?: number;
   /** Called for each refused stranger connection (garbage, wrong token); never fatal. */
   readonly onStranger?: (remote: string, error: unknown) => void;
+  /**
+   * Tag every frame after the handshake so that an altered, replayed or reordered frame
+   * fails the op with IntegrityError (frame-mac.ts). Default true; false exists only to
+   * measure what it costs (the all-reduce bench) and must be set alike on every rank.
+   */
+  readonly frameIntegrity?: boolean;
 }
 
 /** setsockopt takes a C int, which Linux doubles: keep the double an int too. */

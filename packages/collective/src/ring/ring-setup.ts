@@ -76,7 +76,7 @@ export interface RingHandlers {
 export function rendezvousParams(o: RingCommunicatorOptions, r: RingSetup, timeoutMs: number, h: RingHandlers): RendezvousParams {
   const chunkBytes = r.chunkFloats * 4;
   return {
-    hs: { key: r.key, rank: r.rank, size: r.size, chunkBytes, address: r.addresses[r.rank]!.text },
+    hs: { key: r.key, rank: r.rank, size: r.size, chunkBytes, address: r.addresses[r.rank]!.text, frameIntegrity: o.frameIntegrity !== false },
     addresses: r.addresses,
     listenAt: o.listenAddress === undefined ? undefined : parseRingAddress(o.listenAddress, r.rank),
     deadline: performance.now() + timeoutMs,

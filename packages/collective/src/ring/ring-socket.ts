@@ -95,6 +95,7 @@ export function runHandshake(
   hs.onSuccess = () => {
     link.parser.sink = realSink;
     link.onFailure = realFailure;
+    if (hs.p.frameIntegrity) link.enableIntegrity(hs.sessionKeys(), hs.p.rank);
   };
   return hs.done.then(
     () => {

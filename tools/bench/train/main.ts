@@ -18,12 +18,15 @@
  * strongEfficiency  = strong / (R x single)    (also paying for the smaller per-replica batch)
  * batchEffect       = single-half / single     (the ceiling strong scaling cannot beat)
  * replicatedEfficiency = weak-replicated / (R x single);  shardingGain = weak / weak-replicated
+ *   weak-profile as weak, with --profile <tmp dir> (the timeline of every step, written at the end)
+ * profileOverhead   = 1 - weak-profile / weak  (the cost of --profile; issue 19 asks <= 2%)
  * `--workers W` adds W processes x 1 replica started by `syncline launch` (TCP ring on
  * loopback) at global batch W x P, and `workersEfficiency`.
  * With --json the last line is {rows: [{config, replicas, workers, globalBatch, imagesPerSec}], efficiency, ...}.
  */
 import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTrain, validateTrainOptions } from '@syncline/trainer';
 
@@ -46,6 +49,8 @@ interface Config {
   readonly globalBatch: number;
   /** false: --no-shard-update */
   readonly shardUpdate?: boolean;
+  /** true: --profile into a temporary directory */
+  readonly profile?: boolean;
 }
 
 async function main(): Promise<void> {
@@ -68,6 +73,7 @@ async function main(): Promise<void> {
     { config: 'strong', replicas, workers: 1, globalBatch: perReplica },
     { config: 'single-half', replicas: 1, workers: 1, globalBatch: perReplica / replicas },
     { config: 'weak-replicated', replicas, workers: 1, globalBatch: perReplica * replicas, shardUpdate: false },
+    { config: 'weak-profile', replicas, workers: 1, globalBatch: perReplica * replicas, profile: true },
   ];
   if (workers > 1) configs.push({ config: 'multi-worker', replicas: workers, workers, globalBatch: perReplica * workers });
   const only = arg('only', '').split(',').filter(Boolean); // e.g. --only single,weak for a quicker look
@@ -104,6 +110,7 @@ async function main(): Promise<void> {
       if (r.status !== 0 || !last.startsWith('{')) throw new Error(`syncline launch failed (${r.status}): ${r.stderr.slice(-2000)}`);
       return (JSON.parse(last).history as { examplesPerSec: number }[]).map((h) => h.examplesPerSec);
     }
+    const profileDir = c.profile ? mkdtempSync(join(tmpdir(), 'bench-profile-')) : undefined;
     const options = validateTrainOptions({
       strategy: 'mirrored',
       replicas: c.replicas,
@@ -119,9 +126,14 @@ async function main(): Promise<void> {
       json: true,
       timeoutMs: 300_000,
       shardUpdate: c.shardUpdate ?? true,
+      ...(profileDir ? { profile: profileDir } : {}),
     });
-    const r = await runTrain(options, () => undefined, { skipValidation: true, skipTest: true });
-    return r.history.map((h) => h.examplesPerSec as number);
+    try {
+      const r = await runTrain(options, () => undefined, { skipValidation: true, skipTest: true });
+      return r.history.map((h) => h.examplesPerSec as number);
+    } finally {
+      if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+    }
   };
 
   const kept = new Map<string, number[]>(configs.map((c) => [c.config, []]));
@@ -143,6 +155,7 @@ async function main(): Promise<void> {
   const replicatedEfficiency = ips('weak-replicated') / (replicas * ips('single'));
   const shardingGain = ips('weak') / ips('weak-replicated');
   const workersEfficiency = workers > 1 ? ips('multi-worker') / (workers * ips('single')) : null;
+  const profileOverhead = 1 - ips('weak-profile') / ips('weak');
   if (!json) {
     console.log(`\nconfig           replicas  workers  global batch  images/s   (median of ${rounds} rounds x ${epochs - 1} epochs of ${examples})`);
     for (const r of rows) {
@@ -159,6 +172,7 @@ async function main(): Promise<void> {
     if (Number.isFinite(replicatedEfficiency))
       console.log(`  the same with every replica applying the whole update (weak-replicated): ${replicatedEfficiency.toFixed(3)}`);
     if (Number.isFinite(shardingGain)) console.log(`  sharded update gain (weak / weak-replicated):                    ${shardingGain.toFixed(3)}`);
+    if (Number.isFinite(profileOverhead)) console.log(`--profile overhead (1 - weak-profile / weak):                  ${(100 * profileOverhead).toFixed(1)}%`);
     if (workersEfficiency !== null) console.log(`multi-worker efficiency (${workers} workers vs ${workers} x single):        ${workersEfficiency.toFixed(3)}`);
   }
   console.log(
@@ -178,6 +192,7 @@ async function main(): Promise<void> {
       replicatedEfficiency,
       shardingGain,
       workersEfficiency,
+      profileOverhead,
     }),
   );
 }

@@ -5,8 +5,10 @@
  * event `step N` holding its phases, back to back:
  *   data wait (split around any checkpoint or validation the coordinator ran before it) |
  *   forward+backward | gradient copy | all-reduce [wait for slowest rank | transfer] | optimizer
- * so the children of a step sum to its duration. Times are µs since the Unix epoch (the
- * replicas' wall clocks); trace-merge.ts aligns workers on different hosts.
+ * so the children of a step sum to its duration. Times are µs after otherData.epochBaseMs
+ * (whole ms since the Unix epoch, on the replicas' wall clocks): small numbers keep
+ * sub-µs precision, which µs since 1970 in a double would not. trace-merge.ts aligns
+ * workers on different hosts.
  */
 import type { PhaseStore } from './phase-store';
 
@@ -40,8 +42,17 @@ export interface TimelineData {
   readonly groups: PhaseStore;
 }
 
-/** ms since the epoch to µs, kept to 1 ns so sums stay exact enough. */
+/** ms after the base to µs, kept to 1 ns. */
 const us = (ms: number): number => Math.round(ms * 1e6) / 1e3;
+
+/** The whole ms at or before every time the timeline holds. */
+function baseMs(data: TimelineData): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < data.steps.rows; i++) min = Math.min(min, data.steps.at(i, 2));
+  for (let i = 0; i < data.spans.rows; i++) min = Math.min(min, data.spans.at(i, 2));
+  for (let i = 0; i < data.groups.rows; i++) min = Math.min(min, data.groups.at(i, 2));
+  return Number.isFinite(min) ? Math.floor(min) : 0;
+}
 
 function meta(pid: number, tid: number, name: string, args: Record<string, string | number>): TraceEvent {
   return { name, ph: 'M', pid, tid, args };
@@ -49,6 +60,7 @@ function meta(pid: number, tid: number, name: string, args: Record<string, strin
 
 export function buildTraceEvents(data: TimelineData, info: Readonly<Record<string, string | number | boolean>>): TraceFile {
   const pid = data.worker;
+  const base = baseMs(data);
   const ev: TraceEvent[] = [
     meta(pid, COORDINATOR_TID, 'process_name', { name: `worker ${pid}` }),
     meta(pid, COORDINATOR_TID, 'process_sort_index', { sort_index: pid }),
@@ -64,7 +76,7 @@ export function buildTraceEvents(data: TimelineData, info: Readonly<Record<strin
   const { spans, steps, groups } = data;
   for (let i = 0; i < spans.rows; i++) {
     const name = SPAN_NAMES[spans.at(i, 0)] ?? 'callbacks';
-    const [step, start, dur] = [spans.at(i, 1), spans.at(i, 2), spans.at(i, 3)];
+    const [step, start, dur] = [spans.at(i, 1), spans.at(i, 2) - base, spans.at(i, 3)];
     x(name, 'coordinator', COORDINATOR_TID, start, dur, { beforeStep: step });
     if (name === 'callbacks') continue;
     const list = before.get(step) ?? [];
@@ -73,7 +85,7 @@ export function buildTraceEvents(data: TimelineData, info: Readonly<Record<strin
   }
   const replicas = new Set<number>();
   for (let i = 0; i < steps.rows; i++) {
-    const [step, replica, start, wait, fb, other, ar, peer, opt, bytes] = Array.from({ length: 10 }, (_, c) => steps.at(i, c)) as [
+    const [step, replica, start, wait, fb, other, ar, peer, opt, bytes] = Array.from({ length: 10 }, (_, c) => steps.at(i, c) - (c === 2 ? base : 0)) as [
       number,
       number,
       number,
@@ -114,12 +126,12 @@ export function buildTraceEvents(data: TimelineData, info: Readonly<Record<strin
   // the coordinator's own measure of each step: from the previous group's end to this one's
   let prevEnd = Number.NaN;
   for (let i = 0; i < groups.rows; i++) {
-    const [first, last, end] = [groups.at(i, 0), groups.at(i, 1), groups.at(i, 2)];
+    const [first, last, end] = [groups.at(i, 0), groups.at(i, 1), groups.at(i, 2) - base];
     if (Number.isFinite(prevEnd)) {
       const name = first === last ? `step ${first}` : `steps ${first}-${last}`;
       x(name, 'coordinator-step', COORDINATOR_TID, prevEnd, end - prevEnd, { firstStep: first, lastStep: last });
     }
     prevEnd = end;
   }
-  return { traceEvents: ev, displayTimeUnit: 'ms', otherData: { ...info, worker: pid, workers: data.workers, producer: 'syncline' } };
+  return { traceEvents: ev, displayTimeUnit: 'ms', otherData: { ...info, worker: pid, workers: data.workers, epochBaseMs: base, producer: 'syncline' } };
 }

@@ -5,8 +5,9 @@
  *    sum all-reduce before the last rank's data has arrived), so for each other worker the
  *    clock offset is the median, over the steps both traces hold, of
  *    (chief's all-reduce end - this worker's all-reduce end): a barrier per step.
- * 3. Every timed event of that worker is shifted by its offset; the offsets (µs) are kept
- *    in otherData.clockOffsetsUs. Workers that share no step with the chief keep their clocks.
+ * 3. Every timed event of that worker moves onto the chief's time base (otherData.epochBaseMs)
+ *    plus its offset; the offsets (µs, beyond what the wall clocks already say) are kept in
+ *    otherData.clockOffsetsUs. Workers that share no step with the chief keep their wall clocks.
  */
 import { InvalidConfigError } from '../errors/invalid-config-error';
 import type { TraceEvent, TraceFile } from './trace-events';
@@ -27,15 +28,21 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-/** Offset (µs) to add to `trace`'s times so its all-reduce ends meet the reference's; 0 if no step is shared. */
+const baseUs = (t: TraceFile): number => Number(t.otherData['epochBaseMs'] ?? 0) * 1000;
+
+/**
+ * µs to add to `trace`'s wall clock so its all-reduce ends meet the reference's (0 if no step
+ * is shared). Moving its events onto the reference's time base takes this plus the difference
+ * of the two bases.
+ */
 export function clockOffsetUs(reference: TraceFile, trace: TraceFile): number {
   const ref = allReduceEnds(reference);
   const diffs: number[] = [];
   for (const [step, end] of allReduceEnds(trace)) {
     const r = ref.get(step);
-    if (r !== undefined) diffs.push(r - end);
+    if (r !== undefined) diffs.push(r - end); // both relative to their own bases
   }
-  return diffs.length ? median(diffs) : 0;
+  return diffs.length ? median(diffs) - (baseUs(trace) - baseUs(reference)) : 0;
 }
 
 /** One trace of every worker's events on the chief's clock; `traces` holds one per worker. */
@@ -48,16 +55,27 @@ export function mergeTraces(traces: readonly TraceFile[]): TraceFile {
   }
   const reference = traces.find((t) => workerOf(t) === 0) ?? traces[0];
   if (!reference) throw new InvalidConfigError('traces', 0, 'at least one trace to merge');
-  const events: TraceEvent[] = [];
+  let events: TraceEvent[] = [];
   const offsets: Record<string, number> = {};
   for (const t of [...traces].sort((a, b) => workerOf(a) - workerOf(b))) {
     const offset = t === reference ? 0 : Math.round(clockOffsetUs(reference, t) * 1e3) / 1e3;
     offsets[String(workerOf(t))] = offset;
-    for (const e of t.traceEvents) events.push(e.ts === undefined || offset === 0 ? e : { ...e, ts: Math.round((e.ts + offset) * 1e3) / 1e3 });
+    const shift = offset + baseUs(t) - baseUs(reference);
+    for (const e of t.traceEvents) events.push(e.ts === undefined || shift === 0 ? e : { ...e, ts: Math.round((e.ts + shift) * 1e3) / 1e3 });
   }
+  // a worker that started before the chief would have negative times: move the base back by whole ms
+  const earliest = events.reduce((m, e) => (e.ts === undefined ? m : Math.min(m, e.ts)), 0);
+  const backMs = earliest < 0 ? Math.ceil(-earliest / 1000) : 0;
+  if (backMs > 0) events = events.map((e) => (e.ts === undefined ? e : { ...e, ts: Math.round((e.ts + backMs * 1000) * 1e3) / 1e3 }));
   return {
     traceEvents: events,
     displayTimeUnit: 'ms',
-    otherData: { ...reference.otherData, merged: true, workers: traces.length, clockOffsetsUs: JSON.stringify(offsets) },
+    otherData: {
+      ...reference.otherData,
+      epochBaseMs: baseUs(reference) / 1000 - backMs,
+      merged: true,
+      workers: traces.length,
+      clockOffsetsUs: JSON.stringify(offsets),
+    },
   };
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything Syncline's main job and tests need on a fresh Debian machine:
 #   - Debian packages: dataset-fashion-mnist (the real data), openmpi-bin + libopenmpi-dev
-#     (the all-reduce benchmark's baseline), iproute2 (network-namespace tests), python3-pip;
+#     (the all-reduce benchmark's baseline), iproute2 (network-namespace tests), python3-pip,
+#     chromium (headless, for the test that loads report.html in a browser), fonts-dejavu-core
+#     (the font curves.png and the report charts are drawn with);
 #   - npm packages, from the lockfile (npm ci; .npmrc skips onnxruntime-node's CUDA download);
 #   - the XLA CPU PJRT plugin from PyPI, cached outside the repo (tpu-bridge tests);
 #   - @tensorflow/tfjs-node, made to work from registry packages alone by
@@ -19,7 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-APT_PACKAGES=(dataset-fashion-mnist openmpi-bin libopenmpi-dev iproute2)
+APT_PACKAGES=(dataset-fashion-mnist openmpi-bin libopenmpi-dev iproute2 chromium fonts-dejavu-core)
 TFJS_NODE_FLAGS=()
 for a in "$@"; do
   case "$a" in

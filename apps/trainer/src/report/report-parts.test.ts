@@ -31,9 +31,9 @@ describe('report parts', () => {
   });
 
   it('names flags as typed and never prints [object Object]', () => {
-    expect(flagsOf({ globalBatch: 64, logDir: undefined, replicasGiven: true, tls: { certFile: 'c.pem' } }, ['replicasGiven'])).toEqual({
+    expect(flagsOf({ globalBatch: 64, logDir: undefined, replicasGiven: true, tls: { certFile: 'c.pem' }, dataFlags: {} }, ['replicasGiven'])).toEqual({
       '--global-batch': 64,
-      '--tls': { certFile: 'c.pem' },
+      '--tls.cert-file': 'c.pem',
     });
     expect(formatValue({ certFile: 'c.pem' })).toBe('{&quot;certFile&quot;:&quot;c.pem&quot;}');
     expect(formatValue([{ a: 1 }])).not.toContain('[object');

@@ -57,13 +57,21 @@ export function gitCommit(cwd: string = process.cwd()): string | undefined {
   return /^[0-9a-f]{40,64}$/.test(out) ? out : undefined;
 }
 
-/** `{ globalBatch: 64 }` as `{ '--global-batch': 64 }`; undefined values are left out. */
+const kebab = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * `{ globalBatch: 64 }` as `{ '--global-batch': 64 }`; a group of options (`tls: { certFile }`)
+ * as one row per field (`--tls.cert-file`); undefined values and empty groups are left out.
+ */
 export function flagsOf(options: Readonly<Record<string, unknown>>, skip: readonly string[] = []): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(options)
-      .filter(([k, v]) => v !== undefined && !skip.includes(k))
-      .map(([k, v]) => [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, v]),
-  );
+  const rows: [string, unknown][] = [];
+  for (const [k, v] of Object.entries(options)) {
+    if (v === undefined || skip.includes(k)) continue;
+    if (!isPlainObject(v)) rows.push([`--${kebab(k)}`, v]);
+    else for (const [ck, cv] of Object.entries(v)) if (cv !== undefined) rows.push([`--${kebab(k)}.${kebab(ck)}`, cv]);
+  }
+  return Object.fromEntries(rows);
 }
 
 /** Flags that are bookkeeping, not settings, and stay out of the report. */

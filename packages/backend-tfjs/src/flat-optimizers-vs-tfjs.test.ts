@@ -24,6 +24,8 @@ function tfjsOptimizer(spec: OptimizerSpec): tf.Optimizer {
       return tf.train.adam(spec.learningRate, spec.beta1, spec.beta2, spec.epsilon);
     case 'rmsprop':
       return tf.train.rmsprop(spec.learningRate, spec.rho, spec.momentum, spec.epsilon, false);
+    case 'adamw':
+      throw new Error('tfjs has no AdamW to compare with (training-controls.test.ts checks it against the float64 reference)');
   }
 }
 

@@ -76,6 +76,10 @@ export type { ClusterResolver, TaskType } from './contracts/cluster-resolver';
 // --- helpers every backend shares (same seed, same weights, same optimizer on every backend) ---
 export { createFlatOptimizer } from './optimizers/create-flat-optimizer';
 export type { FlatOptimizer } from './optimizers/flat-optimizer';
+export { lrScheduleFactor } from './optimizers/lr-schedule';
+export { globalNormClipScale } from './optimizers/clip';
+export { lrScheduleSchema } from './spec/optimizer-controls';
+export type { LrScheduleSpec } from './spec/optimizer-controls';
 export { glorotUniformInit } from './model/glorot-init';
 export { mixSeed, Xoshiro128 } from './random/prng';
 

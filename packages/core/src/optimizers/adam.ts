@@ -25,7 +25,8 @@ export class FlatAdam extends SlotOptimizer {
   protected update(w: Float32Array, g: Float32Array, t: number, start: number, end: number): void {
     const m = this.slots['m']!;
     const v = this.slots['v']!;
-    const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps } = this.config;
+    const { beta1: b1, beta2: b2, epsilon: eps } = this.config;
+    const lr = this.config.learningRate * this.lrScale;
     const correction1 = 1 - Math.pow(b1, t);
     const correction2 = 1 - Math.pow(b2, t);
     for (let i = start; i < end; i++) {

@@ -33,6 +33,8 @@ export interface FlatOptimizer {
 export abstract class SlotOptimizer implements FlatOptimizer {
   protected stepCount = 0;
   protected readonly slots: Record<string, Float32Array> = {};
+  /** Multiplies the configured learning rate in the next update (a schedule sets it; see training-controls.ts). */
+  lrScale = 1;
 
   constructor(
     readonly name: string,

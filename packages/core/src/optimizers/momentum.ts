@@ -17,7 +17,8 @@ export class FlatMomentum extends SlotOptimizer {
 
   protected update(w: Float32Array, g: Float32Array, _t: number, start: number, end: number): void {
     const a = this.slots['momentum']!;
-    const { learningRate: lr, momentum: mu, nesterov } = this;
+    const { momentum: mu, nesterov } = this;
+    const lr = this.learningRate * this.lrScale;
     for (let i = start; i < end; i++) {
       const gi = g[i]!;
       a[i] = mu * a[i]! + gi;

@@ -24,7 +24,8 @@ export class FlatRmsprop extends SlotOptimizer {
   protected update(w: Float32Array, g: Float32Array, _t: number, start: number, end: number): void {
     const rms = this.slots['rms']!;
     const mom = this.slots['momentum']!;
-    const { learningRate: lr, rho, momentum: mu, epsilon: eps } = this.config;
+    const { rho, momentum: mu, epsilon: eps } = this.config;
+    const lr = this.config.learningRate * this.lrScale;
     for (let i = start; i < end; i++) {
       const gi = g[i]!;
       rms[i] = rho * rms[i]! + (1 - rho) * gi * gi;

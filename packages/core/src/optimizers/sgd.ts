@@ -10,7 +10,7 @@ export class FlatSgd extends SlotOptimizer {
   }
 
   protected update(w: Float32Array, g: Float32Array, _t: number, start: number, end: number): void {
-    const lr = this.learningRate;
+    const lr = this.learningRate * this.lrScale;
     for (let i = start; i < end; i++) w[i] = w[i]! - lr * g[i]!;
   }
 }

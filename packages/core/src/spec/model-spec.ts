@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { lossSpecSchema } from './loss-spec';
+import { optimizerControlFields } from './optimizer-controls';
 
 const positiveInt = z.number().int().positive();
 const activation = z.enum(['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'gelu']);
@@ -96,25 +97,38 @@ export const layerSpecSchema = z.discriminatedUnion('type', [
 
 export const optimizerSpecSchema = z.discriminatedUnion('name', [
   z.strictObject({
+    ...optimizerControlFields,
     name: z.literal('adam'),
     learningRate: z.number().positive().default(0.001),
     beta1: z.number().min(0).lt(1).default(0.9),
     beta2: z.number().min(0).lt(1).default(0.999),
     epsilon: z.number().positive().default(1e-7),
   }),
-  z.strictObject({ name: z.literal('sgd'), learningRate: z.number().positive().default(0.01) }),
+  z.strictObject({ ...optimizerControlFields, name: z.literal('sgd'), learningRate: z.number().positive().default(0.01) }),
   z.strictObject({
+    ...optimizerControlFields,
     name: z.literal('momentum'),
     learningRate: z.number().positive().default(0.01),
     momentum: z.number().min(0).lt(1).default(0.9),
     nesterov: z.boolean().default(false),
   }),
   z.strictObject({
+    ...optimizerControlFields,
     name: z.literal('rmsprop'),
     learningRate: z.number().positive().default(0.001),
     rho: z.number().min(0).lt(1).default(0.9),
     momentum: z.number().min(0).lt(1).default(0),
     epsilon: z.number().positive().default(1e-7),
+  }),
+  /** Adam with decoupled weight decay (Loshchilov and Hutter; Keras AdamW, whose defaults these are). */
+  z.strictObject({
+    ...optimizerControlFields,
+    name: z.literal('adamw'),
+    learningRate: z.number().positive().default(0.001),
+    beta1: z.number().min(0).lt(1).default(0.9),
+    beta2: z.number().min(0).lt(1).default(0.999),
+    epsilon: z.number().positive().default(1e-7),
+    weightDecay: z.number().min(0).default(0.004),
   }),
 ]);
 

@@ -10,6 +10,8 @@
  *             w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)      slots "m", "v"
  * - rmsprop:  r = rho r + (1 - rho) g^2;  mom = mu mom + lr g / sqrt(r + eps);  w -= mom
  *                                                                      slots "rms", "momentum"
+ * - adamw:    w -= lr * weightDecay * w, then adam's step                 slots "m", "v"
+ * A spec's `schedule` and `globalClipNorm` are not applied here (see training-controls.test.ts).
  */
 import type { OptimizerSpec } from '../spec/model-spec';
 
@@ -19,6 +21,7 @@ export const OPTIMIZER_SLOT_NAMES: Readonly<Record<OptimizerSpec['name'], readon
   momentum: ['momentum'],
   adam: ['m', 'v'],
   rmsprop: ['rms', 'momentum'],
+  adamw: ['m', 'v'],
 };
 
 /** Applies `gradients` (one array per step) to `weights` with `spec`, in float64; returns the weights. */
@@ -38,7 +41,9 @@ export function referenceOptimizerRun(spec: OptimizerSpec, weights: ArrayLike<nu
           a[i] = spec.momentum * a[i]! + gi;
           w[i] = w[i]! - spec.learningRate * (spec.nesterov ? gi + spec.momentum * a[i]! : a[i]!);
           break;
-        case 'adam': {
+        case 'adam':
+        case 'adamw': {
+          if (spec.name === 'adamw') w[i] = w[i]! - spec.learningRate * spec.weightDecay * w[i]!;
           a[i] = spec.beta1 * a[i]! + (1 - spec.beta1) * gi;
           b[i] = spec.beta2 * b[i]! + (1 - spec.beta2) * gi * gi;
           const mHat = a[i]! / (1 - Math.pow(spec.beta1, t));

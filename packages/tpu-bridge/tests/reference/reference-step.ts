@@ -145,7 +145,7 @@ export function referenceUpdate(spec: ModelSpec, state: RefState, g: Float64Arra
     } else if (o.name === 'momentum') {
       const a = (slots.accumulation![i] = o.momentum * slots.accumulation![i]! + gi);
       w[i]! -= o.learningRate * (o.nesterov ? gi + o.momentum * a : a);
-    } else {
+    } else if (o.name === 'rmsprop') {
       const ms = (slots.meanSquare![i] = o.rho * slots.meanSquare![i]! + (1 - o.rho) * gi * gi);
       const mom = (slots.moment![i] = o.momentum * slots.moment![i]! + (o.learningRate * gi) / Math.sqrt(ms + o.epsilon));
       w[i]! -= mom;
@@ -156,6 +156,6 @@ export function referenceUpdate(spec: ModelSpec, state: RefState, g: Float64Arra
 
 /** Zero slots for the spec's optimizer. */
 export function referenceSlots(spec: ModelSpec, size: number): Record<string, Float64Array> {
-  const names = { adam: ['m', 'v'], sgd: [], momentum: ['accumulation'], rmsprop: ['meanSquare', 'moment'] }[spec.optimizer.name];
+  const names = { adam: ['m', 'v'], adamw: ['m', 'v'], sgd: [], momentum: ['accumulation'], rmsprop: ['meanSquare', 'moment'] }[spec.optimizer.name];
   return Object.fromEntries(names.map((n) => [n, new Float64Array(size)]));
 }

@@ -82,7 +82,9 @@ export class ReplicaHost {
     this.#clock = new PhaseClock(this.#comm.rank, size);
     const p = this.#program;
     const c = this.#comm;
-    if (msg.shardWeightUpdate === true && c.size > 1 && c.reduceScatter && c.allGatherShards && p.applyGradientsRange && p.trainableWeights) {
+    // Global-norm clipping needs the whole reduced gradient on every rank: no sharded update then.
+    const clips = msg.spec.optimizer.globalClipNorm !== undefined;
+    if (msg.shardWeightUpdate === true && !clips && c.size > 1 && c.reduceScatter && c.allGatherShards && p.applyGradientsRange && p.trainableWeights) {
       this.#shard = shardRange(n, c.size, c.rank);
     }
     return {

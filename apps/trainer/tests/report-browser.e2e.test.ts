@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * report.html as a person sees it: headless Chromium (Debian's `chromium`, driven by
  * puppeteer-core) loads the report of a real run of the built CLI that was interrupted

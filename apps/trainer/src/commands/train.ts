@@ -203,7 +203,8 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
       : undefined;
   if (reporter) callbacks.push(reporter);
   if (o.logDir && isChief) {
-    const tb = { learningRate: spec.optimizer.learningRate, logEvery: o.logEvery, histograms: o.histograms };
+    const lr = spec.optimizer.learningRate; // constant: the spec's optimizer has no schedule
+    const tb = { learningRate: () => lr, logEvery: o.logEvery, histograms: o.histograms };
     callbacks.push(new TensorBoardCallback(join(o.logDir, 'tensorboard'), tb));
   }
   const meta = { model: spec.name ?? o.model, backend: o.backend, strategy: strategy.name, replicas: strategy.numReplicasInSync, globalBatch: o.globalBatch };

@@ -2,8 +2,9 @@
  * The callback that writes a run's outputs into --log-dir (chief only):
  *   1. onTrainBegin: keeps the history of the epochs before a resume (metrics.jsonl,
  *      sessions.json) and writes a first report.html that reloads itself;
- *   2. each epoch end: appends the epoch to metrics.jsonl, redraws the charts and
- *      curves.png, and rewrites report.html (still reloading);
+ *   2. each epoch end: appends the epoch to metrics.jsonl, then redraws the charts and
+ *      curves.png and rewrites report.html (still reloading) in the background: the chart
+ *      worker takes ~0.5 s, which training does not wait for;
  *   3. finish(): the final report.html (results, no reload) and curves.png.
  * Files are replaced by rename, so a browser never reads half a page. TensorBoard events
  * are tensorboard-callback.ts's.
@@ -39,6 +40,9 @@ export class RunReporter implements Callback {
   readonly #renderer = new ChartRenderer();
   readonly #now: () => Date;
   #begun = false;
+  #rendering: Promise<void> = Promise.resolve();
+  #queued = false;
+  #failure: unknown;
 
   constructor(
     readonly dir: string,
@@ -63,12 +67,13 @@ export class RunReporter implements Callback {
     this.#begun = true;
   }
 
-  async onTrainBegin(_ctx: unknown, info: { initialEpoch: number }): Promise<void> {
+  onTrainBegin(_ctx: unknown, info: { initialEpoch: number }): void {
     this.begin(info.initialEpoch);
-    await this.#write(undefined);
+    this.#refresh();
   }
 
-  async onEpochEnd(epoch: number, logs: EpochLogs): Promise<void> {
+  onEpochEnd(epoch: number, logs: EpochLogs): void {
+    if (this.#failure !== undefined) throw this.#failure; // a live redraw failed: stop here, not hours later
     if (!this.#begun) this.begin(epoch);
     const now = this.#now();
     const row: EpochRow = {
@@ -83,7 +88,13 @@ export class RunReporter implements Callback {
     };
     this.history.add(row);
     this.sessions.touch(now);
-    await this.#write(undefined);
+    this.#refresh();
+  }
+
+  /** Waits for the live redraws in flight; rejects with the first that failed. */
+  async flush(): Promise<void> {
+    await this.#rendering;
+    if (this.#failure !== undefined) throw this.#failure;
   }
 
   /** Writes the final report.html (with `outcome`, no reload) and curves.png, and stops the chart worker. */
@@ -91,6 +102,7 @@ export class RunReporter implements Callback {
     if (!this.#begun) this.begin(0);
     this.sessions.touch(this.#now(), outcome.preempted ? 'preempted' : 'finished');
     try {
+      await this.flush();
       await this.#write(outcome);
     } finally {
       await this.#renderer.close();
@@ -103,9 +115,26 @@ export class RunReporter implements Callback {
     await this.#renderer.close();
   }
 
+  /**
+   * Redraws the live report in the background, so training never waits for the charts:
+   * one redraw runs at a time and at most one more waits (it draws the newest rows).
+   */
+  #refresh(): void {
+    if (this.#queued) return;
+    this.#queued = true;
+    this.#rendering = this.#rendering.then(async () => {
+      this.#queued = false;
+      try {
+        await this.#write(undefined);
+      } catch (e) {
+        this.#failure ??= e;
+      }
+    });
+  }
+
   async #write(outcome: RunOutcome | undefined): Promise<void> {
     const { info, plannedEpochs } = this.options;
-    const rows = this.history.rows;
+    const rows = [...this.history.rows];
     const charts = await Promise.all(
       METRIC_CHARTS.map(async (m) => ({ key: m.key, svg: (await this.#renderer.draw(`the ${m.key} chart`, metricChartSpec(m, rows))).svg })),
     );

@@ -6,7 +6,8 @@
  *      epoch_allreduce_share; validation: epoch_loss, epoch_accuracy;
  *   2. every `logEvery` steps (0: never), batch scalars at step = steps trained so far:
  *      batch_loss and batch_accuracy (the epoch's running means, as Keras logs them),
- *      batch_images_per_sec since the previous batch row, and where the last step's time
+ *      batch_learning_rate (of the last update), batch_images_per_sec since the previous
+ *      batch row, and where the last step's time
  *      went on the first replica (step_time_ms/...), when the engine measures it;
  *   3. with `histograms`, a histogram of every weight tensor at each epoch end
  *      ("dense_0/kernel/histogram");
@@ -20,8 +21,8 @@ import { histogramOf, type Histogram } from './tensorboard-proto';
 import { TensorBoardWriter } from './tensorboard-writer';
 
 export interface TensorBoardOptions {
-  /** The optimizer's learning rate (constant: the spec has no schedule). */
-  readonly learningRate: number;
+  /** The learning rate of update `t` (0 for the first update, as Keras's optimizer.iterations). */
+  readonly learningRate: (t: number) => number;
   /** Batch scalars every this many steps; 0 writes epoch scalars only. */
   readonly logEvery: number;
   /** Weight histograms at every epoch end. */
@@ -73,6 +74,7 @@ export class TensorBoardCallback implements Callback {
       batch_loss: this.#mean.loss,
       batch_accuracy: this.#mean.accuracy,
       batch_images_per_sec: seconds > 0 ? examples / seconds : undefined,
+      batch_learning_rate: this.options.learningRate(step - 1),
       ...(p
         ? {
             'step_time_ms/data_wait': p.dataWaitMs,
@@ -101,7 +103,7 @@ export class TensorBoardCallback implements Callback {
     this.#train?.scalars(epoch, {
       epoch_loss: logs.loss,
       epoch_accuracy: logs.accuracy,
-      epoch_learning_rate: this.options.learningRate,
+      epoch_learning_rate: this.options.learningRate((epoch + 1) * this.#stepsPerEpoch - 1),
       epoch_images_per_sec: logs.examplesPerSec,
       epoch_allreduce_share: logs.allReduceShare,
     });

@@ -42,7 +42,10 @@ type Runs = Record<string, { scalars: Record<string, [number, number][]>; histog
     expect(value('epoch_loss', 1)).toBeCloseTo(1 / 3, 6);
     expect(steps('epoch_loss', runs.validation)).toEqual([0, 1]);
     expect(value('epoch_accuracy', 1, runs.validation)).toBeCloseTo(0.65, 6);
-    expect(value('epoch_learning_rate', 0)).toBeCloseTo(0.001, 8);
+    expect(value('epoch_learning_rate', 0)).toBeCloseTo(0.001, 8); // updates 0..9
+    expect(value('epoch_learning_rate', 1)).toBeCloseTo(0.0005, 8); // updates 10..19
+    expect(value('batch_learning_rate', 9)).toBeCloseTo(0.001, 8); // update 8
+    expect(value('batch_learning_rate', 12)).toBeCloseTo(0.0005, 8); // update 11
     expect(steps('epoch_images_per_sec')).toEqual([0, 1]);
     // Batch rows every 3 steps; the killed session's row at step 15 is replaced by the resumed one's.
     expect(steps('batch_loss')).toEqual([3, 6, 9, 12, 15, 18]);

@@ -9,6 +9,8 @@ import { TensorBoardCallback } from './tensorboard-callback';
 
 export const STEPS_PER_EPOCH = 10;
 export const LOG_EVERY = 3;
+/** A learning rate that halves every 10 updates (a step schedule). */
+export const LEARNING_RATE = (t: number): number => 0.001 * 0.5 ** Math.floor(t / 10);
 export const LAYOUT: WeightLayout = {
   entries: [
     { name: 'dense_0/kernel', shape: [2, 3], offset: 0, size: 6, trainable: true },
@@ -25,7 +27,7 @@ function context(epoch: number, stepInEpoch: number): FitContext {
 }
 
 async function session(dir: string, from: { epoch: number; step: number }, until: { epoch: number; step: number }, histograms: boolean): Promise<void> {
-  const cb = new TensorBoardCallback(dir, { learningRate: 0.001, logEvery: LOG_EVERY, histograms });
+  const cb = new TensorBoardCallback(dir, { learningRate: LEARNING_RATE, logEvery: LOG_EVERY, histograms });
   const ctx = context(from.epoch, from.step);
   cb.onTrainBegin(ctx, { stepsPerEpoch: STEPS_PER_EPOCH });
   for (let epoch = from.epoch; epoch <= until.epoch; epoch++) {

@@ -8,7 +8,8 @@
  * reshape, batch normalisation of a sequence, layer normalisation, gelu) and each new loss, the same seed gives bit-identical
  * initial weights; gradients of the summed loss agree per tensor within 1e-4 relative (L2);
  * the loss sums agree within 1e-4 relative; after one step the BatchNormalization moving
- * statistics agree within 1e-5.
+ * statistics agree within 1e-5, and onnx's weights loaded into a fresh tfjs replica give the
+ * same inference loss (moving statistics travel in the flat layout, as in checkpoints).
  */
 import { parseModelSpec, type Batch, type ModelSpecInput, type ReplicaProgram } from '@syncline/core';
 import { createOnnxBackend } from '@syncline/backend-onnx';
@@ -128,6 +129,12 @@ describe('functional specs: backend-onnx against backend-tfjs', () => {
         }
         const [eo, et] = [await onnx.evaluate(batch), await tfjs.evaluate(batch)];
         expect(Math.abs(eo.lossSum - et.lossSum) / Math.abs(et.lossSum)).toBeLessThanOrEqual(GRAD_REL_TOL);
+        // A checkpoint moves between backends: onnx's weights (moving statistics included) in a fresh tfjs replica infer alike.
+        const moved = await createTfjsBackend({ candidates: ['wasm'] }).createReplica(spec, { seed: 99 });
+        replicas.push(moved);
+        await moved.setWeights(wo);
+        const em = await moved.evaluate(batch);
+        expect(Math.abs(em.lossSum - eo.lossSum) / Math.abs(eo.lossSum)).toBeLessThanOrEqual(GRAD_REL_TOL);
       } finally {
         await Promise.all(replicas.map((r) => r.dispose()));
       }

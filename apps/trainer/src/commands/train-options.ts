@@ -6,6 +6,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_STRAGGLER_EVERY, DEFAULT_STRAGGLER_THRESHOLD, InvalidConfigError } from '@syncline/core';
+import { addDataFlags, validateDataFlags, type DataFlags } from './data-options';
 
 export type StrategyName = 'mirrored' | 'multi-worker' | 'tpu';
 export type BackendName = 'tfjs' | 'onnx' | 'pjrt';
@@ -44,6 +45,8 @@ export interface TrainOptions {
   readonly authTokenFile?: string;
   /** Multi-worker: mutual TLS on the ring, as PEM file paths (all three or none). */
   readonly tls?: TlsFiles;
+  /** Bring-your-own data flags (data-options.ts); empty for the Fashion-MNIST IDX directory. */
+  readonly dataFlags?: DataFlags;
   /** Write a Chrome trace / Perfetto JSON timeline of every step here (see train-profile.ts). */
   readonly profile?: string;
   /** Straggler report every this many steps; 0 turns it off. */
@@ -80,13 +83,13 @@ function int(name: string, min: number) {
 
 /** Adds the train flags to `cmd` (shared by `train` and the workers `launch` starts). */
 export function addTrainFlags(cmd: Command): Command {
-  return cmd
+  return addDataFlags(cmd)
     .addOption(new Option('--strategy <name>', 'distribution strategy').choices(['mirrored', 'multi-worker', 'tpu']).default('mirrored'))
     .option('--replicas <n>', 'replicas on this machine (default: one per core)', int('--replicas', 1))
     .addOption(new Option('--isolation <kind>', 'replicas as worker threads or child processes').choices(['thread', 'process']).default('thread'))
     .addOption(new Option('--backend <name>', 'compute backend').choices(['tfjs', 'onnx', 'pjrt']).default('tfjs'))
     .option('--model <name>', 'mlp, cnn, or a path to a model spec JSON file', 'mlp')
-    .option('--data <dir>', "Fashion-MNIST IDX directory (Debian's dataset-fashion-mnist)", DEFAULT_DATA_DIR)
+    .option('--data <path|glob>', "Fashion-MNIST IDX directory (Debian's dataset-fashion-mnist), or TFRecord/CSV/JSONL/IDX files to stream", DEFAULT_DATA_DIR)
     .option('--epochs <n>', 'epochs to train', int('--epochs', 1), 5)
     .option('--global-batch <n>', 'global batch size, split across all replicas', int('--global-batch', 1), 64)
     .option('--virtual-epoch-size <n>', 'examples per (virtual) epoch; default one pass over the data', int('--virtual-epoch-size', 1))
@@ -212,6 +215,7 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
     ...(o.pjrtPlugin !== undefined ? { pjrtPlugin: o.pjrtPlugin as string } : {}),
     ...(o.authTokenFile !== undefined ? { authTokenFile: o.authTokenFile as string } : {}),
     ...(tls ? { tls } : {}),
+    dataFlags: validateDataFlags(o),
     ...(o.profile !== undefined ? { profile: o.profile as string } : {}),
     stragglerEvery: (o.stragglerEvery as number | undefined) ?? DEFAULT_STRAGGLER_EVERY,
     stragglerThreshold: (o.stragglerThreshold as number | undefined) ?? DEFAULT_STRAGGLER_THRESHOLD,

@@ -27,7 +27,7 @@ import {
   type WeightUpdateMode,
 } from '@syncline/core';
 import { backendRegistry } from './backend-choice';
-import { dataFingerprint } from './data-fingerprint';
+import { checkModelFitsData, loadRunData, type RunData } from './data-load';
 import { makeStrategy } from './make-strategy';
 import { lockCheckpointDir } from '../checkpoint-lock/lock-checkpoint-dir';
 import { ConsoleProgress } from '../report/console-progress';
@@ -125,11 +125,20 @@ export async function runTrain(
   try {
     // The writer takes --checkpoint-dir before reading any data: a second writer fails here, naming the holder.
     checkpointLock = await lockCheckpointDir(o.checkpointDir, isChief, log);
-    // A worker holds only the examples it trains on, as bytes when it is one of several processes.
-    const data = loadData(o.data, {
-      ...(o.trainLimit !== undefined ? { trainLimit: o.trainLimit } : {}),
-      ...(o.strategy === 'multi-worker' ? { dtype: 'uint8' } : {}),
-    });
+    // In memory for the Fashion-MNIST IDX directory (as bytes in every process of a multi-worker run), else streamed.
+    const data = await loadRunData(
+      {
+        data: o.data,
+        ...(o.dataFlags ? { dataFlags: o.dataFlags } : {}),
+        ...(o.trainLimit !== undefined ? { trainLimit: o.trainLimit } : {}),
+        multiWorker: o.strategy === 'multi-worker',
+        ...(o.checkpointDir ? { checkpointDir: o.checkpointDir } : {}),
+        isChief,
+      },
+      log,
+      loadData,
+    );
+    checkModelFitsData(spec, o.model, data, o.data);
     preemption = new PreemptionWatcher(['SIGTERM', 'SIGINT'], log);
     const placement = describePlacement({ replicas: strategy.numReplicasInSync, workers: worldSize, replicaKind: replicaKindOf(o) });
     // Once per run: the chief speaks for every worker (each still logs its own rank and peers).
@@ -141,8 +150,7 @@ export async function runTrain(
       '--epochs': o.epochs,
       '--virtual-epoch-size': o.virtualEpochSize,
       '--train-limit': o.trainLimit,
-      'training data': dataFingerprint(data.train),
-      'test data': dataFingerprint(data.test),
+      ...data.fingerprints,
     };
     const model = await strategy.createModel(spec, { seed: o.seed, ...(worldSize > 1 ? { agree } : {}) });
     return await fitAndReport(o, { strategy, model, data, preemption, isChief, rank, worldSize, checkpointLock, t0 }, log, extras);
@@ -156,7 +164,7 @@ export async function runTrain(
 interface Run {
   readonly strategy: Strategy;
   readonly model: DistributedModel;
-  readonly data: FashionMnist;
+  readonly data: RunData;
   readonly preemption: PreemptionWatcher;
   readonly isChief: boolean;
   readonly rank: number;
@@ -215,7 +223,7 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
       globalBatchSize: o.globalBatch,
       stepsPerExecution: o.stepsPerExecution,
       seed: o.seed,
-      ...(extras.skipValidation ? {} : { validationData: data.test }),
+      ...(extras.skipValidation || !data.test ? {} : { validationData: data.test }),
       callbacks,
       ...(o.virtualEpochSize !== undefined ? { virtualEpochSize: o.virtualEpochSize } : {}),
       ...(runProfile.profiler ? { profiler: runProfile.profiler } : {}),
@@ -234,9 +242,9 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
     writeFileSync(o.exportWeights, encodeSafetensors(tensors, { model: spec.name ?? o.model, seed: String(o.seed) }));
   }
   const test =
-    extras.skipTest || preempted
+    extras.skipTest || preempted || !data.test
       ? { loss: Number.NaN, accuracy: Number.NaN, count: 0 }
-      : await model.evaluate(data.test, { globalBatchSize: evalBatch(o.globalBatch, strategy.numReplicasInSync) });
+      : await model.evaluate(data.test!, { globalBatchSize: evalBatch(o.globalBatch, strategy.numReplicasInSync) });
   const rows = history.history;
   const ips = rows.length ? rows.reduce((a, r) => a + r.examplesPerSec, 0) / rows.length : 0;
   result = {

@@ -13,6 +13,7 @@
  *    (resume, a new epoch of validation) restarts the reader there. The stream is a pure
  *    function of the configuration, so (epoch, step) is a complete, replayable state.
  */
+import { basename } from 'node:path';
 import type { Batch } from '../../contracts/batch';
 import type { DistributeOptions } from '../../contracts/distributed-dataset';
 import type { ResolvedShardPolicy } from '../../contracts/shard-policy';
@@ -81,6 +82,12 @@ export class StreamShardedDataset implements ShardedDataset {
     if (this.localSize === 0)
       throw new DataError(
         `worker ${rank}'s FILE shard (${this.localFiles.map((f) => source.files[f]).join(', ')}) holds no examples; use DATA sharding or remove empty files.`,
+      );
+    const names = (fs: readonly number[]): string => fs.map((f) => basename(source.files[f]!)).join(', ');
+    if (W > 1)
+      source.options.log?.(
+        `syncline: worker ${rank} of ${W} reads ${this.localFiles.length} of ${source.files.length} file(s) of ${source.name} (${this.policy} sharding)` +
+          (this.policy === 'FILE' ? `: ${names(this.localFiles)}` : ''),
       );
     this.exampleShape = source.exampleShape;
     this.examplesPerEpoch = options.virtualEpochSize ?? this.datasetSize;

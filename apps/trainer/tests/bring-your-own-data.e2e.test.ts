@@ -1,0 +1,96 @@
+/**
+ * `syncline train --data` on streamed files (issue 16): the Fashion-MNIST sample as TFRecord
+ * shards written by TensorFlow (committed fixture), as CSV (one row per image), and as raw
+ * (not gzipped) IDX, each trained like the in-memory IDX run and tested on the same 500
+ * images: each reaches the in-memory accuracy. A model whose input does not take the data's
+ * examples is refused before training, naming both.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { readIdxFile } from '@syncline/core';
+import { runTrain, type TrainResult } from '../src/commands/train';
+import { validateTrainOptions } from '../src/commands/train-options';
+import { REPO, SAMPLE_DIR } from './helpers';
+
+const TF_DIR = join(REPO, 'test-data', 'fashion-mnist-tfrecord');
+/** Accuracy points a streamed run may differ from the in-memory one (another shuffle of 2,000 examples; 500 test images). */
+const ACCURACY_TOLERANCE = 0.03;
+
+async function train(flags: Record<string, unknown>): Promise<TrainResult> {
+  const lines: string[] = [];
+  const r = await runTrain(
+    validateTrainOptions({
+      strategy: 'mirrored',
+      replicas: 2,
+      isolation: 'thread',
+      backend: 'onnx',
+      model: 'mlp',
+      epochs: 4,
+      globalBatch: 64,
+      stepsPerExecution: 1,
+      seed: 42,
+      json: true,
+      timeoutMs: 120_000,
+      ...flags,
+    }),
+    (l) => lines.push(l),
+  );
+  process.stderr.write(
+    `${JSON.stringify(flags.data)}: test accuracy ${(100 * r.testAccuracy).toFixed(2)}%\n${lines.filter((l) => l.includes('reads')).join('\n')}\n`,
+  );
+  return r;
+}
+
+/** The sample as CSV: label, then 784 pixel columns scaled to [0, 1] (4 decimals). */
+function writeCsv(dir: string, split: 'train' | 't10k'): string {
+  const x = readIdxFile(join(SAMPLE_DIR, `${split}-images-idx3-ubyte.gz`)).data;
+  const y = readIdxFile(join(SAMPLE_DIR, `${split}-labels-idx1-ubyte.gz`)).data;
+  const header = ['label', ...Array.from({ length: 784 }, (_, i) => `p${i}`)].join(',');
+  const rows = [header];
+  for (let i = 0; i < y.length; i++) rows.push(`${y[i]},${Array.from(x.subarray(i * 784, (i + 1) * 784), (b) => (b / 255).toFixed(4)).join(',')}`);
+  const path = join(dir, `${split}.csv`);
+  writeFileSync(path, rows.join('\n') + '\n');
+  return path;
+}
+
+describe('syncline train on streamed files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'byod-'));
+  let memory: TrainResult;
+
+  beforeAll(async () => {
+    memory = await train({ data: SAMPLE_DIR });
+  }, 300_000);
+
+  it('TFRecord shards written by TensorFlow (two gzipped) train to the in-memory accuracy', async () => {
+    const r = await train({ data: join(TF_DIR, 'train*'), validationData: join(TF_DIR, 'test.tfrecord') });
+    expect(r.history).toHaveLength(4);
+    expect(Math.abs(r.testAccuracy - memory.testAccuracy)).toBeLessThanOrEqual(ACCURACY_TOLERANCE);
+  }, 300_000);
+
+  it('CSV rows train to the in-memory accuracy', async () => {
+    const train_ = writeCsv(dir, 'train');
+    const test = writeCsv(dir, 't10k');
+    const r = await train({ data: train_, validationData: test, label: 'label' });
+    expect(Math.abs(r.testAccuracy - memory.testAccuracy)).toBeLessThanOrEqual(ACCURACY_TOLERANCE);
+  }, 300_000);
+
+  it('raw IDX files (not gzipped) train to the in-memory accuracy', async () => {
+    const idx = join(dir, 'idx');
+    mkdirSync(idx);
+    for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+      writeFileSync(join(idx, f), gunzipSync(readFileSync(join(SAMPLE_DIR, `${f}.gz`))));
+    }
+    const r = await train({ data: join(idx, 'train-*'), validationData: join(idx, 't10k-*'), format: 'idx', shuffleBuffer: 2000 });
+    expect(Math.abs(r.testAccuracy - memory.testAccuracy)).toBeLessThanOrEqual(ACCURACY_TOLERANCE);
+  }, 300_000);
+
+  it('refuses a model whose input does not take the examples, naming --model and --data', async () => {
+    const path = join(dir, 'small.csv');
+    writeFileSync(path, 'a,b,label\n1,2,0\n3,4,1\n');
+    await expect(train({ data: path })).rejects.toThrow(
+      /--model mlp takes inputShape \[784\] \(784 values\) but --data .*small\.csv holds examples of \[2\] \(2 values\)/,
+    );
+  }, 120_000);
+});

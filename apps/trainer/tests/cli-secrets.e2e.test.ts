@@ -95,7 +95,9 @@ describe('secrets and TLS from the CLI (built CLI)', () => {
     procs.forEach((p, i) => {
       expect(exits[i]!.code).toBe(1);
       expect(p.stdout).toBe('');
-      expect(errorLine(p)).toMatch(/certificate|handshake/i); // the peer that refused sees the TLS handshake cut
+      // The peer that refused sees the TLS handshake cut; on a loaded machine it may instead find the
+      // refusing rank already gone, which it names as a rendezvous it could not complete.
+      expect(errorLine(p)).toMatch(/certificate|handshake|could not connect to rank/i);
     });
     expect(procs.some((p) => /certificate/i.test(errorLine(p)))).toBe(true);
     console.log(`rank 1 trusting another CA: ${procs.map((p) => errorLine(p).slice(0, 240)).join(' | ')}`);

@@ -47,12 +47,12 @@ describe('syncline train', () => {
 
   it('says how to get the data when it is missing', async () => {
     await expect(cli(['train', '--data', '/nonexistent', '--replicas', '1'])).rejects.toThrow(/apt-get install dataset-fashion-mnist/);
-  });
+  }, 60_000);
 
   it('refuses a model spec that does not fit the data', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spec-'));
     const spec = join(dir, 'bad.json');
     require('node:fs').writeFileSync(spec, JSON.stringify({ inputShape: [100], layers: [{ type: 'dense', units: 10 }] }));
     await expect(cli([...BASE, '--replicas', '1', '--model', spec, '--epochs', '1'])).rejects.toThrow(/100.*784|784.*100/);
-  });
+  }, 60_000);
 });

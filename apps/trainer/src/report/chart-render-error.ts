@@ -15,7 +15,8 @@ export class ChartRenderError extends SynclineError {
     const why = cause instanceof Error ? `: ${cause.message.split('\n')[0]}` : '';
     super(
       'REPORT_ERROR',
-      `Could not draw ${what} for the --log-dir report${why}. Check that vega, vega-lite and @resvg/resvg-js are installed (npm ci), or run without --log-dir.`,
+      `Could not draw ${what} for the --log-dir report${why}. Check that vega, vega-lite and @resvg/resvg-js are installed (npm ci); ` +
+        'if they are, the chart spec is at fault: please report it, and run without --log-dir meanwhile.',
       { cause },
     );
   }

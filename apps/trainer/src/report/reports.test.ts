@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { presetModelSpec, type EpochLogs } from '@syncline/core';
+import { ChartRenderer } from './chart-renderer';
 import { METRIC_CHARTS } from './chart-specs';
 import { summarizeModel } from './model-summary';
 import type { RunInfo } from './run-info';
@@ -116,5 +117,17 @@ describe('RunReporter', () => {
     await fresh.finish({ preempted: true });
     expect(metricsEpochs(dir)).toEqual([1]);
     expect(readFileSync(html, 'utf8')).toContain('Stopped early by a signal after epoch 1 of 1');
+  });
+
+  it('names the chart vega could not draw, as a REPORT_ERROR', async () => {
+    const renderer = new ChartRenderer();
+    try {
+      const bad = renderer.draw('the broken chart', { mark: 'no-such-mark', data: { values: [] } });
+      await expect(bad).rejects.toMatchObject({ name: 'ChartRenderError', code: 'REPORT_ERROR', retryable: false });
+      await expect(bad).rejects.toThrow(/^Could not draw the broken chart for the --log-dir report: \w*Error: .*the chart spec is at fault/);
+      expect((await renderer.draw('a good chart', { mark: 'point', data: { values: [{ x: 1 }] }, encoding: { x: { field: 'x' } } })).svg).toContain('<svg');
+    } finally {
+      await renderer.close();
+    }
   });
 });

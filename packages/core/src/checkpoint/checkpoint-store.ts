@@ -23,6 +23,7 @@ import type { OptimizerState } from '../contracts/optimizer-state';
 import type { WeightLayout } from '../contracts/weight-layout';
 import { CheckpointError } from '../errors/checkpoint-error';
 import { newCheckpointRunId } from './lock-holder';
+import type { ModelIdentity } from './model-identity';
 import { CHECKPOINT_DIR_PATTERN, planPrune, TRASH_PREFIX } from './prune-plan';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors';
 
@@ -45,6 +46,8 @@ export interface CheckpointMeta {
   readonly writtenAt: string;
   /** The run that wrote it (absent in checkpoints written before run ids): only that run prunes it. */
   readonly runId?: string;
+  /** The model that wrote it (absent in checkpoints written before identities; see model-identity.ts). */
+  readonly model?: ModelIdentity;
   readonly extra?: Record<string, unknown>;
 }
 
@@ -98,6 +101,7 @@ export class CheckpointStore {
     layout: WeightLayout;
     weights: Float32Array;
     optimizer: OptimizerState;
+    model?: ModelIdentity;
     extra?: Record<string, unknown>;
   }): string {
     mkdirSync(this.root, { recursive: true });
@@ -123,6 +127,7 @@ export class CheckpointStore {
       sha256: createHash('sha256').update(file).digest('hex'),
       writtenAt: new Date().toISOString(),
       runId: this.runId,
+      ...(args.model ? { model: args.model } : {}),
       ...(args.extra ? { extra: args.extra } : {}),
     };
     const name = `ckpt-${String(args.epoch).padStart(6, '0')}-${String(args.step).padStart(9, '0')}`;
@@ -214,6 +219,21 @@ export class CheckpointStore {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Whether `dir`'s weight tensors are exactly `layout`'s (names and sizes): true, false,
+   * or undefined when the checkpoint cannot be read. For checkpoints that record no model.
+   */
+  fitsLayout(dir: string, layout: WeightLayout): boolean | undefined {
+    let tensors: Map<string, NamedTensor>;
+    try {
+      tensors = decodeSafetensors(readFileSync(join(dir, 'model.safetensors')), join(dir, 'model.safetensors')).tensors;
+    } catch {
+      return undefined;
+    }
+    const weights = [...tensors.keys()].filter((n) => n.startsWith('weights/'));
+    return weights.length === layout.entries.length && layout.entries.every((e) => tensors.get(`weights/${e.name}`)?.data.length === e.size);
   }
 
   /** The run id in `dir`'s meta.json; undefined when it has none or cannot be read. */

@@ -18,6 +18,11 @@
  * app's flock) for a directory shared between hosts. Each run writes and prunes under
  * its own run id (the lock holder's): a resumed run starts from an earlier run's
  * checkpoint but never deletes it (see checkpoint/prune-plan.ts).
+ *
+ * One model per directory: every checkpoint records its model's identity (layout, and
+ * spec when `model.spec` is given); a directory holding another model's checkpoints is
+ * refused with CheckpointError before anything is restored or written
+ * (checkpoint/model-identity.ts).
  */
 import { resolve } from 'node:path';
 import type { BatchLogs, Callback, ResumePoint } from '../contracts/callback';
@@ -26,6 +31,7 @@ import type { CheckpointDirLock, HeldCheckpointLock } from '../checkpoint/checkp
 import { CheckpointStore } from '../checkpoint/checkpoint-store';
 import { defaultCheckpointLock } from '../checkpoint/host-local-lock';
 import { checkpointLockHolder, newCheckpointRunId } from '../checkpoint/lock-holder';
+import { modelIdentity, refuseOtherModel, type ModelIdentity } from '../checkpoint/model-identity';
 import { CheckpointError } from '../errors/checkpoint-error';
 import { InvalidConfigError } from '../errors/invalid-config-error';
 
@@ -49,6 +55,11 @@ export interface BackupAndRestoreOptions {
    * id, and it is released with release() / at train end.
    */
   readonly heldLock?: HeldCheckpointLock;
+  /**
+   * The model trained: its name (for messages) and spec (fingerprinted). Without it the
+   * model is known by its weight layout only, named "unnamed".
+   */
+  readonly model?: { readonly name: string; readonly spec?: unknown };
 }
 
 export class BackupAndRestore implements Callback {
@@ -57,6 +68,7 @@ export class BackupAndRestore implements Callback {
   /** The id this run writes into each checkpoint's meta; it prunes only checkpoints with this id. */
   readonly runId: string;
   #ctx: FitContext | undefined;
+  #model: ModelIdentity | undefined;
   #held: HeldCheckpointLock | undefined;
   #warnedUnlocked = false;
 
@@ -115,7 +127,11 @@ export class BackupAndRestore implements Callback {
   }
 
   async #restore(ctx: FitContext): Promise<ResumePoint | void> {
-    const latest = this.store.latest(ctx.engine.layout);
+    const layout = ctx.engine.layout;
+    const m = this.options.model;
+    const mine = (this.#model = modelIdentity(layout, m?.name ?? 'unnamed', m?.spec));
+    refuseOtherModel(this.options.dir, this.store.list(), mine, (dir) => this.store.fitsLayout(dir, layout));
+    const latest = this.store.latest(layout);
     if (!latest) return;
     if (latest.meta.seed !== ctx.seed || latest.meta.globalBatchSize !== ctx.globalBatchSize) {
       throw new CheckpointError(
@@ -161,6 +177,7 @@ export class BackupAndRestore implements Callback {
       layout: ctx.engine.layout,
       weights,
       optimizer,
+      ...(this.#model ? { model: this.#model } : {}),
     });
   }
 }

@@ -112,6 +112,7 @@ export type {
   GlobalAveragePooling2dLayerSpec,
   ReshapeLayerSpec,
   MergeLayerSpec,
+  MultiHeadAttentionLayerSpec,
 } from './spec/model-spec';
 export { parseModelSpec } from './model/parse-model-spec';
 export { inferShapes, numClasses, pair } from './model/shapes';
@@ -172,6 +173,8 @@ export type { Callback, BatchLogs, ResumePoint } from './contracts/callback';
 export type { FitContext } from './contracts/fit-context';
 export { BackupAndRestore } from './train/backup-and-restore';
 export type { BackupAndRestoreOptions } from './train/backup-and-restore';
+export { ReplicaAgreementCheck, groupStates } from './train/replica-agreement-check';
+export type { ReplicaAgreementOptions, SupportsReplicaStateHashes } from './train/replica-agreement-check';
 export { PreemptionWatcher } from './train/preemption-watcher';
 
 // --- profiling: step phases, timeline (Chrome trace / Perfetto JSON), straggler report ---

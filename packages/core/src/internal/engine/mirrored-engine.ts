@@ -120,6 +120,16 @@ export class MirroredEngine implements TrainEngine {
     await this.pool.all(() => ({ type: 'importOptimizerState', state }));
   }
 
+  /** Every global rank's sha256 of its weights and optimizer state, in rank order (a collective over the group). */
+  async replicaStateHashes(): Promise<string[]> {
+    return (await this.pool.all<string[]>(() => ({ type: 'stateHashes' })))[0]!;
+  }
+
+  /** Test hook: sets the weights of one local replica only (to make it diverge). */
+  async setReplicaWeights(replica: number, flat: Float32Array): Promise<void> {
+    await this.pool.request(replica, { type: 'setWeights', weights: flat });
+  }
+
   /** Every replica's weights, for checking that mirrored copies are identical. */
   allWeights(): Promise<Float32Array[]> {
     return this.pool.all<Float32Array>(() => ({ type: 'getWeights' }));

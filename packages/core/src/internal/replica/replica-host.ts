@@ -24,6 +24,7 @@
  * optimizer slots are current only in a replica's own range, so exporting them gathers
  * every range first (a collective: every replica handles exportOptimizerState).
  */
+import { createHash } from 'node:crypto';
 import type { Batch } from '../../contracts/batch';
 import type { OrchestratedBackend } from '../../contracts/backend';
 import type { Communicator } from '../../contracts/communicator';
@@ -178,11 +179,31 @@ export class ReplicaHost {
     return state;
   }
 
+  /**
+   * sha256 of this replica's weights and optimizer state (step and every slot, gathered when
+   * sharded), all-gathered: every global rank's hash, in rank order (the agreement check,
+   * train/replica-agreement-check.ts). A collective: every replica of the group handles it.
+   */
+  async #stateHashes(): Promise<string[]> {
+    const bytes = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    const h = createHash('sha256').update(bytes(await this.#program.getWeights()));
+    const state = await this.#exportOptimizerState();
+    h.update(`${state.name} ${state.step}`);
+    for (const name of Object.keys(state.slots).sort()) h.update(name).update(bytes(state.slots[name]!));
+    const digest = h.digest();
+    // 16-bit pieces are exact in float32 and survive a sum with zeros: all-gather through allReduce
+    const [size, rank] = [this.#comm.size, this.#comm.rank];
+    const all = new Float32Array(size * 16);
+    for (let i = 0; i < 16; i++) all[rank * 16 + i] = digest.readUInt16LE(2 * i);
+    await this.#comm.allReduce(all, 'sum');
+    return Array.from({ length: size }, (_, r) => Buffer.from(Uint16Array.from(all.subarray(r * 16, r * 16 + 16)).buffer).toString('hex'));
+  }
+
   /** Handles one request; the returned value is posted back (transfer lists are the caller's). */
   async handle(req: Request): Promise<unknown> {
     const value = await this.#dispatch(req);
     // a collective outside a train step synchronised the ranks: busy time (the straggler report) counts from here
-    if (req.type === 'evaluate' || req.type === 'allReduce' || req.type === 'exportOptimizerState') this.#clock?.synchronised();
+    if (req.type === 'evaluate' || req.type === 'allReduce' || req.type === 'exportOptimizerState' || req.type === 'stateHashes') this.#clock?.synchronised();
     return value;
   }
 
@@ -219,6 +240,8 @@ export class ReplicaHost {
         return this.#program.setWeights(req.weights);
       case 'exportOptimizerState':
         return this.#exportOptimizerState();
+      case 'stateHashes':
+        return this.#stateHashes();
       case 'importOptimizerState':
         return this.#program.importOptimizerState(req.state);
       case 'setSlots': {

@@ -52,6 +52,8 @@ export type Request =
   | { readonly id: number; readonly type: 'getWeights' }
   | { readonly id: number; readonly type: 'setWeights'; readonly weights: Float32Array }
   | { readonly id: number; readonly type: 'exportOptimizerState' }
+  /** Collective: this replica hashes its weights and optimizer state, and every rank's hash is all-gathered. */
+  | { readonly id: number; readonly type: 'stateHashes' }
   | { readonly id: number; readonly type: 'importOptimizerState'; readonly state: OptimizerState }
   | { readonly id: number; readonly type: 'setSlots'; readonly buffer: SharedArrayBuffer; readonly count: number; readonly maxExamples: number }
   | { readonly id: number; readonly type: 'close' };

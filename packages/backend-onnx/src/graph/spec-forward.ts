@@ -22,6 +22,7 @@ import { DataType } from '../proto/onnx-proto';
 import { expandTrainingBatchNorm, type StateUpdate } from './batch-norm-training';
 import type { GraphBuilder } from './graph-builder';
 import { emitBatchNorm, emitGelu, emitLayerNorm } from './spec-norms';
+import { emitGlobalAveragePool1d, emitMultiHeadAttention, emitSequenceDense } from './spec-sequence';
 
 export const X_INPUT = 'x';
 const NHWC_TO_NCHW = [0, 3, 1, 2];
@@ -81,10 +82,32 @@ export function buildSpecForward(b: GraphBuilder, spec: ModelSpec, training: boo
       case 'dense': {
         const inputs = [x.v, param(0)];
         if (layer.useBias) inputs.push(param(1));
-        h = layer.useBias ? b.op('Gemm', inputs) : b.op('MatMul', inputs);
+        if (ls.inputShape.length === 2) h = emitSequenceDense(b, x.v, inputs[1]!, inputs[2]);
+        else h = layer.useBias ? b.op('Gemm', inputs) : b.op('MatMul', inputs);
         act = layer.activation;
         break;
       }
+      case 'multiHeadAttention': {
+        const value = ins[1] ?? x;
+        const lengths = { query: ls.inputShape[0]!, value: value.shape[0]! };
+        h = emitMultiHeadAttention(
+          b,
+          x.v,
+          value.v,
+          lengths,
+          ls.params.map((_, k) => param(k)),
+          layer.numHeads,
+          layer.keyDim,
+          layer.useBias,
+        );
+        break;
+      }
+      case 'positionEmbedding':
+        h = b.op('Add', [x.v, param(0)]);
+        break;
+      case 'globalAveragePooling1d':
+        h = emitGlobalAveragePool1d(b, x.v);
+        break;
       case 'conv2d': {
         const kernel = pair(layer.kernelSize);
         const strides = pair(layer.strides);

@@ -89,6 +89,46 @@ describe('functional model spec', () => {
     expect(inferShapes(spec).map((s) => s.outputShape)).toEqual([[4, 4, 3], [4, 4, 5], [4, 4, 10], [16, 10], [16, 10], [160], [160], [2]]);
   });
 
+  it('sequence layers: dense on the last axis, position embedding, attention (self and cross), pooling', () => {
+    const spec = parseModelSpec({
+      inputShape: [28, 28],
+      layers: [
+        { type: 'dense', name: 'embed', units: 16 },
+        { type: 'positionEmbedding', name: 'pos' },
+        { type: 'multiHeadAttention', name: 'self', numHeads: 2, keyDim: 4 },
+        { type: 'reshape', name: 'kv', inputs: ['input'], targetShape: [14, 56] },
+        { type: 'multiHeadAttention', name: 'cross', inputs: ['self', 'kv'], numHeads: 4, keyDim: 2, useBias: false },
+        { type: 'globalAveragePooling1d' },
+        { type: 'dense', units: 10, activation: 'softmax' },
+      ],
+    });
+    const shapes = inferShapes(spec);
+    expect(shapes.map((s) => s.outputShape)).toEqual([[28, 16], [28, 16], [28, 16], [14, 56], [28, 16], [16], [10]]);
+    expect(shapes[1]!.params).toEqual([{ name: 'pos/embeddings', shape: [28, 16] }]);
+    expect(shapes[2]!.params.map((p) => `${p.name} ${p.shape.join('x')}`)).toEqual([
+      'self/query/kernel 16x8',
+      'self/query/bias 8',
+      'self/key/kernel 16x8',
+      'self/key/bias 8',
+      'self/value/kernel 16x8',
+      'self/value/bias 8',
+      'self/output/kernel 8x16',
+      'self/output/bias 16',
+    ]);
+    expect(shapes[4]!.params.map((p) => p.shape)).toEqual([
+      [16, 8],
+      [56, 8],
+      [56, 8],
+      [8, 16],
+    ]);
+    expect(() =>
+      parseModelSpec({
+        inputShape: [4, 4, 1],
+        layers: [{ type: 'multiHeadAttention', numHeads: 1, keyDim: 2 }, { type: 'flatten' }, { type: 'dense', units: 2 }],
+      }),
+    ).toThrow(/layers\[0\] \(multiHeadAttention\): multiHeadAttention needs \[length, features\] inputs; input shape \[4, 4, 1\]/);
+  });
+
   it('names the layer, the bad reference and the shapes on errors', () => {
     const base = { inputShape: [6] };
     expect(() => parseModelSpec({ ...base, layers: [{ type: 'dense', units: 2, inputs: ['nope'] }] })).toThrow(

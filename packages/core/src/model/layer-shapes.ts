@@ -31,6 +31,13 @@ export function isMergeLayer(layer: LayerSpec): boolean {
   return MERGE.has(layer.type);
 }
 
+/** How many inputs a layer takes: [min, max]. */
+function inputArity(layer: LayerSpec): [number, number] {
+  if (isMergeLayer(layer)) return [2, Infinity];
+  if (layer.type === 'multiHeadAttention') return [1, 2];
+  return [1, 1];
+}
+
 /** Keras axis (1-based after the batch, or negative) -> per-example axis index, or -1 when out of range. */
 export function exampleAxis(axis: number, rank: number): number {
   const a = axis < 0 ? rank + axis : axis - 1;
@@ -43,18 +50,45 @@ export function layerOutput(
   prefix: string,
   fail: (why: string) => never,
 ): { outputShape: readonly number[]; params: ParamShape[] } {
-  if (isMergeLayer(layer) ? shapes.length < 2 : shapes.length !== 1) {
-    fail(isMergeLayer(layer) ? `${layer.type} needs two or more inputs, got ${shapes.length}` : `${layer.type} takes one input, got ${shapes.length}`);
+  const [least, most] = inputArity(layer);
+  if (shapes.length < least || shapes.length > most) {
+    fail(
+      isMergeLayer(layer)
+        ? `${layer.type} needs two or more inputs, got ${shapes.length}`
+        : `${layer.type} takes ${most === 1 ? 'one input' : `${least} to ${most} inputs`}, got ${shapes.length}`,
+    );
   }
   const shape = shapes[0]!;
   const channels = shape[shape.length - 1]!;
   switch (layer.type) {
     case 'dense': {
-      if (shape.length !== 1) fail('dense needs a rank-1 input per example; add a flatten layer before it');
-      const params: ParamShape[] = [{ name: `${prefix}/kernel`, shape: [shape[0]!, layer.units] }];
+      // Rank 1, or a sequence [length, features] (applied to the last axis, as Keras does).
+      if (shape.length > 2) fail('dense needs a rank-1 input per example; add a flatten layer before it');
+      const params: ParamShape[] = [{ name: `${prefix}/kernel`, shape: [channels, layer.units] }];
       if (layer.useBias) params.push({ name: `${prefix}/bias`, shape: [layer.units] });
-      return { outputShape: [layer.units], params };
+      return { outputShape: [...shape.slice(0, -1), layer.units], params };
     }
+    case 'multiHeadAttention': {
+      const value = shapes[1] ?? shape;
+      if (shape.length !== 2 || value.length !== 2) fail('multiHeadAttention needs [length, features] inputs');
+      const inner = layer.numHeads * layer.keyDim;
+      const params: ParamShape[] = [];
+      const project = (name: string, inputs: number, units: number): void => {
+        params.push({ name: `${prefix}/${name}/kernel`, shape: [inputs, units] });
+        if (layer.useBias) params.push({ name: `${prefix}/${name}/bias`, shape: [units] });
+      };
+      project('query', channels, inner);
+      project('key', value[1]!, inner);
+      project('value', value[1]!, inner);
+      project('output', inner, channels);
+      return { outputShape: shape, params };
+    }
+    case 'positionEmbedding':
+      if (shape.length !== 2) fail('positionEmbedding needs a [length, features] input');
+      return { outputShape: shape, params: [{ name: `${prefix}/embeddings`, shape: [shape[0]!, channels] }] };
+    case 'globalAveragePooling1d':
+      if (shape.length !== 2) fail('globalAveragePooling1d needs a [length, features] input');
+      return { outputShape: [channels], params: [] };
     case 'conv2d': {
       if (shape.length !== 3) fail('conv2d needs a [height, width, channels] input');
       const [h, w, c] = shape as [number, number, number];

@@ -72,6 +72,23 @@ export const layerNormalizationLayerSchema = z.strictObject({
 export const globalAveragePooling2dLayerSchema = z.strictObject({ ...graphFields, type: z.literal('globalAveragePooling2d') });
 /** Per-example target shape (no batch dimension); the element count must not change. */
 export const reshapeLayerSchema = z.strictObject({ ...graphFields, type: z.literal('reshape'), targetShape: z.array(positiveInt).min(1).max(3) });
+/**
+ * Multi-head scaled dot-product attention over sequences [length, features] (Keras
+ * MultiHeadAttention without a mask): inputs [query] (self-attention) or [query, value]
+ * (keys are the value). Kernels: query/key/value [features, numHeads * keyDim], output
+ * [numHeads * keyDim, features of the query], each with a bias when useBias.
+ */
+export const multiHeadAttentionLayerSchema = z.strictObject({
+  ...graphFields,
+  type: z.literal('multiHeadAttention'),
+  numHeads: positiveInt,
+  keyDim: positiveInt,
+  useBias: z.boolean().default(true),
+});
+/** A learned [length, features] table added to a sequence (keras-hub PositionEmbedding; Glorot-uniform init). */
+export const positionEmbeddingLayerSchema = z.strictObject({ ...graphFields, type: z.literal('positionEmbedding') });
+/** Mean over the sequence axis: [length, features] -> [features]. */
+export const globalAveragePooling1dLayerSchema = z.strictObject({ ...graphFields, type: z.literal('globalAveragePooling1d') });
 /** Element-wise merges of two or more inputs of one shape. */
 export const addLayerSchema = z.strictObject({ ...graphFields, type: z.literal('add') });
 export const multiplyLayerSchema = z.strictObject({ ...graphFields, type: z.literal('multiply') });
@@ -93,6 +110,9 @@ export const layerSpecSchema = z.discriminatedUnion('type', [
   addLayerSchema,
   multiplyLayerSchema,
   concatenateLayerSchema,
+  multiHeadAttentionLayerSchema,
+  positionEmbeddingLayerSchema,
+  globalAveragePooling1dLayerSchema,
 ]);
 
 export const optimizerSpecSchema = z.discriminatedUnion('name', [
@@ -155,6 +175,7 @@ export type BatchNormalizationLayerSpec = z.infer<typeof batchNormalizationLayer
 export type LayerNormalizationLayerSpec = z.infer<typeof layerNormalizationLayerSchema>;
 export type GlobalAveragePooling2dLayerSpec = z.infer<typeof globalAveragePooling2dLayerSchema>;
 export type ReshapeLayerSpec = z.infer<typeof reshapeLayerSchema>;
+export type MultiHeadAttentionLayerSpec = z.infer<typeof multiHeadAttentionLayerSchema>;
 export type MergeLayerSpec = z.infer<typeof addLayerSchema> | z.infer<typeof multiplyLayerSchema> | z.infer<typeof concatenateLayerSchema>;
 export type LayerSpec = z.infer<typeof layerSpecSchema>;
 export type OptimizerSpec = z.infer<typeof optimizerSpecSchema>;

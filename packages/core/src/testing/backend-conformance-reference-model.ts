@@ -150,6 +150,9 @@ export function referenceLogits(spec: ModelSpec, weights: ArrayLike<number>, exa
       default:
         throw new UnsupportedOperationError('reference model', 'float64', `layer type "${layer.type}"`, 'it covers the original sequential layers');
     }
+    if (layer.type === 'dense' && s.inputShape.length !== 1) {
+      throw new UnsupportedOperationError('reference model', 'float64', 'dense on a sequence', 'it covers rank-1 dense inputs');
+    }
     if (layer.inputs) throw new UnsupportedOperationError('reference model', 'float64', 'layer inputs (functional specs)', 'it covers sequential specs');
   }
   return v;

@@ -55,6 +55,9 @@ function refuseUnsupported(spec: ModelSpec, shapes: readonly LayerShapes[]): voi
         'use the tfjs or onnx backend',
       );
     }
+    if (ls.layer.type === 'dense' && ls.inputShape.length !== 1) {
+      throw new UnsupportedOperationError('backend', 'pjrt', `dense on a sequence (layers[${ls.index}])`, 'use the tfjs or onnx backend');
+    }
     if ('activation' in ls.layer && ls.layer.activation === 'gelu') {
       throw new UnsupportedOperationError('backend', 'pjrt', `the gelu activation (layers[${ls.index}])`, 'use the tfjs or onnx backend');
     }

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { exampleAxis, pair, type Activation, type LayerShapes } from '@syncline/core';
 import { applyActivation } from './activation';
+import { denseOnLastAxis, multiHeadAttention } from './attention';
 import type { DropoutMaskStream } from './dropout-masks';
 
 export interface LayerContext {
@@ -37,10 +38,17 @@ export function applySpecLayer(ls: LayerShapes, inputs: readonly tf.Tensor[], ct
   const [kernel, bias] = ctx.params;
   switch (layer.type) {
     case 'dense': {
+      if (x.rank > 2) return applyActivation(denseOnLastAxis(x, kernel!, bias), ctx.activation(layer.activation));
       let y = tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D) as tf.Tensor;
       if (bias) y = tf.add(y, bias);
       return applyActivation(y, ctx.activation(layer.activation));
     }
+    case 'multiHeadAttention':
+      return multiHeadAttention(x, inputs[1] ?? x, ctx.params, layer.numHeads, layer.keyDim, layer.useBias);
+    case 'positionEmbedding':
+      return tf.add(x, kernel!);
+    case 'globalAveragePooling1d':
+      return tf.mean(x, 1);
     case 'conv2d': {
       let y = tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, pair(layer.strides), layer.padding) as tf.Tensor;
       if (bias) y = tf.add(y, bias);

@@ -16,9 +16,10 @@ export interface BackendChoice {
 }
 
 /** The backends `syncline train` offers, most preferred first (onnx: fastest here). */
-export function backendRegistry(o: Pick<TrainOptions, 'pjrtPlugin' | 'replicas' | 'replicasGiven'>): Registry<BackendChoice> {
+export function backendRegistry(o: Pick<TrainOptions, 'pjrtPlugin' | 'replicas' | 'replicasGiven' | 'threadsPerReplica'>): Registry<BackendChoice> {
   const r = new Registry<BackendChoice>('backend');
-  r.register('onnx', () => ({ name: 'onnx', ref: onnx() }), 20);
+  // --threads-per-replica sizes each ORT session (its default is one thread: within budget).
+  r.register('onnx', () => ({ name: 'onnx', ref: onnx(o.threadsPerReplica !== undefined ? { intraOpNumThreads: o.threadsPerReplica } : {}) }), 20);
   r.register('tfjs', () => ({ name: 'tfjs', ref: tfjs() }), 10);
   // For the XLA CPU plugin, --replicas sets how many CPU devices it creates.
   r.register('pjrt', () => ({

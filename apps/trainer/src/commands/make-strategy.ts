@@ -1,12 +1,14 @@
 /**
  * Builds the strategy `syncline train` asked for, from flags and the environment:
  * mirrored (threads or processes on this machine) or multi-worker (TF_CONFIG /
- * CLUSTER_SPEC; one process per training task). Logs the resolved role of a worker.
+ * CLUSTER_SPEC; one process per training task). Logs the resolved role of a worker and
+ * the thread budget (thread-budget.ts), applied before any replica starts.
  */
 import { MirroredStrategy, MultiWorkerMirroredStrategy, TFConfigClusterResolver, InvalidConfigError, type BackendRef, type Strategy } from '@syncline/core';
 import { multiWorker, sharedMemory, socketRing } from '@syncline/collective';
 import { TPUStrategy } from '@syncline/tpu-bridge';
 import type { TrainOptions } from './train-options';
+import { threadBudget } from './thread-budget';
 
 export interface MadeStrategy {
   readonly strategy: Strategy;
@@ -22,6 +24,11 @@ export function makeStrategy(o: TrainOptions, backend: BackendRef, log: (line: s
     throw compiled
       ? new InvalidConfigError('--strategy', o.strategy, `"tpu" with --backend ${backend.name} (it runs compiled steps only)`)
       : new InvalidConfigError('--backend', o.backend, `a compiled backend ("pjrt") with --strategy tpu (the TPU strategy compiles the whole step)`);
+  }
+  const budget = o.strategy === 'tpu' ? undefined : threadBudget(o, undefined, env);
+  if (budget) {
+    Object.assign(env, budget.processEnv);
+    log(budget.line);
   }
   if (o.strategy === 'mirrored') {
     const strategy = new MirroredStrategy({

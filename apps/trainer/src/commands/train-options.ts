@@ -22,6 +22,8 @@ export interface TrainOptions {
   readonly globalBatch: number;
   readonly virtualEpochSize?: number;
   readonly stepsPerExecution: number;
+  /** Intra-op threads per replica (default: cores / replicas, at least 1; see thread-budget.ts). */
+  readonly threadsPerReplica?: number;
   readonly seed: number;
   readonly checkpointDir?: string;
   readonly logDir?: string;
@@ -94,6 +96,7 @@ export function addTrainFlags(cmd: Command): Command {
     .option('--global-batch <n>', 'global batch size, split across all replicas', int('--global-batch', 1), 64)
     .option('--virtual-epoch-size <n>', 'examples per (virtual) epoch; default one pass over the data', int('--virtual-epoch-size', 1))
     .option('--steps-per-execution <n>', 'steps per coordinator round trip', int('--steps-per-execution', 1), 1)
+    .option('--threads-per-replica <n>', 'intra-op threads per replica (default: cores / replicas, at least 1)', int('--threads-per-replica', 1))
     .option('--seed <n>', 'seed for initialisation and shuffling', int('--seed', 0), 42)
     .option('--checkpoint-dir <dir>', 'BackupAndRestore directory: checkpoint every epoch, resume from the newest')
     .option('--log-dir <dir>', 'write metrics.jsonl, report.html, curves.png and TensorBoard events here')
@@ -200,6 +203,7 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
     globalBatch,
     ...(o.virtualEpochSize !== undefined ? { virtualEpochSize: o.virtualEpochSize as number } : {}),
     stepsPerExecution: o.stepsPerExecution as number,
+    ...(o.threadsPerReplica !== undefined ? { threadsPerReplica: o.threadsPerReplica as number } : {}),
     seed: o.seed as number,
     ...(o.checkpointDir !== undefined ? { checkpointDir: o.checkpointDir as string } : {}),
     ...(o.logDir !== undefined ? { logDir: o.logDir as string } : {}),

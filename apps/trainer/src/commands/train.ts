@@ -196,6 +196,7 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
     o.logDir && isChief
       ? new RunReporter(o.logDir, {
           plannedEpochs: o.epochs,
+          resumedAt: () => backup?.resumedAt,
           info: buildRunInfo({
             options: { ...o },
             spec,

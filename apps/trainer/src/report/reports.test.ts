@@ -119,6 +119,19 @@ describe('RunReporter', () => {
     expect(readFileSync(html, 'utf8')).toContain('Stopped early by a signal after epoch 1 of 1');
   });
 
+  it('keeps the first session when a run resumes from a checkpoint inside its first epoch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-mid-epoch-'));
+    const first = new RunReporter(dir, { info, plannedEpochs: 2, now: clock() });
+    first.onTrainBegin(undefined, { initialEpoch: 0 });
+    await first.finish({ preempted: true }); // SIGTERM at step 5 of epoch 1: no epoch finished
+    const second = new RunReporter(dir, { info, plannedEpochs: 2, now: clock(), resumedAt: () => ({ epoch: 0, step: 5 }) });
+    second.onTrainBegin(undefined, { initialEpoch: 0 });
+    second.onEpochEnd(0, logs(0));
+    await second.finish({ preempted: false, testAccuracy: 0.8 });
+    expect(second.sessions.list.map((s) => s.outcome)).toEqual(['preempted', 'finished']);
+    expect(metricsEpochs(dir)).toEqual([1]);
+  });
+
   it('names the chart vega could not draw, as a REPORT_ERROR', async () => {
     const renderer = new ChartRenderer();
     try {

@@ -11,7 +11,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Callback, EpochLogs } from '@syncline/core';
+import type { Callback, EpochLogs, ResumePoint } from '@syncline/core';
 import { ChartRenderer } from './chart-renderer';
 import { METRIC_CHARTS, curvesSpec, metricChartSpec } from './chart-specs';
 import { percent } from './html-format';
@@ -28,6 +28,8 @@ const PNG_SCALE = 2;
 export interface RunReporterOptions {
   readonly info: RunInfo;
   readonly plannedEpochs: number;
+  /** Where BackupAndRestore resumed this run, read at onTrainBegin (it may be inside the first epoch). */
+  readonly resumedAt?: () => ResumePoint | undefined;
   /** Clock for dates and wall time (tests pin it). */
   readonly now?: () => Date;
 }
@@ -61,14 +63,15 @@ export class RunReporter implements Callback {
   }
 
   /** Starts this session at 0-based `startEpoch` (BackupAndRestore's resume point; 0 for a fresh run). */
-  begin(startEpoch: number): void {
+  begin(startEpoch: number, resumed = startEpoch > 0): void {
     this.history.begin(startEpoch);
-    this.sessions.begin(startEpoch, this.options.info.command, this.#now());
+    this.sessions.begin(startEpoch, this.options.info.command, this.#now(), resumed);
     this.#begun = true;
   }
 
   onTrainBegin(_ctx: unknown, info: { initialEpoch: number }): void {
-    this.begin(info.initialEpoch);
+    const at = this.options.resumedAt?.();
+    this.begin(info.initialEpoch, info.initialEpoch > 0 || (at !== undefined && (at.epoch > 0 || at.step > 0)));
     this.#refresh();
   }
 

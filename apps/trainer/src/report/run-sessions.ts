@@ -36,9 +36,12 @@ export class RunSessions {
     return this.#list;
   }
 
-  /** Records a session that starts now at 0-based `startEpoch`; earlier sessions are kept only when resuming. */
-  begin(startEpoch: number, command: string, now: Date): void {
-    this.#list = [...(startEpoch > 0 ? read(this.file) : []), { start: now.toISOString(), command, firstEpoch: startEpoch + 1 }];
+  /**
+   * Records a session that starts now at 0-based `startEpoch`; earlier sessions are kept only
+   * when `resumed` (by default when startEpoch > 0; a checkpoint inside the first epoch resumes too).
+   */
+  begin(startEpoch: number, command: string, now: Date, resumed = startEpoch > 0): void {
+    this.#list = [...(resumed ? read(this.file) : []), { start: now.toISOString(), command, firstEpoch: startEpoch + 1 }];
     this.#write();
   }
 

@@ -10,10 +10,13 @@ import type { CompiledProgram } from '../../contracts/compiled-program';
 import type { OptimizerState } from '../../contracts/optimizer-state';
 import type { BatchMetrics } from '../../contracts/replica-program';
 import { ShapeMismatchError } from '../../errors/shape-mismatch-error';
-import type { StepResult, TrainEngine } from '../../contracts/train-engine';
+import type { RunStagedOptions, StepResult, TrainEngine } from '../../contracts/train-engine';
+import { wallClockMs } from '../../contracts/step-profiler';
+import { CompiledStepClock } from '../profile/compiled-step-clock';
 import { concatFloat32 } from './concat-float32';
 
 export class CompiledEngine implements TrainEngine {
+  readonly #clock = new CompiledStepClock();
   readonly maxStagedSteps: number;
   #sets: Batch[][][] = [[], []];
   #set = 0;
@@ -60,14 +63,16 @@ export class CompiledEngine implements TrainEngine {
     this.#staged++;
   }
 
-  async runStaged(): Promise<StepResult[]> {
+  async runStaged(options: RunStagedOptions = {}): Promise<StepResult[]> {
     const steps = this.#staged;
+    const wallStart = wallClockMs();
     const batches = this.#sets[this.#set]!.slice(0, steps);
     this.#set ^= 1;
     this.#staged = 0;
     const t0 = performance.now();
     const metrics = await this.program.trainSteps({ steps, batches });
     const perStep = (performance.now() - t0) / Math.max(1, steps);
+    this.#clock.report(options.profiler, options.firstStep ?? 0, this.numReplicas, wallStart, steps);
     return metrics.map((m) => ({ ...m, stepMs: perStep, allReduceMs: 0 }));
   }
 

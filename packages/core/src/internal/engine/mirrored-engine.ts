@@ -79,7 +79,8 @@ export class MirroredEngine implements TrainEngine {
     const staged = this.#staged;
     this.#staged = Array.from({ length: this.pool.size }, () => []);
     this.#set ^= 1;
-    const perReplica = await this.pool.all<StepMetrics[]>((r) => ({ type: 'train', steps: staged[r]!, preempt: options.preempt === true }));
+    const totals = options.profiler?.rankTotals !== undefined; // the straggler report asks for every rank's totals
+    const perReplica = await this.pool.all<StepMetrics[]>((r) => ({ type: 'train', steps: staged[r]!, preempt: options.preempt === true, totals }));
     if (options.profiler) reportPhases(options.profiler, options.firstStep ?? 0, perReplica);
     return perReplica[0]!.map((m, i) => ({
       lossSum: m.lossSum,

@@ -213,7 +213,7 @@ export class ReplicaHost {
         const out: StepMetrics[] = [];
         for (const ref of req.steps) out.push(await this.#trainStep(this.#batch(ref), req.preempt === true));
         // every rank's busy and waiting totals, once per request (the straggler report)
-        if (out.length > 0) out[out.length - 1] = { ...out[out.length - 1]!, rankTotals: this.#clock.totals() };
+        if (req.totals === true && out.length > 0) out[out.length - 1] = { ...out[out.length - 1]!, rankTotals: this.#clock.totals() };
         return out;
       }
       case 'evaluate': {

@@ -43,7 +43,7 @@ export interface InitMessage {
 }
 
 export type Request =
-  | { readonly id: number; readonly type: 'train'; readonly steps: readonly BatchRef[]; readonly preempt?: boolean }
+  | { readonly id: number; readonly type: 'train'; readonly steps: readonly BatchRef[]; readonly preempt?: boolean; readonly totals?: boolean }
   | { readonly id: number; readonly type: 'evaluate'; readonly batch: BatchRef }
   | { readonly id: number; readonly type: 'predict'; readonly batch: BatchRef }
   | { readonly id: number; readonly type: 'computeGradients'; readonly batch: BatchRef }
@@ -69,7 +69,7 @@ export interface StepMetrics extends BatchMetrics, StepPhaseTimes {
   readonly allReduceMs: number;
   /** Some replica of some worker asked to stop (preemption): every rank sees it at the same step. */
   readonly stopRequested: boolean;
-  /** On the last step of a train request: every rank's busy and waiting totals so far. */
+  /** On the last step of a train request that asked for them: every rank's busy and waiting totals so far. */
   readonly rankTotals?: RankTotals;
 }
 

@@ -7,6 +7,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_STRAGGLER_EVERY, DEFAULT_STRAGGLER_THRESHOLD, InvalidConfigError } from '@syncline/core';
 import { addDataFlags, validateDataFlags, type DataFlags } from './data-options';
+import { addModelFlags, validateModelFlags, type ModelFlags } from './model-options';
 
 export type StrategyName = 'mirrored' | 'multi-worker' | 'tpu';
 export type BackendName = 'tfjs' | 'onnx' | 'pjrt';
@@ -49,6 +50,8 @@ export interface TrainOptions {
   readonly tls?: TlsFiles;
   /** Bring-your-own data flags (data-options.ts); empty for the Fashion-MNIST IDX directory. */
   readonly dataFlags?: DataFlags;
+  /** --loss / --metrics where the model spec sets none (model-options.ts). */
+  readonly modelFlags?: ModelFlags;
   /** Write a Chrome trace / Perfetto JSON timeline of every step here (see train-profile.ts). */
   readonly profile?: string;
   /** Straggler report every this many steps; 0 turns it off. */
@@ -85,7 +88,7 @@ function int(name: string, min: number) {
 
 /** Adds the train flags to `cmd` (shared by `train` and the workers `launch` starts). */
 export function addTrainFlags(cmd: Command): Command {
-  return addDataFlags(cmd)
+  return addModelFlags(addDataFlags(cmd))
     .addOption(new Option('--strategy <name>', 'distribution strategy').choices(['mirrored', 'multi-worker', 'tpu']).default('mirrored'))
     .option('--replicas <n>', 'replicas on this machine (default: one per core)', int('--replicas', 1))
     .addOption(new Option('--isolation <kind>', 'replicas as worker threads or child processes').choices(['thread', 'process']).default('thread'))
@@ -220,6 +223,7 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
     ...(o.authTokenFile !== undefined ? { authTokenFile: o.authTokenFile as string } : {}),
     ...(tls ? { tls } : {}),
     dataFlags: validateDataFlags(o),
+    modelFlags: validateModelFlags(o),
     ...(o.profile !== undefined ? { profile: o.profile as string } : {}),
     stragglerEvery: (o.stragglerEvery as number | undefined) ?? DEFAULT_STRAGGLER_EVERY,
     stragglerThreshold: (o.stragglerThreshold as number | undefined) ?? DEFAULT_STRAGGLER_THRESHOLD,

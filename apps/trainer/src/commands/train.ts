@@ -16,6 +16,8 @@ import {
   loadFashionMnist,
   parseModelSpec,
   presetModelSpec,
+  MLP_PRESET,
+  CNN_PRESET,
   type Callback,
   type DistributedModel,
   type FashionMnist,
@@ -35,6 +37,7 @@ import { RunReporter } from '../report/run-reporter';
 import { buildRunInfo, describePlacement } from '../report/run-info';
 import { TensorBoardCallback } from '../report/tensorboard-callback';
 import type { TrainOptions } from './train-options';
+import { applyModelFlags, type ModelFlags } from './model-options';
 import { startRunProfile, type ProfileResult } from './train-profile';
 
 export interface TrainResult {
@@ -84,10 +87,23 @@ function evalBatch(globalBatch: number, replicas: number): number {
   return b - (b % replicas);
 }
 
-export function loadModelSpec(model: string): ModelSpec {
-  if (model === 'mlp' || model === 'cnn') return presetModelSpec(model);
+/** A preset or a spec file, completed by --loss / --metrics where it sets neither (model-options.ts). */
+export function loadModelSpec(model: string, flags: ModelFlags = {}): ModelSpec {
+  if (model === 'mlp' || model === 'cnn') {
+    if (flags.loss === undefined && flags.metrics === undefined) return presetModelSpec(model);
+    const preset = structuredClone(model === 'mlp' ? MLP_PRESET : CNN_PRESET) as unknown as Record<string, unknown>;
+    return parseModelSpec(applyModelFlags(preset, flags, `preset "${model}"`, true), `preset "${model}"`);
+  }
   if (!existsSync(model)) throw new DataError(`--model ${model}: not "mlp", "cnn" or an existing spec JSON file`);
-  return parseModelSpec(readFileSync(model, 'utf8'), model);
+  if (flags.loss === undefined && flags.metrics === undefined) return parseModelSpec(readFileSync(model, 'utf8'), model);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(model, 'utf8'));
+  } catch {
+    return parseModelSpec(readFileSync(model, 'utf8'), model); // names the JSON error
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return parseModelSpec(raw, model);
+  return parseModelSpec(applyModelFlags(raw as Record<string, unknown>, flags, model), model);
 }
 
 /**
@@ -117,7 +133,7 @@ export async function runTrain(
   extras: TrainExtras = {},
 ): Promise<TrainResult> {
   const t0 = performance.now();
-  const spec = loadModelSpec(o.model);
+  const spec = loadModelSpec(o.model, o.modelFlags);
   const { ref } = await backendRegistry(o).create(o.backend);
   const { strategy, isChief, rank, worldSize } = makeStrategy(o, ref, log);
   let checkpointLock: HeldCheckpointLock | undefined;

@@ -7,7 +7,8 @@
  * normalisation, add, global average pooling), a branchy model (concatenate, multiply,
  * reshape, batch normalisation of a sequence, layer normalisation, gelu), a transformer
  * encoder block with cross-attention (dense on sequences, position embedding,
- * multi-head attention, global average pooling 1d) and each new loss, the same seed gives bit-identical
+ * multi-head attention, global average pooling 1d), a sequence model (conv1d, permute,
+ * softmax along an axis) and each new loss, the same seed gives bit-identical
  * initial weights; gradients of the summed loss agree per tensor within 1e-4 relative (L2);
  * the loss sums agree within 1e-4 relative; after one step the BatchNormalization moving
  * statistics agree within 1e-5, and onnx's weights loaded into a fresh tfjs replica give the
@@ -81,6 +82,21 @@ const TRANSFORMER: ModelSpecInput = {
   ],
 };
 
+/** Rows as a sequence: conv1d (same and strided valid), permute, softmax along a middle and the last axis. */
+const SEQUENCE_CONV: ModelSpecInput = {
+  inputShape: [28, 28],
+  layers: [
+    { type: 'conv1d', name: 'c1', filters: 8, kernelSize: 3, padding: 'same', activation: 'gelu' },
+    { type: 'conv1d', name: 'c2', filters: 8, kernelSize: 5, strides: 2, activation: 'tanh' },
+    { type: 'permute', name: 'p', dims: [2, 1] },
+    { type: 'softmax', name: 'over_channels', axis: 1 },
+    { type: 'softmax', name: 'over_steps', inputs: ['p'] },
+    { type: 'multiply', inputs: ['over_channels', 'over_steps'] },
+    { type: 'flatten' },
+    { type: 'dense', units: 10, activation: 'softmax' },
+  ],
+};
+
 const mlp = (units: number, activation: string, loss: unknown): ModelSpecInput =>
   ({
     inputShape: [784],
@@ -91,6 +107,7 @@ const mlp = (units: number, activation: string, loss: unknown): ModelSpecInput =
 const CASES: [string, ModelSpecInput, (label: number) => number][] = [
   ['residual block, sparse CE', RESIDUAL, (y) => y],
   ['transformer block + cross-attention, sparse CE', TRANSFORMER, (y) => y],
+  ['conv1d, permute, softmax along axes, sparse CE', SEQUENCE_CONV, (y) => y],
   ['branches, categorical CE from logits', { ...BRANCHES, loss: 'categoricalCrossentropy' }, (y) => y],
   ['binary CE, fused sigmoid', mlp(1, 'sigmoid', 'binaryCrossentropy'), (y) => (y >= 5 ? 1 : 0)],
   ['binary CE from logits', mlp(1, 'linear', { name: 'binaryCrossentropy', fromLogits: true }), (y) => y % 2],

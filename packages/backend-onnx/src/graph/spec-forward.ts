@@ -87,6 +87,25 @@ export function buildSpecForward(b: GraphBuilder, spec: ModelSpec, training: boo
         act = layer.activation;
         break;
       }
+      case 'conv1d': {
+        // As a conv2d over a [1, length] image: NCHW [N, C, 1, L], kernel [1, k, C, F] -> OIHW.
+        const [length, c] = ls.inputShape as [number, number];
+        const image = b.op('Transpose', [b.op('Reshape', [x.v, b.constInt64([-1, 1, length, c])])], { perm: NHWC_TO_NCHW });
+        const w = b.op('Transpose', [b.op('Reshape', [param(0), b.constInt64([1, layer.kernelSize, c, layer.filters])])], { perm: HWIO_TO_OIHW });
+        const inputs = [image, w];
+        if (layer.useBias) inputs.push(param(1));
+        const pads = layer.padding === 'same' ? samePads([1, length], [1, layer.kernelSize], [1, layer.strides]) : [0, 0, 0, 0];
+        const y = b.op('Conv', inputs, { kernel_shape: [1, layer.kernelSize], strides: [1, layer.strides], pads });
+        h = b.op('Reshape', [b.op('Transpose', [y], { perm: NCHW_TO_NHWC }), b.constInt64([-1, ...ls.outputShape])]);
+        act = layer.activation;
+        break;
+      }
+      case 'permute':
+        h = b.op('Transpose', [toNhwc(x)], { perm: [0, ...layer.dims] });
+        break;
+      case 'softmax':
+        h = b.op('Softmax', [toNhwc(x)], { axis: exampleAxis(layer.axis, ls.inputShape.length) + 1 });
+        break;
       case 'multiHeadAttention': {
         const value = ins[1] ?? x;
         const lengths = { query: ls.inputShape[0]!, value: value.shape[0]! };

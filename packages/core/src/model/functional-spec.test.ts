@@ -129,6 +129,27 @@ describe('functional model spec', () => {
     ).toThrow(/layers\[0\] \(multiHeadAttention\): multiHeadAttention needs \[length, features\] inputs; input shape \[4, 4, 1\]/);
   });
 
+  it('conv1d (Keras kernel [k, in, filters]), permute and softmax along an axis', () => {
+    const spec = parseModelSpec({
+      inputShape: [28, 6],
+      layers: [
+        { type: 'conv1d', filters: 4, kernelSize: 3, padding: 'same' },
+        { type: 'conv1d', filters: 5, kernelSize: 5, strides: 2 },
+        { type: 'permute', dims: [2, 1] },
+        { type: 'softmax', axis: 1 },
+        { type: 'flatten' },
+        { type: 'dense', units: 2 },
+      ],
+    });
+    const shapes = inferShapes(spec);
+    expect(shapes.map((s) => s.outputShape)).toEqual([[28, 4], [12, 5], [5, 12], [5, 12], [60], [2]]);
+    expect(shapes[1]!.params.map((p) => p.shape)).toEqual([[5, 4, 5], [5]]);
+    const bad = (layer: object) => () => parseModelSpec({ inputShape: [4, 3], layers: [layer, { type: 'flatten' }, { type: 'dense', units: 2 }] });
+    expect(bad({ type: 'permute', dims: [1, 1] })).toThrow(/layers\[0\] \(permute\): dims \[1, 1\] is not a permutation of 1\.\.2/);
+    expect(bad({ type: 'softmax', axis: 3 })).toThrow(/axis 3 is outside a rank-2 input/);
+    expect(bad({ type: 'conv1d', filters: 1, kernelSize: 5 })).toThrow(/kernel 5 with padding "valid" leaves no output/);
+  });
+
   it('names the layer, the bad reference and the shapes on errors', () => {
     const base = { inputShape: [6] };
     expect(() => parseModelSpec({ ...base, layers: [{ type: 'dense', units: 2, inputs: ['nope'] }] })).toThrow(

@@ -83,6 +83,24 @@ export function layerOutput(
       project('output', inner, channels);
       return { outputShape: shape, params };
     }
+    case 'conv1d': {
+      if (shape.length !== 2) fail('conv1d needs a [length, channels] input');
+      const length = windowOutput(shape[0]!, layer.kernelSize, layer.strides, layer.padding);
+      if (length < 1) fail(`kernel ${layer.kernelSize} with padding "${layer.padding}" leaves no output`);
+      const params: ParamShape[] = [{ name: `${prefix}/kernel`, shape: [layer.kernelSize, channels, layer.filters] }];
+      if (layer.useBias) params.push({ name: `${prefix}/bias`, shape: [layer.filters] });
+      return { outputShape: [length, layer.filters], params };
+    }
+    case 'permute': {
+      const sorted = [...layer.dims].sort((a, b) => a - b);
+      if (layer.dims.length !== shape.length || sorted.some((d, i) => d !== i + 1)) {
+        fail(`dims [${layer.dims.join(', ')}] is not a permutation of 1..${shape.length}`);
+      }
+      return { outputShape: layer.dims.map((d) => shape[d - 1]!), params: [] };
+    }
+    case 'softmax':
+      if (exampleAxis(layer.axis, shape.length) < 0) fail(`axis ${layer.axis} is outside a rank-${shape.length} input`);
+      return { outputShape: shape, params: [] };
     case 'positionEmbedding':
       if (shape.length !== 2) fail('positionEmbedding needs a [length, features] input');
       return { outputShape: shape, params: [{ name: `${prefix}/embeddings`, shape: [shape[0]!, channels] }] };

@@ -89,6 +89,21 @@ export const multiHeadAttentionLayerSchema = z.strictObject({
 export const positionEmbeddingLayerSchema = z.strictObject({ ...graphFields, type: z.literal('positionEmbedding') });
 /** Mean over the sequence axis: [length, features] -> [features]. */
 export const globalAveragePooling1dLayerSchema = z.strictObject({ ...graphFields, type: z.literal('globalAveragePooling1d') });
+/** Keras Conv1D over [length, channels]: kernel [kernelSize, inChannels, filters]. */
+export const conv1dLayerSchema = z.strictObject({
+  ...graphFields,
+  type: z.literal('conv1d'),
+  filters: positiveInt,
+  kernelSize: positiveInt,
+  strides: positiveInt.default(1),
+  padding: z.enum(['valid', 'same']).default('valid'),
+  activation: activation.default('linear'),
+  useBias: z.boolean().default(true),
+});
+/** Reorders the per-example axes; `dims` is a permutation of 1..rank (Keras Permute). */
+export const permuteLayerSchema = z.strictObject({ ...graphFields, type: z.literal('permute'), dims: z.array(positiveInt).min(2).max(3) });
+/** Softmax along one axis (Keras numbering: -1 the last, 1 the first after the batch). */
+export const softmaxLayerSchema = z.strictObject({ ...graphFields, type: z.literal('softmax'), axis: z.number().int().default(-1) });
 /** Element-wise merges of two or more inputs of one shape. */
 export const addLayerSchema = z.strictObject({ ...graphFields, type: z.literal('add') });
 export const multiplyLayerSchema = z.strictObject({ ...graphFields, type: z.literal('multiply') });
@@ -113,6 +128,9 @@ export const layerSpecSchema = z.discriminatedUnion('type', [
   multiHeadAttentionLayerSchema,
   positionEmbeddingLayerSchema,
   globalAveragePooling1dLayerSchema,
+  conv1dLayerSchema,
+  permuteLayerSchema,
+  softmaxLayerSchema,
 ]);
 
 export const optimizerSpecSchema = z.discriminatedUnion('name', [

@@ -43,6 +43,21 @@ export function applySpecLayer(ls: LayerShapes, inputs: readonly tf.Tensor[], ct
       if (bias) y = tf.add(y, bias);
       return applyActivation(y, ctx.activation(layer.activation));
     }
+    case 'conv1d': {
+      let y = tf.conv1d(x as tf.Tensor3D, kernel as tf.Tensor3D, layer.strides, layer.padding) as tf.Tensor;
+      if (bias) y = tf.add(y, bias);
+      return applyActivation(y, ctx.activation(layer.activation));
+    }
+    case 'permute':
+      return tf.transpose(x, [0, ...layer.dims]);
+    case 'softmax': {
+      // tfjs soft-maxes the last axis only: move the axis there and back.
+      const axis = exampleAxis(layer.axis, x.rank - 1) + 1;
+      if (axis === x.rank - 1) return tf.softmax(x);
+      const perm = Array.from({ length: x.rank }, (_, i) => i);
+      [perm[axis], perm[x.rank - 1]] = [perm[x.rank - 1]!, perm[axis]!];
+      return tf.transpose(tf.softmax(tf.transpose(x, perm)), perm);
+    }
     case 'multiHeadAttention':
       return multiHeadAttention(x, inputs[1] ?? x, ctx.params, layer.numHeads, layer.keyDim, layer.useBias);
     case 'positionEmbedding':

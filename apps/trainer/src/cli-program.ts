@@ -39,7 +39,8 @@ export function buildProgram(io: ProgramIo = defaultIo): Command {
       if (options.tls) io.stderr(`syncline: the ring uses mutual TLS (certificate ${options.tls.certFile}, CA ${options.tls.caFile})`);
       const result = await runTrain(options, io.stderr);
       if (options.json) io.stdout(JSON.stringify(result));
-      if (result.preempted) process.exitCode = 143; // stopped by SIGTERM after a checkpoint
+      // stopped by a signal after a checkpoint: 128 + its number (SIGINT 130, SIGTERM 143), as launch reports it
+      if (result.preempted) process.exitCode = result.stopSignal === 'SIGINT' ? 130 : 143;
     } finally {
       launcher?.dispose();
     }

@@ -31,6 +31,7 @@ import {
 import { backendRegistry } from './backend-choice';
 import { checkModelFitsData, loadRunData, type RunData } from './data-load';
 import { makeStrategy } from './make-strategy';
+import { checkOutputPaths, writeFinalWeights } from './output-paths';
 import { lockCheckpointDir } from '../checkpoint-lock/lock-checkpoint-dir';
 import { ConsoleProgress } from '../report/console-progress';
 import { RunReporter } from '../report/run-reporter';
@@ -60,6 +61,8 @@ export interface TrainResult {
   readonly resumedFromStep: number;
   /** True when a SIGTERM stopped training early (after a checkpoint). */
   readonly preempted: boolean;
+  /** The signal that stopped this process (SIGINT exits 130, SIGTERM 143); absent when another worker's stopped it. */
+  readonly stopSignal?: string;
   readonly rank: number;
   readonly worldSize: number;
   readonly history: readonly Record<string, number | undefined>[];
@@ -140,6 +143,7 @@ export async function runTrain(
   let preemption: PreemptionWatcher | undefined;
   try {
     // The writer takes --checkpoint-dir before reading any data: a second writer fails here, naming the holder.
+    checkOutputPaths(o, isChief); // every output writable before any data is read (OutputPathError otherwise)
     checkpointLock = await lockCheckpointDir(o.checkpointDir, isChief, log);
     // In memory for the Fashion-MNIST IDX directory (as bytes in every process of a multi-worker run), else streamed.
     const data = await loadRunData(
@@ -204,7 +208,13 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
     log('syncline: gradients are all-reduced through copies (the communicator has no registered buffer, or the model does not fit its space)');
   const callbacks: Callback[] = [preemption, new ConsoleProgress(!o.json && isChief, o.epochs)];
   const backup = o.checkpointDir
-    ? new BackupAndRestore({ dir: o.checkpointDir, log, writer: isChief, ...(checkpointLock ? { heldLock: checkpointLock } : {}) })
+    ? new BackupAndRestore({
+        dir: o.checkpointDir,
+        log,
+        writer: isChief,
+        model: { name: spec.name ?? o.model, spec },
+        ...(checkpointLock ? { heldLock: checkpointLock } : {}),
+      })
     : undefined;
   if (backup) callbacks.unshift(backup);
   let result: Omit<TrainResult, 'wallSeconds' | 'peakRssMb'> | undefined;
@@ -256,7 +266,7 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
   const finalWeights = await model.getWeights();
   if (o.exportWeights && isChief) {
     const tensors = weightLayoutOf(spec).entries.map((e) => ({ name: e.name, shape: e.shape, data: finalWeights.subarray(e.offset, e.offset + e.size) }));
-    writeFileSync(o.exportWeights, encodeSafetensors(tensors, { model: spec.name ?? o.model, seed: String(o.seed) }));
+    writeFinalWeights(o.exportWeights, encodeSafetensors(tensors, { model: spec.name ?? o.model, seed: String(o.seed) }), o.checkpointDir, log);
   }
   const test =
     extras.skipTest || preempted || !data.test
@@ -278,6 +288,7 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
     resumedFromEpoch: backup?.resumedAt.epoch ?? 0,
     resumedFromStep: backup?.resumedAt.step ?? 0,
     preempted,
+    ...(preempted && preemption.signal ? { stopSignal: preemption.signal } : {}),
     rank,
     worldSize,
     weightsSha256: sha256(finalWeights),

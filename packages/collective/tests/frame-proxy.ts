@@ -25,7 +25,7 @@ function note(): void {
 
 /** Rewrites the listener-to-dialer stream frame by frame. */
 function tamperer(out: Socket): (b: Buffer) => void {
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let tagged = false;
   let previousData: Buffer | undefined;
   return (b) => {

@@ -50,27 +50,28 @@ describe('frame integrity against a man in the middle (network namespaces)', () 
     it.skip(`(skipped: ${pair})`, () => undefined);
     return;
   }
+  const net: NetnsPair = pair;
 
   /**
    * Rank 0 in namespace A, rank 1 in B listening on B's address; the cluster names the proxy
    * (in A) as rank 1's address, so the link rank 0 dials, which carries rank 1's DATA to rank
-   * 0, runs through it.
+   * 0, runs through it. Rank 1 then connects to rank 0 from an address the cluster does not
+   * list (as behind a NAT): acceptFrom 'any'.
    */
   async function start(mode: 'pass' | 'flip' | 'replay'): Promise<{ proxyAddress: string }> {
     port += 10;
-    const [ipA, ipB] = pair.ips as [string, string];
+    const [ipA, ipB] = net.ips;
     const proxyAddress = `${ipA}:${port + 2}`;
     const addresses = [`${ipA}:${port}`, proxyAddress];
-    proxy = forkProxy(pair.names[0]!, { listen: proxyAddress, target: `${ipB}:${port + 1}`, mode, fromSeq: 20 });
+    proxy = forkProxy(net.names[0], { listen: proxyAddress, target: `${ipB}:${port + 1}`, mode, fromSeq: 20 });
     await nextMessage(proxy, (m) => 'ready' in m);
     const token = randomBytes(16).toString('hex');
     ranks = [0, 1].map((rank) =>
-      forkRank({ rank, addresses, timeoutMs: OP_TIMEOUT_MS, ...(rank === 1 ? { listenAddress: `${ipB}:${port + 1}` } : {}) }, { SYNCLINE_AUTH_TOKEN: token }, [
-        'ip',
-        'netns',
-        'exec',
-        pair.names[rank]!,
-      ]),
+      forkRank(
+        { rank, addresses, timeoutMs: OP_TIMEOUT_MS, acceptFrom: 'any', ...(rank === 1 ? { listenAddress: `${ipB}:${port + 1}` } : {}) },
+        { SYNCLINE_AUTH_TOKEN: token },
+        ['ip', 'netns', 'exec', net.names[rank]!],
+      ),
     );
     const ready = await Promise.all(ranks.map((r) => r.next<{ error?: { message: string } }>((m) => 'ready' in m || 'error' in m)));
     expect(ready.map((m) => m.error?.message ?? 'ready')).toEqual(['ready', 'ready']);

@@ -25,6 +25,8 @@ import { checkOptionKeys, REGISTERED_BYTES_PER_REPLICA, registeredBytesPerReplic
 
 /** Overrides where this worker's ring listens (default: every interface at its TF_CONFIG port). */
 export const LISTEN_ADDRESS_ENV = 'SYNCLINE_LISTEN_ADDRESS';
+/** Set to "any" on workers whose peers connect from addresses TF_CONFIG does not list (behind a NAT); default: only the cluster's (accept-gate.ts). */
+export const ACCEPT_FROM_ENV = 'SYNCLINE_RING_ACCEPT_FROM';
 
 export interface MultiWorkerOptions {
   /** Timeout of every collective, ms; default the strategy's. */
@@ -88,6 +90,7 @@ function joinRing(g: MultiWorkerGroup, registered: boolean): Promise<Communicato
     rank: g.workerRank,
     addresses: g.addresses,
     ...(listenAddress ? { listenAddress } : {}),
+    ...(process.env[ACCEPT_FROM_ENV] === 'any' ? { acceptFrom: 'any' as const } : {}),
     timeoutMs: g.timeoutMs,
     ...(g.tls ? { tls: readTls(g.tls) } : {}),
     ...(registered ? { registeredBytes: REGISTERED_BYTES_PER_REPLICA } : {}),

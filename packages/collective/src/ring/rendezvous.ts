@@ -7,8 +7,9 @@
  * 2. Connect to our predecessor's address, retrying with exponential backoff (ECONNREFUSED,
  *    ENOENT, resets) until the rendezvous deadline; run the client handshake on it. This
  *    connection receives DATA through `onread` into a reused buffer.
- * 3. Accept connections; each must pass the server handshake within HANDSHAKE_TIMEOUT_MS
- *    and prove it is our successor. Strangers, garbage and wrong tokens are dropped and
+ * 3. Accept connections (bounded before authentication, and only from the cluster's
+ *    addresses when it lists IPs: accept-gate.ts); each must pass the server handshake
+ *    within HANDSHAKE_TIMEOUT_MS and prove it is our successor. Strangers, garbage and wrong tokens are dropped and
  *    remembered for the error message; the listener keeps serving (and refusing) later.
  * 4. Resolve when both links are up, or fail at the deadline naming the missing rank.
  * 5. Failing: a failure we see ourselves (our predecessor failed authentication, a proven
@@ -26,6 +27,7 @@ import * as tls from 'node:tls';
 import { AddressInUseError, AuthFailedError, ClusterMismatchError, CollectiveTimeoutError, isSynclineError } from '@syncline/core';
 import type { RingAddress } from './address';
 import { abortKindOf, authDetail, failureFrame } from './abort';
+import { AcceptGate, clusterSources, type AcceptFrom } from './accept-gate';
 import type { FrameSink } from './frame';
 import { ClientHandshake, ServerHandshake, type HandshakeParams } from './handshake';
 import type { PeerLink } from './peer-link';
@@ -56,6 +58,10 @@ export interface RendezvousParams {
    * ring formed (e.g. a duplicate of a rank started late): the communicator fails the ring.
    */
   readonly onLateMismatch: (error: unknown, claimedRank: number) => void;
+  /** 'cluster' (default): refuse sources outside the cluster's IP addresses; 'any' behind a NAT. */
+  readonly acceptFrom?: AcceptFrom;
+  /** Where refusals at accept are logged (default: stderr). */
+  readonly onRefused?: (line: string) => void;
 }
 
 export interface RendezvousResult {
@@ -86,6 +92,7 @@ export class Rendezvous {
   readonly #next: number;
   readonly #me: RingAddress;
   readonly #pending = new Set<net.Socket>();
+  readonly #gate: AcceptGate;
   #server: net.Server | undefined;
   #recv: PeerLink | undefined;
   #send: PeerLink | undefined;
@@ -109,6 +116,11 @@ export class Rendezvous {
     this.#prev = (rank - 1 + size) % size;
     this.#next = (rank + 1) % size;
     this.#me = p.listenAt ?? p.addresses[rank]!;
+    this.#gate = new AcceptGate(
+      p.acceptFrom === 'any' ? undefined : clusterSources(p.addresses),
+      this.#me.text,
+      p.onRefused ?? ((line) => process.stderr.write(`${line}\n`)),
+    );
   }
 
   /** Resolves with both links, or rejects with the first failure once the neighbours were told (step 5). */
@@ -168,6 +180,8 @@ export class Rendezvous {
   }
 
   #onConnection(socket: net.Socket): void {
+    const admitted = this.#gate.admit(socket);
+    if (!admitted) return;
     const pending = this.#pending;
     pending.add(socket);
     socket.once('close', () => pending.delete(socket));
@@ -182,11 +196,13 @@ export class Rendezvous {
     socket.setNoDelay?.(true);
     runHandshake(socket, link, hs, this.#sinks.send, true).then(
       () => {
+        admitted.settle();
         pending.delete(socket);
         this.#sendHolder = hs.peerAddress;
         this.#linkUp('send', link);
       },
       (e) => {
+        admitted.settle();
         this.#lastStranger = `${remote}: ${text(e)}`;
         if (e instanceof AuthFailedError) this.#lastAuthFailure = e;
         // our successor failed with us, or a proven peer with a cluster of another size (our "successor" may not exist for it)

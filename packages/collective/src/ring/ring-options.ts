@@ -7,6 +7,7 @@ import { DEFAULT_COLLECTIVE_TIMEOUT_MS, InvalidConfigError } from '@syncline/cor
 import { ranksOnHost, type RingAddress } from './address';
 import { registeredFloatsFor } from '../registered';
 import type { RingTlsOptions } from './rendezvous';
+import type { AcceptFrom } from './accept-gate';
 
 /** Largest DATA frame payload (bytes): the pipelining unit of large ops. */
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
@@ -98,6 +99,15 @@ export interface RingCommunicatorOptions {
    * measure what it costs (the all-reduce bench) and must be set alike on every rank.
    */
   readonly frameIntegrity?: boolean;
+  /**
+   * Who may connect to this rank's listener: 'cluster' (default) closes connections from
+   * addresses outside `addresses` at accept, before any read, when they are all literal IPs;
+   * 'any' accepts every source (peers behind a NAT). Either way, at most a few connections
+   * wait for authentication at once, in all and per source (accept-gate.ts).
+   */
+  readonly acceptFrom?: AcceptFrom;
+  /** Where refused connections are logged, naming the source (default: stderr). */
+  readonly onRefused?: (line: string) => void;
 }
 
 /** setsockopt takes a C int, which Linux doubles: keep the double an int too. */

@@ -85,5 +85,7 @@ export function rendezvousParams(o: RingCommunicatorOptions, r: RingSetup, timeo
     makeLink: (role, peer) => new PeerLink(role, peer, r.addresses[peer]!.text, h.sinks[role], chunkBytes, READ_BUFFER_BYTES, h.linkFailed),
     onStranger: (remote, e) => o.onStranger?.(remote, e),
     onLateMismatch: h.lateMismatch,
+    acceptFrom: o.acceptFrom ?? 'cluster',
+    ...(o.onRefused ? { onRefused: o.onRefused } : {}),
   };
 }

@@ -1,6 +1,6 @@
 /** Shared pieces of the trainer's end-to-end tests: real data, real backends, real collectives. */
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { MirroredStrategy, loadFashionMnist, type MirroredStrategyOptions } from '@syncline/core';
 import { sharedMemory, socketRing } from '@syncline/collective';
 import { tfjs } from '@syncline/backend-tfjs';
@@ -18,6 +18,23 @@ export function fullDataAvailable(): boolean {
 }
 
 export const TFJS_REF = tfjs({ candidates: ['wasm'] });
+/** tfjs on tfjs-node's native "tensorflow" backend (built by tools/scripts/install.sh). */
+export const TFJS_NODE_REF = tfjs({ candidates: ['node'] });
+
+/**
+ * Whether @tensorflow/tfjs-node is installed with its addon built. When it is not, prints
+ * why `suite` leaves it out; under CI (where install.sh builds it) that is an error instead.
+ */
+export function tfjsNodeBuiltOrSay(suite: string): boolean {
+  // npm hoists it to the root node_modules (an optional dependency of the root package)
+  const lib = join(REPO, 'node_modules', '@tensorflow', 'tfjs-node', 'lib');
+  const built = existsSync(lib) && readdirSync(lib).some((d) => existsSync(join(lib, d, 'tfjs_binding.node')));
+  if (built) return true;
+  const why = `${suite}: @tensorflow/tfjs-node is not installed or its addon is not built (bash tools/scripts/install.sh builds it)`;
+  if (process.env.CI === 'true') throw new Error(why);
+  process.stderr.write(`${why}; skipping the tensorflow backend\n`);
+  return false;
+}
 
 export function mirrored(replicas: number, extra: Partial<MirroredStrategyOptions> = {}): MirroredStrategy {
   const isolation = extra.isolation ?? 'thread';

@@ -1,6 +1,6 @@
 /**
  * A decoder of tf.train.Example protobufs that writes the wanted features straight into a
- * Float32Array: no intermediate objects per record, so it keeps up with tf.io.parse_example.
+ * Float32Array: no objects or closures per record, so it keeps up with tf.io.parse_example.
  *
  * Protocol (the wire format, tensorflow/core/example/{example,feature}.proto):
  * 1. Example: field 1 = Features. Features: field 1 = repeated map entries, each with
@@ -21,127 +21,131 @@ export interface FeatureInfo {
   readonly length: number;
 }
 
-/** A little protobuf reader over one buffer. */
-class Reader {
-  pos: number;
-  constructor(
-    readonly buf: Buffer,
-    start: number,
-    readonly end: number,
-  ) {
-    this.pos = start;
-  }
-  varint(): number {
-    let v = 0;
-    let mul = 1;
-    let b: number;
-    do {
-      if (this.pos >= this.end) throw new RangeError('truncated varint');
-      b = this.buf[this.pos++]!;
-      v += (b & 0x7f) * mul;
-      mul *= 128;
-    } while (b & 0x80);
-    return v >= 2 ** 63 ? v - 2 ** 64 : v; // ten bytes: a negative int64
-  }
-  /** Skips a field of wire type `wt`. */
-  skip(wt: number): void {
-    if (wt === 0) this.varint();
-    else if (wt === 1) this.pos += 8;
-    else if (wt === 2) this.pos += this.varint();
-    else if (wt === 5) this.pos += 4;
-    else throw new RangeError(`wire type ${wt}`);
-  }
+/** The read position of the one record being decoded (decoding is synchronous, so one cursor serves). */
+let at = 0;
+/** End of the field being read, for bounds checks. */
+let limit = 0;
+
+function varint(buf: Buffer): number {
+  let b = buf[at++]!;
+  if (b < 0x80 && at <= limit) return b;
+  let v = b & 0x7f;
+  let mul = 128;
+  do {
+    if (at >= limit) throw new RangeError('truncated varint');
+    b = buf[at++]!;
+    v += (b & 0x7f) * mul;
+    mul *= 128;
+  } while (b & 0x80);
+  return v >= 2 ** 63 ? v - 2 ** 64 : v; // ten bytes: a negative int64
 }
 
-/** Calls `visit(key, featureStart, featureEnd)` for every map entry of an Example. */
-function forEachFeature(buf: Buffer, visit: (keyStart: number, keyEnd: number, start: number, end: number) => void): void {
-  const ex = new Reader(buf, 0, buf.length);
-  while (ex.pos < ex.end) {
-    const tag = ex.varint();
-    if (tag !== 0x0a) {
-      ex.skip(tag & 7);
-      continue;
-    }
-    const fsEnd = ex.varint() + ex.pos;
-    const fs = new Reader(buf, ex.pos, fsEnd);
-    while (fs.pos < fsEnd) {
-      const t = fs.varint();
-      if (t !== 0x0a) {
-        fs.skip(t & 7);
-        continue;
-      }
-      const entryEnd = fs.varint() + fs.pos;
-      const e = new Reader(buf, fs.pos, entryEnd);
-      let ks = 0;
-      let ke = 0;
-      let vs = 0;
-      let ve = 0;
-      while (e.pos < entryEnd) {
-        const et = e.varint();
-        const len = (et & 7) === 2 ? e.varint() : -1;
-        if (len < 0) e.skip(et & 7);
-        else if (et >>> 3 === 1) [ks, ke] = [e.pos, e.pos + len];
-        else if (et >>> 3 === 2) [vs, ve] = [e.pos, e.pos + len];
-        if (len >= 0) e.pos += len;
-      }
-      visit(ks, ke, vs, ve);
-      fs.pos = entryEnd;
-    }
-    ex.pos = fsEnd;
-  }
+function skip(buf: Buffer, wireType: number): void {
+  if (wireType === 0) varint(buf);
+  else if (wireType === 1) at += 8;
+  else if (wireType === 2) at += varint(buf);
+  else if (wireType === 5) at += 4;
+  else throw new RangeError(`wire type ${wireType}`);
 }
+
+/** Kinds by Feature field number. */
+const KINDS: readonly (FeatureInfo['kind'] | undefined)[] = [undefined, 'bytes', 'float', 'int64'];
+let lastKind: FeatureInfo['kind'] = 'float';
 
 /**
- * Decodes one Feature message [start, end) of `buf`, writing up to `cap` values at
- * out[base ..] (none when `out` is null); returns its kind and value count (bytes: the
- * byte length of its single value).
+ * Reads the Feature message [start, end), writing up to `cap` values at out[base ..] (none
+ * when `out` is null). Returns the value count (bytes: the byte length of its single value)
+ * and leaves its kind in `lastKind`.
  */
-function decodeFeature(
-  buf: Buffer,
-  start: number,
-  end: number,
-  out: Float32Array | Float64Array | null,
-  base: number,
-  cap: number,
-): { kind: FeatureInfo['kind']; length: number } {
-  const f = new Reader(buf, start, end);
-  let kind: FeatureInfo['kind'] = 'float';
+function readFeature(buf: Buffer, start: number, end: number, out: Float32Array | Float64Array | null, base: number, cap: number): number {
+  at = start;
+  limit = end;
   let n = 0;
-  while (f.pos < end) {
-    const field = f.varint() >>> 3;
-    const listEnd = f.varint() + f.pos;
-    kind = field === 1 ? 'bytes' : field === 2 ? 'float' : 'int64';
-    const l = new Reader(buf, f.pos, listEnd);
-    while (l.pos < listEnd) {
-      const wt = l.varint() & 7;
+  while (at < end) {
+    const kind = KINDS[varint(buf) >>> 3];
+    if (!kind) throw new RangeError('not a Feature');
+    lastKind = kind;
+    const listEnd = varint(buf) + at;
+    while (at < listEnd) {
+      const wt = varint(buf) & 7;
       if (kind === 'bytes') {
-        const len = l.varint();
+        const len = varint(buf);
         if (n > 0) throw new RangeError('a bytes feature with more than one value');
-        if (out) for (let i = 0, m = Math.min(len, cap); i < m; i++) out[base + i] = buf[l.pos + i]! * BYTE_TO_UNIT;
+        if (out) for (let i = 0, m = Math.min(len, cap), p = at; i < m; i++) out[base + i] = buf[p + i]! * BYTE_TO_UNIT;
         n = len;
-        l.pos += len;
+        at += len;
       } else if (kind === 'float') {
-        const e = wt === 2 ? l.varint() + l.pos : l.pos + 4;
-        for (; l.pos < e; l.pos += 4, n++) if (out && n < cap) out[base + n] = buf.readFloatLE(l.pos);
+        const e = wt === 2 ? varint(buf) + at : at + 4;
+        for (; at < e; at += 4, n++) if (out && n < cap) out[base + n] = buf.readFloatLE(at);
       } else {
-        const e = wt === 2 ? l.varint() + l.pos : l.pos + 1; // unpacked: exactly one varint
-        while (l.pos < e) {
-          const v = l.varint();
+        const e = wt === 2 ? varint(buf) + at : at + 1; // unpacked: exactly one varint
+        while (at < e) {
+          const v = varint(buf);
           if (out && n < cap) out[base + n] = v;
           n++;
         }
       }
     }
-    f.pos = listEnd;
   }
-  return { kind, length: n };
+  return n;
+}
+
+/**
+ * Calls `visit(keyStart, keyEnd, valueStart, valueEnd)` for every feature of an Example.
+ * Allocation-free apart from the caller's `visit`.
+ */
+function forEachFeature(buf: Buffer, visit: (ks: number, ke: number, vs: number, ve: number) => void): void {
+  at = 0;
+  limit = buf.length;
+  while (at < buf.length) {
+    const tag = varint(buf);
+    if (tag !== 0x0a) {
+      skip(buf, tag & 7);
+      continue;
+    }
+    const fsEnd = varint(buf) + at;
+    while (at < fsEnd) {
+      const t = varint(buf);
+      if (t !== 0x0a) {
+        skip(buf, t & 7);
+        continue;
+      }
+      const entryEnd = varint(buf) + at;
+      let ks = 0;
+      let ke = 0;
+      let vs = 0;
+      let ve = 0;
+      while (at < entryEnd) {
+        const et = varint(buf);
+        if ((et & 7) !== 2) {
+          skip(buf, et & 7);
+          continue;
+        }
+        const len = varint(buf);
+        if (et >>> 3 === 1) {
+          ks = at;
+          ke = at + len;
+        } else if (et >>> 3 === 2) {
+          vs = at;
+          ve = at + len;
+        }
+        at += len;
+      }
+      visit(ks, ke, vs, ve);
+      at = entryEnd;
+      limit = buf.length;
+    }
+  }
 }
 
 /** Every feature of one serialized Example, sorted by name. Throws DataError naming `where` when it is not one. */
 export function describeExample(buf: Buffer, where: string): FeatureInfo[] {
   const out: FeatureInfo[] = [];
   try {
-    forEachFeature(buf, (ks, ke, vs, ve) => out.push({ name: buf.toString('utf8', ks, ke), ...decodeFeature(buf, vs, ve, null, 0, 0) }));
+    forEachFeature(buf, (ks, ke, vs, ve) => {
+      const length = readFeature(buf, vs, ve, null, 0, 0);
+      out.push({ name: buf.toString('utf8', ks, ke), kind: lastKind, length });
+    });
   } catch (e) {
     throw new DataError(`${where}: not a tf.train.Example (${(e as Error).message}).`, { cause: e });
   }
@@ -156,20 +160,30 @@ export interface ExampleLayout {
 
 /** Decodes Examples by a fixed layout into rows of a Float32Array. */
 export class ExampleDecoder {
+  /** Keys to match: the features in order, then the label. */
   readonly #keys: Buffer[];
   readonly #offsets: number[];
-  readonly #labelKey: Buffer;
+  readonly #lengths: number[];
   readonly #label = new Float64Array(1);
+  #out: Float32Array = new Float32Array(0);
+  #base = 0;
+  #seen = 0;
+  #labelCount = 0;
+  #bad = -1;
+  #badCount = 0;
+  readonly #visit: (ks: number, ke: number, vs: number, ve: number) => void;
+  #buf: Buffer = Buffer.alloc(0);
 
   constructor(readonly layout: ExampleLayout) {
-    this.#keys = layout.features.map((f) => Buffer.from(f.name, 'utf8'));
+    this.#keys = [...layout.features.map((f) => f.name), layout.label].map((n) => Buffer.from(n, 'utf8'));
+    this.#lengths = layout.features.map((f) => f.length);
     this.#offsets = [];
-    let at = 0;
+    let o = 0;
     for (const f of layout.features) {
-      this.#offsets.push(at);
-      at += f.length;
+      this.#offsets.push(o);
+      o += f.length;
     }
-    this.#labelKey = Buffer.from(layout.label, 'utf8');
+    this.#visit = (ks, ke, vs, ve) => this.#entry(ks, ke, vs, ve);
   }
 
   /**
@@ -178,34 +192,49 @@ export class ExampleDecoder {
    * another length, or the label is not one integer.
    */
   decode(buf: Buffer, out: Float32Array, offset: number, where: string): number {
-    let label = Number.NaN;
-    let seen = 0;
+    this.#buf = buf;
+    this.#out = out;
+    this.#base = offset;
+    this.#seen = 0;
+    this.#labelCount = 0;
+    this.#bad = -1;
+    try {
+      forEachFeature(buf, this.#visit);
+    } catch (e) {
+      throw new DataError(`${where}: not a tf.train.Example (${(e as Error).message}).`, { cause: e });
+    }
+    const { features, label } = this.layout;
+    if (this.#bad >= 0) {
+      throw new DataError(
+        `${where}: feature "${features[this.#bad]!.name}" holds ${this.#badCount} value(s) but the first record had ${this.#lengths[this.#bad]}; every record must hold the same shape.`,
+      );
+    }
+    if (this.#seen !== features.length)
+      throw new DataError(`${where}: lacks one of the features ${features.map((f) => `"${f.name}"`).join(', ')}; check --features.`);
+    const y = this.#label[0]!;
+    if (this.#labelCount !== 1 || !Number.isInteger(y) || y < 0) {
+      throw new DataError(`${where}: label feature "${label}" is missing or not one non-negative integer; check --label.`);
+    }
+    return y;
+  }
+
+  #entry(ks: number, ke: number, vs: number, ve: number): void {
     const keys = this.#keys;
-    forEachFeature(buf, (ks, ke, vs, ve) => {
-      for (let k = 0; k < keys.length; k++) {
-        if (buf.compare(keys[k]!, 0, keys[k]!.length, ks, ke) !== 0) continue;
-        const base = offset + this.#offsets[k]!;
-        const want = this.layout.features[k]!.length;
-        const got = decodeFeature(buf, vs, ve, out, base, want);
-        if (got.length !== want) {
-          throw new DataError(
-            `${where}: feature "${this.layout.features[k]!.name}" holds ${got.length} value(s) but the first record had ${want}; every record must hold the same shape.`,
-          );
-        }
-        seen++;
+    const buf = this.#buf;
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      if (key.length !== ke - ks || buf.compare(key, 0, key.length, ks, ke) !== 0) continue;
+      if (k === this.#lengths.length) {
+        this.#labelCount = readFeature(buf, vs, ve, this.#label, 0, 1);
         return;
       }
-      if (buf.compare(this.#labelKey, 0, this.#labelKey.length, ks, ke) === 0) {
-        const got = decodeFeature(buf, vs, ve, this.#label, 0, 1);
-        label = got.length === 1 ? this.#label[0]! : Number.NaN;
+      const n = readFeature(buf, vs, ve, this.#out, this.#base + this.#offsets[k]!, this.#lengths[k]!);
+      if (n !== this.#lengths[k]) {
+        this.#bad = k;
+        this.#badCount = n;
       }
-    });
-    if (seen !== keys.length) {
-      throw new DataError(`${where}: lacks one of the features ${this.layout.features.map((f) => `"${f.name}"`).join(', ')}; check --features.`);
+      this.#seen++;
+      return;
     }
-    if (!Number.isInteger(label) || label < 0) {
-      throw new DataError(`${where}: label feature "${this.layout.label}" is missing or not one non-negative integer; check --label.`);
-    }
-    return label;
   }
 }

@@ -40,6 +40,9 @@ export const MIN_PREFETCH_EXAMPLES = 1_024;
 /** ...but never more than this many bytes. */
 export const MAX_PREFETCH_BYTES = 64 << 20;
 
+/** Stops a reader thread once its dataset is garbage: fit and evaluate never close the datasets they make. */
+const READERS = new FinalizationRegistry<StreamReader>((reader) => void reader.close());
+
 export class StreamShardedDataset implements ShardedDataset {
   readonly stepsPerEpoch: number;
   readonly globalBatchSize: number;
@@ -132,6 +135,7 @@ export class StreamShardedDataset implements ShardedDataset {
       },
       capacity,
     );
+    READERS.register(this, this.#reader, this);
   }
 
   step(epoch: number, step: number): readonly Batch[] {
@@ -202,6 +206,7 @@ export class StreamShardedDataset implements ShardedDataset {
 
   /** Stops the reader thread (it is also unref'd, so an exiting process never waits for it). */
   close(): Promise<void> {
+    READERS.unregister(this);
     return this.#reader.close();
   }
 

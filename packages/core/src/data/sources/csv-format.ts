@@ -87,6 +87,11 @@ export async function inspectCsv(paths: readonly string[], options: TableOptions
     files.push({ path, examples: n });
   }
   if (!cols) throw new DataError(`${paths.join(', ')}: no rows; check --data.`);
+  const again = [...cols.features, cols.label].filter((c) => c.needsRescan);
+  for (const path of again.length ? paths : []) {
+    for await (const rows of csvRows(path))
+      for (const [fields, line] of rows) if (line > 1) for (const c of again) c.seeAgain(fields[c.index], { file: path, line });
+  }
   const features = cols.features.map((c) => c.finish());
   return {
     format: 'csv',

@@ -52,6 +52,16 @@ export async function inspectJsonl(paths: readonly string[], options: TableOptio
     files.push({ path, examples: n });
   }
   if (!cols) throw new DataError(`${paths.join(', ')}: no rows; check --data.`);
+  const again = [...cols, label!].filter((c) => c.needsRescan);
+  for (const path of again.length ? paths : []) {
+    for await (const lines of fileLines(path)) {
+      for (const { text, number } of lines) {
+        if (text.trim() === '') continue;
+        const obj = parseLine(text, path, number);
+        for (const c of again) c.seeAgain(obj[c.name], { file: path, line: number });
+      }
+    }
+  }
   const features = cols.map((c) => c.finish());
   return {
     format: 'jsonl',

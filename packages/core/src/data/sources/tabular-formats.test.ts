@@ -55,6 +55,14 @@ describe('CSV and JSONL sources', () => {
     expect(csvFormat).toBeDefined();
   });
 
+  it('reads a column that turns categorical after numbers once more, so its numbers join the vocabulary', async () => {
+    const f = join(dir, 'ratings.csv');
+    writeFileSync(f, 'rating,label\n2,0\n10,1\nn/a,0\n2,1\n');
+    const spec = await inspectCsv([f]);
+    expect(spec.table!.features[0]!.vocabulary).toEqual(['10', '2', 'n/a']);
+    expect((await rows(spec)).x).toEqual([[1], [0], [2], [1]]);
+  });
+
   it('names file, line and column of a bad CSV value, and of a row with too few fields', async () => {
     const good = join(dir, 'good.csv');
     writeFileSync(good, 'x,label\n1,0\n2,1\n');

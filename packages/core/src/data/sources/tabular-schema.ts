@@ -5,7 +5,9 @@
  * 1. Inspection (once, when a source is opened) sees every value of every chosen column:
  *    a column whose values are all numbers is numeric; otherwise it is categorical and its
  *    vocabulary is the sorted set of its distinct values (so every worker derives the same
- *    one without talking). A JSONL array of numbers is a numeric column of that length.
+ *    one without talking). Numbers are not kept while a column looks numeric; a column that
+ *    turns categorical later is read once more for them (`needsRescan`). A JSONL array of
+ *    numbers is a numeric column of that length.
  * 2. Decoding writes numeric values as floats and categorical ones as their vocabulary
  *    index. A value that does not fit (not a number, unknown category, wrong array length)
  *    is a DataError naming the file, the line and the column.
@@ -24,7 +26,8 @@ export interface Cell {
 
 /** Parses a numeric text cell, or NaN when it is not a number. */
 export function parseNumber(text: string): number {
-  return text.trim() === '' ? Number.NaN : Number(text);
+  const n = +text; // '' and blanks give 0, not NaN: refuse them
+  return n === n && (n !== 0 || text.trim() !== '') ? n : Number.NaN;
 }
 
 /** Accumulates what inspection learns about one column. */
@@ -32,7 +35,8 @@ export class ColumnInspector {
   numeric = true;
   length = -1;
   readonly distinct = new Set<string>();
-  #overflow = false;
+  /** Numbers were seen while the column was still numeric (they were not kept). */
+  sawNumbers = false;
 
   constructor(
     readonly name: string,
@@ -49,14 +53,33 @@ export class ColumnInspector {
     }
     if (this.length > 1) throw bad(at, this.name, value, `an array of ${this.length} numbers, like the rows before`);
     this.length = 1;
-    if (typeof value !== 'string' && typeof value !== 'number') throw bad(at, this.name, value, 'a number, a string or an array of numbers');
-    if (typeof value === 'string' && Number.isNaN(parseNumber(value))) this.numeric = false;
-    if (!this.#overflow) this.distinct.add(String(value));
-    if (this.distinct.size > MAX_VOCABULARY) {
-      this.#overflow = true; // a numeric column's values are not needed: keep memory bounded
-      this.distinct.clear();
+    if (typeof value === 'number') {
+      if (this.numeric) this.sawNumbers = true;
+      else this.#add(String(value), at);
+      return;
     }
-    if (!this.numeric && this.#overflow) {
+    if (typeof value !== 'string') throw bad(at, this.name, value, 'a number, a string or an array of numbers');
+    if (this.numeric && !Number.isNaN(parseNumber(value))) {
+      this.sawNumbers = true;
+      return;
+    }
+    this.numeric = false;
+    this.#add(value, at);
+  }
+
+  /** True when the column turned categorical after numbers were seen: its earlier values need another look (`seeAgain`). */
+  get needsRescan(): boolean {
+    return !this.numeric && this.sawNumbers;
+  }
+
+  /** Adds one value of a rescan to the vocabulary. */
+  seeAgain(value: unknown, at: Cell): void {
+    if (typeof value === 'string' || typeof value === 'number') this.#add(String(value), at);
+  }
+
+  #add(value: string, at: Cell): void {
+    this.distinct.add(value);
+    if (this.distinct.size > MAX_VOCABULARY) {
       throw new DataError(
         `${at.file} line ${at.line}: column "${this.name}" has more than ${MAX_VOCABULARY} distinct values and not all are numbers; it is not a category (leave it out of --features).`,
       );

@@ -16,16 +16,19 @@
 # (the CUDA build; it runs on CPU where there is no GPU; see packages/backend-tfjs/README.md).
 # With --bench it also installs what the benchmarks compare against besides OpenMPI:
 #   python3-torch with OpenBLAS (libopenblas0-openmp; without it Debian's torch runs on the
-#   reference BLAS at half speed), for `npm run bench -- peers`.
+#   reference BLAS at half speed), for `npm run bench -- peers`; and a Python venv in
+#   ~/.cache/syncline/bench-venv with tensorflow-cpu, pandas and pillow from PyPI, the readers
+#   `npm run bench -- data` compares its TFRecord and CSV sources with.
 # Safe to rerun. Without root (and no sudo) it skips the apt step and says so.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 APT_PACKAGES=(dataset-fashion-mnist openmpi-bin libopenmpi-dev iproute2 chromium fonts-dejavu-core)
 TFJS_NODE_FLAGS=()
+BENCH=0
 for a in "$@"; do
   case "$a" in
-    --bench) APT_PACKAGES+=(python3-torch libopenblas0-openmp) ;;
+    --bench) APT_PACKAGES+=(python3-torch libopenblas0-openmp); BENCH=1 ;;
     --gpu) TFJS_NODE_FLAGS+=(--gpu) ;;
     *) echo "install.sh: unknown option $a (known: --bench, --gpu)" >&2; exit 2 ;;
   esac
@@ -50,6 +53,14 @@ npm ci --no-audit --no-fund
 if command -v python3 >/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check tensorboard==2.21.0 \
     || echo "warning: pip install tensorboard failed; the TensorBoard reader test will skip with a reason" >&2
+fi
+
+# The data benchmark's Python peers (install.sh --bench only; never fails the install).
+if [ "$BENCH" = 1 ] && command -v python3 >/dev/null; then
+  BENCH_VENV="$HOME/.cache/syncline/bench-venv"
+  { [ -x "$BENCH_VENV/bin/python" ] || python3 -m venv "$BENCH_VENV"; } &&
+    "$BENCH_VENV/bin/pip" install --quiet --disable-pip-version-check tensorflow-cpu==2.16.2 numpy==1.26.4 pandas==3.0.6 pillow==13.0.0 \
+    || echo "warning: the bench venv (tensorflow-cpu, pandas, pillow) was not installed; npm run bench -- data prints its rows without the Python peers" >&2
 fi
 
 # Never fails the install: without it backend-tfjs runs on wasm, and the script says why.

@@ -15,10 +15,19 @@
  * 3. The same for the naive baseline; ratio = ours / naive.
  * 4. With --json, the last line is one JSON object: examplesPerSec (float32, batch 64,
  *    1 worker), baselineExamplesPerSec, ratio, and every row.
- * Usage: npm run bench -- data [--json] [--dir DIR] [--epochs N]
+ * 5. Streamed formats (formats.ts): TFRecord and CSV read by Syncline against
+ *    tf.data + tf.io.parse_example and pandas.read_csv on the same files, one core each;
+ *    then the CNN trained from TFRecord shards against memory (train-row.ts). Skipped with
+ *    --no-formats; JSON fields `formats` and `training`.
+ * 6. --stream-gb N: only the memory row (stream-memory.ts): one epoch from an N GB CSV.
+ * Usage: npm run bench -- data [--json] [--dir DIR] [--epochs N] [--no-formats] [--stream-gb N]
  */
+import { join } from 'node:path';
 import { distributeDataset, loadFashionMnist, DEFAULT_FASHION_MNIST_DIR, type ExampleSource } from '@syncline/core';
 import { naiveEpoch } from './naive';
+import { benchFormats } from './formats';
+import { benchTraining } from './train-row';
+import { benchStreamMemory } from './stream-memory';
 
 const TARGET_EXAMPLES_PER_SEC = 200_000;
 const GLOBAL_BATCHES = [64, 256] as const;
@@ -103,9 +112,14 @@ function row(impl: Row['impl'], G: number, W: number, source: string, n: number,
   };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const dir = arg('--dir', DEFAULT_FASHION_MNIST_DIR);
+  if (process.argv.includes('--stream-gb')) {
+    const row = await benchStreamMemory(Number(arg('--stream-gb', '2')), dir, (l) => console.log(l));
+    if (json) console.log(JSON.stringify({ bench: 'data-stream-memory', ...row }));
+    return;
+  }
   const epochs = Number(arg('--epochs', String(DEFAULT_EPOCHS)));
   const t0 = performance.now();
   const { train } = loadFashionMnist(dir);
@@ -148,9 +162,15 @@ function main(): void {
   console.log(
     `headline (float32 source, batch 64, 1 worker): ${head.examplesPerSec} examples/s; target >= ${TARGET_EXAMPLES_PER_SEC}: ${head.examplesPerSec >= TARGET_EXAMPLES_PER_SEC ? 'met' : 'NOT met'} (checksum ${sink.toFixed(0)})`,
   );
+  const streamed = process.argv.includes('--no-formats') ? undefined : benchFormats(dir, (l) => console.log(l));
+  const training = streamed?.tfrecordDir
+    ? benchTraining(join(streamed.tfrecordDir, 'train.tfrecord-*'), join(streamed.tfrecordDir, 'test.tfrecord'), dir, (l) => console.log(l))
+    : undefined;
   if (json) {
     console.log(
       JSON.stringify({
+        ...(streamed ? { formats: streamed.rows } : {}),
+        ...(training ? { training } : {}),
         bench: 'data',
         examplesPerSec: head.examplesPerSec,
         baselineExamplesPerSec: base.examplesPerSec,
@@ -171,4 +191,4 @@ function main(): void {
   }
 }
 
-main();
+void main();

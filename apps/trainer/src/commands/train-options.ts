@@ -192,6 +192,9 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
   }
   const replicas = (o.replicas as number | undefined) ?? availableParallelism();
   const globalBatch = o.globalBatch as number;
+  if (strategy !== 'multi-worker' && replicas > globalBatch) {
+    throw new InvalidConfigError('--replicas', replicas, `at most --global-batch (${globalBatch}): every replica needs at least one example per step`);
+  }
   if (strategy !== 'multi-worker' && globalBatch % replicas !== 0) {
     throw new InvalidConfigError('--global-batch', globalBatch, `a multiple of --replicas (${replicas}), so every replica gets the same slice`);
   }

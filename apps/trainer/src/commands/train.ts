@@ -32,6 +32,7 @@ import { backendRegistry } from './backend-choice';
 import { checkModelFitsData, loadRunData, type RunData } from './data-load';
 import { makeStrategy } from './make-strategy';
 import { checkOutputPaths, writeFinalWeights } from './output-paths';
+import { checkReplicaBounds } from './replica-bounds';
 import { lockCheckpointDir } from '../checkpoint-lock/lock-checkpoint-dir';
 import { ConsoleProgress } from '../report/console-progress';
 import { RunReporter } from '../report/run-reporter';
@@ -144,6 +145,7 @@ export async function runTrain(
   try {
     // The writer takes --checkpoint-dir before reading any data: a second writer fails here, naming the holder.
     checkOutputPaths(o, isChief); // every output writable before any data is read (OutputPathError otherwise)
+    if (o.strategy !== 'tpu') checkReplicaBounds(o.replicas, log); // this machine's replicas: a warning above the cores, an error above its memory
     checkpointLock = await lockCheckpointDir(o.checkpointDir, isChief, log);
     // In memory for the Fashion-MNIST IDX directory (as bytes in every process of a multi-worker run), else streamed.
     const data = await loadRunData(

@@ -100,6 +100,19 @@ describe('streamed distributed dataset', () => {
       { numRuns: 6 },
     );
   }, 120_000);
+
+  it('a bad row found by the reader thread stops the pipeline with a DataError naming file, line and column', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stream-bad-'));
+    writeFileSync(join(dir, 'a.csv'), 'x,label\n1,0\n2,1\n');
+    const src = await openStreamSource(join(dir, 'a.csv'));
+    writeFileSync(join(dir, 'a.csv'), 'x,label\n1,0\nbad,1\n'); // changed after opening
+    const ds = distributeDataset(src, { globalBatchSize: 2, shuffle: false }) as Ds;
+    try {
+      expect(() => ids(ds, 0)).toThrow(/a\.csv line 3, column "x": "bad" is not a number/);
+    } finally {
+      await ds.close();
+    }
+  }, 60_000);
 });
 
 /** The ids file `f` holds (files were written with consecutive ids). */

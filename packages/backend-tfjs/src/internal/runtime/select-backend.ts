@@ -11,7 +11,8 @@
  * On wasm and cpu our fast Conv2DBackpropFilter kernel is registered; on wasm also our
  * fast Conv2DBackpropInput and MaxPoolGrad, and a BatchMatMul that never asks XNNPACK
  * for a transposed operand; on tensorflow, gradients through TF's own fused kernels
- * (ReluGrad, MaxPoolGradWithArgmax) (explicitly, here; see kernels/).
+ * (ReluGrad, MaxPoolGradWithArgmax) and the fused sparse softmax cross-entropy
+ * (explicitly, here; see kernels/).
  * The result is memoised per thread and candidate list: tfjs's engine is per thread.
  * When none starts, one NoUsableBackendError lists every candidate's failure.
  */
@@ -25,6 +26,7 @@ import { registerUntransposedBatchMatMul } from '../kernels/register-batch-mat-m
 import { registerFastConv2DBackpropInput } from '../kernels/register-conv2d-backprop-input';
 import { registerFastMaxPoolGrad } from '../kernels/register-max-pool-grad';
 import { registerNativeGradients } from '../kernels/native-grads';
+import { registerNativeLoss } from '../kernels/native-loss';
 import type { TfjsLogger } from './logger';
 import { stderrLogger } from './logger';
 import type { ModuleLoader } from './node-require';
@@ -135,6 +137,7 @@ async function startNative(candidate: 'node-gpu' | 'node', loader: ModuleLoader)
   }
   await activate(NATIVE_BACKEND);
   registerNativeGradients();
+  registerNativeLoss();
   return candidate === 'node-gpu' ? 'libtensorflow with CUDA' : 'libtensorflow on CPU';
 }
 

@@ -186,6 +186,8 @@ export type { TimelineRecorderOptions } from './profile/timeline-recorder';
 export { buildTraceEvents, COORDINATOR_TID, SPAN_NAMES } from './profile/trace-events';
 export type { TraceEvent, TraceFile, TimelineData } from './profile/trace-events';
 export { mergeTraces, clockOffsetUs } from './profile/trace-merge';
+export { mergeTraceFiles, MAX_MERGE_FILE_BYTES } from './profile/trace-file-merge';
+export { TraceWriter } from './profile/trace-writer';
 export { StragglerMonitor, DEFAULT_STRAGGLER_EVERY, DEFAULT_STRAGGLER_THRESHOLD, DEFAULT_STRAGGLER_PERSIST } from './profile/straggler-monitor';
 export type { StragglerMonitorOptions, StragglerSummary } from './profile/straggler-monitor';
 export { stragglerInterval, formatStragglerLine } from './profile/straggler-stats';

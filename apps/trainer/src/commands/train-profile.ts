@@ -9,10 +9,17 @@
  *   3. with several replicas, a StragglerMonitor logs compute vs wait per rank every
  *      --straggler-every steps on the chief, and every worker's JSON result holds its summary.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { combineProfilers, mergeTraces, StragglerMonitor, TimelineRecorder, type StepProfiler, type StragglerSummary, type TraceFile } from '@syncline/core';
-import { writeFileSync } from 'node:fs';
+import {
+  combineProfilers,
+  isSynclineError,
+  mergeTraceFiles,
+  StragglerMonitor,
+  TimelineRecorder,
+  type StepProfiler,
+  type StragglerSummary,
+} from '@syncline/core';
 import type { TrainOptions } from './train-options';
 
 /** How long the chief waits for the other workers' trace files before merging without them. */
@@ -76,20 +83,19 @@ export function startRunProfile(o: TrainOptions, c: ProfileContext): RunProfile 
 
 async function writeTraces(timeline: TimelineRecorder, dir: string, c: ProfileContext): Promise<ProfileFiles> {
   const own = workerTraceFile(dir, c.rank);
-  const trace = timeline.write(own);
-  const files: ProfileFiles = { trace: own, traceBytes: statSync(own).size };
+  const files: ProfileFiles = { trace: own, traceBytes: timeline.write(own) };
   if (!c.isChief) {
     c.log(`profile: ${own} (${files.traceBytes} bytes)`);
     return files;
   }
-  const traces: TraceFile[] = [trace];
+  const traces = [own];
   const missing = new Set(Array.from({ length: c.worldSize }, (_, r) => r).filter((r) => r !== c.rank));
   const deadline = Date.now() + MERGE_WAIT_MS;
   while (missing.size > 0 && Date.now() < deadline) {
     for (const r of [...missing]) {
       const f = workerTraceFile(dir, r);
       if (!existsSync(f)) continue;
-      traces.push(JSON.parse(readFileSync(f, 'utf8')) as TraceFile);
+      traces.push(f);
       missing.delete(r);
     }
     if (missing.size > 0) await new Promise((r) => setTimeout(r, 100));
@@ -98,12 +104,18 @@ async function writeTraces(timeline: TimelineRecorder, dir: string, c: ProfileCo
   if (missing.size > 0) {
     c.log(
       `profile: ${own}; no trace from worker(s) ${[...missing].join(', ')} in ${dir} after ${MERGE_WAIT_MS / 1000} s ` +
-        '(on other hosts without a shared directory: copy their trace-worker-*.json here and merge with mergeTraces from @syncline/core)',
+        '(on other hosts without a shared directory: copy their trace-worker-*.json here and merge with mergeTraceFiles from @syncline/core)',
     );
     return files;
   }
-  writeFileSync(merged, JSON.stringify(mergeTraces(traces)));
-  const mergedBytes = statSync(merged).size;
+  let mergedBytes: number;
+  try {
+    mergedBytes = mergeTraceFiles(traces, merged);
+  } catch (e) {
+    if (!isSynclineError(e)) throw e;
+    c.log(`profile: ${own}; not merged: ${e.message}`); // too large: the per-worker files stay
+    return files;
+  }
   c.log(`profile: ${merged} (${c.worldSize} worker(s), ${mergedBytes} bytes; open it in ui.perfetto.dev or chrome://tracing)`);
   return { ...files, merged, mergedBytes };
 }

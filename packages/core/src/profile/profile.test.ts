@@ -9,6 +9,10 @@ import { StragglerMonitor } from './straggler-monitor';
 import { stragglerInterval } from './straggler-stats';
 import { TimelineRecorder } from './timeline-recorder';
 import { mergeTraces } from './trace-merge';
+import { mergeTraceFiles } from './trace-file-merge';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 function phases(replica: number, startMs: number, fb: number, ar: number, peer: number): StepPhaseTimes {
   return {
@@ -69,6 +73,20 @@ describe('timeline', () => {
     const ends = (pid: number): number[] => merged.traceEvents.filter((e) => e.pid === pid && e.name === 'all-reduce').map((e) => e.ts! + e.dur!);
     ends(1).forEach((end, i) => expect(end).toBeCloseTo(ends(0)[i]!, 3));
     expect(() => mergeTraces([recorder(0, 0, 1).toTrace(), recorder(0, 0, 1).toTrace()])).toThrow(/two traces claim/);
+  });
+
+  it('streams files to disk and merges them to the same trace as in memory, the earlier worker moving the base back', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trace-files-'));
+    const [a, b] = [recorder(0, 0, 10), recorder(1, -2500, 14)];
+    a.write(join(dir, 'a.json'));
+    b.write(join(dir, 'b.json'));
+    const bytes = mergeTraceFiles([join(dir, 'a.json'), join(dir, 'b.json')], join(dir, 'm.json'));
+    const fromFiles = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
+    expect(bytes).toBeGreaterThan(1000);
+    const inMemory = mergeTraces([a.toTrace(), b.toTrace()]);
+    expect(fromFiles.traceEvents).toEqual(inMemory.traceEvents);
+    expect(fromFiles.otherData).toEqual(inMemory.otherData);
+    expect(Math.min(...fromFiles.traceEvents.filter((e: { ts?: number }) => e.ts !== undefined).map((e: { ts: number }) => e.ts))).toBeGreaterThanOrEqual(0);
   });
 });
 

@@ -3,10 +3,10 @@
  * its group ends in growable number columns (PhaseStore: nothing allocated per step), and
  * turns them into a Chrome trace / Perfetto JSON file at the end (trace-events.ts).
  */
-import { writeFileSync, renameSync } from 'node:fs';
 import type { CoordinatorSpanName, StepPhaseTimes, StepProfiler } from '../contracts/step-profiler';
 import { PhaseStore } from './phase-store';
 import { buildTraceEvents, SPAN_NAMES, type TimelineData, type TraceFile } from './trace-events';
+import { TraceWriter } from './trace-writer';
 
 /** Columns of a replica-step row (see StepPhaseTimes). */
 export const STEP_COLUMNS = [
@@ -79,11 +79,10 @@ export class TimelineRecorder implements StepProfiler {
     return buildTraceEvents(this.data(), this.options.meta ?? {});
   }
 
-  /** Writes the trace to `file` (through a temporary file and a rename: readers never see half a file). */
-  write(file: string): TraceFile {
-    const trace = this.toTrace();
-    writeFileSync(`${file}.tmp`, JSON.stringify(trace));
-    renameSync(`${file}.tmp`, file);
-    return trace;
+  /** Streams the trace to `file` (through a temporary file and a rename: readers never see half a file); returns its bytes. */
+  write(file: string): number {
+    const writer = new TraceWriter(file);
+    const head = buildTraceEvents(this.data(), this.options.meta ?? {}, (e) => writer.push(e));
+    return writer.close(head.otherData);
   }
 }

@@ -58,15 +58,21 @@ function meta(pid: number, tid: number, name: string, args: Record<string, strin
   return { name, ph: 'M', pid, tid, args };
 }
 
-export function buildTraceEvents(data: TimelineData, info: Readonly<Record<string, string | number | boolean>>): TraceFile {
+/**
+ * The trace of one worker. With `sink`, each event goes there as it is made (TraceWriter
+ * streams them to disk) and the returned traceEvents is empty.
+ */
+export function buildTraceEvents(data: TimelineData, info: Readonly<Record<string, string | number | boolean>>, sink?: (e: TraceEvent) => void): TraceFile {
   const pid = data.worker;
   const base = baseMs(data);
-  const ev: TraceEvent[] = [
+  const kept: TraceEvent[] = [];
+  const ev = { push: sink ? (...es: TraceEvent[]) => es.forEach(sink) : (...es: TraceEvent[]) => void kept.push(...es) };
+  ev.push(
     meta(pid, COORDINATOR_TID, 'process_name', { name: `worker ${pid}` }),
     meta(pid, COORDINATOR_TID, 'process_sort_index', { sort_index: pid }),
     meta(pid, COORDINATOR_TID, 'thread_name', { name: `coordinator (worker ${pid})` }),
     meta(pid, COORDINATOR_TID, 'thread_sort_index', { sort_index: -1 }),
-  ];
+  );
   const x = (name: string, cat: string, tid: number, startMs: number, durMs: number, args?: Record<string, string | number>): void => {
     if (durMs <= 0) return;
     ev.push({ name, cat, ph: 'X', pid, tid, ts: us(startMs), dur: us(startMs + durMs) - us(startMs), ...(args ? { args } : {}) });
@@ -133,5 +139,5 @@ export function buildTraceEvents(data: TimelineData, info: Readonly<Record<strin
     }
     prevEnd = end;
   }
-  return { traceEvents: ev, displayTimeUnit: 'ms', otherData: { ...info, worker: pid, workers: data.workers, epochBaseMs: base, producer: 'syncline' } };
+  return { traceEvents: kept, displayTimeUnit: 'ms', otherData: { ...info, worker: pid, workers: data.workers, epochBaseMs: base, producer: 'syncline' } };
 }

@@ -128,13 +128,28 @@ export class GraphBuilder {
     this.outputs.push(valueInfo(name, elemType, dims));
   }
 
-  /** The finished model (default domain, `opset`, 17 unless raised). */
+  /**
+   * The finished model (default domain, `opset`, 17 unless raised). Node names are made
+   * unique (ONNX requires it): a later node whose name is taken, such as an imported
+   * PyTorch "Identity_0" beside the builder's own, gets a numeric suffix.
+   */
   toModel(): ModelProto {
+    const seen = new Set<string>();
+    const node = this.nodes.map((n) => {
+      if (!n.name || !seen.has(n.name)) {
+        if (n.name) seen.add(n.name);
+        return n;
+      }
+      let k = 1;
+      while (seen.has(`${n.name}_${k}`)) k++;
+      seen.add(`${n.name}_${k}`);
+      return { ...n, name: `${n.name}_${k}` };
+    });
     return {
       ir_version: IR_VERSION,
       opset_import: [{ domain: '', version: this.opset }],
       producer_name: '@syncline/backend-onnx',
-      graph: { name: this.name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
+      graph: { name: this.name, node, initializer: this.initializers, input: this.inputs, output: this.outputs },
     };
   }
 }

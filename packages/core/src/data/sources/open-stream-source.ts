@@ -10,12 +10,13 @@ import { DataError } from '../../errors/data-error';
 import { InvalidConfigError } from '../../errors/invalid-config-error';
 import { inspectCsv, type TableOptions } from './csv-format';
 import { inspectIdx, type IdxPairPaths } from './idx-format';
+import { inspectImages, type ImageOptions } from './images-format';
 import { inspectJsonl } from './jsonl-format';
 import { STREAM_FORMATS, type StreamFormat, type StreamOptions, type StreamSource, type StreamSpec } from './stream-spec';
 import { inspectTfrecord } from './tfrecord-format';
 
 /** Options of `openStreamSource`. */
-export interface OpenStreamOptions extends StreamOptions, TableOptions {
+export interface OpenStreamOptions extends StreamOptions, TableOptions, ImageOptions {
   /** The format; default: from the file names (an error when they disagree or say nothing). */
   readonly format?: StreamFormat;
 }
@@ -27,6 +28,7 @@ export function formatOfName(path: string): StreamFormat | undefined {
   if (name.endsWith('.csv')) return 'csv';
   if (name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'jsonl';
   if (/-idx\d-ubyte$/.test(name)) return 'idx';
+  if (/\.(png|jpe?g)$/.test(name)) return 'images';
   return undefined;
 }
 
@@ -82,6 +84,7 @@ export async function openStreamSource(pattern: string, options: OpenStreamOptio
   if (format === 'tfrecord') spec = await inspectTfrecord(paths, table);
   else if (format === 'csv') spec = await inspectCsv(paths, table);
   else if (format === 'jsonl') spec = await inspectJsonl(paths, table);
+  else if (format === 'images') spec = await inspectImages(paths, options.imageShape ? { imageShape: options.imageShape } : {});
   else spec = inspectIdx(idxPairs(paths));
   const fileSizes = spec.files.map((f) => f.examples);
   return Object.freeze({
@@ -97,6 +100,7 @@ export async function openStreamSource(pattern: string, options: OpenStreamOptio
       ...(options.shuffleBuffer !== undefined ? { shuffleBuffer: options.shuffleBuffer } : {}),
       ...(options.cycleLength !== undefined ? { cycleLength: options.cycleLength } : {}),
       ...(options.prefetchExamples !== undefined ? { prefetchExamples: options.prefetchExamples } : {}),
+      ...(options.log ? { log: options.log } : {}),
     },
   });
 }

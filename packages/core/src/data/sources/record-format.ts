@@ -15,6 +15,9 @@ export interface RawRecord {
 export interface RecordFormat {
   /** The records of `file` in file order, a chunk's worth per item. Throws DataError naming the file for a corrupt one. */
   records(file: StreamFile): AsyncIterable<readonly RawRecord[]>;
-  /** Writes the features of `raw` at out[offset ..] and returns its label. Throws DataError naming file and line. */
-  decode(raw: RawRecord, file: StreamFile, out: Float32Array, offset: number): number;
+  /**
+   * Writes the features of `raw` at out[offset ..] and returns its label (a promise where
+   * decoding is asynchronous, as for images). Throws DataError naming file and line.
+   */
+  decode(raw: RawRecord, file: StreamFile, out: Float32Array, offset: number): number | Promise<number>;
 }

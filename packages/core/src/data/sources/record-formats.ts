@@ -1,6 +1,7 @@
 /** The RecordFormat of a spec's format (the reader thread's only switch on formats). */
 import { csvFormat } from './csv-format';
 import { idxFormat } from './idx-format';
+import { imagesFormat } from './images-format';
 import { jsonlFormat } from './jsonl-format';
 import type { RecordFormat } from './record-format';
 import type { StreamSpec } from './stream-spec';
@@ -16,5 +17,7 @@ export function recordFormat(spec: StreamSpec): RecordFormat {
       return jsonlFormat(spec);
     case 'idx':
       return idxFormat(spec);
+    case 'images':
+      return imagesFormat(spec);
   }
 }

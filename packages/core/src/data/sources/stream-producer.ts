@@ -132,7 +132,9 @@ export class StreamProducer {
           }
           if (gen !== this.#gen) return;
           const slot = written % capacity;
-          this.#y[slot] = this.#format.decode(rec.raw, files[rec.file]!, this.#x, slot * exampleLength);
+          const y = this.#format.decode(rec.raw, files[rec.file]!, this.#x, slot * exampleLength);
+          this.#y[slot] = typeof y === 'number' ? y : await y; // the slot is not published yet: safe across the await
+          if (gen !== this.#gen) return;
           Atomics.store(c, WRITTEN, ++written);
           Atomics.notify(c, WRITTEN);
         }

@@ -6,8 +6,8 @@
 import type { ExampleLayout } from './tf-example';
 
 /** Formats a StreamSource reads. */
-export type StreamFormat = 'tfrecord' | 'csv' | 'jsonl' | 'idx';
-export const STREAM_FORMATS: readonly StreamFormat[] = ['tfrecord', 'csv', 'jsonl', 'idx'];
+export type StreamFormat = 'tfrecord' | 'csv' | 'jsonl' | 'idx' | 'images';
+export const STREAM_FORMATS: readonly StreamFormat[] = ['tfrecord', 'csv', 'jsonl', 'idx', 'images'];
 
 /** One file of a source (for IDX: the images file, with its labels file beside it). */
 export interface StreamFile {
@@ -16,6 +16,8 @@ export interface StreamFile {
   readonly labels?: string;
   /** Examples in the file (counted when the source was opened). */
   readonly examples: number;
+  /** images only: the class index of the image (its folder). */
+  readonly label?: number;
 }
 
 /** A column of a table: where it is and how its values become floats. */
@@ -46,6 +48,8 @@ export interface StreamSpec {
   readonly example?: ExampleLayout;
   /** csv, jsonl: the schema. */
   readonly table?: TabularSchema;
+  /** images: the class names, sorted (label i is classes[i]). */
+  readonly image?: { readonly classes: readonly string[] };
 }
 
 /** How a stream is read, beyond DistributeOptions (tf.data's knobs). */
@@ -56,6 +60,8 @@ export interface StreamOptions {
   readonly cycleLength?: number;
   /** Decoded examples the reader thread may hold ahead of the pipeline. */
   readonly prefetchExamples?: number;
+  /** Told which files this worker reads, once per distributed dataset. */
+  readonly log?: (line: string) => void;
 }
 
 /**
@@ -88,5 +94,6 @@ export function isStreamSource(s: unknown): s is StreamSource {
 export function vocabulariesOf(spec: StreamSpec): Record<string, readonly string[]> {
   const out: Record<string, readonly string[]> = {};
   for (const c of [...(spec.table?.features ?? []), ...(spec.table ? [spec.table.label] : [])]) if (c.vocabulary) out[c.name] = c.vocabulary;
+  if (spec.image) out['label'] = spec.image.classes;
   return out;
 }

@@ -21,7 +21,7 @@ async function rows(spec: StreamSpec): Promise<{ x: number[][]; y: number[] }> {
     for await (const recs of fmt.records(file)) {
       for (const r of recs) {
         const out = new Float32Array(len);
-        y.push(fmt.decode(r, file, out, 0));
+        y.push(await fmt.decode(r, file, out, 0));
         x.push(Array.from(out));
       }
     }

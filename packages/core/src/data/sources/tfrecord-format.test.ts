@@ -21,7 +21,7 @@ async function readAll(paths: string[]): Promise<{ x: Float32Array; y: number[] 
   const fmt = tfrecordFormat(spec);
   const x = new Float32Array(spec.files.reduce((a, f) => a + f.examples, 0) * 784);
   const y: number[] = [];
-  for (const file of spec.files) for await (const recs of fmt.records(file)) for (const r of recs) y.push(fmt.decode(r, file, x, y.length * 784));
+  for (const file of spec.files) for await (const recs of fmt.records(file)) for (const r of recs) y.push(await fmt.decode(r, file, x, y.length * 784));
   return { x, y };
 }
 

@@ -1,13 +1,18 @@
 /**
  * `npm run bench -- peers [--json] [--rounds N]`: images/s of the CNN preset's training step
  * (computeGradients + applyGradients with the mean gradient, Adam) at batch 64 and 256 on
- * one thread, for backend-onnx, backend-tfjs (wasm) and PyTorch CPU, side by side:
- * 1. build one replica per JS backend (ORT intraOpNumThreads 1; tfjs wasm is single-threaded);
+ * one thread, for backend-onnx, backend-tfjs on tfjs-node ("tfjs-node") and on wasm ("tfjs"),
+ * and PyTorch CPU, side by side (`--model mlp` runs mlp.ts instead: the MLP under
+ * MirroredStrategy against PyTorch DDP):
+ * 1. build one replica per JS backend (ORT intraOpNumThreads 1; tfjs-node with
+ *    TF_NUM_INTRAOP_THREADS=1 unless the environment sets it; tfjs wasm is single-threaded);
+ *    the two tfjs replicas share this thread's tfjs engine, so the active tfjs backend is
+ *    switched to each one's before its segment (and one untimed step moves its weights back);
  * 2. PyTorch runs as a persistent child Python (torch.set_num_threads(1)) that answers
  *    "BATCH STEPS" requests, so every round alternates short segments onnx, torch, tfjs at
  *    each batch size and machine-load drift hits them alike;
  * 3. report each impl's median over rounds, and the median over rounds of the paired
- *    onnx/torch ratio (each pair measured back to back).
+ *    onnx/torch and tfjs-node/torch ratios (each pair measured back to back).
  * `--python PATH` picks the interpreter whose torch is measured (default /usr/bin/python3,
  * then python3); the torch note names its BLAS and warns when it is the reference one.
  * With --json the last line is one JSON object: { rows: [{impl, batch, imagesPerSec}], ... }.
@@ -16,8 +21,10 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { createInterface } from 'node:readline';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { presetModelSpec, type OrchestratedBackend, type ReplicaProgram, type Batch } from '@syncline/core';
+import { presetModelSpec, type ReplicaProgram, type Batch } from '@syncline/core';
 import { createOnnxBackend } from '@syncline/backend-onnx';
+import * as backendTfjs from '@syncline/backend-tfjs';
+import { runMlpPeers } from './mlp';
 
 const BATCHES = [64, 256];
 const WARMUP_STEPS = 3;
@@ -29,7 +36,7 @@ const PYTHON_CANDIDATES = ['/usr/bin/python3', 'python3'];
 const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '1000000000', MALLOC_TRIM_THRESHOLD_: '1000000000', MALLOC_TOP_PAD_: '268435456' };
 
 interface Row {
-  impl: 'onnx' | 'tfjs' | 'torch';
+  impl: 'onnx' | 'tfjs' | 'tfjs-node' | 'torch';
   batch: number;
   imagesPerSec: number;
 }
@@ -68,15 +75,14 @@ async function timeSteps(r: ReplicaProgram, batch: Batch, steps: number): Promis
   return (batch.size * 1000) / times[Math.floor(times.length / 2)]!;
 }
 
-async function tryTfjs(): Promise<{ backend?: OrchestratedBackend; why?: string }> {
-  try {
-    const mod = (await import('@syncline/backend-tfjs')) as { createTfjsBackend?: (o: unknown) => OrchestratedBackend };
-    if (!mod.createTfjsBackend) return { why: '@syncline/backend-tfjs exports no createTfjsBackend' };
-    return { backend: mod.createTfjsBackend({ candidates: ['wasm'] }) };
-  } catch (e) {
-    return { why: `@syncline/backend-tfjs unavailable: ${(e as Error).message.split('\n')[0]}` };
-  }
+type TfjsModule = typeof backendTfjs;
+
+async function tryTfjs(): Promise<{ mod?: TfjsModule; why?: string }> {
+  return typeof backendTfjs.createTfjsBackend === 'function' ? { mod: backendTfjs } : { why: '@syncline/backend-tfjs exports no createTfjsBackend' };
 }
+
+/** The tfjs impls and the tfjs backend candidate each runs on. */
+const TFJS_IMPLS = { 'tfjs-node': 'node', tfjs: 'wasm' } as const;
 
 /**
  * Which BLAS torch's matmul runs on, read from the libraries the process mapped. Debian's
@@ -140,10 +146,12 @@ async function startTorch(python: string): Promise<{ run(batch: number, steps: n
 }
 
 /** Same weights and batch on onnx and tfjs: max relative gradient difference per tensor (issue: <= 1e-4). */
-async function gradientParity(impls: { impl: Row['impl']; replica: ReplicaProgram }[]): Promise<Record<string, number> | string> {
+async function gradientParity(impls: Impl[], which: 'tfjs' | 'tfjs-node'): Promise<Record<string, number> | string> {
   const onnx = impls.find((i) => i.impl === 'onnx')?.replica;
-  const tfjs = impls.find((i) => i.impl === 'tfjs')?.replica;
-  if (!onnx || !tfjs) return 'tfjs unavailable';
+  const found = impls.find((i) => i.impl === which);
+  const tfjs = found?.replica;
+  if (!onnx || !tfjs) return `${which} unavailable`;
+  await found.activate?.();
   await tfjs.setWeights(await onnx.getWeights());
   const batch = randomBatch(32);
   const [a, b] = [await onnx.computeGradients(batch), await tfjs.computeGradients(batch)];
@@ -157,47 +165,76 @@ async function gradientParity(impls: { impl: Row['impl']; replica: ReplicaProgra
     }
     out[e.name] = Number(Math.sqrt(d / n).toExponential(2));
   }
-  log(`gradient parity onnx vs tfjs (relative L2 per tensor, same weights and batch): ${JSON.stringify(out)}`);
+  log(`gradient parity onnx vs ${which} (relative L2 per tensor, same weights and batch): ${JSON.stringify(out)}`);
   return out;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+interface Impl {
+  impl: Row['impl'];
+  replica: ReplicaProgram;
+  /** Makes this impl's tfjs backend the active one in this thread (tfjs impls only). */
+  activate?: () => Promise<void>;
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--model') && process.argv[process.argv.indexOf('--model') + 1] === 'mlp') {
+    await runMlpPeers();
+    return;
+  }
+  // One thread for TensorFlow too (read when tfjs-node loads), unless the environment says otherwise.
+  const tfThreads = process.env.TF_NUM_INTRAOP_THREADS ?? (process.env.TF_NUM_INTRAOP_THREADS = '1');
   const spec = presetModelSpec('cnn');
-  const impls: { impl: Row['impl']; replica: ReplicaProgram }[] = [];
+  const impls: Impl[] = [];
   impls.push({ impl: 'onnx', replica: await createOnnxBackend({ intraOpNumThreads: 1 }).createReplica(spec, { seed: 1 }) });
   const tfjs = await tryTfjs();
-  let tfjsNote = tfjs.why ?? 'backend-tfjs on wasm';
-  if (tfjs.backend) {
+  const notes: string[] = [];
+  if (!tfjs.mod) notes.push(tfjs.why!);
+  for (const [impl, candidate] of Object.entries(TFJS_IMPLS) as [keyof typeof TFJS_IMPLS, 'wasm' | 'node'][]) {
+    if (!tfjs.mod) break;
+    const mod = tfjs.mod;
+    const activate = async (): Promise<void> => void (await mod.selectTfjsBackend({ candidates: [candidate], logger: mod.silentLogger }));
     try {
-      impls.push({ impl: 'tfjs', replica: await tfjs.backend.createReplica(spec, { seed: 1 }) });
+      const backend = mod.createTfjsBackend({ candidates: [candidate] });
+      const selected = await backend.ready();
+      impls.push({ impl, replica: await backend.createReplica(spec, { seed: 1 }), activate });
+      notes.push(`${impl}: backend-tfjs on ${selected.candidate} (${selected.details})${candidate === 'node' ? `, TF_NUM_INTRAOP_THREADS=${tfThreads}` : ''}`);
     } catch (e) {
-      tfjsNote = `backend-tfjs could not build the CNN: ${(e as Error).message.split('\n')[0]}`;
+      notes.push(`${impl}: unavailable: ${(e as Error).message.split('\n')[0]}`);
     }
   }
-  const parity = await gradientParity(impls);
+  const parity = { tfjs: await gradientParity(impls, 'tfjs'), 'tfjs-node': await gradientParity(impls, 'tfjs-node') };
   const torch = findTorch();
-  log(`peers: CNN preset training step, one thread, ${rounds} rounds; tfjs: ${tfjsNote}; torch: ${torch.why}`);
+  log(`peers: CNN preset training step, one thread, ${rounds} rounds; ${notes.join('; ')}; torch: ${torch.why}`);
   const torchProc = torch.python ? await startTorch(torch.python) : undefined;
   const samples = new Map<string, number[]>();
-  const pairRatios = new Map<number, number[]>();
+  const pairRatios = new Map<string, number[]>();
   const add = (r: Row): void =>
     void (samples.get(`${r.impl}@${r.batch}`) ?? samples.set(`${r.impl}@${r.batch}`, []).get(`${r.impl}@${r.batch}`)!).push(r.imagesPerSec);
+  const addRatio = (key: string, v: number): void => void (pairRatios.get(key) ?? pairRatios.set(key, []).get(key)!).push(v);
   const batches = new Map(BATCHES.map((b) => [b, randomBatch(b)]));
-  for (const { replica } of impls) for (const b of batches.values()) for (let i = 0; i < WARMUP_STEPS; i++) await step(replica, b);
+  for (const { replica, activate } of impls) {
+    await activate?.();
+    for (const b of batches.values()) for (let i = 0; i < WARMUP_STEPS; i++) await step(replica, b);
+  }
   for (let round = 0; round < rounds; round++) {
     for (const [b, batch] of batches) {
-      let onnxIps = 0;
-      for (const { impl, replica } of impls) {
+      let torchIps = 0;
+      for (const { impl, replica, activate } of impls) {
+        if (activate) {
+          await activate();
+          await step(replica, batch); // untimed: moves the weights to the now active tfjs backend
+        }
         const ips = await timeSteps(replica, batch, impl === 'tfjs' ? TFJS_STEPS[b]! : STEPS[b]!);
         add({ impl, batch: b, imagesPerSec: ips });
-        if (impl === 'onnx') onnxIps = ips;
         if (impl === 'onnx' && torchProc) {
           const t = await torchProc.run(b, STEPS[b]!);
           add(t);
-          (pairRatios.get(b) ?? pairRatios.set(b, []).get(b)!).push(onnxIps / t.imagesPerSec);
+          torchIps = t.imagesPerSec;
+          addRatio(`onnxOverTorch@${b}`, ips / torchIps);
         }
+        if (impl === 'tfjs-node' && torchIps > 0) addRatio(`tfjsNodeOverTorch@${b}`, ips / torchIps);
       }
     }
     log(`round ${round + 1}/${rounds}: ${[...samples].map(([k, v]) => `${k} ${v[v.length - 1]!.toFixed(0)}`).join(', ')}`);
@@ -209,9 +246,9 @@ async function main(): Promise<void> {
     return { impl, batch: Number(batch), imagesPerSec: Math.round(median(v)) };
   });
   const ratios: Record<string, number> = {};
-  for (const [b, rs] of pairRatios) ratios[`onnxOverTorch@${b}`] = Number(median(rs).toFixed(3));
-  for (const r of rows) log(`${r.impl.padEnd(6)} batch ${String(r.batch).padStart(3)}: ${r.imagesPerSec} images/s`);
-  for (const [k, v] of Object.entries(ratios)) log(`${k}: ${v}x (median of ${rounds} back-to-back pairs)`);
+  for (const [k, rs] of pairRatios) ratios[k] = Number(median(rs).toFixed(3));
+  for (const r of rows) log(`${r.impl.padEnd(9)} batch ${String(r.batch).padStart(3)}: ${r.imagesPerSec} images/s`);
+  for (const [k, v] of Object.entries(ratios)) log(`${k}: ${v}x (median of ${rounds} pairs measured back to back)`);
   if (json) {
     console.log(
       JSON.stringify({
@@ -222,7 +259,7 @@ async function main(): Promise<void> {
         rows,
         ratios,
         gradientParity: parity,
-        tfjs: tfjsNote,
+        tfjs: notes.join('; '),
         torch: torch.why,
         torchBlas: torch.blas ?? null,
       }),

@@ -14,18 +14,21 @@ import { FrameMac, type SessionKeys } from './frame-mac';
 
 /** A payload remainder at least this large is read into its destination directly. */
 const DIRECT_READ_MIN_BYTES = 16 << 10;
+const EMPTY = Buffer.alloc(0);
 
 export type LinkFailure = (link: PeerLink, error: unknown, how: 'lost' | 'protocol') => void;
 
 export class PeerLink {
   readonly parser: FrameParser;
   lastHeard = performance.now();
-  #park: Buffer;
+  /** Allocated on first use: a connection still in its handshake (a stranger, maybe) holds no buffers. */
+  #park: Buffer = EMPTY;
   #parked = 0;
-  readonly #read: Buffer;
+  #read: Buffer = EMPTY;
   /** The buffer handed to the socket for the next read is a payload's destination. */
   #direct = false;
   #failed = false;
+  readonly #bufferBytes: number;
   socket: Socket | undefined;
   /** Set when the peer said GOODBYE: it completed this many ops and closed normally. */
   goodbyeAfter: number | undefined;
@@ -42,8 +45,7 @@ export class PeerLink {
     public onFailure: LinkFailure,
   ) {
     this.parser = new FrameParser(`rank ${peerRank} (${address})`, sink, maxData);
-    this.#park = Buffer.alloc(readBufferBytes);
-    this.#read = Buffer.alloc(readBufferBytes);
+    this.#bufferBytes = readBufferBytes;
   }
 
   /**
@@ -59,6 +61,7 @@ export class PeerLink {
     // after a large frame, the next is most likely large too: read just its header, so
     // that all of its payload can then be read in place
     const header = this.parser.headerBytesLeft;
+    if (this.#read === EMPTY) this.#read = Buffer.alloc(this.#bufferBytes);
     if (header > 0 && this.parser.lastDataBytes >= DIRECT_READ_MIN_BYTES) return this.#read.subarray(0, header);
     return this.#read;
   }
@@ -162,7 +165,7 @@ export class PeerLink {
   #parkBytes(buf: Uint8Array, from: number, to: number): void {
     const need = this.#parked + (to - from);
     if (need > this.#park.length) {
-      const bigger = Buffer.alloc(Math.max(need, this.#park.length * 2));
+      const bigger = Buffer.alloc(Math.max(need, this.#park.length * 2, this.#bufferBytes));
       bigger.set(this.#park.subarray(0, this.#parked));
       this.#park = bigger;
     }

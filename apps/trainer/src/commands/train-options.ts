@@ -58,6 +58,8 @@ export interface TrainOptions {
   readonly stragglerEvery: number;
   /** A rank slower than the others' median by more than this fraction counts as a straggler. */
   readonly stragglerThreshold: number;
+  /** Replica agreement check also every this many steps (0: epoch ends and checkpoints only). */
+  readonly checkReplicasEvery: number;
 }
 
 /** The PEM files of the ring's mutual TLS (`--tls-cert`, `--tls-key`, `--tls-ca`). */
@@ -123,6 +125,12 @@ export function addTrainFlags(cmd: Command): Command {
     .option('--tls-key <path>', 'multi-worker: the private key (PEM) of --tls-cert')
     .option('--tls-ca <path>', "multi-worker: the CA certificate (PEM) every worker's certificate must be signed by")
     .option('--profile <dir>', 'write a Chrome trace / Perfetto JSON of every step of every replica per worker, and trace.json merged by the chief')
+    .option(
+      '--check-replicas-every <n>',
+      "also hash and compare every replica's weights and optimizer state every N steps (always at epoch ends and checkpoints; 0: only there)",
+      int('--check-replicas-every', 0),
+      0,
+    )
     .option(
       '--straggler-every <n>',
       'report compute vs wait per rank and the slowest rank every N steps (0: off)',
@@ -229,6 +237,7 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
     modelFlags: validateModelFlags(o),
     ...(o.profile !== undefined ? { profile: o.profile as string } : {}),
     stragglerEvery: (o.stragglerEvery as number | undefined) ?? DEFAULT_STRAGGLER_EVERY,
+    checkReplicasEvery: (o.checkReplicasEvery as number | undefined) ?? 0,
     stragglerThreshold: (o.stragglerThreshold as number | undefined) ?? DEFAULT_STRAGGLER_THRESHOLD,
   };
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import {
   MirroredStrategy,
   BackupAndRestore,
+  ReplicaAgreementCheck,
   DataError,
   encodeSafetensors,
   weightLayoutOf,
@@ -219,6 +220,8 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
       })
     : undefined;
   if (backup) callbacks.unshift(backup);
+  // replicas are compared before BackupAndRestore saves (hooks run in order): a diverged state is never checkpointed
+  callbacks.unshift(new ReplicaAgreementCheck({ everySteps: o.checkReplicasEvery, log }));
   let result: Omit<TrainResult, 'wallSeconds' | 'peakRssMb'> | undefined;
   const reporter =
     o.logDir && isChief

@@ -5,8 +5,8 @@
  *
  * Protocol:
  * 1. Write the files once into a temp dir from Fashion-MNIST: TFRecord shards with
- *    TensorFlow's own writer (half of them gzipped), and a CSV of CSV_ROWS rows (label,
- *    784 pixel columns).
+ *    TensorFlow's own writer (half of them gzipped), a CSV of CSV_ROWS rows (label, 784
+ *    pixel columns), and PNG_IMAGES grayscale PNGs in root/<class>/ (written by PIL).
  * 2. Per round and format: Syncline (format-run.ts) then the peer (format_peer.py).
  *    Ours reports the open (counting, typing) and 2 passes; the peer one read.
  * 3. Rows give examples/s of the medians: `first` = open + first pass (what a first epoch
@@ -25,6 +25,7 @@ const HERE = __dirname;
 const ROUNDS = 3;
 const TFRECORD_SHARDS = 8;
 const CSV_ROWS = 20_000;
+const PNG_IMAGES = 10_000;
 
 export interface FormatRow {
   format: string;
@@ -79,6 +80,10 @@ export function benchFormats(fashionDir: string, log: (line: string) => void): {
       peer: ['tfrecord', ...shards],
       peerName: 'tf.data.TFRecordDataset + tf.io.parse_example',
     });
+  }
+  if (python) {
+    spawnSync(python, [join(HERE, 'format_peer.py'), 'write-png', fashionDir, join(dir, 'png'), String(PNG_IMAGES)], { stdio: 'ignore' });
+    inputs.push({ format: 'images', ours: join(dir, 'png'), peer: ['png', join(dir, 'png')], peerName: 'PIL Image.open + convert("L") per file' });
   }
   const csv = writeCsv(dir, fashionDir);
   inputs.push({ format: 'csv', ours: csv, peer: ['csv', csv], peerName: 'pandas.read_csv (C engine)' });

@@ -23,6 +23,8 @@ declare global {
   }
 }
 
+/** Asynchronous decodes (images) kept in flight at once, so sharp's thread pool stays busy. */
+const MAX_INFLIGHT_DECODES = 16;
 /** Milliseconds between generation checks while the ring is full. */
 const FULL_POLL_MS = 500;
 
@@ -99,7 +101,10 @@ export class StreamProducer {
     this.#format = recordFormat(init.spec);
   }
 
-  /** Starts generation `gen` at (epoch, step); the running one stops at its next record. */
+  /** The running generation (it settles once its in-flight decodes have landed). */
+  #running: Promise<void> = Promise.resolve();
+
+  /** Starts generation `gen` at (epoch, step) once the running one has stopped (at its next record). */
   start(gen: number, epoch: number, step: number): void {
     this.#gen = gen;
     const c = this.#ctrl;
@@ -108,9 +113,12 @@ export class StreamProducer {
     Atomics.store(c, STATE, 0);
     Atomics.store(c, ACK, gen);
     Atomics.notify(c, ACK);
-    this.#run(gen, epoch, step).catch((e: unknown) => {
-      if (gen === this.#gen) this.fail(gen, e);
-    });
+    Atomics.notify(c, READ); // wakes the running generation if it waits for room, so it stops now
+    this.#running = this.#running
+      .then(() => (gen === this.#gen ? this.#run(gen, epoch, step) : undefined))
+      .catch((e: unknown) => {
+        if (gen === this.#gen) this.fail(gen, e);
+      });
   }
 
   async #run(gen: number, epoch: number, step: number): Promise<void> {
@@ -119,26 +127,50 @@ export class StreamProducer {
     const { capacity, exampleLength } = this.init.ring;
     const c = this.#ctrl;
     const files = this.init.spec.files;
+    /** Asynchronous decodes started and not yet published, in slot order. */
+    const inflight: Promise<void>[] = [];
     let written = 0;
-    for (let e = epoch; ; e++) {
-      for (let s = e === epoch ? step : 0; s < plan.stepsPerEpoch; s++) {
-        const { start, stride, count } = plan.range(e, s);
-        for (let k = 0; k < count; k++) {
-          const rec = await cursor.at(start + k * stride);
-          while (written - Atomics.load(c, READ) >= capacity) {
+    const publish = (): void => {
+      Atomics.store(c, WRITTEN, ++written);
+      Atomics.notify(c, WRITTEN);
+    };
+    try {
+      for (let e = epoch; ; e++) {
+        for (let s = e === epoch ? step : 0; s < plan.stepsPerEpoch; s++) {
+          const { start, stride, count } = plan.range(e, s);
+          for (let k = 0; k < count; k++) {
+            const rec = await cursor.at(start + k * stride);
+            while (written + inflight.length - Atomics.load(c, READ) >= capacity) {
+              if (gen !== this.#gen) return;
+              if (inflight.length > 0) {
+                await inflight.shift();
+                if (gen === this.#gen) publish();
+                continue;
+              }
+              const w = Atomics.waitAsync(c, READ, Atomics.load(c, READ), FULL_POLL_MS);
+              if (w.async) await w.value;
+            }
             if (gen !== this.#gen) return;
-            const w = Atomics.waitAsync(c, READ, Atomics.load(c, READ), FULL_POLL_MS);
-            if (w.async) await w.value;
+            const slot = (written + inflight.length) % capacity;
+            const y = this.#format.decode(rec.raw, files[rec.file]!, this.#x, slot * exampleLength);
+            if (typeof y === 'number' && inflight.length === 0) {
+              this.#y[slot] = y;
+              publish();
+              continue;
+            }
+            const done = Promise.resolve(y).then((v) => void (this.#y[slot] = v));
+            done.catch(() => undefined); // rethrown where it is awaited
+            inflight.push(done);
+            while (inflight.length >= MAX_INFLIGHT_DECODES) {
+              await inflight.shift();
+              if (gen !== this.#gen) return;
+              publish();
+            }
           }
-          if (gen !== this.#gen) return;
-          const slot = written % capacity;
-          const y = this.#format.decode(rec.raw, files[rec.file]!, this.#x, slot * exampleLength);
-          this.#y[slot] = typeof y === 'number' ? y : await y; // the slot is not published yet: safe across the await
-          if (gen !== this.#gen) return;
-          Atomics.store(c, WRITTEN, ++written);
-          Atomics.notify(c, WRITTEN);
         }
       }
+    } finally {
+      await Promise.allSettled(inflight); // a later generation must not find these writes in its slots
     }
   }
 }

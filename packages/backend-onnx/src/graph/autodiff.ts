@@ -1,6 +1,7 @@
 /**
  * Reverse-mode differentiation of an ONNX node list into more nodes of the same graph.
- * 1. forward sweep: mark every value that depends on a `wrt` value;
+ * 1. forward sweep: mark every value that depends on a `wrt` value (not through Shape/Size,
+ *    whose integer outputs carry no gradient);
  * 2. reverse sweep over the forward nodes: sum each output's gradient contributions
  *    (one Sum node when several), apply the op's rule for the inputs that need one;
  *    an op without a rule on the path fails here, naming op and node, before any training;
@@ -12,6 +13,9 @@ import type { GradContext } from './grad-rule';
 import { describeNode } from './node-attrs';
 import { GRAD_RULES } from './rules/index';
 
+/** Ops whose outputs describe a tensor's shape, not its values: no gradient flows through them (PyTorch's dynamic reshapes). */
+const SHAPE_ONLY: ReadonlySet<string> = new Set(['Shape', 'Size']);
+
 /**
  * @param forward the forward nodes (a snapshot: nodes appended later are not differentiated)
  * @param seeds value -> name of d(loss)/d(value), e.g. logits -> softmax - onehot
@@ -21,7 +25,7 @@ import { GRAD_RULES } from './rules/index';
 export function differentiate(ctx: GradContext, forward: readonly NodeProto[], seeds: ReadonlyMap<string, string>, wrt: readonly string[]): string[] {
   const { b } = ctx;
   const live = new Set(wrt);
-  for (const n of forward) if (n.input.some((i) => live.has(i))) n.output.forEach((o) => o && live.add(o));
+  for (const n of forward) if (!SHAPE_ONLY.has(n.op_type) && n.input.some((i) => live.has(i))) n.output.forEach((o) => o && live.add(o));
   checkRules(forward, live);
 
   const parts = new Map<string, string[]>();

@@ -10,7 +10,20 @@ import { createSession } from '../replica/session-options';
 /** Batch size of the probe run (2, so batch dims are told apart from singleton ones). */
 export const PROBE_BATCH = 2;
 
-export async function probeShapes(model: ModelProto, feeds: Record<string, ort.Tensor>, batchInputs: readonly string[]): Promise<Map<string, number[]>> {
+/** Small integer tensors recorded by value (Slice bounds PyTorch computes from weight shapes). */
+const MAX_RECORDED_INTS = 16;
+
+/**
+ * @param intValues when given, filled with the values of every int64 output of at most 16
+ *   elements; the caller keeps those a second probe with another batch size reproduces
+ *   (constants in effect, such as Slice bounds PyTorch computes from a shape).
+ */
+export async function probeShapes(
+  model: ModelProto,
+  feeds: Record<string, ort.Tensor>,
+  batchInputs: readonly string[],
+  intValues?: Map<string, number[]>,
+): Promise<Map<string, number[]>> {
   const batchValues = new Set(batchInputs);
   for (const n of model.graph.node) {
     if (n.op_type !== 'Shape' && n.input.some((i) => batchValues.has(i))) n.output.forEach((o) => batchValues.add(o));
@@ -25,6 +38,11 @@ export async function probeShapes(model: ModelProto, feeds: Record<string, ort.T
     for (const [name, t] of Object.entries(feeds)) shapes.set(name, [...t.dims]);
     for (const [name, t] of Object.entries(out)) shapes.set(name, [...t.dims]);
     for (const [name, dims] of shapes) if (batchValues.has(name) && dims[0] === PROBE_BATCH) dims[0] = -1;
+    if (intValues) {
+      for (const [name, t] of Object.entries(out)) {
+        if (t.type === 'int64' && t.size <= MAX_RECORDED_INTS) intValues.set(name, Array.from(t.data as BigInt64Array, Number));
+      }
+    }
     return shapes;
   } finally {
     await session.release();

@@ -16,12 +16,13 @@ function reduceMean(b: GraphBuilder, v: string, axes: number[]): string {
 }
 
 /** `rank` counts the batch axis. */
-export function emitLayerNorm(b: GraphBuilder, x: string, rank: number, eps: number, gamma: string, beta: string): string {
+export function emitLayerNorm(b: GraphBuilder, x: string, rank: number, eps: number, gamma: string, beta: string | undefined): string {
   const axis = [rank - 1];
   const xc = b.op('Sub', [x, reduceMean(b, x, axis)]);
   const variance = reduceMean(b, b.op('Mul', [xc, xc]), axis);
   const invStd = b.op('Reciprocal', [b.op('Sqrt', [b.op('Add', [variance, b.scalar(eps)])])]);
-  return b.op('Add', [b.op('Mul', [b.op('Mul', [xc, invStd]), gamma]), beta]);
+  const scaled = b.op('Mul', [b.op('Mul', [xc, invStd]), gamma]);
+  return beta ? b.op('Add', [scaled, beta]) : scaled;
 }
 
 /** x is [N, C] or NCHW; Keras momentum is ONNX's (running * momentum + batch * (1 - momentum)). */

@@ -27,6 +27,9 @@ const TRAINABLE_SLOTS: Readonly<Record<string, readonly number[]>> = {
   Mul: [0, 1],
   Div: [0, 1],
   BatchNormalization: [1, 2],
+  LayerNormalization: [1, 2],
+  // PyTorch's Linear on a sequence exports as MatMul(x, Transpose(weight)).
+  Transpose: [0],
 };
 /** Slots holding state that is stored with the weights but not trained. */
 const STATE_SLOTS: Readonly<Record<string, readonly number[]>> = { BatchNormalization: [3, 4] };

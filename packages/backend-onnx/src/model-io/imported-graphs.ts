@@ -4,7 +4,7 @@
  *    replica's flat weights; the model input is fed from `x` through an Identity;
  * 2. logits = the model output, or the input of a final Softmax/LogSoftmax;
  * 3. train: training-mode BatchNormalization is expanded (batch statistics, running-stat
- *    outputs) unless frozen; probe shapes, differentiate from the fused loss head; an op
+ *    outputs) unless frozen, LayerNormalization into primitive ops; probe shapes, differentiate from the fused loss head; an op
  *    without a rule on a parameter's path fails here, naming op and node, before training.
  */
 import * as ort from 'onnxruntime-node';
@@ -18,6 +18,7 @@ import { GRADIENTS } from '../graph/spec-graphs';
 import { X_INPUT } from '../graph/spec-forward';
 import { DataType, OPSET_VERSION, type ModelProto, type TensorProto } from '../proto/onnx-proto';
 import { expandTrainingBatchNorm, type StateUpdate } from '../graph/batch-norm-training';
+import { expandLayerNormalization } from '../graph/layer-norm-expand';
 
 export interface ImportedParam {
   readonly tensor: TensorProto;
@@ -91,11 +92,25 @@ export async function buildImportedGraphs(
     stateUpdates = expandTrainingBatchNorm(t.b, (v) => shapes.get(v)?.length ?? 4, t.b.opset);
     trainShapes = await probeShapes(t.b.toModel(), feeds, [X_INPUT]);
   }
+  expandLayerNormalization(t.b, (v) => trainShapes.get(v)?.length ?? 3);
+  // One more probe of the graph as differentiated: shapes, and the integer values PyTorch derives from weight shapes (Slice bounds).
+  const probedInts = new Map<string, number[]>();
+  trainShapes = await probeShapes(t.b.toModel(), feeds, [X_INPUT], probedInts);
+  const again = new Map<string, number[]>();
+  const wider = PROBE_BATCH + 1;
+  const perExample = inputShape.reduce((a, c) => a * c, 1);
+  await probeShapes(
+    t.b.toModel(),
+    { ...feeds, [X_INPUT]: new ort.Tensor('float32', new Float32Array(wider * perExample), [wider, ...inputShape]) },
+    [X_INPUT],
+    again,
+  );
+  for (const [name, v] of probedInts) if (again.get(name)?.join(',') !== v.join(',')) probedInts.delete(name);
   const forwardNodes = [...t.b.nodes];
   const head = buildLossHead(t.b, t.logits, numClasses, true);
   const trainable = params.filter((p) => p.trainable).map((p) => p.tensor.name!);
   const grads = differentiate(
-    { b: t.b, shape: (n) => trainShapes.get(n) ?? [], constInts: constIntsOf(t.b) },
+    { b: t.b, shape: (n) => trainShapes.get(n) ?? [], constInts: (n) => constIntsOf(t.b)(n) ?? probedInts.get(n) },
     forwardNodes,
     new Map([[t.logits, head.dLogits]]),
     trainable,

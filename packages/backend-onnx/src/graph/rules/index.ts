@@ -14,6 +14,7 @@ import { batchNormGrad } from './batch-norm';
 import { padGrad } from './pad';
 import { reciprocalGrad, reduceMeanGrad, sqrtGrad } from './reduce-mean';
 import { concatGrad, erfGrad } from './erf-concat';
+import { sliceGrad } from './slice';
 
 export const GRAD_RULES: ReadonlyMap<string, GradRule> = new Map<string, GradRule>([
   ['Add', addGrad],
@@ -46,4 +47,5 @@ export const GRAD_RULES: ReadonlyMap<string, GradRule> = new Map<string, GradRul
   ['Reciprocal', reciprocalGrad],
   ['Erf', erfGrad],
   ['Concat', concatGrad],
+  ['Slice', sliceGrad],
 ]);

@@ -62,6 +62,8 @@ abstract class HandshakeSink implements FrameSink {
   settled = false;
   /** True once the peer proved it knows the token: a failure after that is a cluster member's word, not a stranger's. */
   authenticated = false;
+  /** Set when the handshake deadline ended it (runHandshake). */
+  timedOut = false;
   /**
    * Runs synchronously on success, before the parser reads another byte: the peer may send
    * DATA right behind AUTH_OK in the same read, so the caller must switch sinks here.

@@ -83,7 +83,7 @@ interface Failure {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 const text = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const isFatal = (e: unknown): boolean =>
-  e instanceof AuthFailedError || e instanceof ClusterMismatchError || (isSynclineError(e) && e.code === 'PROTOCOL_ERROR');
+  e instanceof AuthFailedError || e instanceof ClusterMismatchError || e instanceof AddressInUseError || (isSynclineError(e) && e.code === 'PROTOCOL_ERROR');
 
 export class Rendezvous {
   readonly #p: RendezvousParams;
@@ -235,10 +235,12 @@ export class Rendezvous {
     let delay = BACKOFF_START_MS;
     const until = (): number => (this.#failure ? Infinity : this.#p.deadline);
     while (!this.#finished && !this.#failure?.recvDone && performance.now() < until()) {
+      let hs: ClientHandshake | undefined;
       try {
-        this.#linkUp('recv', await this.#connectOnce(this.#p.addresses[this.#prev]!, this.#prev));
+        this.#linkUp('recv', await this.#connectOnce(this.#p.addresses[this.#prev]!, this.#prev, undefined, (h) => (hs = h)));
         return;
-      } catch (e) {
+      } catch (caught) {
+        const e = this.#notOurs(caught, hs);
         if (this.#finished) return;
         if (isFatal(e) && this.#failure) {
           // failing already: the predecessor answered, so it knows something is wrong (or is a stranger)
@@ -251,6 +253,24 @@ export class Rendezvous {
       await sleep(delay);
       delay = Math.min(BACKOFF_MAX_MS, delay * 2);
     }
+  }
+
+  /**
+   * The predecessor's port answered, but not with our protocol (bytes that are not a frame),
+   * or not at all within the handshake deadline: another program holds it. Named as such
+   * (AddressInUseError for the predecessor's address) instead of a token or protocol error.
+   */
+  #notOurs(e: unknown, hs: ClientHandshake | undefined): unknown {
+    if (!hs?.begun || hs.challenged) return e;
+    const silent = hs.timedOut;
+    const garbage = isSynclineError(e) && e.code === 'PROTOCOL_ERROR';
+    if (!silent && !garbage) return e;
+    const target = this.#p.addresses[this.#prev]!.text;
+    const [me, prev] = [this.#p.hs.rank, this.#prev];
+    const what = silent
+      ? `it accepted the connection but never answered our HELLO (or rank ${prev} is stopped)`
+      : `it answered with something else: ${text(e)}`;
+    return new AddressInUseError(target, prev, `rank ${prev}'s port is held by another program, as seen from rank ${me}: ${what}`, { cause: e });
   }
 
   #linkUp(side: 'recv' | 'send', link: PeerLink): void {

@@ -84,7 +84,10 @@ export function runHandshake(
   timeoutMs = HANDSHAKE_TIMEOUT_MS,
 ): Promise<void> {
   link.parser.sink = hs;
-  const timer = setTimeout(() => hs.fail(new AuthFailedError(link.address, `no complete handshake within ${timeoutMs} ms`)), timeoutMs);
+  const timer = setTimeout(() => {
+    hs.timedOut = true;
+    hs.fail(new AuthFailedError(link.address, `no complete handshake within ${timeoutMs} ms`));
+  }, timeoutMs);
   const onErr = (e: unknown): void => hs.fail(e);
   const onClose = (): void => hs.fail(new Error('connection closed during the handshake'));
   socket.on('error', onErr);

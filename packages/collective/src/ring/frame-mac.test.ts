@@ -93,7 +93,7 @@ describe('frame integrity', () => {
     expect(r.got).toHaveLength(1);
   });
 
-  it('refuses any flipped bit before the frame is delivered: IntegrityError naming the link, ProtocolError for a broken magic, version, type or size', () => {
+  it('refuses any flipped bit before the frame is delivered: IntegrityError naming the link; a broken magic, version, type or size is a ProtocolError or waits for bytes', () => {
     const key = randomBytes(32);
     const sealed = (): Buffer => {
       const mac = new FrameMac(key);
@@ -118,7 +118,7 @@ describe('frame integrity', () => {
         if (!framing(bit >> 3)) {
           expect(err).toBeInstanceOf(IntegrityError);
           expect((err as Error).message).toMatch(/link from rank 0 \(10\.0\.0\.1:2222\) to rank 1/);
-        } else expect(err instanceof IntegrityError || err instanceof ProtocolError).toBe(true);
+        } else expect(err instanceof IntegrityError || err instanceof ProtocolError || (err === undefined && r.parser.midFrame)).toBe(true); // a larger size: still waiting for bytes
         const hit = starts.filter((s) => s <= bit >> 3).length - 1; // the frame the bit is in (or its tag)
         expect(r.got.length).toBeLessThanOrEqual(hit);
       }),

@@ -20,6 +20,9 @@
  * replicatedEfficiency = weak-replicated / (R x single);  shardingGain = weak / weak-replicated
  *   weak-profile as weak, with --profile <tmp dir> (the timeline of every step, written at the end)
  * profileOverhead   = 1 - weak-profile / weak  (the cost of --profile; issue 19 asks <= 2%)
+ *   weak-check   as weak, with --check-replicas-every 10 (hash and compare every replica's
+ *                weights and optimizer state every 10 steps; every run checks at epoch ends)
+ * agreementCheckOverhead = 1 - weak-check / weak  (the cost of checking every 10 steps)
  * `--workers W` adds W processes x 1 replica started by `syncline launch` (TCP ring on
  * loopback) at global batch W x P, and `workersEfficiency`.
  * With --json the last line is {rows: [{config, replicas, workers, globalBatch, imagesPerSec}], efficiency, ...}.
@@ -51,7 +54,11 @@ interface Config {
   readonly shardUpdate?: boolean;
   /** true: --profile into a temporary directory */
   readonly profile?: boolean;
+  /** --check-replicas-every this many steps */
+  readonly checkEvery?: number;
 }
+/** The weak-check configuration's --check-replicas-every. */
+const CHECK_EVERY_STEPS = 10;
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
@@ -74,6 +81,7 @@ async function main(): Promise<void> {
     { config: 'single-half', replicas: 1, workers: 1, globalBatch: perReplica / replicas },
     { config: 'weak-replicated', replicas, workers: 1, globalBatch: perReplica * replicas, shardUpdate: false },
     { config: 'weak-profile', replicas, workers: 1, globalBatch: perReplica * replicas, profile: true },
+    { config: 'weak-check', replicas, workers: 1, globalBatch: perReplica * replicas, checkEvery: CHECK_EVERY_STEPS },
   ];
   if (workers > 1) configs.push({ config: 'multi-worker', replicas: workers, workers, globalBatch: perReplica * workers });
   const only = arg('only', '').split(',').filter(Boolean); // e.g. --only single,weak for a quicker look
@@ -127,6 +135,7 @@ async function main(): Promise<void> {
       timeoutMs: 300_000,
       shardUpdate: c.shardUpdate ?? true,
       ...(profileDir ? { profile: profileDir } : {}),
+      ...(c.checkEvery ? { checkReplicasEvery: c.checkEvery } : {}),
     });
     try {
       const r = await runTrain(options, () => undefined, { skipValidation: true, skipTest: true });
@@ -156,6 +165,7 @@ async function main(): Promise<void> {
   const shardingGain = ips('weak') / ips('weak-replicated');
   const workersEfficiency = workers > 1 ? ips('multi-worker') / (workers * ips('single')) : null;
   const profileOverhead = 1 - ips('weak-profile') / ips('weak');
+  const agreementCheckOverhead = 1 - ips('weak-check') / ips('weak');
   if (!json) {
     console.log(`\nconfig           replicas  workers  global batch  images/s   (median of ${rounds} rounds x ${epochs - 1} epochs of ${examples})`);
     for (const r of rows) {
@@ -173,6 +183,8 @@ async function main(): Promise<void> {
       console.log(`  the same with every replica applying the whole update (weak-replicated): ${replicatedEfficiency.toFixed(3)}`);
     if (Number.isFinite(shardingGain)) console.log(`  sharded update gain (weak / weak-replicated):                    ${shardingGain.toFixed(3)}`);
     if (Number.isFinite(profileOverhead)) console.log(`--profile overhead (1 - weak-profile / weak):                  ${(100 * profileOverhead).toFixed(1)}%`);
+    if (Number.isFinite(agreementCheckOverhead))
+      console.log(`replica check every ${CHECK_EVERY_STEPS} steps overhead (1 - weak-check / weak):   ${(100 * agreementCheckOverhead).toFixed(1)}%`);
     if (workersEfficiency !== null) console.log(`multi-worker efficiency (${workers} workers vs ${workers} x single):        ${workersEfficiency.toFixed(3)}`);
   }
   console.log(
@@ -193,6 +205,7 @@ async function main(): Promise<void> {
       shardingGain,
       workersEfficiency,
       profileOverhead,
+      agreementCheckOverhead,
     }),
   );
 }

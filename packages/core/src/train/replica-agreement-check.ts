@@ -10,6 +10,8 @@
  *      (boundaries are steps-per-execution groups);
  *   3. put this callback before BackupAndRestore in the callbacks list: hooks run in
  *      order, so a diverged state throws before it is ever written as a checkpoint.
+ * BatchNorm moving statistics are per replica between checks (Keras' ON_READ / MEAN variables):
+ * a check first replaces them by their mean across the group, then hashes.
  * Engines without per-replica hashes (a compiled TPU program holds one copy) are
  * skipped, once, with a log line.
  */

@@ -23,6 +23,8 @@
  * The weights stay bitwise identical (each range is computed once and copied); the
  * optimizer slots are current only in a replica's own range, so exporting them gathers
  * every range first (a collective: every replica handles exportOptimizerState).
+ * Non-trainable state (BatchNorm moving statistics) stays per replica between agreement checks,
+ * which replace it by its mean across the group (#meanOfNonTrainable).
  */
 import { createHash } from 'node:crypto';
 import type { Batch } from '../../contracts/batch';
@@ -186,7 +188,7 @@ export class ReplicaHost {
    */
   async #stateHashes(): Promise<string[]> {
     const bytes = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-    const h = createHash('sha256').update(bytes(await this.#program.getWeights()));
+    const h = createHash('sha256').update(bytes(await this.#meanOfNonTrainable()));
     const state = await this.#exportOptimizerState();
     h.update(`${state.name} ${state.step}`);
     for (const name of Object.keys(state.slots).sort()) h.update(name).update(bytes(state.slots[name]!));
@@ -197,6 +199,27 @@ export class ReplicaHost {
     for (let i = 0; i < 16; i++) all[rank * 16 + i] = digest.readUInt16LE(2 * i);
     await this.#comm.allReduce(all, 'sum');
     return Array.from({ length: size }, (_, r) => Buffer.from(Uint16Array.from(all.subarray(r * 16, r * 16 + 16)).buffer).toString('hex'));
+  }
+
+  /**
+   * BatchNorm moving statistics (the non-trainable tail of the weight layout) are each replica's
+   * own during training, like Keras' ON_READ / MEAN variables under MirroredStrategy; when they are
+   * read for the agreement check (so before every checkpoint and the final export) every replica
+   * takes their mean across the group. They are exponential moving averages, which are linear, so
+   * this is the mean Keras reads, and the replicas agree again. Returns the (updated) weights.
+   */
+  async #meanOfNonTrainable(): Promise<Float32Array> {
+    const weights = await this.#program.getWeights();
+    const n = this.#program.trainableSize;
+    const size = this.#comm.size;
+    if (weights.length === n || size === 1) return weights;
+    const tail = weights.slice(n);
+    await this.#comm.allReduce(tail, 'sum');
+    const inv = 1 / size;
+    for (let i = 0; i < tail.length; i++) tail[i] = tail[i]! * inv;
+    weights.set(tail, n);
+    await this.#program.setWeights(weights);
+    return weights;
   }
 
   /** Handles one request; the returned value is posted back (transfer lists are the caller's). */

@@ -73,7 +73,7 @@ describe('syncline train --profile (2 workers)', () => {
     for (const pid of [0, 1]) {
       const steps = ev.filter((e) => e.pid === pid && e.cat === 'step');
       expect(new Set(steps.map((e) => e.tid))).toEqual(new Set([pid])); // one replica per worker: its global rank
-      expect(steps.map((e) => e.args!['step']).sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i));
+      expect(steps.map((e) => Number(e.args!['step'])).sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i));
       // each step's phases tile it: data wait (+ checkpoint/validation), forward+backward, copy, all-reduce, optimizer
       for (const s of steps) {
         const inside = ev.filter(
@@ -116,7 +116,9 @@ describe('syncline train --profile (2 workers)', () => {
 
 describe('straggler report (2 workers, worker 1 slowed on purpose)', () => {
   it('names rank 1 as the straggler, once', async () => {
-    const { procs, results } = await runWorkers(['--straggler-every', '8'], (rank) => (rank === 1 ? { SYNCLINE_TEST_STEP_DELAY_MS: String(DELAY_MS) } : {}));
+    const { procs, results } = await runWorkers(['--straggler-every', '8'], (rank): Record<string, string> =>
+      rank === 1 ? { SYNCLINE_TEST_STEP_DELAY_MS: String(DELAY_MS) } : {},
+    );
     const lines = procs[0]!.stderr.split('\n');
     const reports = lines.filter((l) => l.startsWith('straggler: '));
     const warnings = lines.filter((l) => l.startsWith('warning: rank'));

@@ -11,7 +11,8 @@ import { ContractViolationError, makeTfConfig } from '@syncline/core';
 import { allowedCpus, BIND_TO, bindWorker, formatCpuList, planCpuBinding, requireTaskset, type BindTo } from '../launch/cpu-binding';
 import { findFreePortRange } from '../launch/free-port-range';
 import { defaultWorkerCommand, newAuthToken, planWorkers, trainFlagsOf, type WorkerCommand } from '../launch/launch-plan';
-import { launchFailureError, describeExit, stoppedCleanly } from '../launch/worker-exit';
+import { describeExit, stoppedCleanly } from '../launch/worker-exit';
+import { launchFailureError } from '../launch/culprit';
 import { WorkerSupervisor, type SupervisorIo } from '../launch/worker-supervisor';
 import { ignoreBrokenOutput } from '../launch/broken-output';
 

@@ -1,5 +1,5 @@
-import { assignBlame, ERROR_LINE, namedRanks } from './culprit';
-import { launchFailureError, type WorkerExit } from './worker-exit';
+import { assignBlame, ERROR_LINE, launchFailureError, namedRanks } from './culprit';
+import type { WorkerExit } from './worker-exit';
 
 const ENOSPC = 'syncline: CheckpointError: Checkpoint /ckpt/ckpt-000001-000000000: could not be written: ENOSPC: no space left on device, write';
 const lost = (rank: number): string =>

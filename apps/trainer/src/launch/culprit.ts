@@ -15,7 +15,8 @@
  * 4. The rank reached is the culprit; the other failed ranks, by failure time, are listed
  *    after it; the rest were stopped.
  */
-import type { WorkerExit } from './worker-exit';
+import { WorkerLostError } from '@syncline/core';
+import { describeExit, type WorkerExit } from './worker-exit';
 
 /** The stderr lines a worker's error is reported on: the CLI's `syncline: <Name>Error: ...`, or commander's `error: ...`. */
 export const ERROR_LINE = /^(syncline: (?:[A-Z]\w*)?(?:Error|Exception): |error: )/;
@@ -97,4 +98,37 @@ export function assignBlame(exits: readonly WorkerExit[], fallback: WorkerExit):
     alsoFailed: failed.filter((f) => f.exit.rank !== culprit.rank).map((f) => f.exit),
     stopped: exits.filter((e) => e.rank !== culprit.rank && failedAt(e) === undefined),
   };
+}
+
+/** Longer last error lines are cut to this many characters in the launcher's error. */
+export const MAX_ERROR_LINE_CHARS = 400;
+
+/** Victims' error lines are cut to this many characters in the launcher's error. */
+export const MAX_VICTIM_LINE_CHARS = 200;
+
+function cut(line: string, max: number): string {
+  return line.length > max ? `${line.slice(0, max)}...` : line;
+}
+
+/**
+ * The error `syncline launch` ends with when a failure stopped the job: names the rank whose
+ * failure came first in time (see culprit.ts; `failure`, the first to exit, when no rank
+ * reported one), its address, its exit code or signal and its error line (else its last
+ * stderr line), then every other rank that failed with its error, then the ranks stopped.
+ */
+export function launchFailureError(failure: WorkerExit, exits: readonly WorkerExit[]): WorkerLostError {
+  const { culprit, alsoFailed, stopped } = assignBlame(exits, failure);
+  const own =
+    culprit.errorLine !== undefined
+      ? `error: ${JSON.stringify(cut(culprit.errorLine, MAX_ERROR_LINE_CHARS))}`
+      : culprit.lastErrorLine !== undefined
+        ? `last error line: ${JSON.stringify(cut(culprit.lastErrorLine, MAX_ERROR_LINE_CHARS))}`
+        : 'nothing on stderr';
+  const victims = alsoFailed.map((e) => {
+    const line = e.errorLine ?? e.lastErrorLine;
+    return `rank ${e.rank} ${describeExit(e)}${line === undefined ? '' : ` (${JSON.stringify(cut(line, MAX_VICTIM_LINE_CHARS))})`}`;
+  });
+  const also = victims.length ? `; also failed: ${victims.join('; ')}` : '';
+  const rest = stopped.length ? `; stopped rank(s) ${stopped.map((e) => e.rank).join(', ')}` : '';
+  return new WorkerLostError(culprit.rank, culprit.address, undefined, undefined, `worker ${describeExit(culprit)} (${own})${also}${rest}`);
 }

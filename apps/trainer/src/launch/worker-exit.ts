@@ -1,9 +1,7 @@
 /**
  * What `syncline launch` knows about its workers: how each is started, how each ended,
- * and the error the launcher exits with when one of them failed.
+ * and how an exit reads (the error the launcher exits with is built in culprit.ts).
  */
-import { WorkerLostError } from '@syncline/core';
-import { assignBlame } from './culprit';
 
 /** One worker process to start. */
 export interface WorkerSpec {
@@ -51,9 +49,6 @@ export interface SupervisorOutcome {
   readonly chiefJson: string | undefined;
 }
 
-/** Longer last error lines are cut to this many characters in the launcher's error. */
-export const MAX_ERROR_LINE_CHARS = 400;
-
 /** "exited with code 3" / "was killed by SIGKILL" / "could not start: ...". */
 export function describeExit(exit: WorkerExit): string {
   if (exit.spawnError !== undefined) return `could not start: ${exit.spawnError}`;
@@ -72,34 +67,4 @@ export const PREEMPTED_EXIT_CODE = 143;
 /** True for a worker that, asked to stop, exited 0 or with train's preempted code (checkpoint written). */
 export function stoppedCleanly(exit: WorkerExit): boolean {
   return exit.signal === null && (exit.code === 0 || exit.code === PREEMPTED_EXIT_CODE);
-}
-
-/** Victims' error lines are cut to this many characters in the launcher's error. */
-export const MAX_VICTIM_LINE_CHARS = 200;
-
-function cut(line: string, max: number): string {
-  return line.length > max ? `${line.slice(0, max)}...` : line;
-}
-
-/**
- * The error `syncline launch` ends with when a failure stopped the job: names the rank whose
- * failure came first in time (see culprit.ts; `failure`, the first to exit, when no rank
- * reported one), its address, its exit code or signal and its error line (else its last
- * stderr line), then every other rank that failed with its error, then the ranks stopped.
- */
-export function launchFailureError(failure: WorkerExit, exits: readonly WorkerExit[]): WorkerLostError {
-  const { culprit, alsoFailed, stopped } = assignBlame(exits, failure);
-  const own =
-    culprit.errorLine !== undefined
-      ? `error: ${JSON.stringify(cut(culprit.errorLine, MAX_ERROR_LINE_CHARS))}`
-      : culprit.lastErrorLine !== undefined
-        ? `last error line: ${JSON.stringify(cut(culprit.lastErrorLine, MAX_ERROR_LINE_CHARS))}`
-        : 'nothing on stderr';
-  const victims = alsoFailed.map((e) => {
-    const line = e.errorLine ?? e.lastErrorLine;
-    return `rank ${e.rank} ${describeExit(e)}${line === undefined ? '' : ` (${JSON.stringify(cut(line, MAX_VICTIM_LINE_CHARS))})`}`;
-  });
-  const also = victims.length ? `; also failed: ${victims.join('; ')}` : '';
-  const rest = stopped.length ? `; stopped rank(s) ${stopped.map((e) => e.rank).join(', ')}` : '';
-  return new WorkerLostError(culprit.rank, culprit.address, undefined, undefined, `worker ${describeExit(culprit)} (${own})${also}${rest}`);
 }

@@ -5,7 +5,8 @@
  */
 import { nodeScript, RANK_FROM_TF_CONFIG } from './fake-workers.test-helper';
 import { LAUNCHER_FD } from './launcher-link';
-import { launchFailureError, type WorkerSpec } from './worker-exit';
+import { launchFailureError } from './culprit';
+import type { WorkerSpec } from './worker-exit';
 import { WorkerSupervisor } from './worker-supervisor';
 
 const ENOSPC = 'syncline: CheckpointError: Checkpoint /ckpt/ckpt-000001-000000000: could not be written: ENOSPC: no space left on device, write';

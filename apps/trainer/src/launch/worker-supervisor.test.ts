@@ -1,5 +1,6 @@
 import { nodeScript, GRACEFUL, STUBBORN, FAILS_WITH_3, waitForLine, isGone, waitUntilGone } from './fake-workers.test-helper';
-import { launchFailureError, type WorkerSpec } from './worker-exit';
+import { launchFailureError } from './culprit';
+import type { WorkerSpec } from './worker-exit';
 import { WorkerSupervisor } from './worker-supervisor';
 
 const LONG_GRACE_MS = 60_000; // a test relying on SIGKILL-after-grace with this would time out instead

@@ -23,7 +23,11 @@ async function holder(port: number, answer: string | undefined): Promise<{ serve
 
 describe("a predecessor's port held by another program", () => {
   it.each([
-    ['answers HTTP', 'HTTP/1.1 400 Bad Request\r\n\r\n', /it answered with something else: Protocol error from rank 0 \(127\.0\.0\.1:\d+\): bad magic 0x50545448/],
+    [
+      'answers HTTP',
+      'HTTP/1.1 400 Bad Request\r\n\r\n',
+      /it answered with something else: Protocol error from rank 0 \(127\.0\.0\.1:\d+\): bad magic 0x50545448/,
+    ],
     ['stays silent', undefined, /it accepted the connection but never answered our HELLO \(or rank 0 is stopped\)/],
   ])('one that %s: rank 1 fails with AddressInUseError naming rank 0 and its address', async (_what, answer, detail) => {
     const [p0, p1] = await freePorts(2);

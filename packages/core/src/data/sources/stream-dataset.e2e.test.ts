@@ -101,6 +101,16 @@ describe('streamed distributed dataset', () => {
     );
   }, 120_000);
 
+  it('a worker whose share of every step is empty (one example, two DATA workers) still answers restarts', async () => {
+    const src = await idSource([1], 4);
+    const ds = open(src, 2, 1, 2, 7, 'DATA');
+    try {
+      for (const e of [0, 1, 0, 1]) expect(ids(ds, e)).toEqual([[]]); // each new epoch 0 after 1 restarts the reader
+    } finally {
+      await ds.close();
+    }
+  }, 60_000);
+
   it('a bad row found by the reader thread stops the pipeline with a DataError naming file, line and column', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stream-bad-'));
     writeFileSync(join(dir, 'a.csv'), 'x,label\n1,0\n2,1\n');

@@ -123,6 +123,12 @@ export class StreamProducer {
 
   async #run(gen: number, epoch: number, step: number): Promise<void> {
     const plan = new StepPlan(this.init.plan);
+    // A worker whose share of every step is empty (DATA over fewer examples than workers)
+    // has nothing to read, ever: without this the loop below would spin forever without an
+    // await, burning a core and never taking the next restart message.
+    let perEpoch = 0;
+    for (let s = 0; s < plan.stepsPerEpoch; s++) perEpoch += plan.range(0, s).count;
+    if (perEpoch === 0) return;
     const cursor = new StreamCursor(this.init, this.#format);
     const { capacity, exampleLength } = this.init.ring;
     const c = this.#ctrl;

@@ -8,10 +8,15 @@ import { StreamProducer, type ProducerInit } from './stream-producer';
 
 const { init, errors } = workerData as { init: ProducerInit; errors: MessagePort };
 const ctrl = new Int32Array(init.ring.ctrl);
-const producer = new StreamProducer(init, (gen, e) => {
+const report = (gen: number, e: unknown): void => {
   const err = e instanceof Error ? e : new Error(String(e));
   errors.postMessage({ gen, name: err.name, message: err.message } satisfies RingError);
   Atomics.store(ctrl, STATE, STATE_FAILED);
   Atomics.notify(ctrl, WRITTEN);
-});
+};
+const producer = new StreamProducer(init, report);
+// The consumer blocks its thread while it waits, so it never sees this thread's 'exit' event:
+// a crash must reach it through the ring's state, not as a silent stall.
+process.on('uncaughtException', (e) => report(-1, e));
+process.on('unhandledRejection', (e) => report(-1, e));
 parentPort!.on('message', (m: { gen: number; epoch: number; step: number }) => producer.start(m.gen, m.epoch, m.step));

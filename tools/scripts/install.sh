@@ -3,7 +3,9 @@
 #   - Debian packages: dataset-fashion-mnist (the real data), openmpi-bin + libopenmpi-dev
 #     (the all-reduce benchmark's baseline), iproute2 (network-namespace tests), python3-pip,
 #     chromium (headless, for the test that loads report.html in a browser), fonts-dejavu-core
-#     (the font curves.png and the report charts are drawn with);
+#     (the font curves.png and the report charts are drawn with), python3-torch with OpenBLAS
+#     (libopenblas0-openmp; without it Debian's torch runs on the reference BLAS at half speed):
+#     the regression test's PyTorch peer, and `npm run bench -- peers`;
 #   - npm packages, from the lockfile (npm ci; .npmrc skips onnxruntime-node's CUDA download);
 #   - the XLA CPU PJRT plugin from PyPI, cached outside the repo (tpu-bridge tests);
 #   - @tensorflow/tfjs-node, made to work from registry packages alone by
@@ -14,21 +16,20 @@
 #   - then builds every package (npm run build), so `npx syncline` runs right away.
 # With --gpu it also builds @tensorflow/tfjs-node-gpu the same way from PyPI's tensorflow wheel
 # (the CUDA build; it runs on CPU where there is no GPU; see packages/backend-tfjs/README.md).
-# With --bench it also installs what the benchmarks compare against besides OpenMPI:
-#   python3-torch with OpenBLAS (libopenblas0-openmp; without it Debian's torch runs on the
-#   reference BLAS at half speed), for `npm run bench -- peers`; and a Python venv in
-#   ~/.cache/syncline/bench-venv with tensorflow-cpu, pandas and pillow from PyPI, the readers
+# With --bench it also installs what the benchmarks compare against besides OpenMPI and torch:
+#   a Python venv in ~/.cache/syncline/bench-venv with tensorflow-cpu, pandas and pillow from
+#   PyPI, the readers
 #   `npm run bench -- data` compares its TFRecord and CSV sources with.
 # Safe to rerun. Without root (and no sudo) it skips the apt step and says so.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-APT_PACKAGES=(dataset-fashion-mnist openmpi-bin libopenmpi-dev iproute2 chromium fonts-dejavu-core)
+APT_PACKAGES=(dataset-fashion-mnist openmpi-bin libopenmpi-dev iproute2 chromium fonts-dejavu-core python3-torch libopenblas0-openmp)
 TFJS_NODE_FLAGS=()
 BENCH=0
 for a in "$@"; do
   case "$a" in
-    --bench) APT_PACKAGES+=(python3-torch libopenblas0-openmp); BENCH=1 ;;
+    --bench) BENCH=1 ;;
     --gpu) TFJS_NODE_FLAGS+=(--gpu) ;;
     *) echo "install.sh: unknown option $a (known: --bench, --gpu)" >&2; exit 2 ;;
   esac

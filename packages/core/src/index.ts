@@ -91,6 +91,12 @@ export type { Factory } from './registry/registry';
 export { modelSpecSchema, layerSpecSchema, optimizerSpecSchema, MODEL_INPUT_NAME } from './spec/model-spec';
 export { lossSpecSchema, lossNameSchema, PROBABILITY_EPSILON } from './spec/loss-spec';
 export type { LossName, LossSpec, ResolvedLoss } from './spec/loss-spec';
+export { metricSpecSchema, metricNameSchema, metricListSchema, metricName, DEFAULT_TOP_K, DEFAULT_AUC_THRESHOLDS } from './spec/metric-spec';
+export type { MetricName, MetricSpec, MetricSpecInput } from './spec/metric-spec';
+export { metricLayout, metricLogs, validationKey, addSums, METRIC_LOG_KEYS } from './model/metric-layout';
+export type { MetricLayout, MetricSlot } from './model/metric-layout';
+export { addMetricSums } from './model/metric-sums';
+export { aucThresholds, aucFromCounts, AUC_EPSILON } from './model/auc';
 export { resolveLoss, finalActivation, labelBounds } from './model/resolve-loss';
 export { isMergeLayer, exampleAxis } from './model/layer-shapes';
 export type {

@@ -1,4 +1,9 @@
-/** Metrics of one finished epoch, as fit reports them to callbacks and History. */
+/**
+ * Metrics of one finished epoch, as fit reports them to callbacks and History. Beside loss
+ * and accuracy, the spec's other metrics appear under their log keys (model/metric-layout.ts:
+ * topKAccuracy, mse, mae, auc) and, with validation data, as valTopKAccuracy, valMse, valMae,
+ * valAuc; each is computed from sums over every example of the epoch (never a mean of means).
+ */
 export interface EpochLogs {
   readonly loss: number;
   readonly accuracy: number;

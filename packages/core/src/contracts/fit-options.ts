@@ -34,4 +34,6 @@ export interface EvaluateResult {
   readonly loss: number;
   readonly accuracy: number;
   readonly count: number;
+  /** The spec's other metrics by log key (topKAccuracy, mse, mae, auc; model/metric-layout.ts). */
+  readonly [metric: string]: number;
 }

@@ -17,6 +17,14 @@ export interface BatchMetrics {
   readonly count: number;
   /** Number of examples whose argmax prediction equals the label. */
   readonly correct: number;
+  /**
+   * The spec's other metrics as sums over the batch, laid out by metricLayout(spec.metrics)
+   * (model/metric-layout.ts); absent when that layout is empty (accuracy only). Every entry
+   * is a sum (a count, a sum of errors, a confusion count), so engines add these vectors
+   * element-wise across replicas and workers and the result is the global batch's.
+   * A backend may reuse the array until its next call on the replica, as it does `gradients`.
+   */
+  readonly sums?: Float32Array;
 }
 
 export interface GradientResult extends BatchMetrics {

@@ -1,11 +1,12 @@
 /**
  * Validates a user's model spec (object or JSON text) and checks that shapes flow
- * through every layer (sequential or functional) and that the loss fits the output;
+ * through every layer (sequential or functional) and that the loss and metrics fit the output;
  * errors name the field path or the layer index and shapes.
  */
 import { InvalidConfigError } from '../errors/invalid-config-error';
 import { modelSpecSchema, type ModelSpec } from '../spec/model-spec';
 import { resolveLoss } from './resolve-loss';
+import { metricLayout } from './metric-layout';
 import { inferShapes } from './shapes';
 
 export function parseModelSpec(input: unknown, source = 'model spec'): ModelSpec {
@@ -27,7 +28,8 @@ export function parseModelSpec(input: unknown, source = 'model spec'): ModelSpec
     );
     throw new InvalidConfigError(path, bad, issue.message, { source });
   }
-  inferShapes(parsed.data);
+  const shapes = inferShapes(parsed.data);
   resolveLoss(parsed.data);
+  metricLayout(parsed.data.metrics, shapes[shapes.length - 1]!.outputShape[0]);
   return parsed.data;
 }

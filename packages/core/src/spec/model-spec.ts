@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { lossSpecSchema } from './loss-spec';
+import { metricListSchema } from './metric-spec';
 import { optimizerControlFields } from './optimizer-controls';
 
 const positiveInt = z.number().int().positive();
@@ -178,7 +179,8 @@ export const modelSpecSchema = z.strictObject({
   layers: z.array(layerSpecSchema).min(1),
   optimizer: optimizerSpecSchema.default({ name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }),
   loss: lossSpecSchema.default('sparseCategoricalCrossentropy'),
-  metrics: z.array(z.literal('accuracy')).default(['accuracy']),
+  /** Metrics beside the loss (metric-spec.ts): names or objects such as { name: 'topKAccuracy', k: 3 }. */
+  metrics: metricListSchema.default(['accuracy']),
 });
 
 export type Activation = z.infer<typeof activation>;

@@ -4,7 +4,8 @@
  *   2. per epoch: pull steps from the distributed dataset in groups of
  *      stepsPerExecution, staging group g+1 while the replicas run group g (prefetch);
  *   3. per group: onBatchEnd (once per group, as Keras does with steps_per_execution);
- *   4. per epoch: exact metrics (sums of counts, never means of means), validation,
+ *   4. per epoch: exact metrics (sums of counts, never means of means; the spec's other
+ *      metrics as their summed vectors, model/metric-layout.ts), validation,
  *      throughput and the all-reduce share of step time, then onEpochEnd;
  *   5. stops early at a step boundary when a callback sets ctx.stopTraining.
  */
@@ -18,6 +19,7 @@ import { InvalidConfigError } from '../errors/invalid-config-error';
 import type { StepProfiler } from '../contracts/step-profiler';
 import { wallClockMs } from '../contracts/step-profiler';
 import { runHooks, timed } from '../internal/profile/timed-hooks';
+import { addSums, metricLogs, validationKey, type MetricLayout } from '../model/metric-layout';
 
 export interface FitLoopOptions {
   readonly epochs: number;
@@ -27,6 +29,15 @@ export interface FitLoopOptions {
   readonly callbacks?: readonly Callback[];
   readonly validation?: DistributedDataset;
   readonly profiler?: StepProfiler;
+  /** The spec's metrics beyond accuracy (metricLayout(spec.metrics)); none when absent. */
+  readonly metrics?: MetricLayout;
+}
+
+/** The non-accuracy metrics of summed sums (accuracy is always logged from `correct`). */
+function extraLogs(layout: MetricLayout | undefined, count: number, sums: ArrayLike<number> | undefined): Record<string, number> {
+  if (!layout || layout.size === 0) return {};
+  const { accuracy: _accuracy, ...rest } = metricLogs(layout, count, 0, sums);
+  return rest;
 }
 
 export async function runFitLoop(engine: TrainEngine, train: DistributedDataset, options: FitLoopOptions): Promise<History> {
@@ -71,6 +82,7 @@ export async function runFitLoop(engine: TrainEngine, train: DistributedDataset,
     await runHooks(callbacks, (cb) => cb.onEpochBegin?.(epoch), profiler, globalStep());
     const t0 = performance.now();
     const acc = { loss: 0, count: 0, correct: 0, stepMs: 0, allReduceMs: 0 };
+    let sums: Float64Array | undefined; // the epoch's metric sums (none for accuracy only)
     const it = train.epoch(epoch, firstStep)[Symbol.iterator]();
     const stageGroup = (): number => {
       let n = 0;
@@ -95,6 +107,7 @@ export async function runFitLoop(engine: TrainEngine, train: DistributedDataset,
         acc.correct += r.correct;
         acc.stepMs += r.stepMs;
         acc.allReduceMs += r.allReduceMs;
+        if (r.sums) sums = addSums(sums, r.sums, (n) => new Float64Array(n));
       }
       ctx.stepInEpoch += results.length;
       if (results.some((r) => r.stopRequested)) {
@@ -118,12 +131,14 @@ export async function runFitLoop(engine: TrainEngine, train: DistributedDataset,
     let logs: EpochLogs = {
       loss: acc.count ? acc.loss / acc.count : 0,
       accuracy: acc.count ? acc.correct / acc.count : 0,
+      ...extraLogs(options.metrics, acc.count, sums),
       examplesPerSec: seconds > 0 ? acc.count / seconds : 0,
       allReduceShare: acc.stepMs > 0 ? acc.allReduceMs / acc.stepMs : 0,
     };
     if (options.validation && !ctx.stopTraining) {
-      const v = await timed('validation', profiler, globalStep(), () => evaluateDataset(engine, options.validation!));
+      const v = await timed('validation', profiler, globalStep(), () => evaluateDataset(engine, options.validation!, options.metrics));
       logs = { ...logs, valLoss: v.loss, valAccuracy: v.accuracy };
+      for (const s of options.metrics?.slots ?? []) logs = { ...logs, [validationKey(s.key)]: v[s.key] };
     }
     if (ctx.stopTraining && ctx.stepInEpoch < train.stepsPerEpoch) break; // partial epoch: no epoch-end logs
     epochs.push(epoch);
@@ -134,16 +149,18 @@ export async function runFitLoop(engine: TrainEngine, train: DistributedDataset,
   return { epochs, history };
 }
 
-/** Exact loss and accuracy over every example of a (non-shuffled) distributed dataset. */
-export async function evaluateDataset(engine: TrainEngine, data: DistributedDataset): Promise<EvaluateResult> {
+/** Exact loss, accuracy and the layout's other metrics over every example of a (non-shuffled) distributed dataset. */
+export async function evaluateDataset(engine: TrainEngine, data: DistributedDataset, metrics?: MetricLayout): Promise<EvaluateResult> {
   let loss = 0;
   let count = 0;
   let correct = 0;
+  let sums: Float64Array | undefined;
   for (const step of data.epoch(0)) {
     const m = await engine.evaluate(step);
     loss += m.lossSum;
     count += m.count;
     correct += m.correct;
+    if (m.sums) sums = addSums(sums, m.sums, (n) => new Float64Array(n));
   }
-  return { loss: count ? loss / count : 0, accuracy: count ? correct / count : 0, count };
+  return { loss: count ? loss / count : 0, accuracy: count ? correct / count : 0, count, ...extraLogs(metrics, count, sums) };
 }

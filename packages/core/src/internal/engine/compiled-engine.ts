@@ -9,6 +9,7 @@ import type { Batch } from '../../contracts/batch';
 import type { CompiledProgram } from '../../contracts/compiled-program';
 import type { OptimizerState } from '../../contracts/optimizer-state';
 import type { BatchMetrics } from '../../contracts/replica-program';
+import { addSums } from '../../model/metric-layout';
 import { ShapeMismatchError } from '../../errors/shape-mismatch-error';
 import type { RunStagedOptions, StepResult, TrainEngine } from '../../contracts/train-engine';
 import { wallClockMs } from '../../contracts/step-profiler';
@@ -81,14 +82,16 @@ export class CompiledEngine implements TrainEngine {
     let lossSum = 0;
     let count = 0;
     let correct = 0;
+    let sums: Float32Array | undefined;
     for (const b of batches) {
       if (b.size === 0) continue;
       const m = await this.program.evaluate(b);
       lossSum += m.lossSum;
       count += m.count;
       correct += m.correct;
+      if (m.sums) sums = addSums(sums, m.sums, (n) => new Float32Array(n));
     }
-    return { lossSum, count, correct };
+    return sums ? { lossSum, count, correct, sums } : { lossSum, count, correct };
   }
 
   async predict(batches: readonly Batch[]): Promise<Float32Array> {

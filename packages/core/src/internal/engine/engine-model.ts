@@ -12,6 +12,7 @@ import { InvalidConfigError } from '../../errors/invalid-config-error';
 import { ShapeMismatchError } from '../../errors/shape-mismatch-error';
 import type { ModelSpec } from '../../spec/model-spec';
 import { evaluateDataset, runFitLoop } from '../../train/fit-loop';
+import { metricLayout } from '../../model/metric-layout';
 import type { EvaluateResult, FitOptions, History } from '../../contracts/fit-options';
 import type { TrainEngine } from '../../contracts/train-engine';
 import { concatFloat32 } from './concat-float32';
@@ -89,6 +90,7 @@ export class EngineModel implements DistributedModel {
       ...(options.callbacks ? { callbacks: options.callbacks } : {}),
       ...(validation ? { validation } : {}),
       ...(options.profiler ? { profiler: options.profiler } : {}),
+      metrics: metricLayout(this.spec.metrics),
     });
   }
 
@@ -96,7 +98,7 @@ export class EngineModel implements DistributedModel {
     const globalBatchSize = options.globalBatchSize ?? DEFAULT_EVAL_GLOBAL_BATCH;
     this.#checkSource(data, 'evaluation');
     await this.hooks.prepare(this.#perReplicaMax(globalBatchSize), Math.max(1, this.engine.maxStagedSteps), false);
-    return evaluateDataset(this.engine, this.hooks.distribute(data, { globalBatchSize, shuffle: false }));
+    return evaluateDataset(this.engine, this.hooks.distribute(data, { globalBatchSize, shuffle: false }), metricLayout(this.spec.metrics));
   }
 
   async predict(data: DataSource, options: { globalBatchSize?: number } = {}): Promise<Float32Array> {

@@ -86,6 +86,7 @@ export class MirroredEngine implements TrainEngine {
       lossSum: m.lossSum,
       count: m.count,
       correct: m.correct,
+      ...(m.sums ? { sums: m.sums } : {}),
       stepMs: Math.max(...perReplica.map((p) => p[i]!.stepMs)),
       allReduceMs: Math.max(...perReplica.map((p) => p[i]!.allReduceMs)),
       stopRequested: m.stopRequested,

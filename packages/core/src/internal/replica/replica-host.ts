@@ -2,9 +2,11 @@
  * One replica's side of the Mirrored protocol, independent of transport (thread or
  * process). Protocol of a train step, on every replica at once:
  *   1. computeGradients on this replica's slice -> gradient of the summed loss;
- *   2. pack [gradients..., lossSum, count, correct, preempt] into one reused buffer
- *      and all-reduce it with `sum` (one fused collective per step); a preemption
- *      request anywhere is thereby seen by every rank at the same step;
+ *   2. pack [gradients..., lossSum, count, correct, preempt, busy ms..., metric sums...]
+ *      into one reused buffer and all-reduce it with `sum` (one fused collective per step);
+ *      a preemption request anywhere is thereby seen by every rank at the same step, and
+ *      the spec's metric sums (model/metric-layout.ts; none for accuracy only) are the
+ *      global batch's exactly;
  *   3. divide the gradient by the global example count (mean weighted by examples, so
  *      a partial final batch is exact) and apply it: every replica applies the same
  *      bitwise-identical update, so the mirrored weights stay identical.
@@ -16,7 +18,7 @@
  * Sharded weight update (TensorFlow's cross-replica weight-update sharding), when the
  * strategy asks for it and both the communicator (reduceScatter, allGatherShards) and the
  * backend (applyGradientsRange, trainableWeights) support it: steps 2-3 become
- *   2'. all-reduce the 4 metrics; reduce-scatter the gradient, so this rank holds the sum
+ *   2'. all-reduce the 4 metrics (and the metric sums); reduce-scatter the gradient, so this rank holds the sum
  *       of its shardRange only;
  *   3'. apply the optimizer to that range only (1/N of the optimizer's work) and
  *       all-gather the updated ranges straight into every replica's live weights.
@@ -39,6 +41,7 @@ import { checkAgreement } from './agreement';
 import { BatchSlots } from './batch-slots';
 import { loadPluginExport } from '../../plugins/load-plugin';
 import { PhaseClock } from '../profile/phase-clock';
+import { metricLayout } from '../../model/metric-layout';
 import type { BatchRef, InitMessage, Request, StepMetrics, WeightUpdateMode, GradientBufferKind } from './replica-messages';
 
 export class ReplicaHost {
@@ -47,8 +50,12 @@ export class ReplicaHost {
   #slots: BatchSlots | undefined;
   #fused!: Float32Array;
   #mean!: Float32Array;
-  /** [lossSum, count, correct, preempt, busy ms of every rank...] when the update is sharded. */
+  /** [lossSum, count, correct, preempt, busy ms of every rank..., metric sums...] when the update is sharded. */
   #metrics = new Float32Array(4);
+  /** Length of the spec's metric sums vector (0: accuracy only, nothing extra is carried). */
+  #sumsLength = 0;
+  /** [lossSum, count, correct, metric sums...] of an evaluate request. */
+  #evalBuf = new Float32Array(3);
   #clock!: PhaseClock;
   /** This rank's [start, end) of the trainable weights when the update is sharded. */
   #shard: [number, number] | undefined;
@@ -72,11 +79,13 @@ export class ReplicaHost {
     }
     const n = this.#program.trainableSize;
     // a registered buffer when the communicator has one (shared memory reduces it in place)
-    // [gradients, lossSum, count, correct, preempt, busy ms of each rank (PhaseClock)]
+    // [gradients, lossSum, count, correct, preempt, busy ms of each rank (PhaseClock), metric sums]
     const size = this.#comm.size;
-    const registered = this.#comm.allocate?.(n + 4 + size);
-    this.#fused = registered ?? new Float32Array(n + 4 + size);
-    this.#metrics = new Float32Array(4 + size);
+    const sums = (this.#sumsLength = metricLayout(msg.spec.metrics).size);
+    const registered = this.#comm.allocate?.(n + 4 + size + sums);
+    this.#fused = registered ?? new Float32Array(n + 4 + size + sums);
+    this.#metrics = new Float32Array(4 + size + sums);
+    this.#evalBuf = new Float32Array(3 + sums);
     this.#mean = new Float32Array(n);
     if (msg.agreement) await checkAgreement(this.#comm, msg.agreement);
     const weights = await this.#program.getWeights();
@@ -121,6 +130,8 @@ export class ReplicaHost {
     fused[n + 1] = g.count;
     fused[n + 2] = g.correct;
     fused[n + 3] = preempt ? 1 : 0;
+    const sumsAt = n + 4 + this.#comm.size;
+    if (this.#sumsLength > 0) this.#packSums(g, fused, sumsAt);
     clock.arrive(fused, n + 4);
     await this.#comm.allReduce(fused, 'sum');
     clock.collectiveDone(fused, n + 4);
@@ -132,7 +143,20 @@ export class ReplicaHost {
       for (let i = 0; i < n; i++) mean[i] = fused[i]! * inv;
       await this.#program.applyGradients(mean);
     }
-    return clock.metrics({ lossSum: fused[n]!, count, correct: fused[n + 2]!, stopRequested: fused[n + 3]! > 0 }, fused.byteLength);
+    const out = clock.metrics({ lossSum: fused[n]!, count, correct: fused[n + 2]!, stopRequested: fused[n + 3]! > 0 }, fused.byteLength);
+    return this.#sumsLength > 0 ? { ...out, sums: fused.slice(sumsAt, sumsAt + this.#sumsLength) } : out;
+  }
+
+  /** Copies the backend's metric sums into `buf` at `at`, checking their length against the spec's layout. */
+  #packSums(m: { readonly sums?: Float32Array }, buf: Float32Array, at: number): void {
+    if (m.sums?.length !== this.#sumsLength) {
+      throw new ContractViolationError(
+        'backend',
+        this.backendName,
+        `metric sums of length ${m.sums?.length ?? 'none'}; the spec's metrics need ${this.#sumsLength} (BatchMetrics.sums, metricLayout)`,
+      );
+    }
+    buf.set(m.sums, at);
   }
 
   /** Steps 2'-3' of the header: the update sharded across ranks by shardRange. */
@@ -143,6 +167,8 @@ export class ReplicaHost {
     m[1] = g.count;
     m[2] = g.correct;
     m[3] = preempt ? 1 : 0;
+    const sumsAt = 4 + this.#comm.size;
+    if (this.#sumsLength > 0) this.#packSums(g, m, sumsAt);
     const grad = this.#fused.subarray(0, n);
     grad.set(g.gradients);
     const clock = this.#clock;
@@ -164,7 +190,8 @@ export class ReplicaHost {
       clock.addCollective(performance.now() - t2);
       bytes += weights.byteLength;
     }
-    return clock.metrics({ lossSum: m[0]!, count, correct: m[2]!, stopRequested: m[3]! > 0 }, bytes);
+    const out = clock.metrics({ lossSum: m[0]!, count, correct: m[2]!, stopRequested: m[3]! > 0 }, bytes);
+    return this.#sumsLength > 0 ? { ...out, sums: m.slice(sumsAt, sumsAt + this.#sumsLength) } : out;
   }
 
   /** Gathers every rank's range of each optimizer slot (sharded updates keep only their own current). */
@@ -242,12 +269,14 @@ export class ReplicaHost {
       case 'evaluate': {
         // Summed over every replica of every worker, so each coordinator holds the global metrics.
         const m = await this.#program.evaluate(this.#batch(req.batch));
-        const buf = this.#metrics.subarray(0, 3);
+        const buf = this.#evalBuf;
         buf[0] = m.lossSum;
         buf[1] = m.count;
         buf[2] = m.correct;
+        if (this.#sumsLength > 0) this.#packSums(m, buf, 3);
         await this.#comm.allReduce(buf, 'sum');
-        return { lossSum: buf[0], count: buf[1], correct: buf[2] };
+        const sums = this.#sumsLength > 0 ? { sums: buf.slice(3) } : {};
+        return { lossSum: buf[0], count: buf[1], correct: buf[2], ...sums };
       }
       case 'predict':
         return this.#program.predict(this.#batch(req.batch));

@@ -54,6 +54,7 @@ export class OnnxBackend implements OrchestratedBackend {
         masks: graphs.masks.map((m, i) => ({ ...m, rate: rates[i]! })),
         stateUpdates: graphs.stateUpdates,
         labels: labelBounds(resolveLoss(spec), numClasses(spec)),
+        metricSize: graphs.metricSize,
       },
       dropoutSeed,
       this.options,

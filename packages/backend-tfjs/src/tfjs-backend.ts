@@ -5,7 +5,7 @@
  * thread and in worker_threads alike (each thread has its own tfjs engine).
  */
 import type { BuildOptions, ModelSpec, OrchestratedBackend, ReplicaProgram } from '@syncline/core';
-import { InvalidConfigError, createFlatOptimizer, parseModelSpec } from '@syncline/core';
+import { InvalidConfigError, createFlatOptimizer, metricLayout, parseModelSpec } from '@syncline/core';
 import type { FactoryOutputs, LayersModelFactory } from './internal/model/layers-model-adapter';
 import { adaptLayersModel } from './internal/model/layers-model-adapter';
 import type { ReplicaModel } from './internal/model/replica-model';
@@ -93,7 +93,8 @@ export class TfjsBackend implements OrchestratedBackend {
       model = buildSpecModel(spec, { seed: options.seed, replicaId });
     }
     const uploadCopies = selected.tfjsBackend !== 'wasm';
-    const replica = new TfjsReplica(model, (size) => createFlatOptimizer(spec.optimizer, size), uploadCopies);
+    const metrics = metricLayout(spec.metrics, model.numClasses);
+    const replica = new TfjsReplica(model, (size) => createFlatOptimizer(spec.optimizer, size), uploadCopies, metrics);
     await replica.syncMaster();
     return replica;
   }

@@ -8,13 +8,14 @@
  * fused d(loss)/d(logits); 4. concatenate the gradients into one output.
  */
 import * as ort from 'onnxruntime-node';
-import { numClasses, resolveLoss, weightLayoutOf, type ModelSpec } from '@syncline/core';
+import { metricLayout, numClasses, resolveLoss, weightLayoutOf, type ModelSpec } from '@syncline/core';
 import type { StateUpdate } from './batch-norm-training';
 import { DataType, type ModelProto } from '../proto/onnx-proto';
 import { differentiate } from './autodiff';
 import { constIntsOf } from './constant-values';
 import { GraphBuilder } from './graph-builder';
 import { buildLossHead, LABELS_INPUT, PROBS } from './loss-head';
+import { buildMetricHead } from './metric-head';
 import { PROBE_BATCH, probeShapes } from './probe-shapes';
 import { buildSpecForward, X_INPUT } from './spec-forward';
 
@@ -29,6 +30,8 @@ export interface SpecGraphs {
   readonly masks: readonly { name: string; perExample: number }[];
   /** Moving statistics the train graph outputs (BatchNormalization). */
   readonly stateUpdates: readonly StateUpdate[];
+  /** Length of the train and eval graphs' `metric_sums` output (0: none, accuracy only). */
+  readonly metricSize: number;
 }
 
 export async function buildSpecGraphs(spec: ModelSpec): Promise<SpecGraphs> {
@@ -67,12 +70,22 @@ export async function buildSpecGraphs(spec: ModelSpec): Promise<SpecGraphs> {
   const trainableSize = layout.entries.filter((e) => e.trainable).reduce((a, e) => a + e.size, 0);
   tb.addOutput(GRADIENTS, DataType.FLOAT, [trainableSize]);
   for (const u of fwd.stateUpdates) tb.addOutput(u.output, DataType.FLOAT);
+  const metrics = metricLayout(spec.metrics, classes);
+  buildMetricHead(tb, classes, metrics);
 
   const eb = new GraphBuilder('syncline_eval');
   const efwd = buildSpecForward(eb, spec, false);
   buildLossHead(eb, efwd.logits, classes, false, loss);
+  buildMetricHead(eb, classes, metrics);
 
-  return { train: tb.toModel(), eval: eb.toModel(), predict: buildSpecPredict(spec), masks: fwd.masks, stateUpdates: fwd.stateUpdates };
+  return {
+    train: tb.toModel(),
+    eval: eb.toModel(),
+    predict: buildSpecPredict(spec),
+    masks: fwd.masks,
+    stateUpdates: fwd.stateUpdates,
+    metricSize: metrics.size,
+  };
 }
 
 /** x and parameters in, `probs` [N, width] out (for export): class probabilities, or the raw output of a regression. */

@@ -29,6 +29,7 @@ import {
 } from '@syncline/core';
 import { GRADIENTS } from '../graph/spec-graphs';
 import { CORRECT, LOSS_SUM, PROBS } from '../graph/loss-head';
+import { METRIC_SUMS } from '../graph/metric-head';
 import { encodeModel } from '../proto/onnx-proto';
 import type { ReplicaGraphs } from './replica-graphs';
 import { batchFeeds, type FeedStage } from './batch-feeds';
@@ -47,6 +48,8 @@ export class OnnxReplica implements ReplicaProgram {
   #outputs: Record<string, ort.Tensor> | undefined;
   #train: ort.InferenceSession | undefined;
   #eval: ort.InferenceSession | undefined;
+  /** [METRIC_SUMS] when the spec names metrics beyond accuracy, else []. */
+  readonly #metricOutputs: string[];
 
   private constructor(g: ReplicaGraphs, train: ort.InferenceSession, evalSession: ort.InferenceSession, dropoutSeed: number) {
     this.#g = g;
@@ -60,6 +63,7 @@ export class OnnxReplica implements ReplicaProgram {
     this.#train = train;
     this.#eval = evalSession;
     this.#dropoutRand = new Xoshiro128(dropoutSeed);
+    this.#metricOutputs = g.metricSize ? [METRIC_SUMS] : [];
   }
 
   /** Loads both graphs into ORT sessions. @throws BackendError when ORT rejects a graph. */
@@ -72,10 +76,10 @@ export class OnnxReplica implements ReplicaProgram {
   async computeGradients(batch: Batch): Promise<GradientResult> {
     const session = this.#live(this.#train);
     const feeds = batchFeeds(batch, this.#g.inputShape, this.#g.labels ?? this.#g.numClasses, this.#stage);
-    if (batch.size === 0) return { lossSum: 0, count: 0, correct: 0, gradients: new Float32Array(this.trainableSize) };
+    if (batch.size === 0) return { lossSum: 0, count: 0, correct: 0, gradients: new Float32Array(this.trainableSize), ...this.#emptySums() };
     for (const m of this.#g.masks) feeds[m.name] = this.#mask(m.perExample * batch.size, m.rate, this.#maskDims(m.name, batch.size));
     const updates = this.#g.stateUpdates ?? [];
-    const names = [LOSS_SUM, CORRECT, GRADIENTS, ...updates.map((u) => u.output)];
+    const names = [LOSS_SUM, CORRECT, GRADIENTS, ...updates.map((u) => u.output), ...this.#metricOutputs];
     const out = await session.run({ ...feeds, ...this.#params }, this.#outputs ?? names);
     for (const u of updates) (this.#params[u.entry]!.data as Float32Array).set(out[u.output]!.data as Float32Array);
     const result = {
@@ -83,6 +87,7 @@ export class OnnxReplica implements ReplicaProgram {
       correct: Math.round(scalar(out[CORRECT])),
       count: batch.size,
       gradients: out[GRADIENTS]!.data as Float32Array,
+      ...(this.#metricOutputs.length ? { sums: out[METRIC_SUMS]!.data as Float32Array } : {}),
     };
     // From the second step on, ORT writes every output into the same buffers: no fresh
     // ~1 MB gradient array per step (fresh memory is slow to touch here, and garbage
@@ -121,9 +126,15 @@ export class OnnxReplica implements ReplicaProgram {
   async evaluate(batch: Batch): Promise<BatchMetrics> {
     const session = this.#live(this.#eval);
     const feeds = batchFeeds(batch, this.#g.inputShape, this.#g.labels ?? this.#g.numClasses, this.#stage);
-    if (batch.size === 0) return { lossSum: 0, count: 0, correct: 0 };
-    const out = await session.run({ ...feeds, ...this.#params }, [LOSS_SUM, CORRECT]);
-    return { lossSum: scalar(out[LOSS_SUM]), correct: Math.round(scalar(out[CORRECT])), count: batch.size };
+    if (batch.size === 0) return { lossSum: 0, count: 0, correct: 0, ...this.#emptySums() };
+    const out = await session.run({ ...feeds, ...this.#params }, [LOSS_SUM, CORRECT, ...this.#metricOutputs]);
+    const sums = this.#metricOutputs.length ? { sums: out[METRIC_SUMS]!.data as Float32Array } : {};
+    return { lossSum: scalar(out[LOSS_SUM]), correct: Math.round(scalar(out[CORRECT])), count: batch.size, ...sums };
+  }
+
+  /** Zero metric sums of an empty batch (none for accuracy only). */
+  #emptySums(): { sums?: Float32Array } {
+    return this.#g.metricSize ? { sums: new Float32Array(this.#g.metricSize) } : {};
   }
 
   async predict(batch: Batch): Promise<Float32Array> {

@@ -24,4 +24,6 @@ export interface ReplicaGraphs {
   readonly labels?: { readonly min: number; readonly max: number };
   /** Dropout mask inputs: name, per-example size, drop rate. */
   readonly masks: readonly { name: string; perExample: number; rate: number }[];
+  /** Length of the train and eval graphs' `metric_sums` output (metric-head.ts); absent or 0: none. */
+  readonly metricSize?: number;
 }

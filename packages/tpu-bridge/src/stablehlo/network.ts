@@ -7,7 +7,7 @@
  * 3. backward(dlogits) replays the tape in reverse and returns one gradient per
  *    parameter, in the flat layout's order (layer order, kernel before bias).
  */
-import { UnsupportedOperationError, type LayerShapes, type ModelSpec } from '@syncline/core';
+import { metricName, UnsupportedOperationError, type LayerShapes, type ModelSpec } from '@syncline/core';
 import type { Builder } from './builder';
 import { activationRule } from './layers/activation';
 import { averagePool2dRule } from './layers/average-pool2d';
@@ -39,11 +39,17 @@ export function endsInSoftmax(shapes: readonly LayerShapes[]): boolean {
   return 'activation' in last && last.activation === 'softmax';
 }
 
-/** What this backend does not build yet (issue 17): functional inputs, gelu, losses other than (sparse) categorical cross-entropy. */
+/** What this backend does not build yet (issue 17): functional inputs, gelu, losses other than (sparse) categorical cross-entropy, metrics other than accuracy. */
 function refuseUnsupported(spec: ModelSpec, shapes: readonly LayerShapes[]): void {
   const loss = typeof spec.loss === 'string' ? spec.loss : spec.loss.name;
   if (loss !== 'sparseCategoricalCrossentropy' && loss !== 'categoricalCrossentropy') {
     throw new UnsupportedOperationError('backend', 'pjrt', `the loss "${loss}"`, 'use sparseCategoricalCrossentropy, or the tfjs or onnx backend');
+  }
+  for (const m of spec.metrics) {
+    const name = metricName(m);
+    if (name !== 'accuracy') {
+      throw new UnsupportedOperationError('backend', 'pjrt', `the metric "${name}"`, 'use metrics ["accuracy"], or the tfjs or onnx backend');
+    }
   }
   for (const ls of shapes) {
     const previous = ls.index === 0 ? 'input' : shapes[ls.index - 1]!.name;

@@ -8,16 +8,18 @@
  * Step protocol (computeGradients):
  * 1. Validate the batch; an empty batch returns zero gradients, lossSum 0, count 0.
  * 2. In one tf.tidy: make x and y tensors, run variableGrads over the trainable
- *    variables with the summed loss; keep the correct-count scalar.
+ *    variables with the summed loss; keep the correct-count scalar and, when the spec
+ *    names metrics beyond accuracy, their sums vector (metric-sums.ts) on the same output.
  * 3. Copy every gradient into `gradients` at its trainable offset; dispose all tensors
  *    (tensor count is the same after every step).
  * The returned `gradients` array is reused: it is valid until the next computeGradients.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Batch, BatchMetrics, FlatOptimizer, GradientResult, OptimizerState, ReplicaProgram, WeightLayout } from '@syncline/core';
+import type { Batch, BatchMetrics, FlatOptimizer, GradientResult, MetricLayout, OptimizerState, ReplicaProgram, WeightLayout } from '@syncline/core';
 import { BackendError, labelBounds, ShapeMismatchError } from '@syncline/core';
 import type { ReplicaModel } from '../model/replica-model';
 import { lossTerms, probabilities } from './loss';
+import { metricSums } from './metric-sums';
 import { validateBatch, validateFeatures } from './validate-batch';
 import { readInto } from './read-into';
 
@@ -38,13 +40,23 @@ export class TfjsReplica implements ReplicaProgram {
   /** trainableWeights() handed out the master copy: upload it before every use. */
   #masterShared = false;
   #disposed = false;
+  readonly #metrics: MetricLayout;
+  /** Zero sums of an empty batch (absent for accuracy only). */
+  readonly #emptySums: Partial<Pick<BatchMetrics, 'sums'>>;
 
   /**
    * @param uploadCopies pass copies to tf.tensor (backends such as cpu keep a reference
    *   to the array instead of copying it).
    */
-  constructor(model: ReplicaModel, optimizer: (trainableSize: number) => FlatOptimizer, uploadCopies: boolean) {
+  constructor(
+    model: ReplicaModel,
+    optimizer: (trainableSize: number) => FlatOptimizer,
+    uploadCopies: boolean,
+    metrics: MetricLayout = { accuracy: true, slots: [], size: 0 },
+  ) {
     this.#model = model;
+    this.#metrics = metrics;
+    this.#emptySums = metrics.size > 0 ? { sums: new Float32Array(metrics.size) } : {};
     this.layout = model.layout;
     this.#trainable = [];
     this.#gradOffsets = [];
@@ -75,15 +87,18 @@ export class TfjsReplica implements ReplicaProgram {
     validateBatch(batch, this.#model.inputShape, labelBounds(this.#model.loss, this.#model.numClasses));
     if (batch.size === 0) {
       this.#gradients.fill(0);
-      return { gradients: this.#gradients, ...EMPTY_METRICS };
+      return { gradients: this.#gradients, ...EMPTY_METRICS, ...this.#emptySums };
     }
     const vars = this.#trainable.map((i) => this.#model.variables[i]!);
     let correct: tf.Scalar | undefined;
+    let sums: tf.Tensor1D | undefined;
     const { value, grads } = tf.tidy(() => {
       const [x, y] = this.#inputs(batch);
       return tf.variableGrads(() => {
-        const terms = lossTerms(this.#model.forward(x, true), this.#model.loss, y, this.#model.numClasses);
+        const output = this.#model.forward(x, true);
+        const terms = lossTerms(output, this.#model.loss, y, this.#model.numClasses);
         correct = tf.keep(terms.correct);
+        if (this.#metrics.size > 0) sums = tf.keep(this.#metricSums(output, y));
         return terms.lossSum;
       }, vars);
     });
@@ -95,9 +110,10 @@ export class TfjsReplica implements ReplicaProgram {
       }
       const lossSum = (await value.data())[0]!;
       const nCorrect = (await correct!.data())[0]!;
-      return { gradients: this.#gradients, lossSum, count: batch.size, correct: nCorrect };
+      const out = { gradients: this.#gradients, lossSum, count: batch.size, correct: nCorrect };
+      return sums ? { ...out, sums: (await sums.data()) as Float32Array } : out;
     } finally {
-      tf.dispose([value, ...Object.values(grads), ...(correct ? [correct] : [])]);
+      tf.dispose([value, ...Object.values(grads), ...(correct ? [correct] : []), ...(sums ? [sums] : [])]);
     }
   }
 
@@ -146,18 +162,25 @@ export class TfjsReplica implements ReplicaProgram {
     this.#live();
     this.#uploadIfShared();
     validateBatch(batch, this.#model.inputShape, labelBounds(this.#model.loss, this.#model.numClasses));
-    if (batch.size === 0) return EMPTY_METRICS;
+    if (batch.size === 0) return { ...EMPTY_METRICS, ...this.#emptySums };
     const terms = tf.tidy(() => {
       const [x, y] = this.#inputs(batch);
-      const t = lossTerms(this.#model.forward(x, false), this.#model.loss, y, this.#model.numClasses);
-      return [t.lossSum, t.correct];
+      const output = this.#model.forward(x, false);
+      const t = lossTerms(output, this.#model.loss, y, this.#model.numClasses);
+      return this.#metrics.size > 0 ? [t.lossSum, t.correct, this.#metricSums(output, y)] : [t.lossSum, t.correct];
     });
     try {
-      const [lossSum, correct] = await Promise.all(terms.map(async (t) => (await t.data())[0]!));
-      return { lossSum: lossSum!, count: batch.size, correct: correct! };
+      const [lossSum, correct] = await Promise.all(terms.slice(0, 2).map(async (t) => (await t.data())[0]!));
+      const out = { lossSum: lossSum!, count: batch.size, correct: correct! };
+      return terms[2] ? { ...out, sums: (await terms[2].data()) as Float32Array } : out;
     } finally {
       tf.dispose(terms);
     }
+  }
+
+  /** The metric sums of one output (inside tf.tidy): on the predictions, as Keras' metrics read y_pred. */
+  #metricSums(output: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+    return metricSums(this.#metrics, probabilities(output, this.#model.loss), labels, this.#model.numClasses);
   }
 
   async predict(batch: Batch): Promise<Float32Array> {

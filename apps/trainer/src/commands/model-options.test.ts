@@ -32,8 +32,35 @@ describe('model flags', () => {
       addModelFlags(new Command())
         .exitOverride()
         .configureOutput({ writeErr: () => undefined })
-        .parse(['--metrics', 'auc'], { from: 'user' }),
-    ).toThrow(/--metrics takes accuracy/);
+        .parse(['--metrics', 'precision'], { from: 'user' }),
+    ).toThrow(/--metrics takes accuracy, topKAccuracy\[:k\].* got "precision"/);
+  });
+
+  it('parses issue 17 metrics: names, Keras short names and name:N', () => {
+    const parse = (v: string): unknown => {
+      const cmd = addModelFlags(new Command())
+        .exitOverride()
+        .configureOutput({ writeErr: () => undefined });
+      cmd.parse(['--metrics', v], { from: 'user' });
+      return validateModelFlags(cmd.opts()).metrics;
+    };
+    expect(parse('accuracy,topKAccuracy,mse,mae')).toEqual(['accuracy', 'topKAccuracy', 'meanSquaredError', 'meanAbsoluteError']);
+    expect(parse('topKAccuracy:3, auc:500')).toEqual([
+      { name: 'topKAccuracy', k: 3 },
+      { name: 'auc', numThresholds: 500 },
+    ]);
+    expect(parse('auc')).toEqual(['auc']);
+    expect(() => parse('topKAccuracy:0')).toThrow(/got "topKAccuracy:0" \(.*\)/);
+    expect(() => parse('topKAccuracy:x')).toThrow(/got "topKAccuracy:x"/);
+    expect(() => parse('mse:2')).toThrow(/got "mse:2"/);
+  });
+
+  it('fills a spec that sets no metrics with the flag and validates it against the output', () => {
+    const file = join(dir, 'classifier.json');
+    writeFileSync(file, JSON.stringify({ inputShape: [4], layers: [{ type: 'dense', units: 3, activation: 'softmax' }] }));
+    expect(loadModelSpec(file, { metrics: ['accuracy', { name: 'topKAccuracy', k: 2 }] }).metrics).toEqual(['accuracy', { name: 'topKAccuracy', k: 2 }]);
+    expect(loadModelSpec('mlp', { metrics: ['accuracy', 'meanSquaredError'] }).metrics).toEqual(['accuracy', 'meanSquaredError']);
+    expect(() => loadModelSpec(file, { metrics: ['auc'] })).toThrow(/auc on a binary output: the last layer has 3 units/);
   });
 
   it('fills a spec file that sets no loss, and keeps one that sets the same', () => {

@@ -5,15 +5,35 @@
  * from train-options.ts so the model flags read as one idea.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { InvalidConfigError, lossNameSchema, type LossName } from '@syncline/core';
+import { InvalidConfigError, lossNameSchema, metricSpecSchema, type LossName, type MetricSpecInput } from '@syncline/core';
 
 /** What the model flags asked for (all optional). */
 export interface ModelFlags {
   readonly loss?: LossName;
-  readonly metrics?: readonly string[];
+  readonly metrics?: readonly MetricSpecInput[];
 }
 
-const METRICS = ['accuracy'] as const;
+/**
+ * --metrics entries: a spec metric name, Keras' short names mse / mae, and `name:N` for the
+ * one number a metric takes (topKAccuracy:3 is k = 3, auc:500 is 500 thresholds).
+ */
+const METRICS = ['accuracy', 'topKAccuracy[:k]', 'meanSquaredError', 'mse', 'meanAbsoluteError', 'mae', 'auc[:thresholds]'] as const;
+const ALIASES: Readonly<Record<string, string>> = { mse: 'meanSquaredError', mae: 'meanAbsoluteError' };
+const NUMBER_FIELD: Readonly<Record<string, string>> = { topKAccuracy: 'k', auc: 'numThresholds' };
+
+/** One --metrics entry as the spec writes it: a bare name, or { name, k } / { name, numThresholds }. */
+function metricEntry(entry: string): MetricSpecInput {
+  const [rawName = '', number, ...rest] = entry.split(':');
+  const name = ALIASES[rawName] ?? rawName;
+  const field = NUMBER_FIELD[name];
+  const value = number === undefined ? name : field && rest.length === 0 && /^\d+$/.test(number) ? { name, [field]: Number(number) } : undefined;
+  const parsed = value === undefined ? undefined : metricSpecSchema.safeParse(value);
+  if (!parsed?.success) {
+    const why = parsed?.error.issues[0]?.message;
+    throw new InvalidArgumentError(`--metrics takes ${METRICS.join(', ')} (comma-separated), got "${entry}"${why ? ` (${why})` : ''}`);
+  }
+  return value as MetricSpecInput;
+}
 
 function lossName(v: string): LossName {
   const parsed = lossNameSchema.safeParse(v);
@@ -21,11 +41,8 @@ function lossName(v: string): LossName {
   return parsed.data;
 }
 
-function metricList(v: string): string[] {
-  const list = v.split(',').map((m) => m.trim());
-  const bad = list.find((m) => !(METRICS as readonly string[]).includes(m));
-  if (bad !== undefined) throw new InvalidArgumentError(`--metrics takes ${METRICS.join(', ')} (comma-separated), got "${bad}"`);
-  return list;
+function metricList(v: string): MetricSpecInput[] {
+  return v.split(',').map((m) => metricEntry(m.trim()));
 }
 
 /** Adds --loss and --metrics to `cmd`. */
@@ -39,7 +56,7 @@ export function addModelFlags(cmd: Command): Command {
 export function validateModelFlags(o: Record<string, unknown>): ModelFlags {
   return {
     ...(o.loss !== undefined ? { loss: o.loss as LossName } : {}),
-    ...(o.metrics !== undefined ? { metrics: o.metrics as string[] } : {}),
+    ...(o.metrics !== undefined ? { metrics: o.metrics as MetricSpecInput[] } : {}),
   };
 }
 
@@ -59,7 +76,8 @@ export function applyModelFlags(raw: Record<string, unknown>, flags: ModelFlags,
   }
   if (flags.metrics !== undefined) {
     if (raw.metrics !== undefined && JSON.stringify(raw.metrics) !== JSON.stringify(flags.metrics)) {
-      throw new InvalidConfigError('--metrics', flags.metrics.join(','), `the metrics ${source} sets (${JSON.stringify(raw.metrics)}), or no --metrics`);
+      const given = flags.metrics.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(',');
+      throw new InvalidConfigError('--metrics', given, `the metrics ${source} sets (${JSON.stringify(raw.metrics)}), or no --metrics`);
     }
     out.metrics = [...flags.metrics];
   }

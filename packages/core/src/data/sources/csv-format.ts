@@ -7,8 +7,9 @@ import { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import { DataError } from '../../errors/data-error';
 import { fileChunks } from './byte-stream';
+import { fieldText, parseAscii, scanPlainCsv, type PlainRows } from './csv-plain';
 import type { RawRecord, RecordFormat } from './record-format';
-import type { StreamFile, StreamSpec, TabularColumn } from './stream-spec';
+import type { StreamFile, StreamSpec, TabularColumn, TabularSchema } from './stream-spec';
 import { ColumnInspector, RowDecoder } from './tabular-schema';
 
 /** Options of the table formats. */
@@ -60,33 +61,75 @@ function pickColumns(header: string[], path: string, options: TableOptions): { f
   return { features: names.map((n) => new ColumnInspector(n, find(n, '--features'))), label };
 }
 
+/** What inspection carries from file to file. */
+interface Inspection {
+  header?: string[];
+  cols?: { features: ColumnInspector[]; label: ColumnInspector };
+}
+
+/** Checks a file's header against the first file's and picks the columns from the first. */
+function takeHeader(state: Inspection, fields: string[], path: string, first: string, options: TableOptions): void {
+  if (state.header && fields.join(',') !== state.header.join(','))
+    throw new DataError(`${path} line 1: its header differs from ${first}'s; all files of a source need the same columns.`);
+  state.header = fields;
+  state.cols ??= pickColumns(fields, path, options);
+}
+
+/** Inspects one file through the plain fast path; undefined when it holds a quote (then csv-parse must). */
+async function inspectPlain(path: string, state: Inspection, first: string, options: TableOptions): Promise<number | undefined> {
+  let n = 0;
+  for await (const item of scanPlainCsv(path)) {
+    if (item === 'quoted') return undefined;
+    if ('header' in item) {
+      takeHeader(state, item.header, path, first, options);
+      continue;
+    }
+    const { rows } = item;
+    const C = state.header!.length;
+    const cols = [...state.cols!.features, state.cols!.label];
+    for (let r = 0; r < rows.count; r++) {
+      for (const c of cols) {
+        const at = r * (C + 1) + c.index;
+        const v = c.numeric ? parseAscii(rows.buf, rows.sep[at]! + 1, rows.sep[at + 1]!) : Number.NaN;
+        if (v === v) c.sawNumbers = true;
+        else c.see(fieldText(rows, C, r, c.index), { file: path, line: rows.lines[r]! });
+      }
+      n++;
+    }
+  }
+  return n;
+}
+
+/** Inspects one file through csv-parse (quotes and all). */
+async function inspectQuoted(path: string, state: Inspection, first: string, options: TableOptions): Promise<number> {
+  let n = 0;
+  let head = true;
+  for await (const rows of csvRows(path)) {
+    for (const [fields, line] of rows) {
+      if (head) {
+        head = false;
+        takeHeader(state, fields, path, first, options);
+        continue;
+      }
+      const at = { file: path, line };
+      for (const c of state.cols!.features) c.see(fields[c.index], at);
+      state.cols!.label.see(fields[state.cols!.label.index], at);
+      n++;
+    }
+  }
+  return n;
+}
+
 /** Counts the rows of every file and types the chosen columns (see tabular-schema.ts). All files need the same header. */
 export async function inspectCsv(paths: readonly string[], options: TableOptions = {}): Promise<StreamSpec> {
-  let header: string[] | undefined;
-  let cols: { features: ColumnInspector[]; label: ColumnInspector } | undefined;
+  const state: Inspection = {};
   const files: StreamFile[] = [];
   for (const path of paths) {
-    let n = 0;
-    let first = true;
-    for await (const rows of csvRows(path)) {
-      for (const [fields, line] of rows) {
-        if (first) {
-          first = false;
-          if (header && fields.join(',') !== header.join(','))
-            throw new DataError(`${path} line 1: its header differs from ${paths[0]}'s; all files of a source need the same columns.`);
-          header = fields;
-          cols ??= pickColumns(fields, path, options);
-          continue;
-        }
-        const at = { file: path, line };
-        for (const c of cols!.features) c.see(fields[c.index], at);
-        cols!.label.see(fields[cols!.label.index], at);
-        n++;
-      }
-    }
+    const n = (await inspectPlain(path, state, paths[0]!, options)) ?? (await inspectQuoted(path, state, paths[0]!, options));
     files.push({ path, examples: n });
   }
-  if (!cols) throw new DataError(`${paths.join(', ')}: no rows; check --data.`);
+  const { cols, header } = state;
+  if (!cols || !header) throw new DataError(`${paths.join(', ')}: no rows; check --data.`);
   const again = [...cols.features, cols.label].filter((c) => c.needsRescan);
   for (const path of again.length ? paths : []) {
     for await (const rows of csvRows(path))
@@ -97,22 +140,80 @@ export async function inspectCsv(paths: readonly string[], options: TableOptions
     format: 'csv',
     files,
     exampleShape: [features.length],
-    table: { features, label: cols.label.finish(), columns: header!.length },
+    table: { features, label: cols.label.finish(), columns: header.length },
   };
+}
+
+/** Where each column of a plain numeric table goes in a record (-1: unused), or undefined when the table needs the general decoder. */
+function plainTargets(table: TabularSchema): Int32Array | undefined {
+  if (table.label.vocabulary || table.features.some((c) => c.vocabulary || c.length !== 1)) return undefined;
+  const t = new Int32Array(table.columns).fill(-1);
+  for (const [j, c] of [...table.features, table.label].entries()) {
+    if (c.index >= t.length || t[c.index] !== -1) return undefined;
+    t[c.index] = j;
+  }
+  return t;
 }
 
 /** The reader-thread side: a raw record is the row's floats with the label last. */
 export function csvFormat(spec: StreamSpec): RecordFormat {
-  const rows = new RowDecoder(spec.table!);
-  const len = spec.table!.features.length;
+  const table = spec.table!;
+  const rows = new RowDecoder(table);
+  const len = table.features.length;
+  const targets = plainTargets(table);
+  /** Decodes row r of a plain chunk; a field the byte parser does not take goes through the general decoder (and its errors). */
+  const decodePlain = (chunk: PlainRows, r: number, row: Float32Array, path: string): number => {
+    const C = table.columns;
+    const base = r * (C + 1);
+    for (let k = 0; k < C; k++) {
+      const t = targets![k]!;
+      if (t < 0) continue;
+      const v = parseAscii(chunk.buf, chunk.sep[base + k]! + 1, chunk.sep[base + k + 1]!);
+      if (v !== v) return rows.decode((c: TabularColumn) => fieldText(chunk, C, r, c.index), row, 0, { file: path, line: chunk.lines[r]! });
+      row[t] = v;
+    }
+    const y = row[len]!;
+    if (Number.isInteger(y) && y >= 0) return y;
+    return rows.decode((c: TabularColumn) => fieldText(chunk, C, r, c.index), row, 0, { file: path, line: chunk.lines[r]! });
+  };
   return {
     async *records(file: StreamFile): AsyncGenerator<RawRecord[]> {
+      let done = 0;
+      if (targets) {
+        let quoted = false;
+        for await (const item of scanPlainCsv(file.path)) {
+          if (item === 'quoted') {
+            quoted = true;
+            break;
+          }
+          if ('header' in item) {
+            if (item.header.length !== table.columns)
+              throw new DataError(
+                `${file.path} line 1: ${item.header.length} columns, but the data was opened with ${table.columns}; a file changed since then.`,
+              );
+            continue;
+          }
+          const recs: RawRecord[] = new Array(item.rows.count);
+          for (let r = 0; r < item.rows.count; r++) {
+            const row = new Float32Array(len + 1);
+            row[len] = decodePlain(item.rows, r, row, file.path);
+            recs[r] = { data: row, line: item.rows.lines[r]! };
+          }
+          done += recs.length;
+          if (recs.length) yield recs;
+        }
+        if (!quoted) return;
+      }
       let header = true;
       for await (const batch of csvRows(file.path)) {
         const recs: RawRecord[] = [];
         for (const [fields, line] of batch) {
           if (header) {
             header = false;
+            continue;
+          }
+          if (done > 0) {
+            done--; // rows the plain path gave before it met a quote
             continue;
           }
           const row = new Float32Array(len + 1);

@@ -36,6 +36,7 @@ import { checkOutputPaths, writeFinalWeights } from './output-paths';
 import { checkReplicaBounds } from './replica-bounds';
 import { lockCheckpointDir } from '../checkpoint-lock/lock-checkpoint-dir';
 import { ConsoleProgress } from '../report/console-progress';
+import { extraMetrics, kerasName } from '../report/metric-columns';
 import { RunReporter } from '../report/run-reporter';
 import { buildRunInfo, describePlacement } from '../report/run-info';
 import { TensorBoardCallback } from '../report/tensorboard-callback';
@@ -55,6 +56,8 @@ export interface TrainResult {
   readonly globalBatch: number;
   readonly testAccuracy: number;
   readonly testLoss: number;
+  /** The spec's other metrics on the test split by log key (topKAccuracy, mse, mae, auc); absent for accuracy only. */
+  readonly testMetrics?: Readonly<Record<string, number>>;
   readonly trainImagesPerSec: number;
   readonly wallSeconds: number;
   /** This process's peak resident memory (replica threads included), MB. */
@@ -278,6 +281,7 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
       ? { loss: Number.NaN, accuracy: Number.NaN, count: 0 }
       : await model.evaluate(data.test!, { globalBatchSize: evalBatch(o.globalBatch, strategy.numReplicasInSync) });
   const rows = history.history;
+  const testMetrics = Object.fromEntries(extraMetrics(test));
   const ips = rows.length ? rows.reduce((a, r) => a + r.examplesPerSec, 0) / rows.length : 0;
   result = {
     strategy: strategy.name,
@@ -289,6 +293,7 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
     globalBatch: o.globalBatch,
     testAccuracy: test.accuracy,
     testLoss: test.loss,
+    ...(Object.keys(testMetrics).length ? { testMetrics } : {}),
     trainImagesPerSec: ips,
     resumedFromEpoch: backup?.resumedAt.epoch ?? 0,
     resumedFromStep: backup?.resumedAt.step ?? 0,
@@ -312,7 +317,12 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
     log(`report: ${files.html}`);
   }
   if (preempted) log(`preempted by ${preemption.signal ?? 'a signal on another worker'}: stopped after a checkpoint; rerun the same command to resume`);
-  else log(`test accuracy ${(100 * test.accuracy).toFixed(2)}%, loss ${test.loss.toFixed(4)}`);
+  else
+    log(
+      `test accuracy ${(100 * test.accuracy).toFixed(2)}%, loss ${test.loss.toFixed(4)}${Object.entries(testMetrics)
+        .map(([k, v]) => `, ${kerasName(k)} ${v.toFixed(4)}`)
+        .join('')}`,
+    );
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   log(`syncline: peak memory ${peakRssMb} MB`);
   return { ...result, wallSeconds: (performance.now() - t0) / 1000, peakRssMb };

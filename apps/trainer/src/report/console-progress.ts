@@ -6,6 +6,7 @@
  */
 import { SingleBar } from 'cli-progress';
 import type { BatchLogs, Callback, EpochLogs } from '@syncline/core';
+import { extraMetrics, kerasName } from './metric-columns';
 
 /**
  * Loss and accuracy averaged over the examples seen so far in an epoch. Each batch report
@@ -78,13 +79,18 @@ export class ConsoleProgress implements Callback {
   onEpochEnd(epoch: number, logs: EpochLogs): void {
     if (!this.enabled) return;
     this.#bar?.stop();
+    // the spec's other metrics (top_k_accuracy, mse, mae, auc and their val_ twins) as extra columns
+    const extra = extraMetrics(logs);
+    const width = (key: string): number => Math.max(8, kerasName(key).length);
     if (!this.#headerShown) {
-      this.out.write('epoch      loss  accuracy  val_acc   images/s  allreduce\n');
+      const names = extra.map(([k]) => `  ${kerasName(k).padStart(width(k))}`).join('');
+      this.out.write(`epoch      loss  accuracy  val_acc   images/s  allreduce${names}\n`);
       this.#headerShown = true;
     }
     const val = logs.valAccuracy === undefined ? '      -' : logs.valAccuracy.toFixed(4).padStart(7);
+    const columns = extra.map(([k, v]) => `  ${v.toFixed(4).padStart(width(k))}`).join('');
     this.out.write(
-      `${String(epoch + 1).padStart(5)}  ${logs.loss.toFixed(4).padStart(8)}  ${logs.accuracy.toFixed(4).padStart(8)}  ${val}  ${Math.round(logs.examplesPerSec).toString().padStart(9)}  ${(100 * logs.allReduceShare).toFixed(1).padStart(8)}%\n`,
+      `${String(epoch + 1).padStart(5)}  ${logs.loss.toFixed(4).padStart(8)}  ${logs.accuracy.toFixed(4).padStart(8)}  ${val}  ${Math.round(logs.examplesPerSec).toString().padStart(9)}  ${(100 * logs.allReduceShare).toFixed(1).padStart(8)}%${columns}\n`,
     );
   }
 }

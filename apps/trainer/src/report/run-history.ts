@@ -7,9 +7,12 @@
  *      appended, so metrics.jsonl and the report always show the same epochs.
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { EXTRA_METRIC_KEYS, type ExtraMetricKey } from './metric-columns';
 
-/** One finished epoch as the report shows it; `epoch` counts from 1. */
-export interface EpochRow {
+/** One finished epoch as the report shows it; `epoch` counts from 1; the spec's other metrics (metric-columns.ts) when it names them. */
+export type EpochRow = EpochRowBase & { readonly [K in ExtraMetricKey]?: number };
+
+interface EpochRowBase {
   readonly epoch: number;
   readonly loss: number;
   readonly accuracy: number;
@@ -43,6 +46,7 @@ export function parseEpochLine(line: string): EpochRow | undefined {
     examplesPerSec: isNum(r.examplesPerSec) ? r.examplesPerSec : Number.NaN,
     allReduceShare: isNum(r.allReduceShare) ? r.allReduceShare : Number.NaN,
     ...(typeof r.time === 'string' ? { time: r.time } : {}),
+    ...Object.fromEntries(EXTRA_METRIC_KEYS.flatMap((k) => (isNum(r[k]) ? [[k, r[k]]] : []))),
   };
 }
 

@@ -19,6 +19,7 @@ import { renderHtmlReport, type RunOutcome } from './html-report';
 import { describePlacement, type RunInfo } from './run-info';
 import { RunHistory, type EpochRow } from './run-history';
 import { RunSessions } from './run-sessions';
+import { extraMetrics } from './metric-columns';
 
 /** How often the live report.html reloads itself while training runs, seconds. */
 export const LIVE_REFRESH_SECONDS = 5;
@@ -88,6 +89,7 @@ export class RunReporter implements Callback {
       examplesPerSec: logs.examplesPerSec,
       allReduceShare: logs.allReduceShare,
       time: now.toISOString(),
+      ...Object.fromEntries(extraMetrics(logs)),
     };
     this.history.add(row);
     this.sessions.touch(now);

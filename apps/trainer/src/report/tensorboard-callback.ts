@@ -15,10 +15,11 @@
  *      so TensorBoard drops what the interrupted session wrote past it.
  */
 import { join } from 'node:path';
-import type { BatchLogs, Callback, EpochLogs, FitContext } from '@syncline/core';
+import { validationKey, type BatchLogs, type Callback, type EpochLogs, type FitContext } from '@syncline/core';
 import { RunningMean } from './console-progress';
 import { histogramOf, type Histogram } from './tensorboard-proto';
 import { TensorBoardWriter } from './tensorboard-writer';
+import { EXTRA_TRAIN_KEYS, kerasName } from './metric-columns';
 
 export interface TensorBoardOptions {
   /** The learning rate of update `t` (0 for the first update, as Keras's optimizer.iterations). */
@@ -106,8 +107,14 @@ export class TensorBoardCallback implements Callback {
       epoch_learning_rate: this.options.learningRate((epoch + 1) * this.#stepsPerEpoch - 1),
       epoch_images_per_sec: logs.examplesPerSec,
       epoch_allreduce_share: logs.allReduceShare,
+      ...Object.fromEntries(EXTRA_TRAIN_KEYS.map((k) => [`epoch_${kerasName(k)}`, logs[k]])),
     });
-    this.#validation?.scalars(epoch, { epoch_loss: logs.valLoss, epoch_accuracy: logs.valAccuracy });
+    this.#validation?.scalars(epoch, {
+      epoch_loss: logs.valLoss,
+      epoch_accuracy: logs.valAccuracy,
+      // the same tags as training, in the validation run (valMse -> epoch_mse), as Keras writes them
+      ...Object.fromEntries(EXTRA_TRAIN_KEYS.map((k) => [`epoch_${kerasName(k)}`, logs[validationKey(k)]])),
+    });
     if (this.options.histograms && this.#ctx && this.#train) this.#train.histograms(epoch, await weightHistograms(this.#ctx));
   }
 }

@@ -25,7 +25,7 @@ describe('syncline train', () => {
     const ckpt = join(dir, 'ckpt');
     const logs = join(dir, 'logs');
     const first = await cli([...BASE, '--replicas', '2', '--epochs', '2', '--checkpoint-dir', ckpt, '--log-dir', logs]);
-    expect(first.json).toMatchObject({ strategy: 'MirroredStrategy', backend: 'tfjs', replicas: 2, epochs: 2, resumedFromEpoch: 0 });
+    expect(first.json).toMatchObject({ strategy: 'MirroredStrategy', backend: 'onnx', replicas: 2, epochs: 2, resumedFromEpoch: 0 });
     for (const k of ['testAccuracy', 'trainImagesPerSec', 'wallSeconds']) expect(typeof first.json![k]).toBe('number');
     expect(first.json!.testAccuracy as number).toBeGreaterThan(0.5);
     expect(readdirSync(ckpt).sort()).toEqual(['ckpt-000001-000000000', 'ckpt-000002-000000000']);

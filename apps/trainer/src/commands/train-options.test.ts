@@ -12,7 +12,7 @@ describe('syncline train flags', () => {
     const o = validateTrainOptions(parse(['--replicas', '2']));
     expect(o).toMatchObject({
       strategy: 'mirrored',
-      backend: 'tfjs',
+      backend: 'onnx',
       model: 'mlp',
       epochs: 5,
       globalBatch: 64,

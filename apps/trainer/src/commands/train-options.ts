@@ -94,7 +94,7 @@ export function addTrainFlags(cmd: Command): Command {
     .addOption(new Option('--strategy <name>', 'distribution strategy').choices(['mirrored', 'multi-worker', 'tpu']).default('mirrored'))
     .option('--replicas <n>', 'replicas on this machine (default: one per core)', int('--replicas', 1))
     .addOption(new Option('--isolation <kind>', 'replicas as worker threads or child processes').choices(['thread', 'process']).default('thread'))
-    .addOption(new Option('--backend <name>', 'compute backend').choices(['tfjs', 'onnx', 'pjrt']).default('tfjs'))
+    .addOption(new Option('--backend <name>', 'compute backend').choices(['tfjs', 'onnx', 'pjrt']).default('onnx'))
     .option('--model <name>', 'mlp, cnn, or a path to a model spec JSON file', 'mlp')
     .option('--data <path|glob>', "Fashion-MNIST IDX directory (Debian's dataset-fashion-mnist), or TFRecord/CSV/JSONL/IDX files to stream", DEFAULT_DATA_DIR)
     .option('--epochs <n>', 'epochs to train', int('--epochs', 1), 5)

@@ -12,6 +12,8 @@ export { TfjsBackend, TFJS_BACKEND_NAME } from './tfjs-backend';
 export type { TfjsBackendOptions, LogReplicas } from './tfjs-backend';
 export { registerTfjsBackend, TFJS_BACKEND_PRIORITY } from './register';
 export type { LayersModelFactory, ModelFactoryContext, FactoryOutputs, FactoryModel } from './internal/model/layers-model-adapter';
+export { describeLayersModelFile, isLayersModelJson, loadLayersModelFile } from './internal/model/load-layers-model';
+export type { LayersModelSummary } from './internal/model/load-layers-model';
 
 // --- tfjs backend selection ---
 export { selectTfjsBackend, DEFAULT_TFJS_CANDIDATES } from './internal/runtime/select-backend';

@@ -8,6 +8,7 @@ import type { BuildOptions, ModelSpec, OrchestratedBackend, ReplicaProgram } fro
 import { InvalidConfigError, createFlatOptimizer, metricLayout, parseModelSpec } from '@syncline/core';
 import type { FactoryOutputs, LayersModelFactory } from './internal/model/layers-model-adapter';
 import { adaptLayersModel } from './internal/model/layers-model-adapter';
+import { loadLayersModelFile } from './internal/model/load-layers-model';
 import type { ReplicaModel } from './internal/model/replica-model';
 import { buildSpecModel } from './internal/model/spec-model';
 import { TfjsReplica } from './internal/replica/tfjs-replica';
@@ -32,6 +33,8 @@ export interface TfjsBackendOptions {
   readonly logReplicas?: LogReplicas;
   /** Build each replica's model with this instead of from the spec (spec still gives input shape and optimizer). */
   readonly modelFactory?: LayersModelFactory;
+  /** Path of a tfjs LayersModel's model.json: every replica loads it (weights included) instead of building the spec's layers. */
+  readonly layersModel?: string;
   /** How to read a factory model's output; default 'auto' (softmax last layer = probabilities). */
   readonly factoryOutputs?: FactoryOutputs;
   /** How optional packages (tfjs-node, tfjs-node-gpu) are loaded; default Node's require. */
@@ -79,7 +82,8 @@ export class TfjsBackend implements OrchestratedBackend {
     const spec = parseModelSpec(specInput, 'createReplica(spec)');
     const replicaId = options.replicaId ?? 0;
     const selected = await this.ready(replicaId);
-    const factory = this.#options.modelFactory;
+    const path = this.#options.layersModel;
+    const factory = this.#options.modelFactory ?? (path !== undefined ? () => loadLayersModelFile(path) : undefined);
     let model: ReplicaModel;
     if (factory) {
       const layersModel = await factory({ spec, seed: options.seed, replicaId });
@@ -106,20 +110,20 @@ const LOG_REPLICAS: ReadonlySet<string> = new Set<LogReplicas>(['first', 'all'])
 
 /**
  * The BackendFactory `tfjs()` references, called once per replica: options arrive by
- * structured clone, so only `candidates`, `factoryOutputs` and `logReplicas` are accepted here (a logger,
+ * structured clone, so only `candidates`, `factoryOutputs`, `logReplicas` and `layersModel` are accepted here (a logger,
  * loader or model factory needs `new TfjsBackend(options)` in-process). Throws InvalidConfigError.
  */
 export function createTfjsBackend(options: unknown = {}): TfjsBackend {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new InvalidConfigError('tfjs backend options', options, 'an object such as { candidates: ["wasm", "cpu"] }');
   }
-  const { candidates, factoryOutputs, logReplicas, ...rest } = options as Record<string, unknown>;
+  const { candidates, factoryOutputs, logReplicas, layersModel, ...rest } = options as Record<string, unknown>;
   const unknownKeys = Object.keys(rest);
   if (unknownKeys.length > 0) {
     throw new InvalidConfigError(
       `tfjs backend options.${unknownKeys[0]}`,
       rest[unknownKeys[0]!],
-      'no such option (known: candidates, factoryOutputs, logReplicas)',
+      'no such option (known: candidates, factoryOutputs, logReplicas, layersModel)',
     );
   }
   if (candidates !== undefined && (!Array.isArray(candidates) || candidates.length === 0 || !candidates.every((c) => CANDIDATES.has(c)))) {
@@ -131,7 +135,11 @@ export function createTfjsBackend(options: unknown = {}): TfjsBackend {
   if (logReplicas !== undefined && !LOG_REPLICAS.has(logReplicas as string)) {
     throw new InvalidConfigError('tfjs backend options.logReplicas', logReplicas, '"first" (only replica 0 logs its backend) or "all"');
   }
+  if (layersModel !== undefined && (typeof layersModel !== 'string' || layersModel === '')) {
+    throw new InvalidConfigError('tfjs backend options.layersModel', layersModel, "the path of a tfjs LayersModel's model.json");
+  }
   return new TfjsBackend({
+    ...(layersModel !== undefined ? { layersModel: layersModel as string } : {}),
     candidates: candidates as TfjsCandidate[] | undefined,
     factoryOutputs: factoryOutputs as FactoryOutputs | undefined,
     logReplicas: logReplicas as LogReplicas | undefined,

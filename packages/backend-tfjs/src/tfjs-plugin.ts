@@ -14,6 +14,8 @@ export { createTfjsBackend };
 export interface TfjsPluginOptions {
   /** tfjs backends to try in each replica, fastest first; default ['node-gpu', 'node', 'wasm', 'cpu']. */
   readonly candidates?: readonly TfjsCandidate[];
+  /** Path of a tfjs LayersModel's model.json (model.save('file://dir') writes one): every replica trains that model, from its saved weights. */
+  readonly layersModel?: string;
   /** How a factory model's output is read; default 'auto'. */
   readonly factoryOutputs?: FactoryOutputs;
   /** Which replicas log the tfjs backend they selected: 'first' (default: replica 0 of the run only) or 'all'. */

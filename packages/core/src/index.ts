@@ -89,7 +89,7 @@ export type { Factory } from './registry/registry';
 
 // --- model spec ---
 export { modelSpecSchema, layerSpecSchema, optimizerSpecSchema, MODEL_INPUT_NAME } from './spec/model-spec';
-export { lossSpecSchema, lossNameSchema, PROBABILITY_EPSILON } from './spec/loss-spec';
+export { lossSpecSchema, lossNameSchema, PROBABILITY_EPSILON, resolveLossAgainst } from './spec/loss-spec';
 export type { LossName, LossSpec, ResolvedLoss } from './spec/loss-spec';
 export { metricSpecSchema, metricNameSchema, metricListSchema, metricName, DEFAULT_TOP_K, DEFAULT_AUC_THRESHOLDS } from './spec/metric-spec';
 export type { MetricName, MetricSpec, MetricSpecInput } from './spec/metric-spec';

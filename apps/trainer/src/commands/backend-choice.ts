@@ -16,11 +16,14 @@ export interface BackendChoice {
 }
 
 /** The backends `syncline train` offers, most preferred first (onnx: fastest here). */
-export function backendRegistry(o: Pick<TrainOptions, 'pjrtPlugin' | 'replicas' | 'replicasGiven' | 'threadsPerReplica'>): Registry<BackendChoice> {
+export function backendRegistry(
+  o: Pick<TrainOptions, 'pjrtPlugin' | 'replicas' | 'replicasGiven' | 'threadsPerReplica'> & { readonly layersModel?: string },
+): Registry<BackendChoice> {
   const r = new Registry<BackendChoice>('backend');
   // --threads-per-replica sizes each ORT session (its default is one thread: within budget).
   r.register('onnx', () => ({ name: 'onnx', ref: onnx(o.threadsPerReplica !== undefined ? { intraOpNumThreads: o.threadsPerReplica } : {}) }), 20);
-  r.register('tfjs', () => ({ name: 'tfjs', ref: tfjs() }), 10);
+  // --model model.json of a tfjs LayersModel: every replica loads and trains that model.
+  r.register('tfjs', () => ({ name: 'tfjs', ref: tfjs(o.layersModel ? { layersModel: o.layersModel } : {}) }), 10);
   // For the XLA CPU plugin, --replicas sets how many CPU devices it creates.
   r.register('pjrt', () => ({
     name: 'pjrt',

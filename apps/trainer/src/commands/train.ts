@@ -43,6 +43,7 @@ import { TensorBoardCallback } from '../report/tensorboard-callback';
 import type { TrainOptions } from './train-options';
 import { applyModelFlags, type ModelFlags } from './model-options';
 import { startRunProfile, type ProfileResult } from './train-profile';
+import { layersModelPath, layersModelSpec } from './layers-model-spec';
 
 export interface TrainResult {
   readonly strategy: string;
@@ -141,8 +142,9 @@ export async function runTrain(
   extras: TrainExtras = {},
 ): Promise<TrainResult> {
   const t0 = performance.now();
-  const spec = loadModelSpec(o.model, o.modelFlags);
-  const { ref } = await backendRegistry(o).create(o.backend);
+  const layersModel = layersModelPath(o.model);
+  const spec = layersModel ? await layersModelSpec(layersModel, o.backend, o.modelFlags) : loadModelSpec(o.model, o.modelFlags);
+  const { ref } = await backendRegistry({ ...o, layersModel }).create(o.backend);
   const { strategy, isChief, rank, worldSize } = makeStrategy(o, ref, log);
   let checkpointLock: HeldCheckpointLock | undefined;
   let preemption: PreemptionWatcher | undefined;

@@ -10,8 +10,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { ModelSpec, WeightEntry } from '@syncline/core';
-import { ShapeMismatchError } from '@syncline/core';
+import type { ModelSpec, ResolvedLoss, WeightEntry } from '@syncline/core';
+import { InvalidConfigError, ShapeMismatchError, resolveLossAgainst } from '@syncline/core';
 import type { OutputKind, ReplicaModel } from './replica-model';
 
 /** What a model factory receives: the spec (input shape, optimizer) and the replica's identity. */
@@ -41,6 +41,24 @@ export type LayersModelFactory = (context: ModelFactoryContext) => FactoryModel 
 /** How to read a factory model's output; 'auto' looks at the last layer's activation. */
 export type FactoryOutputs = OutputKind | 'auto';
 
+/**
+ * The spec's loss read against the model's last activation (loss-spec.ts rules), except
+ * that a factory model's final softmax or sigmoid cannot be left out of its forward pass:
+ * where a spec model would fuse it, the output is read as probabilities (Keras without
+ * from_logits). `outputs` other than 'auto' overrides how a cross-entropy reads it.
+ */
+function factoryLoss(spec: ModelSpec, activation: string, outputs: FactoryOutputs, units: number): ResolvedLoss {
+  const resolved = resolveLossAgainst(spec.loss, activation);
+  if (typeof resolved === 'string') throw new InvalidConfigError('loss', spec.loss, `a loss that fits the model: ${resolved}`);
+  if (resolved.output === 'values') {
+    if (units !== 1) throw new InvalidConfigError('loss', spec.loss, `a loss for a ${units}-unit output: ${resolved.name} needs a 1-unit last layer`);
+    return resolved;
+  }
+  const softmaxFamily = resolved.name === 'sparseCategoricalCrossentropy' || resolved.name === 'categoricalCrossentropy';
+  const kind: OutputKind = outputs !== 'auto' ? outputs : resolved.output === 'logits' ? 'logits' : 'probabilities';
+  return { name: resolved.name, output: kind, link: kind === 'logits' ? (softmaxFamily ? 'softmax' : 'sigmoid') : 'none' };
+}
+
 /** Wraps `model`; throws ShapeMismatchError when its input or output does not fit the spec. */
 export function adaptLayersModel(model: FactoryModel, spec: ModelSpec, outputs: FactoryOutputs): ReplicaModel {
   const inShape = model.inputs[0]?.shape.slice(1) ?? [];
@@ -67,11 +85,10 @@ export function adaptLayersModel(model: FactoryModel, spec: ModelSpec, outputs: 
   const variables = model.weights.map((w) => w.read() as tf.Variable);
   const last = model.layers[model.layers.length - 1];
   const activation = (last?.getConfig() as { activation?: unknown } | undefined)?.activation;
-  const outputKind: OutputKind = outputs !== 'auto' ? outputs : activation === 'softmax' ? 'probabilities' : 'logits';
   return {
     layout: { entries, totalSize: offset },
     variables,
-    loss: { name: 'sparseCategoricalCrossentropy', output: outputKind, link: outputKind === 'logits' ? 'softmax' : 'none' },
+    loss: factoryLoss(spec, typeof activation === 'string' ? activation : 'linear', outputs, outShape[1]),
     numClasses: outShape[1],
     inputShape: spec.inputShape,
     forward: (x, training) => model.apply(x, { training }) as tf.Tensor2D,

@@ -2,9 +2,10 @@
  * `syncline train --backend tfjs --model dir/model.json` (issue 17): a tfjs LayersModel
  * saved as model.json + weights.bin (the files tfjs' file:// saver writes) trains under
  * MirroredStrategy with 2 replicas on the Fashion-MNIST sample, starting from its saved
- * weights; another backend is refused naming --backend.
+ * weights; its checkpoints and exported weights hold the saved model's own tensors, and a
+ * rerun resumes from them; another backend is refused naming --backend.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -42,8 +43,19 @@ describe('syncline train --model model.json (tfjs LayersModel)', () => {
   it('trains the saved model with 2 replicas, and refuses another backend', async () => {
     const path = await savedMlp(mkdtempSync(join(tmpdir(), 'layers-model-')));
     const base = ['train', '--data', SAMPLE_DIR, '--model', path, '--global-batch', '32', '--seed', '3', '--json', '--timeout-ms', '60000', '--replicas', '2'];
-    const r = await cli([...base, '--backend', 'tfjs', '--epochs', '3']);
+    const dir = mkdtempSync(join(tmpdir(), 'layers-model-out-'));
+    const out = ['--checkpoint-dir', join(dir, 'ckpt'), '--export-weights', join(dir, 'final.safetensors')];
+    const r = await cli([...base, '--backend', 'tfjs', '--epochs', '3', ...out]);
     expect(r).toMatchObject({ strategy: 'MirroredStrategy', backend: 'tfjs', replicas: 2, epochs: 3 });
+    // checkpoints and exported weights carry the saved model's own tensors, not the spec's stand-in head
+    const st = readFileSync(join(dir, 'final.safetensors'));
+    const header = JSON.parse(st.subarray(8, 8 + Number(st.readBigUInt64LE(0))).toString('utf8')) as Record<string, { shape?: number[] }>;
+    const shapes = Object.entries(header)
+      .filter(([k]) => k !== '__metadata__')
+      .map(([, v]) => v.shape!.join('x'));
+    expect(shapes.sort()).toEqual(['10', '64', '64x10', '784x64']);
+    const resumed = await cli([...base, '--backend', 'tfjs', '--epochs', '4', ...out]);
+    expect(resumed).toMatchObject({ resumedFromEpoch: 3, epochs: 4 });
     const history = r.history as { loss: number }[];
     expect(history[2]!.loss).toBeLessThan(history[0]!.loss);
     expect(r.testAccuracy as number).toBeGreaterThan(0.7);

@@ -12,7 +12,6 @@ import {
   ReplicaAgreementCheck,
   DataError,
   encodeSafetensors,
-  weightLayoutOf,
   PreemptionWatcher,
   loadFashionMnist,
   parseModelSpec,
@@ -275,7 +274,7 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
   const profiled = await runProfile.finish();
   const finalWeights = await model.getWeights();
   if (o.exportWeights && isChief) {
-    const tensors = weightLayoutOf(spec).entries.map((e) => ({ name: e.name, shape: e.shape, data: finalWeights.subarray(e.offset, e.offset + e.size) }));
+    const tensors = model.layout.entries.map((e) => ({ name: e.name, shape: e.shape, data: finalWeights.subarray(e.offset, e.offset + e.size) }));
     writeFinalWeights(o.exportWeights, encodeSafetensors(tensors, { model: spec.name ?? o.model, seed: String(o.seed) }), o.checkpointDir, log);
   }
   const test =

@@ -8,6 +8,7 @@ import type { ReduceOp } from './communicator';
 import type { Batch } from './batch';
 import type { GradientResult } from './replica-program';
 import type { OptimizerState } from './optimizer-state';
+import type { WeightLayout } from './weight-layout';
 import type { ExampleSource } from './example-source';
 import type { DataSource } from './data-source';
 import type { DistributeOptions, DistributedDataset } from './distributed-dataset';
@@ -37,6 +38,8 @@ export interface DistributedModel {
   evaluate(data: DataSource, options?: { readonly globalBatchSize?: number }): Promise<EvaluateResult>;
   /** Class probabilities for every example of `data`, in order. */
   predict(data: DataSource, options?: { readonly globalBatchSize?: number }): Promise<Float32Array>;
+  /** Layout of getWeights(): the replica programs' own (the spec's layers, or a model the backend loaded). */
+  readonly layout: WeightLayout;
   getWeights(): Promise<Float32Array>;
   setWeights(flat: Float32Array): Promise<void>;
   exportOptimizerState(): Promise<OptimizerState>;

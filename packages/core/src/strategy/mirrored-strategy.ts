@@ -164,7 +164,10 @@ export class MirroredStrategy implements Strategy {
     this.weightUpdate = pool.ready[0]?.weightUpdate;
     this.gradientBuffer = pool.ready.every((r) => r.gradientBuffer === 'registered') ? 'registered' : 'plain';
     const exampleLength = spec.inputShape.reduce((a, b) => a * b, 1);
-    const engine = new MirroredEngine(pool, weightLayoutOf(spec), exampleLength, this.isolation === 'thread');
+    // The programs' own layout: a backend may train a model of the user's own (a tfjs
+    // LayersModel file) whose weights the spec's layers do not describe.
+    const layout = pool.ready[0]?.layout ?? weightLayoutOf(spec);
+    const engine = new MirroredEngine(pool, layout, exampleLength, this.isolation === 'thread');
     const model: EngineModel = new EngineModel(spec, engine, seed, {
       distribute: (source, o) => this.distributeDataset(source, o),
       // every worker predicts all rows (a worker's shard alone would silently lose the rest)

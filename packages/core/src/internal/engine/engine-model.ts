@@ -5,6 +5,7 @@
  */
 import type { DistributedModel } from '../../contracts/strategy';
 import type { OptimizerState } from '../../contracts/optimizer-state';
+import type { WeightLayout } from '../../contracts/weight-layout';
 import type { ExampleSource } from '../../contracts/example-source';
 import type { DataSource } from '../../contracts/data-source';
 import type { DistributeOptions, DistributedDataset } from '../../contracts/distributed-dataset';
@@ -49,6 +50,10 @@ export class EngineModel implements DistributedModel {
     private readonly seed: number,
     private readonly hooks: EngineModelHooks,
   ) {}
+
+  get layout(): WeightLayout {
+    return this.engine.layout;
+  }
 
   /** Every source must carry examples of the model's input size. */
   #checkSource(source: DataSource, what: string): void {

@@ -35,6 +35,7 @@ import type { Communicator } from '../../contracts/communicator';
 import type { BackendFactory, CommunicatorProvider } from '../../contracts/plugin-ref';
 import type { GradientResult, ReplicaProgram } from '../../contracts/replica-program';
 import type { OptimizerState } from '../../contracts/optimizer-state';
+import type { WeightLayout } from '../../contracts/weight-layout';
 import { shardRange } from '../../contracts/communicator';
 import { ContractViolationError } from '../../errors/contract-violation-error';
 import { checkAgreement } from './agreement';
@@ -64,7 +65,14 @@ export class ReplicaHost {
 
   async init(
     msg: InitMessage,
-  ): Promise<{ backend: string; communicator: string; weights: number; weightUpdate: WeightUpdateMode; gradientBuffer: GradientBufferKind }> {
+  ): Promise<{
+    backend: string;
+    communicator: string;
+    weights: number;
+    weightUpdate: WeightUpdateMode;
+    gradientBuffer: GradientBufferKind;
+    layout: WeightLayout;
+  }> {
     const createBackend = await loadPluginExport<BackendFactory>(msg.backend, 'backend');
     const provider = await loadPluginExport<CommunicatorProvider>(msg.communicator, 'communicator');
     const backend: OrchestratedBackend = await createBackend(msg.backend.options);
@@ -105,6 +113,7 @@ export class ReplicaHost {
       weights: weights.length,
       weightUpdate: this.#shard ? 'sharded' : 'replicated',
       gradientBuffer: registered ? 'registered' : 'plain',
+      layout: { entries: p.layout.entries.map((e) => ({ ...e, shape: [...e.shape] })), totalSize: p.layout.totalSize },
     };
   }
 

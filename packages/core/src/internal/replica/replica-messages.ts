@@ -4,6 +4,7 @@
  * slot references into shared memory (threads) or inline arrays (processes).
  */
 import type { PluginRef } from '../../contracts/plugin-ref';
+import type { WeightLayout } from '../../contracts/weight-layout';
 import type { ModelSpec } from '../../spec/model-spec';
 import type { OptimizerState } from '../../contracts/optimizer-state';
 import type { BatchMetrics } from '../../contracts/replica-program';
@@ -82,6 +83,7 @@ export type Reply =
       readonly weights: number;
       readonly weightUpdate: WeightUpdateMode;
       readonly gradientBuffer: GradientBufferKind;
+      readonly layout: WeightLayout;
     }
   | { readonly type: 'result'; readonly id: number; readonly value: unknown }
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError }

@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import type { PluginRef } from '../../contracts/plugin-ref';
+import type { WeightLayout } from '../../contracts/weight-layout';
 import { CollectiveTimeoutError } from '../../errors/collective-timeout-error';
 import { SynclineError, type SynclineErrorCode } from '../../errors/syncline-error';
 import { WorkerLostError } from '../../errors/worker-lost-error';
@@ -52,6 +53,8 @@ export interface ReadyInfo {
   readonly weights: number;
   readonly weightUpdate: WeightUpdateMode;
   readonly gradientBuffer: GradientBufferKind;
+  /** The replica program's weight layout (a model of the user's own, not the spec's layers, may define it). */
+  readonly layout: WeightLayout;
 }
 
 /** Where the replica entry lives: the .ts source under jest/tsx, the built .js otherwise. */
@@ -91,7 +94,14 @@ export class ReplicaPool {
       const onMessage = (m: Reply): void => {
         if (m.type === 'ready') {
           ready = true;
-          resolve({ backend: m.backend, communicator: m.communicator, weights: m.weights, weightUpdate: m.weightUpdate, gradientBuffer: m.gradientBuffer });
+          resolve({
+            backend: m.backend,
+            communicator: m.communicator,
+            weights: m.weights,
+            weightUpdate: m.weightUpdate,
+            gradientBuffer: m.gradientBuffer,
+            layout: m.layout,
+          });
         } else if (m.type === 'fatal') {
           const err = remoteError(rank, m.error);
           if (!ready) reject(err);

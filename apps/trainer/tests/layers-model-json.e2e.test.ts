@@ -3,12 +3,15 @@
  * saved as model.json + weights.bin (the files tfjs' file:// saver writes) trains under
  * MirroredStrategy with 2 replicas on the Fashion-MNIST sample, starting from its saved
  * weights; its checkpoints and exported weights hold the saved model's own tensors, and a
- * rerun resumes from them; another backend is refused naming --backend.
+ * rerun resumes from them; --export-tfjs writes it back with the trained weights; another
+ * backend is refused naming --backend.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { loadFashionMnist } from '@syncline/core';
+import { loadLayersModelFile } from '@syncline/backend-tfjs';
 import { buildProgram } from '../src/cli-program';
 import { SAMPLE_DIR } from './helpers';
 
@@ -45,7 +48,13 @@ describe('syncline train --model model.json (tfjs LayersModel)', () => {
     const base = ['train', '--data', SAMPLE_DIR, '--model', path, '--global-batch', '32', '--seed', '3', '--json', '--timeout-ms', '60000', '--replicas', '2'];
     const dir = mkdtempSync(join(tmpdir(), 'layers-model-out-'));
     const out = ['--checkpoint-dir', join(dir, 'ckpt'), '--export-weights', join(dir, 'final.safetensors')];
-    const r = await cli([...base, '--backend', 'tfjs', '--epochs', '3', ...out]);
+    const r = await cli([...base, '--backend', 'tfjs', '--epochs', '3', ...out, '--export-tfjs', join(dir, 'trained')]);
+    // the trained model, written back as a LayersModel, classifies the test images as the run did
+    const trained = (await loadLayersModelFile(join(dir, 'trained', 'model.json'))) as unknown as tf.LayersModel;
+    const { test } = loadFashionMnist(SAMPLE_DIR);
+    const predicted = Array.from((trained.predict(tf.tensor(test.x, [test.size, 784])) as tf.Tensor2D).argMax(1).dataSync());
+    trained.dispose();
+    expect(Math.abs(predicted.filter((c, i) => c === test.y[i]).length / test.size - (r.testAccuracy as number))).toBeLessThanOrEqual(0.005);
     expect(r).toMatchObject({ strategy: 'MirroredStrategy', backend: 'tfjs', replicas: 2, epochs: 3 });
     // checkpoints and exported weights carry the saved model's own tensors, not the spec's stand-in head
     const st = readFileSync(join(dir, 'final.safetensors'));

@@ -18,6 +18,7 @@ export interface OutputPaths {
   readonly checkpointDir?: string | undefined;
   readonly logDir?: string | undefined;
   readonly exportWeights?: string | undefined;
+  readonly exportTfjs?: string | undefined;
 }
 
 const reasonOf = (e: unknown): string => {
@@ -68,6 +69,7 @@ export function checkOutputPaths(o: OutputPaths, writes: boolean): void {
   if (o.checkpointDir) checkDir('--checkpoint-dir', o.checkpointDir);
   if (o.logDir) checkDir('--log-dir', o.logDir);
   if (o.exportWeights) checkFile('--export-weights', o.exportWeights);
+  if (o.exportTfjs) checkDir('--export-tfjs', o.exportTfjs);
 }
 
 /**

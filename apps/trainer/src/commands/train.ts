@@ -28,6 +28,7 @@ import {
   type GradientBufferKind,
   type WeightUpdateMode,
 } from '@syncline/core';
+import { assertTfjsExportable, exportTfjsModel } from '@syncline/backend-tfjs';
 import { backendRegistry } from './backend-choice';
 import { checkModelFitsData, loadRunData, type RunData } from './data-load';
 import { makeStrategy } from './make-strategy';
@@ -143,6 +144,7 @@ export async function runTrain(
   const t0 = performance.now();
   const layersModel = layersModelPath(o.model);
   const spec = layersModel ? await layersModelSpec(layersModel, o.backend, o.modelFlags) : loadModelSpec(o.model, o.modelFlags);
+  if (o.exportTfjs && !layersModel) assertTfjsExportable(spec); // before training, not after
   const { ref } = await backendRegistry({ ...o, layersModel }).create(o.backend);
   const { strategy, isChief, rank, worldSize } = makeStrategy(o, ref, log);
   let checkpointLock: HeldCheckpointLock | undefined;
@@ -273,6 +275,8 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
   const preempted = preemption.agreed;
   const profiled = await runProfile.finish();
   const finalWeights = await model.getWeights();
+  if (o.exportTfjs && isChief)
+    log(`syncline: wrote the tfjs LayersModel ${await exportTfjsModel(o.exportTfjs, spec, finalWeights, model.layout, layersModelPath(o.model))}`);
   if (o.exportWeights && isChief) {
     const tensors = model.layout.entries.map((e) => ({ name: e.name, shape: e.shape, data: finalWeights.subarray(e.offset, e.offset + e.size) }));
     writeFinalWeights(o.exportWeights, encodeSafetensors(tensors, { model: spec.name ?? o.model, seed: String(o.seed) }), o.checkpointDir, log);

@@ -50,10 +50,11 @@ fi
 
 npm ci --no-audit --no-fund
 
-# Python readers the tests check our files with (TensorBoard's own event reader).
+# Python readers the tests check our files with: TensorBoard's own event reader, and
+# onnxruntime (the version onnxruntime-node has), which must reproduce exported models.
 if command -v python3 >/dev/null; then
-  python3 -m pip install --quiet --disable-pip-version-check tensorboard==2.21.0 \
-    || echo "warning: pip install tensorboard failed; the TensorBoard reader test will skip with a reason" >&2
+  python3 -m pip install --quiet --disable-pip-version-check tensorboard==2.21.0 onnxruntime==1.30.0 \
+    || echo "warning: pip install tensorboard onnxruntime failed; the TensorBoard reader and ONNX export tests will say why" >&2
 fi
 
 # The data benchmark's Python peers (install.sh --bench only; never fails the install).

@@ -16,6 +16,8 @@ export { GRAD_RULES } from './graph/rules/index';
 export { importOnnxModel, ImportedOnnxModel } from './model-io/import-onnx';
 export type { OnnxImportOptions } from './model-io/import-onnx';
 export { exportSpecInference } from './model-io/export-spec';
+export { describeOnnxModelFile, exportOnnxModelFile } from './model-io/onnx-file';
+export type { OnnxModelSummary } from './model-io/onnx-file';
 export { GraphBuilder, floatTensor, int64Tensor } from './graph/graph-builder';
 export type { AttrValue, Attrs, Dim } from './graph/graph-builder';
 export { differentiate } from './graph/autodiff';

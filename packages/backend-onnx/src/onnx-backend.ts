@@ -2,8 +2,11 @@
  * The "onnx" OrchestratedBackend: builds ORT training/eval graphs from core's model spec
  * and returns OnnxReplica programs. Weights are Glorot-uniform from `options.seed` with
  * backend-tfjs's documented generator, so every replica (on either backend) built with the
- * same seed starts identical; dropout streams differ per replica.
+ * same seed starts identical; dropout streams differ per replica. With `options.model`
+ * (the path of an .onnx file, e.g. exported from PyTorch) every replica imports that model
+ * instead and fine-tunes it from its own weights, with the spec's optimizer.
  */
+import { readFileSync } from 'node:fs';
 import {
   InvalidConfigError,
   glorotUniformInit,
@@ -18,6 +21,7 @@ import {
   type ReplicaProgram,
 } from '@syncline/core';
 import { buildSpecGraphs } from './graph/spec-graphs';
+import { importOnnxModel } from './model-io/import-onnx';
 import { OnnxReplica } from './replica/onnx-replica';
 import { toOrtOptions, type OnnxSessionOptions } from './replica/session-options';
 
@@ -26,8 +30,11 @@ export const ONNX_BACKEND_NAME = 'onnx';
 /** Stream id of dropout masks (per replica: mixSeed(seed, DROPOUT_STREAM, replicaId)). */
 const DROPOUT_STREAM = 0xd50;
 
-/** Options of the onnx backend: ORT session settings (structured-cloneable). */
-export type OnnxBackendOptions = OnnxSessionOptions;
+/** Options of the onnx backend: ORT session settings, and an .onnx file to fine-tune (structured-cloneable). */
+export type OnnxBackendOptions = OnnxSessionOptions & {
+  /** Path of an .onnx model every replica imports and fine-tunes instead of building the spec's layers. */
+  readonly model?: string;
+};
 
 export class OnnxBackend implements OrchestratedBackend {
   readonly name = ONNX_BACKEND_NAME;
@@ -36,6 +43,17 @@ export class OnnxBackend implements OrchestratedBackend {
   constructor(readonly options: OnnxBackendOptions = {}) {}
 
   async createReplica(spec: ModelSpec, build: BuildOptions): Promise<ReplicaProgram> {
+    const { model, ...session } = this.options;
+    if (model !== undefined) {
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileSync(model);
+      } catch (e) {
+        throw new InvalidConfigError('onnx backend options.model', model, `a readable .onnx file (${(e as Error).message})`);
+      }
+      const imported = await importOnnxModel(bytes, { source: model, optimizer: spec.optimizer, session });
+      return imported.createReplica(build.seed);
+    }
     const graphs = await buildSpecGraphs(spec);
     const layout = weightLayoutOf(spec);
     const rates = spec.layers.flatMap((l) => (l.type === 'dropout' && l.rate > 0 ? [l.rate] : []));
@@ -57,12 +75,12 @@ export class OnnxBackend implements OrchestratedBackend {
         metricSize: graphs.metricSize,
       },
       dropoutSeed,
-      this.options,
+      session,
     );
   }
 }
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['intraOpNumThreads', 'graphOptimizationLevel', 'executionProviders', 'profileFilePrefix']);
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['intraOpNumThreads', 'graphOptimizationLevel', 'executionProviders', 'profileFilePrefix', 'model']);
 
 /**
  * The backend factory `onnx()` references: one call per replica. Options are checked here
@@ -81,6 +99,10 @@ export function createOnnxBackend(options: unknown = {}): OnnxBackend {
       `no such option (known: ${[...KNOWN_OPTIONS].join(', ')})`,
     );
   }
-  toOrtOptions(options as OnnxBackendOptions);
+  const { model, ...session } = options as OnnxBackendOptions;
+  if (model !== undefined && (typeof model !== 'string' || model === '')) {
+    throw new InvalidConfigError('onnx backend options.model', model, 'the path of an .onnx model file');
+  }
+  toOrtOptions(session);
   return new OnnxBackend(options as OnnxBackendOptions);
 }

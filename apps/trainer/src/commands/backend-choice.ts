@@ -8,6 +8,7 @@ import { Registry, type BackendRef } from '@syncline/core';
 import { onnx } from '@syncline/backend-onnx';
 import { tfjs } from '@syncline/backend-tfjs';
 import { pjrt } from '@syncline/tpu-bridge';
+import type { ModelFile } from './model-file';
 import type { BackendName, TrainOptions } from './train-options';
 
 export interface BackendChoice {
@@ -17,13 +18,24 @@ export interface BackendChoice {
 
 /** The backends `syncline train` offers, most preferred first (onnx: fastest here). */
 export function backendRegistry(
-  o: Pick<TrainOptions, 'pjrtPlugin' | 'replicas' | 'replicasGiven' | 'threadsPerReplica'> & { readonly layersModel?: string },
+  o: Pick<TrainOptions, 'pjrtPlugin' | 'replicas' | 'replicasGiven' | 'threadsPerReplica'> & { readonly modelFile?: ModelFile | undefined },
 ): Registry<BackendChoice> {
   const r = new Registry<BackendChoice>('backend');
   // --threads-per-replica sizes each ORT session (its default is one thread: within budget).
-  r.register('onnx', () => ({ name: 'onnx', ref: onnx(o.threadsPerReplica !== undefined ? { intraOpNumThreads: o.threadsPerReplica } : {}) }), 20);
-  // --model model.json of a tfjs LayersModel: every replica loads and trains that model.
-  r.register('tfjs', () => ({ name: 'tfjs', ref: tfjs(o.layersModel ? { layersModel: o.layersModel } : {}) }), 10);
+  // --model model.json of a tfjs LayersModel, or model.onnx: every replica loads and trains that model.
+  const file = (kind: ModelFile['kind']): string | undefined => (o.modelFile?.kind === kind ? o.modelFile.path : undefined);
+  r.register(
+    'onnx',
+    () => ({
+      name: 'onnx',
+      ref: onnx({
+        ...(o.threadsPerReplica !== undefined ? { intraOpNumThreads: o.threadsPerReplica } : {}),
+        ...(file('onnx') ? { model: file('onnx')! } : {}),
+      }),
+    }),
+    20,
+  );
+  r.register('tfjs', () => ({ name: 'tfjs', ref: tfjs(file('tfjs') ? { layersModel: file('tfjs')! } : {}) }), 10);
   // For the XLA CPU plugin, --replicas sets how many CPU devices it creates.
   r.register('pjrt', () => ({
     name: 'pjrt',

@@ -19,6 +19,7 @@ export interface OutputPaths {
   readonly logDir?: string | undefined;
   readonly exportWeights?: string | undefined;
   readonly exportTfjs?: string | undefined;
+  readonly exportOnnx?: string | undefined;
 }
 
 const reasonOf = (e: unknown): string => {
@@ -70,6 +71,7 @@ export function checkOutputPaths(o: OutputPaths, writes: boolean): void {
   if (o.logDir) checkDir('--log-dir', o.logDir);
   if (o.exportWeights) checkFile('--export-weights', o.exportWeights);
   if (o.exportTfjs) checkDir('--export-tfjs', o.exportTfjs);
+  if (o.exportOnnx) checkFile('--export-onnx', o.exportOnnx);
 }
 
 /**

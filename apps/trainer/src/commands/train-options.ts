@@ -38,6 +38,8 @@ export interface TrainOptions {
   readonly exportWeights?: string;
   /** Directory for the trained model as a tfjs LayersModel (model.json + weights.bin). */
   readonly exportTfjs?: string;
+  /** File for the trained model as an inference .onnx model. */
+  readonly exportOnnx?: string;
   /** Process replicas only: replica r sees only GPU r (CUDA_VISIBLE_DEVICES=r). */
   readonly pinGpus: boolean;
   /** Shard the optimizer update across this machine's replicas (default true; mirrored only). */
@@ -113,6 +115,7 @@ export function addTrainFlags(cmd: Command): Command {
     .option('--timeout-ms <n>', 'timeout of every collective operation', int('--timeout-ms', 1), 300_000)
     .option('--train-limit <n>', 'train on the first N training examples only', int('--train-limit', 1))
     .option('--export-weights <file>', 'write the final weights as safetensors (chief only)')
+    .option('--export-onnx <file>', 'write the trained model as an inference .onnx file, x in, class probabilities out (chief only)')
     .option('--export-tfjs <dir>', 'write the trained model as a tfjs LayersModel, model.json + weights.bin (chief only; tf.loadLayersModel reads it)')
     .option('--pin-gpus', 'with --isolation process: replica r gets CUDA_VISIBLE_DEVICES=r', false)
     .option(
@@ -231,6 +234,7 @@ export function validateTrainOptions(raw: Record<string, unknown>): TrainOptions
     ...(o.trainLimit !== undefined ? { trainLimit: o.trainLimit as number } : {}),
     ...(o.exportWeights !== undefined ? { exportWeights: o.exportWeights as string } : {}),
     ...(o.exportTfjs !== undefined ? { exportTfjs: o.exportTfjs as string } : {}),
+    ...(o.exportOnnx !== undefined ? { exportOnnx: o.exportOnnx as string } : {}),
     pinGpus: Boolean(o.pinGpus),
     shardUpdate: o.shardUpdate !== false,
     replicasGiven: o.replicas !== undefined,

@@ -28,7 +28,6 @@ import {
   type GradientBufferKind,
   type WeightUpdateMode,
 } from '@syncline/core';
-import { assertTfjsExportable, exportTfjsModel } from '@syncline/backend-tfjs';
 import { backendRegistry } from './backend-choice';
 import { checkModelFitsData, loadRunData, type RunData } from './data-load';
 import { makeStrategy } from './make-strategy';
@@ -43,7 +42,8 @@ import { TensorBoardCallback } from '../report/tensorboard-callback';
 import type { TrainOptions } from './train-options';
 import { applyModelFlags, type ModelFlags } from './model-options';
 import { startRunProfile, type ProfileResult } from './train-profile';
-import { layersModelPath, layersModelSpec } from './layers-model-spec';
+import { modelFileOf, modelFileSpec } from './model-file';
+import { checkModelExports, writeModelExports } from './model-exports';
 
 export interface TrainResult {
   readonly strategy: string;
@@ -142,10 +142,10 @@ export async function runTrain(
   extras: TrainExtras = {},
 ): Promise<TrainResult> {
   const t0 = performance.now();
-  const layersModel = layersModelPath(o.model);
-  const spec = layersModel ? await layersModelSpec(layersModel, o.backend, o.modelFlags) : loadModelSpec(o.model, o.modelFlags);
-  if (o.exportTfjs && !layersModel) assertTfjsExportable(spec); // before training, not after
-  const { ref } = await backendRegistry({ ...o, layersModel }).create(o.backend);
+  const modelFile = modelFileOf(o.model);
+  const spec = modelFile ? await modelFileSpec(modelFile, o.backend, o.modelFlags) : loadModelSpec(o.model, o.modelFlags);
+  checkModelExports(o, modelFile, spec); // before training, not after
+  const { ref } = await backendRegistry({ ...o, modelFile }).create(o.backend);
   const { strategy, isChief, rank, worldSize } = makeStrategy(o, ref, log);
   let checkpointLock: HeldCheckpointLock | undefined;
   let preemption: PreemptionWatcher | undefined;
@@ -275,8 +275,7 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
   const preempted = preemption.agreed;
   const profiled = await runProfile.finish();
   const finalWeights = await model.getWeights();
-  if (o.exportTfjs && isChief)
-    log(`syncline: wrote the tfjs LayersModel ${await exportTfjsModel(o.exportTfjs, spec, finalWeights, model.layout, layersModelPath(o.model))}`);
+  if (isChief) await writeModelExports(o, modelFileOf(o.model), spec, finalWeights, model.layout, log);
   if (o.exportWeights && isChief) {
     const tensors = model.layout.entries.map((e) => ({ name: e.name, shape: e.shape, data: finalWeights.subarray(e.offset, e.offset + e.size) }));
     writeFinalWeights(o.exportWeights, encodeSafetensors(tensors, { model: spec.name ?? o.model, seed: String(o.seed) }), o.checkpointDir, log);

@@ -321,6 +321,7 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
     log(`report: ${files.html}`);
   }
   if (preempted) log(`preempted by ${preemption.signal ?? 'a signal on another worker'}: stopped after a checkpoint; rerun the same command to resume`);
+  else if (!data.test && !extras.skipTest) log('no test data: give --validation-data to evaluate the trained model');
   else
     log(
       `test accuracy ${(100 * test.accuracy).toFixed(2)}%, loss ${test.loss.toFixed(4)}${Object.entries(testMetrics)

@@ -51,7 +51,7 @@ export class OnnxBackend implements OrchestratedBackend {
       } catch (e) {
         throw new InvalidConfigError('onnx backend options.model', model, `a readable .onnx file (${(e as Error).message})`);
       }
-      const imported = await importOnnxModel(bytes, { source: model, optimizer: spec.optimizer, session });
+      const imported = await importOnnxModel(bytes, { source: model, optimizer: spec.optimizer, session, metrics: spec.metrics });
       return imported.createReplica(build.seed);
     }
     const graphs = await buildSpecGraphs(spec);

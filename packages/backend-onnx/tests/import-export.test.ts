@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { presetModelSpec, UnsupportedOperationError, type Batch } from '@syncline/core';
+import { addMetricSums, metricLayout, presetModelSpec, UnsupportedOperationError, type Batch } from '@syncline/core';
 import { createOnnxBackend, exportSpecInference, importOnnxModel, GraphBuilder, encodeModel, floatTensor } from '../src/index';
 import { seededUniform } from './helpers/grad-check';
 
@@ -120,6 +120,26 @@ describe('ONNX import and export', () => {
         const changed = after.subarray(e.offset, e.offset + e.size).some((v, i) => v !== before[e.offset + i]);
         expect([e.name, changed]).toEqual([e.name, e.trainable]);
       }
+    } finally {
+      await replica.dispose();
+    }
+  });
+
+  it("an imported model reports the spec's metrics: its sums match core's reference on its predictions", async () => {
+    const metrics = ['accuracy', { name: 'topKAccuracy' as const, k: 3 }, 'meanAbsoluteError' as const];
+    const model = await importOnnxModel(readFileSync(FIXTURE), { batchNorm: 'frozen', metrics });
+    const replica = await model.createReplica();
+    try {
+      const b = batch([1, 28, 28]);
+      const layout = metricLayout(metrics, 10);
+      const reference = new Float64Array(layout.size);
+      addMetricSums(layout, await replica.predict(b), b.y, N, 10, reference);
+      for (const m of [await replica.evaluate(b), await replica.computeGradients(b)]) {
+        expect(Array.from(m.sums!)).toHaveLength(layout.size);
+        expect(m.sums![0]).toBe(reference[0]); // top-3 hits: a count
+        expect(m.sums![1]).toBeCloseTo(reference[1]!, 5);
+      }
+      expect(reference[0]).toBeGreaterThan(0);
     } finally {
       await replica.dispose();
     }

@@ -8,7 +8,15 @@
  * 2. build the graphs (imported-graphs.ts), failing before training on an op without a rule;
  * 3. replicas train with the flat optimizers; `exportInference(weights)` writes the model back.
  */
-import { BackendError, optimizerSpecSchema, type OptimizerSpec, type ReplicaProgram, type WeightEntry, type WeightLayout } from '@syncline/core';
+import {
+  BackendError,
+  optimizerSpecSchema,
+  type MetricSpec,
+  type OptimizerSpec,
+  type ReplicaProgram,
+  type WeightEntry,
+  type WeightLayout,
+} from '@syncline/core';
 import { decodeModel, type ModelProto } from '../proto/onnx-proto';
 import { OnnxReplica } from '../replica/onnx-replica';
 import type { ReplicaGraphs } from '../replica/replica-graphs';
@@ -49,6 +57,8 @@ export interface OnnxImportOptions {
   readonly batchNorm?: 'train' | 'frozen';
   /** Where the bytes came from, for error messages. */
   readonly source?: string;
+  /** The spec's metrics (default accuracy only): the graphs then also output their sums (graph/metric-head.ts). */
+  readonly metrics?: readonly MetricSpec[];
 }
 
 export class ImportedOnnxModel {
@@ -119,7 +129,7 @@ export class ImportedOnnxModel {
     }
     const initialWeights = new Float32Array(offset);
     entries.forEach((e, i) => initialWeights.set(values[i]!, e.offset));
-    const built = await buildImportedGraphs(model, input.name, inputShape, params, (options.batchNorm ?? 'train') === 'train');
+    const built = await buildImportedGraphs(model, input.name, inputShape, params, (options.batchNorm ?? 'train') === 'train', options.metrics);
     const optimizer: OptimizerSpec = optimizerSpecSchema.parse(options.optimizer ?? { name: 'adam' });
     const trainableSize = entries.filter((e) => e.trainable).reduce((a, e) => a + e.size, 0);
     return new ImportedOnnxModel(

@@ -8,11 +8,12 @@
  *    without a rule on a parameter's path fails here, naming op and node, before training.
  */
 import * as ort from 'onnxruntime-node';
-import { BackendError } from '@syncline/core';
+import { BackendError, metricLayout, type MetricSpec } from '@syncline/core';
 import { differentiate } from '../graph/autodiff';
 import { constIntsOf } from '../graph/constant-values';
 import { GraphBuilder } from '../graph/graph-builder';
 import { buildLossHead, CORRECT, LABELS_INPUT, LOSS_SUM, PROBS } from '../graph/loss-head';
+import { buildMetricHead, METRIC_SUMS } from '../graph/metric-head';
 import { PROBE_BATCH, probeShapes } from '../graph/probe-shapes';
 import { GRADIENTS } from '../graph/spec-graphs';
 import { X_INPUT } from '../graph/spec-forward';
@@ -25,7 +26,7 @@ export interface ImportedParam {
   readonly trainable: boolean;
 }
 
-const RESERVED = [X_INPUT, LABELS_INPUT, LOSS_SUM, CORRECT, PROBS, GRADIENTS];
+const RESERVED = [X_INPUT, LABELS_INPUT, LOSS_SUM, CORRECT, PROBS, GRADIENTS, METRIC_SUMS];
 
 export interface ImportedGraphs {
   readonly train: ModelProto;
@@ -34,6 +35,8 @@ export interface ImportedGraphs {
   readonly numClasses: number;
   /** Running statistics the train graph outputs (training-mode BatchNormalization). */
   readonly stateUpdates: readonly StateUpdate[];
+  /** Length of the train and eval graphs' `metric_sums` output (0: accuracy only). */
+  readonly metricSize: number;
 }
 
 function skeleton(
@@ -71,6 +74,7 @@ export async function buildImportedGraphs(
   inputShape: readonly number[],
   params: readonly ImportedParam[],
   batchNormTraining: boolean,
+  metrics: readonly MetricSpec[] = ['accuracy'],
 ): Promise<ImportedGraphs> {
   // Probe the forward graph once for every value's shape (and the class count).
   const fb = skeleton(model, inputName, inputShape, params, 'syncline_probe');
@@ -116,6 +120,8 @@ export async function buildImportedGraphs(
     trainable,
   );
   for (const u of stateUpdates) t.b.addOutput(u.output, DataType.FLOAT);
+  const metricsLayout = metricLayout(metrics, numClasses);
+  buildMetricHead(t.b, numClasses, metricsLayout);
   const flat = t.b.constInt64([-1]);
   t.b.node(
     'Concat',
@@ -127,9 +133,10 @@ export async function buildImportedGraphs(
 
   const e = skeleton(model, inputName, inputShape, params, 'syncline_eval');
   buildLossHead(e.b, e.logits, numClasses, false);
+  buildMetricHead(e.b, numClasses, metricsLayout);
 
   const p = skeleton(model, inputName, inputShape, params, 'syncline_predict');
   p.b.node('Softmax', [p.logits], [PROBS], { axis: 1 });
   p.b.addOutput(PROBS, DataType.FLOAT, ['N', numClasses]);
-  return { train: t.b.toModel(), eval: e.b.toModel(), predict: p.b.toModel(), numClasses, stateUpdates };
+  return { train: t.b.toModel(), eval: e.b.toModel(), predict: p.b.toModel(), numClasses, stateUpdates, metricSize: metricsLayout.size };
 }

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { addMetricSums, metricLayout, presetModelSpec, UnsupportedOperationError, type Batch } from '@syncline/core';
+import { addMetricSums, metricLayout, presetModelSpec, UnsupportedOperationError, type Batch, type MetricSpec } from '@syncline/core';
 import { createOnnxBackend, exportSpecInference, importOnnxModel, GraphBuilder, encodeModel, floatTensor } from '../src/index';
 import { seededUniform } from './helpers/grad-check';
 
@@ -126,7 +126,7 @@ describe('ONNX import and export', () => {
   });
 
   it("an imported model reports the spec's metrics: its sums match core's reference on its predictions", async () => {
-    const metrics = ['accuracy', { name: 'topKAccuracy' as const, k: 3 }, 'meanAbsoluteError' as const];
+    const metrics: MetricSpec[] = ['accuracy', { name: 'topKAccuracy', k: 3 }, 'meanAbsoluteError'];
     const model = await importOnnxModel(readFileSync(FIXTURE), { batchNorm: 'frozen', metrics });
     const replica = await model.createReplica();
     try {

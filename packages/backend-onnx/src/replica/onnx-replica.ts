@@ -82,13 +82,11 @@ export class OnnxReplica implements ReplicaProgram {
     const names = [LOSS_SUM, CORRECT, GRADIENTS, ...updates.map((u) => u.output), ...this.#metricOutputs];
     const out = await session.run({ ...feeds, ...this.#params }, this.#outputs ?? names);
     for (const u of updates) (this.#params[u.entry]!.data as Float32Array).set(out[u.output]!.data as Float32Array);
-    const result = {
-      lossSum: scalar(out[LOSS_SUM]),
-      correct: Math.round(scalar(out[CORRECT])),
-      count: batch.size,
-      gradients: out[GRADIENTS]!.data as Float32Array,
-      ...(this.#metricOutputs.length ? { sums: out[METRIC_SUMS]!.data as Float32Array } : {}),
-    };
+    const [lossSum, correct, gradients] = [scalar(out[LOSS_SUM]), Math.round(scalar(out[CORRECT])), out[GRADIENTS]!.data as Float32Array];
+    // one object either way: nothing extra is made per step for an accuracy-only spec
+    const result: GradientResult = this.#metricOutputs.length
+      ? { lossSum, correct, count: batch.size, gradients, sums: out[METRIC_SUMS]!.data as Float32Array }
+      : { lossSum, correct, count: batch.size, gradients };
     // From the second step on, ORT writes every output into the same buffers: no fresh
     // ~1 MB gradient array per step (fresh memory is slow to touch here, and garbage
     // collection of per-step buffers takes CPU from the other replicas).
@@ -128,8 +126,8 @@ export class OnnxReplica implements ReplicaProgram {
     const feeds = batchFeeds(batch, this.#g.inputShape, this.#g.labels ?? this.#g.numClasses, this.#stage);
     if (batch.size === 0) return { lossSum: 0, count: 0, correct: 0, ...this.#emptySums() };
     const out = await session.run({ ...feeds, ...this.#params }, [LOSS_SUM, CORRECT, ...this.#metricOutputs]);
-    const sums = this.#metricOutputs.length ? { sums: out[METRIC_SUMS]!.data as Float32Array } : {};
-    return { lossSum: scalar(out[LOSS_SUM]), correct: Math.round(scalar(out[CORRECT])), count: batch.size, ...sums };
+    const m = { lossSum: scalar(out[LOSS_SUM]), correct: Math.round(scalar(out[CORRECT])), count: batch.size };
+    return this.#metricOutputs.length ? { ...m, sums: out[METRIC_SUMS]!.data as Float32Array } : m;
   }
 
   /** Zero metric sums of an empty batch (none for accuracy only). */

@@ -284,8 +284,8 @@ export class ReplicaHost {
         buf[2] = m.correct;
         if (this.#sumsLength > 0) this.#packSums(m, buf, 3);
         await this.#comm.allReduce(buf, 'sum');
-        const sums = this.#sumsLength > 0 ? { sums: buf.slice(3) } : {};
-        return { lossSum: buf[0], count: buf[1], correct: buf[2], ...sums };
+        const reduced = { lossSum: buf[0], count: buf[1], correct: buf[2] };
+        return this.#sumsLength > 0 ? { ...reduced, sums: buf.slice(3) } : reduced;
       }
       case 'predict':
         return this.#program.predict(this.#batch(req.batch));

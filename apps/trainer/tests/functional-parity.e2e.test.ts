@@ -8,7 +8,7 @@
  * reshape, batch normalisation of a sequence, layer normalisation, gelu), a transformer
  * encoder block with cross-attention (dense on sequences, position embedding,
  * multi-head attention, global average pooling 1d), a sequence model (conv1d, permute,
- * softmax along an axis) and each new loss, the same seed gives bit-identical
+ * softmax along an axis), an embedding of pixels as gray-level tokens, and each new loss, the same seed gives bit-identical
  * initial weights; gradients of the summed loss agree per tensor within 1e-4 relative (L2);
  * the loss sums agree within 1e-4 relative; after one step the BatchNormalization moving
  * statistics agree within 1e-5, and onnx's weights loaded into a fresh tfjs replica give the
@@ -97,6 +97,19 @@ const SEQUENCE_CONV: ModelSpecInput = {
   ],
 };
 
+/** Pixels as tokens: 784 ids of 16 gray levels, looked up in an embedding table. */
+const TOKENS: ModelSpecInput = {
+  inputShape: [784],
+  layers: [
+    { type: 'embedding', name: 'levels', inputDim: 16, outputDim: 8 },
+    { type: 'dense', name: 'mix', units: 16, activation: 'gelu' },
+    { type: 'globalAveragePooling1d' },
+    { type: 'dense', units: 10, activation: 'softmax' },
+  ],
+};
+/** A pixel in [0, 1] as one of 16 gray-level token ids. */
+const grayLevel = (v: number): number => Math.min(15, Math.floor(v * 16));
+
 const mlp = (units: number, activation: string, loss: unknown): ModelSpecInput =>
   ({
     inputShape: [784],
@@ -104,8 +117,9 @@ const mlp = (units: number, activation: string, loss: unknown): ModelSpecInput =
     loss,
   }) as ModelSpecInput;
 
-const CASES: [string, ModelSpecInput, (label: number) => number][] = [
+const CASES: [string, ModelSpecInput, (label: number) => number, ((pixel: number) => number)?][] = [
   ['residual block, sparse CE', RESIDUAL, (y) => y],
+  ['embedding of gray-level tokens, sparse CE', TOKENS, (y) => y, grayLevel],
   ['transformer block + cross-attention, sparse CE', TRANSFORMER, (y) => y],
   ['conv1d, permute, softmax along axes, sparse CE', SEQUENCE_CONV, (y) => y],
   ['branches, categorical CE from logits', { ...BRANCHES, loss: 'categoricalCrossentropy' }, (y) => y],
@@ -117,7 +131,7 @@ const CASES: [string, ModelSpecInput, (label: number) => number][] = [
   ['mean absolute error', mlp(1, 'relu', 'meanAbsoluteError'), (y) => y],
 ];
 
-function realBatch(size: number, exampleShape: readonly number[], label: (y: number) => number): Batch {
+function realBatch(size: number, exampleShape: readonly number[], label: (y: number) => number, pixel?: (v: number) => number): Batch {
   const train = sample().train;
   const x = new Float32Array(size * train.exampleLength);
   const y = new Int32Array(size);
@@ -125,6 +139,7 @@ function realBatch(size: number, exampleShape: readonly number[], label: (y: num
     train.readFeatures(i, x, i * train.exampleLength);
     y[i] = label(train.label(i));
   }
+  if (pixel) for (let i = 0; i < x.length; i++) x[i] = pixel(x[i]!);
   return { x, y, size, exampleShape };
 }
 
@@ -147,7 +162,7 @@ function relL2(a: Float32Array, b: Float32Array): number {
 describe('functional specs: backend-onnx against backend-tfjs', () => {
   it.each(CASES)(
     '%s: identical initial weights, gradients within 1e-4 relative per tensor, equal moving statistics',
-    async (what, input, label) => {
+    async (what, input, label, pixel) => {
       const spec = parseModelSpec(input);
       const replicas: ReplicaProgram[] = [
         await createOnnxBackend().createReplica(spec, { seed: 4 }),
@@ -157,7 +172,7 @@ describe('functional specs: backend-onnx against backend-tfjs', () => {
         const [onnx, tfjs] = replicas as [ReplicaProgram, ReplicaProgram];
         expect(onnx.layout).toEqual(tfjs.layout);
         expect(bitwiseEqual(await onnx.getWeights(), await tfjs.getWeights())).toBe(true);
-        const batch = realBatch(32, spec.inputShape, label);
+        const batch = realBatch(32, spec.inputShape, label, pixel);
         const [go, gt] = [await onnx.computeGradients(batch), await tfjs.computeGradients(batch)];
         expect(Math.abs(go.lossSum - gt.lossSum) / Math.abs(gt.lossSum)).toBeLessThanOrEqual(GRAD_REL_TOL);
         expect(go.correct).toBe(gt.correct);

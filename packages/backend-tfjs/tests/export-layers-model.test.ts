@@ -3,7 +3,7 @@
  * with tf.loadLayersModel, it predicts what the replica predicts (within 1e-5) for a
  * residual CNN with batch normalization (moving statistics moved by a training step) and for
  * a sequence model (conv1d, layer normalization, gelu, permute, reshape, concatenate,
- * multiply, dropout); a layer tfjs has no equivalent of is refused by name.
+ * multiply, dropout) and for an embedding of token ids; a layer tfjs has no equivalent of is refused by name.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,11 +43,17 @@ const SEQUENCE: ModelSpecInput = {
   ],
 };
 
-async function roundTrip(input: ModelSpecInput): Promise<number> {
+/** Token ids: inputs of 6 ids in [0, 5) for an embedding. */
+const TOKENS: ModelSpecInput = {
+  inputShape: [6],
+  layers: [{ type: 'embedding', inputDim: 5, outputDim: 3 }, { type: 'globalAveragePooling1d' }, { type: 'dense', units: 2, activation: 'softmax' }],
+};
+
+async function roundTrip(input: ModelSpecInput, xform = (v: number): number => v): Promise<number> {
   const spec = parseModelSpec(input, 'export test');
   const replica = await new TfjsBackend({ candidates: ['cpu'], logger: silentLogger }).createReplica(spec, { seed: 4 });
   const base = conformanceBatch(spec, 5, 2);
-  const batch = { ...base, y: base.y.map((v) => v % 2) }; // labels every test model takes
+  const batch = { ...base, x: base.x.map(xform), y: base.y.map((v) => v % 2) }; // labels every test model takes
   const g = await replica.computeGradients(batch); // a training forward moves the moving statistics too
   await replica.applyGradients(g.gradients.map((v) => v / batch.size));
   const want = await replica.predict(batch);
@@ -66,6 +72,10 @@ describe('export to a tfjs LayersModel', () => {
 
   it('a sequence model (conv1d, layerNormalization, gelu, permute, reshape, merges) predicts the same', async () => {
     expect(await roundTrip(SEQUENCE)).toBeLessThan(1e-5);
+  });
+
+  it('an embedding of token ids predicts the same', async () => {
+    expect(await roundTrip(TOKENS, (v) => Math.floor(Math.abs(v) * 997) % 5)).toBeLessThan(1e-5);
   });
 
   it('refuses a layer tfjs-layers lacks, naming it, and writes nothing', async () => {

@@ -121,6 +121,10 @@ export function buildSpecForward(b: GraphBuilder, spec: ModelSpec, training: boo
         );
         break;
       }
+      case 'embedding':
+        // token ids arrive as floats: int64 rows of the table (gradient: gather.ts)
+        h = b.op('Gather', [param(0), b.op('Cast', [x.v], { to: 7 })], { axis: 0 });
+        break;
       case 'positionEmbedding':
         h = b.op('Add', [x.v, param(0)]);
         break;

@@ -101,6 +101,9 @@ export function layerOutput(
     case 'softmax':
       if (exampleAxis(layer.axis, shape.length) < 0) fail(`axis ${layer.axis} is outside a rank-${shape.length} input`);
       return { outputShape: shape, params: [] };
+    case 'embedding':
+      if (shape.length !== 1) fail('embedding needs a [length] input of token ids');
+      return { outputShape: [shape[0]!, layer.outputDim], params: [{ name: `${prefix}/embeddings`, shape: [layer.inputDim, layer.outputDim] }] };
     case 'positionEmbedding':
       if (shape.length !== 2) fail('positionEmbedding needs a [length, features] input');
       return { outputShape: shape, params: [{ name: `${prefix}/embeddings`, shape: [shape[0]!, channels] }] };

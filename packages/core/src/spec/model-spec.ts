@@ -88,6 +88,11 @@ export const multiHeadAttentionLayerSchema = z.strictObject({
 });
 /** A learned [length, features] table added to a sequence (keras-hub PositionEmbedding; Glorot-uniform init). */
 export const positionEmbeddingLayerSchema = z.strictObject({ ...graphFields, type: z.literal('positionEmbedding') });
+/**
+ * Keras Embedding: each input value is a token id in [0, inputDim) and becomes that row of
+ * an [inputDim, outputDim] table: [length] -> [length, outputDim] (ids travel as floats).
+ */
+export const embeddingLayerSchema = z.strictObject({ ...graphFields, type: z.literal('embedding'), inputDim: positiveInt, outputDim: positiveInt });
 /** Mean over the sequence axis: [length, features] -> [features]. */
 export const globalAveragePooling1dLayerSchema = z.strictObject({ ...graphFields, type: z.literal('globalAveragePooling1d') });
 /** Keras Conv1D over [length, channels]: kernel [kernelSize, inChannels, filters]. */
@@ -128,6 +133,7 @@ export const layerSpecSchema = z.discriminatedUnion('type', [
   concatenateLayerSchema,
   multiHeadAttentionLayerSchema,
   positionEmbeddingLayerSchema,
+  embeddingLayerSchema,
   globalAveragePooling1dLayerSchema,
   conv1dLayerSchema,
   permuteLayerSchema,

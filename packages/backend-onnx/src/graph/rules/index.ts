@@ -15,6 +15,7 @@ import { padGrad } from './pad';
 import { reciprocalGrad, reduceMeanGrad, sqrtGrad } from './reduce-mean';
 import { concatGrad, erfGrad } from './erf-concat';
 import { sliceGrad } from './slice';
+import { gatherGrad } from './gather';
 
 export const GRAD_RULES: ReadonlyMap<string, GradRule> = new Map<string, GradRule>([
   ['Add', addGrad],
@@ -48,4 +49,5 @@ export const GRAD_RULES: ReadonlyMap<string, GradRule> = new Map<string, GradRul
   ['Erf', erfGrad],
   ['Concat', concatGrad],
   ['Slice', sliceGrad],
+  ['Gather', gatherGrad],
 ]);

@@ -51,6 +51,8 @@ function layerFor(ls: LayerShapes): tf.layers.Layer | string {
       return tf.layers.averagePooling2d({ name, poolSize: l.poolSize, strides: l.strides ?? l.poolSize, padding: l.padding });
     case 'flatten':
       return tf.layers.flatten({ name });
+    case 'embedding':
+      return tf.layers.embedding({ name, inputDim: l.inputDim, outputDim: l.outputDim });
     case 'dropout':
       return tf.layers.dropout({ name, rate: l.rate });
     case 'activation':

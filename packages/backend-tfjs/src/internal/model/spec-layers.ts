@@ -32,6 +32,28 @@ function moments(x: tf.Tensor, axes: number[]): { mean: tf.Tensor; variance: tf.
   return { mean, variance: tf.mean(tf.mul(centred, centred), axes, true) };
 }
 
+/**
+ * Rows of `table` picked by the token ids in `ids` (floats). The gradient scatters dy back
+ * into the rows with ScatterNd, which sums repeated ids: tfjs' own gather gradient needs
+ * UnsortedSegmentSum, which the wasm backend lacks.
+ */
+function embeddingLookup(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
+  const rows = tf.cast(ids, 'int32');
+  const lookup = tf.customGrad((...args) => {
+    const [t, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([rows]);
+    return {
+      value: tf.gather(t, rows),
+      gradFunc: (dy, saved) => {
+        const [r] = saved as [tf.Tensor];
+        const [vocab, dim] = t.shape as [number, number];
+        return tf.scatterND(tf.reshape(r, [-1, 1]), tf.reshape(dy, [-1, dim]), [vocab, dim]);
+      },
+    };
+  });
+  return lookup(table);
+}
+
 export function applySpecLayer(ls: LayerShapes, inputs: readonly tf.Tensor[], ctx: LayerContext): tf.Tensor {
   const layer = ls.layer;
   const x = inputs[0]!;
@@ -60,6 +82,8 @@ export function applySpecLayer(ls: LayerShapes, inputs: readonly tf.Tensor[], ct
     }
     case 'multiHeadAttention':
       return multiHeadAttention(x, inputs[1] ?? x, ctx.params, layer.numHeads, layer.keyDim, layer.useBias);
+    case 'embedding':
+      return embeddingLookup(kernel!, x);
     case 'positionEmbedding':
       return tf.add(x, kernel!);
     case 'globalAveragePooling1d':

@@ -4,8 +4,8 @@
  * `syncline train --metrics accuracy,topKAccuracy:3,mse` end to end, in process (runTrain,
  * 2 thread replicas on onnx, the Fashion-MNIST sample): the --json result carries the
  * metrics per epoch (training and validation) and on the test split, metrics.jsonl keeps
- * the log keys, and the TensorBoard train and validation runs hold epoch_top_k_accuracy
- * and epoch_mse, as Keras names them.
+ * the log keys, report.html charts both, and the TensorBoard train and validation runs hold
+ * epoch_top_k_accuracy and epoch_mse, as Keras names them.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +36,7 @@ describe('--metrics through syncline train', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reports top-3 accuracy and mse in --json, metrics.jsonl and TensorBoard', async () => {
+  it('reports top-3 accuracy and mse in --json, metrics.jsonl, report.html and TensorBoard', async () => {
     const r = await runTrain(
       validateTrainOptions({
         strategy: 'mirrored',
@@ -71,6 +71,8 @@ describe('--metrics through syncline train', () => {
         .split('\n')[0]!,
     ) as Record<string, number>;
     expect(line).toMatchObject({ topKAccuracy: epoch.topKAccuracy, mse: epoch.mse, valTopKAccuracy: epoch.valTopKAccuracy, valMse: epoch.valMse });
+    const html = readFileSync(join(dir, 'logs', 'report.html'), 'utf8');
+    for (const chart of ['top-k-accuracy', 'mse']) expect(html).toContain(`data-metric="${chart}"`);
     for (const run of ['train', 'validation']) {
       const tags = scalarTags(join(dir, 'logs', 'tensorboard', run));
       expect([run, tags.has('epoch_top_k_accuracy'), tags.has('epoch_mse')]).toEqual([run, true, true]);

@@ -3,7 +3,7 @@
 // an accuracy-only run.
 import type { EpochLogs } from '@syncline/core';
 import { ConsoleProgress } from './console-progress';
-import { extraMetrics, kerasName } from './metric-columns';
+import { extraMetricCharts, extraMetrics, kerasName } from './metric-columns';
 import { parseEpochLine } from './run-history';
 
 const LOGS: EpochLogs = {
@@ -47,5 +47,13 @@ describe('metric columns', () => {
     const row = parseEpochLine(JSON.stringify({ epoch: 1, ...LOGS, topKAccuracy: 0.95 }));
     expect(row).toMatchObject({ mse: 0.125, auc: 0.9, valAuc: 0.875, topKAccuracy: 0.95 });
     expect(parseEpochLine(JSON.stringify({ epoch: 1, loss: 1, accuracy: 0.5 }))).not.toHaveProperty('mse');
+  });
+
+  it('charts each extra metric a run logged in report.html, none for accuracy only', () => {
+    const rows = [parseEpochLine(JSON.stringify({ epoch: 1, ...LOGS }))!];
+    const charts = extraMetricCharts(rows);
+    expect(charts.map((c) => c.key)).toEqual(['mse', 'auc']);
+    expect([charts[1]!.training(rows[0]!), charts[1]!.validation!(rows[0]!)]).toEqual([0.9, 0.875]);
+    expect(extraMetricCharts([parseEpochLine(JSON.stringify({ epoch: 1, loss: 1, accuracy: 0.5 }))!])).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ import { renderHtmlReport, type RunOutcome } from './html-report';
 import { describePlacement, type RunInfo } from './run-info';
 import { RunHistory, type EpochRow } from './run-history';
 import { RunSessions } from './run-sessions';
-import { extraMetrics } from './metric-columns';
+import { extraMetricCharts, extraMetrics } from './metric-columns';
 
 /** How often the live report.html reloads itself while training runs, seconds. */
 export const LIVE_REFRESH_SECONDS = 5;
@@ -141,7 +141,10 @@ export class RunReporter implements Callback {
     const { info, plannedEpochs } = this.options;
     const rows = [...this.history.rows];
     const charts = await Promise.all(
-      METRIC_CHARTS.map(async (m) => ({ key: m.key, svg: (await this.#renderer.draw(`the ${m.key} chart`, metricChartSpec(m, rows))).svg })),
+      [...METRIC_CHARTS, ...extraMetricCharts(rows)].map(async (m) => ({
+        key: m.key,
+        svg: (await this.#renderer.draw(`the ${m.key} chart`, metricChartSpec(m, rows))).svg,
+      })),
     );
     const done = rows.length ? rows[rows.length - 1]!.epoch : 0;
     const state = !outcome

@@ -8,7 +8,8 @@
  * reshape, batch normalisation of a sequence, layer normalisation, gelu), a transformer
  * encoder block with cross-attention (dense on sequences, position embedding,
  * multi-head attention, global average pooling 1d), a sequence model (conv1d, permute,
- * softmax along an axis), an embedding of pixels as gray-level tokens, and each new loss, the same seed gives bit-identical
+ * softmax along an axis), an embedding of pixels as gray-level tokens (also through
+ * self-attention masking the black ones as padding), and each new loss, the same seed gives bit-identical
  * initial weights; gradients of the summed loss agree per tensor within 1e-4 relative (L2);
  * the loss sums agree within 1e-4 relative; after one step the BatchNormalization moving
  * statistics agree within 1e-5, and onnx's weights loaded into a fresh tfjs replica give the
@@ -107,6 +108,17 @@ const TOKENS: ModelSpecInput = {
     { type: 'dense', units: 10, activation: 'softmax' },
   ],
 };
+/** The same tokens through self-attention whose padding mask is the input: black (level 0) pixels get no attention. */
+const MASKED_ATTENTION: ModelSpecInput = {
+  inputShape: [784],
+  layers: [
+    { type: 'embedding', name: 'levels', inputDim: 16, outputDim: 8 },
+    { type: 'multiHeadAttention', name: 'mha', numHeads: 2, keyDim: 4, paddingMask: 'input' },
+    { type: 'add', inputs: ['mha', 'levels'] },
+    { type: 'globalAveragePooling1d' },
+    { type: 'dense', units: 10, activation: 'softmax' },
+  ],
+};
 /** A pixel in [0, 1] as one of 16 gray-level token ids. */
 const grayLevel = (v: number): number => Math.min(15, Math.floor(v * 16));
 
@@ -120,6 +132,7 @@ const mlp = (units: number, activation: string, loss: unknown): ModelSpecInput =
 const CASES: [string, ModelSpecInput, (label: number) => number, ((pixel: number) => number)?][] = [
   ['residual block, sparse CE', RESIDUAL, (y) => y],
   ['embedding of gray-level tokens, sparse CE', TOKENS, (y) => y, grayLevel],
+  ['self-attention with a padding mask over the tokens, sparse CE', MASKED_ATTENTION, (y) => y, grayLevel],
   ['transformer block + cross-attention, sparse CE', TRANSFORMER, (y) => y],
   ['conv1d, permute, softmax along axes, sparse CE', SEQUENCE_CONV, (y) => y],
   ['branches, categorical CE from logits', { ...BRANCHES, loss: 'categoricalCrossentropy' }, (y) => y],

@@ -107,7 +107,8 @@ export function buildSpecForward(b: GraphBuilder, spec: ModelSpec, training: boo
         h = b.op('Softmax', [toNhwc(x)], { axis: exampleAxis(layer.axis, ls.inputShape.length) + 1 });
         break;
       case 'multiHeadAttention': {
-        const value = ins[1] ?? x;
+        const mask = layer.paddingMask !== undefined ? ins[ins.length - 1]!.v : undefined;
+        const value = ins.length > (mask ? 2 : 1) ? ins[1]! : x;
         const lengths = { query: ls.inputShape[0]!, value: value.shape[0]! };
         h = emitMultiHeadAttention(
           b,
@@ -118,12 +119,13 @@ export function buildSpecForward(b: GraphBuilder, spec: ModelSpec, training: boo
           layer.numHeads,
           layer.keyDim,
           layer.useBias,
+          mask,
         );
         break;
       }
       case 'embedding':
         // token ids arrive as floats: int64 rows of the table (gradient: gather.ts)
-        h = b.op('Gather', [param(0), b.op('Cast', [x.v], { to: 7 })], { axis: 0 });
+        h = b.op('Gather', [param(0), b.op('Cast', [x.v], { to: DataType.INT64 })], { axis: 0 });
         break;
       case 'positionEmbedding':
         h = b.op('Add', [x.v, param(0)]);

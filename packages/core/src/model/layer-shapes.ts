@@ -34,7 +34,7 @@ export function isMergeLayer(layer: LayerSpec): boolean {
 /** How many inputs a layer takes: [min, max]. */
 function inputArity(layer: LayerSpec): [number, number] {
   if (isMergeLayer(layer)) return [2, Infinity];
-  if (layer.type === 'multiHeadAttention') return [1, 2];
+  if (layer.type === 'multiHeadAttention') return layer.paddingMask === undefined ? [1, 2] : [2, 3];
   return [1, 1];
 }
 
@@ -69,8 +69,13 @@ export function layerOutput(
       return { outputShape: [...shape.slice(0, -1), layer.units], params };
     }
     case 'multiHeadAttention': {
-      const value = shapes[1] ?? shape;
+      const masked = layer.paddingMask !== undefined;
+      const value = (masked ? shapes.length === 3 : shapes.length === 2) ? shapes[1]! : shape;
       if (shape.length !== 2 || value.length !== 2) fail('multiHeadAttention needs [length, features] inputs');
+      const mask = masked ? shapes[shapes.length - 1]! : undefined;
+      if (mask && (mask.length !== 1 || mask[0] !== value[0])) {
+        fail(`paddingMask "${layer.paddingMask}" must hold the value sequence's ${value[0]} token ids ([${value[0]}]), not [${mask.join(', ')}]`);
+      }
       const inner = layer.numHeads * layer.keyDim;
       const params: ParamShape[] = [];
       const project = (name: string, inputs: number, units: number): void => {

@@ -52,12 +52,15 @@ export function inferShapes(spec: ModelSpec): LayerShapes[] {
     if (byName.has(name)) {
       throw new InvalidConfigError(`layers.${index}.name`, name, `a name no other layer (nor the model input) has; "${name}" is taken`);
     }
-    const inputs = layer.inputs ?? [index === 0 ? MODEL_INPUT_NAME : out[index - 1]!.name];
+    const declared = layer.inputs ?? [index === 0 ? MODEL_INPUT_NAME : out[index - 1]!.name];
+    // an attention padding mask is read like one more input (the last), so backends get its values
+    const inputs = layer.type === 'multiHeadAttention' && layer.paddingMask !== undefined ? [...declared, layer.paddingMask] : declared;
     const inputShapes = inputs.map((ref, k) => {
       const shape = byName.get(ref);
       if (!shape) {
         const earlier = [MODEL_INPUT_NAME, ...out.map((l) => l.name)].join(', ');
-        throw new InvalidConfigError(`layers.${index}.inputs.${k}`, ref, `the name of an earlier layer or "${MODEL_INPUT_NAME}" (earlier: ${earlier})`);
+        const field = k < declared.length ? `layers.${index}.inputs.${k}` : `layers.${index}.paddingMask`;
+        throw new InvalidConfigError(field, ref, `the name of an earlier layer or "${MODEL_INPUT_NAME}" (earlier: ${earlier})`);
       }
       consumed.add(ref);
       return shape;

@@ -75,9 +75,12 @@ export const globalAveragePooling2dLayerSchema = z.strictObject({ ...graphFields
 export const reshapeLayerSchema = z.strictObject({ ...graphFields, type: z.literal('reshape'), targetShape: z.array(positiveInt).min(1).max(3) });
 /**
  * Multi-head scaled dot-product attention over sequences [length, features] (Keras
- * MultiHeadAttention without a mask): inputs [query] (self-attention) or [query, value]
- * (keys are the value). Kernels: query/key/value [features, numHeads * keyDim], output
+ * MultiHeadAttention): inputs [query] (self-attention) or [query, value] (keys are the
+ * value). Kernels: query/key/value [features, numHeads * keyDim], output
  * [numHeads * keyDim, features of the query], each with a bias when useBias.
+ * `paddingMask` names a layer (or "input") holding the value sequence's [length] token ids:
+ * keys whose id is 0 are padding and get no attention (Keras' Embedding(mask_zero=True)
+ * mask, applied as Keras does: -1e9 added to their scores before the softmax).
  */
 export const multiHeadAttentionLayerSchema = z.strictObject({
   ...graphFields,
@@ -85,6 +88,7 @@ export const multiHeadAttentionLayerSchema = z.strictObject({
   numHeads: positiveInt,
   keyDim: positiveInt,
   useBias: z.boolean().default(true),
+  paddingMask: z.string().optional(),
 });
 /** A learned [length, features] table added to a sequence (keras-hub PositionEmbedding; Glorot-uniform init). */
 export const positionEmbeddingLayerSchema = z.strictObject({ ...graphFields, type: z.literal('positionEmbedding') });

@@ -5,11 +5,9 @@
  * refused by name before training.
  */
 import { UnsupportedOperationError } from '@syncline/core';
+import { DataType } from '../../proto/onnx-proto';
 import type { GradRule } from '../grad-rule';
 import { attrInt, describeNode } from '../node-attrs';
-
-/** ONNX TensorProto data type of int64 (ScatterND's index type). */
-const INT64 = 7;
 
 export const gatherGrad: GradRule = (ctx, node, [g], needed) => {
   if (!g || !needed[0]) return [];
@@ -17,6 +15,6 @@ export const gatherGrad: GradRule = (ctx, node, [g], needed) => {
   const { b } = ctx;
   const [data, indices] = node.input as [string, string];
   const zeros = b.op('ConstantOfShape', [b.op('Shape', [data])]);
-  const rows = b.op('Unsqueeze', [b.op('Cast', [indices], { to: INT64 }), b.constInt64([-1])]);
+  const rows = b.op('Unsqueeze', [b.op('Cast', [indices], { to: DataType.INT64 }), b.constInt64([-1])]);
   return [b.op('ScatterND', [zeros, rows, g], { reduction: 'add' })];
 };

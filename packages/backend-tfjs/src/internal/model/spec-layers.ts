@@ -80,8 +80,11 @@ export function applySpecLayer(ls: LayerShapes, inputs: readonly tf.Tensor[], ct
       [perm[axis], perm[x.rank - 1]] = [perm[x.rank - 1]!, perm[axis]!];
       return tf.transpose(tf.softmax(tf.transpose(x, perm)), perm);
     }
-    case 'multiHeadAttention':
-      return multiHeadAttention(x, inputs[1] ?? x, ctx.params, layer.numHeads, layer.keyDim, layer.useBias);
+    case 'multiHeadAttention': {
+      const mask = layer.paddingMask !== undefined ? inputs[inputs.length - 1] : undefined;
+      const value = inputs.length > (mask ? 2 : 1) ? inputs[1]! : x;
+      return multiHeadAttention(x, value, ctx.params, layer.numHeads, layer.keyDim, layer.useBias, mask);
+    }
     case 'embedding':
       return embeddingLookup(kernel!, x);
     case 'positionEmbedding':

@@ -63,9 +63,7 @@ export class ReplicaHost {
   #exampleShape!: readonly number[];
   backendName = '';
 
-  async init(
-    msg: InitMessage,
-  ): Promise<{
+  async init(msg: InitMessage): Promise<{
     backend: string;
     communicator: string;
     weights: number;

@@ -79,6 +79,11 @@ export interface TrainResult {
   readonly straggler?: ProfileResult['straggler'];
 }
 
+/** Whether the spec's metrics include accuracy (a regression's need not: then the console shows losses only). */
+function reportsAccuracy(spec: ModelSpec): boolean {
+  return spec.metrics.some((m) => (typeof m === 'string' ? m : m.name) === 'accuracy');
+}
+
 function sha256(w: Float32Array): string {
   return createHash('sha256')
     .update(Buffer.from(w.buffer, w.byteOffset, w.byteLength))
@@ -215,7 +220,7 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
   const gradientBuffer = strategy instanceof MirroredStrategy ? strategy.gradientBuffer : undefined;
   if (gradientBuffer === 'plain' && strategy.numReplicasInSync > 1)
     log('syncline: gradients are all-reduced through copies (the communicator has no registered buffer, or the model does not fit its space)');
-  const callbacks: Callback[] = [preemption, new ConsoleProgress(!o.json && isChief, o.epochs)];
+  const callbacks: Callback[] = [preemption, new ConsoleProgress(!o.json && isChief, o.epochs, process.stderr, reportsAccuracy(spec))];
   const backup = o.checkpointDir
     ? new BackupAndRestore({
         dir: o.checkpointDir,
@@ -324,7 +329,7 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
   else if (!data.test && !extras.skipTest) log('no test data: give --validation-data to evaluate the trained model');
   else
     log(
-      `test accuracy ${(100 * test.accuracy).toFixed(2)}%, loss ${test.loss.toFixed(4)}${Object.entries(testMetrics)
+      `${reportsAccuracy(spec) ? `test accuracy ${(100 * test.accuracy).toFixed(2)}%, loss` : 'test loss'} ${test.loss.toFixed(4)}${Object.entries(testMetrics)
         .map(([k, v]) => `, ${kerasName(k)} ${v.toFixed(4)}`)
         .join('')}`,
     );

@@ -43,10 +43,12 @@ export class ConsoleProgress implements Callback {
   #mean = new RunningMean();
   #headerShown = false;
 
+  /** @param accuracy whether the spec's metrics include accuracy (a regression's do not: its columns show val_loss instead) */
   constructor(
     private readonly enabled: boolean,
     private readonly epochs: number,
     private readonly out: NodeJS.WriteStream = process.stderr,
+    private readonly accuracy = true,
   ) {}
 
   onEpochBegin(epoch: number): void {
@@ -54,7 +56,7 @@ export class ConsoleProgress implements Callback {
     this.#start = performance.now();
     this.#mean = new RunningMean();
     this.#bar = new SingleBar({
-      format: `epoch ${epoch + 1}/${this.epochs} [{bar}] {percentage}% | {value}/{total} steps | {rate} img/s | loss {loss} | accuracy {accuracy} | ETA {eta_formatted}`,
+      format: `epoch ${epoch + 1}/${this.epochs} [{bar}] {percentage}% | {value}/{total} steps | {rate} img/s | loss {loss}${this.accuracy ? ' | accuracy {accuracy}' : ''} | ETA {eta_formatted}`,
       stream: this.out,
       hideCursor: false,
       clearOnComplete: true,
@@ -84,13 +86,15 @@ export class ConsoleProgress implements Callback {
     const width = (key: string): number => Math.max(8, kerasName(key).length);
     if (!this.#headerShown) {
       const names = extra.map(([k]) => `  ${kerasName(k).padStart(width(k))}`).join('');
-      this.out.write(`epoch      loss  accuracy  val_acc   images/s  allreduce${names}\n`);
+      this.out.write(`epoch      loss  ${this.accuracy ? 'accuracy  val_acc' : 'val_loss'}   images/s  allreduce${names}\n`);
       this.#headerShown = true;
     }
-    const val = logs.valAccuracy === undefined ? '      -' : logs.valAccuracy.toFixed(4).padStart(7);
+    const val = !this.accuracy
+      ? (logs.valLoss === undefined ? '-' : logs.valLoss.toFixed(4)).padStart(8)
+      : `${logs.accuracy.toFixed(4).padStart(8)}  ${logs.valAccuracy === undefined ? '      -' : logs.valAccuracy.toFixed(4).padStart(7)}`;
     const columns = extra.map(([k, v]) => `  ${v.toFixed(4).padStart(width(k))}`).join('');
     this.out.write(
-      `${String(epoch + 1).padStart(5)}  ${logs.loss.toFixed(4).padStart(8)}  ${logs.accuracy.toFixed(4).padStart(8)}  ${val}  ${Math.round(logs.examplesPerSec).toString().padStart(9)}  ${(100 * logs.allReduceShare).toFixed(1).padStart(8)}%${columns}\n`,
+      `${String(epoch + 1).padStart(5)}  ${logs.loss.toFixed(4).padStart(8)}  ${val}  ${Math.round(logs.examplesPerSec).toString().padStart(9)}  ${(100 * logs.allReduceShare).toFixed(1).padStart(8)}%${columns}\n`,
     );
   }
 }

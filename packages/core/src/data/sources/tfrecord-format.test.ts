@@ -28,6 +28,17 @@ async function readAll(paths: string[]): Promise<{ x: Float32Array; y: number[] 
 describe('TFRecord of tf.train.Example', () => {
   it('computes CRC-32C and its TFRecord mask on the standard check value', () => {
     expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
+    // eight bytes per step agree with the textbook bit-by-bit CRC on every length and offset
+    const bitwise = (b: Uint8Array, from: number, to: number): number => {
+      let c = 0xffffffff;
+      for (let i = from; i < to; i++) {
+        c ^= b[i]!;
+        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+      }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 151 + 7) & 255);
+    for (let from = 0; from < 9; from++) for (let to = from; to <= bytes.length; to += 13) expect(crc32c(bytes, from, to)).toBe(bitwise(bytes, from, to));
     expect(maskedCrc32c(Buffer.from('123456789'))).toBe((((0xe3069283 >>> 15) | (0xe3069283 << 17)) + 0xa282ead8) >>> 0);
   });
 

@@ -4,10 +4,17 @@
  *
  * Protocol:
  * 1. The reader writes example number w into slot w mod capacity, then publishes
- *    WRITTEN = w + 1 (Atomics.store + notify). It never runs more than `capacity` ahead of
- *    READ: when full it waits (Atomics.waitAsync) for the consumer.
+ *    WRITTEN = w + 1 (Atomics.store). It never runs more than `capacity` ahead of READ:
+ *    when full it waits (Atomics.waitAsync) for the consumer.
  * 2. The consumer waits (Atomics.wait) while READ == WRITTEN, copies the slot out, then
  *    publishes READ + 1. Memory is capacity * exampleLength floats, whatever the dataset.
+ *    A side about to wait first says so (the consumer stores in WANTED the WRITTEN count
+ *    it waits for: the rest of its batch, at most the ring's capacity; the producer raises
+ *    PRODUCER_WAITS), then checks the counter again; the other side notifies only when that
+ *    wait is over. With sequentially consistent atomics one of the two always sees the
+ *    other's store, so no wake-up is lost, and a consumer that outruns the reader sleeps
+ *    once per batch instead of once per example: a notify per example was a fifth of a
+ *    TFRecord reader's time.
  * 3. A restart (another position) bumps the generation: the consumer posts it and waits
  *    until the reader has reset both counters and stored it in ACK.
  * 4. A reader failure sets STATE = FAILED and posts the error on the error port, which
@@ -20,6 +27,10 @@ export const READ = 1;
 export const ACK = 2;
 export const STATE = 3;
 export const STATE_FAILED = 2;
+/** The WRITTEN count the consumer waits for (0: it is not waiting). */
+export const WANTED = 4;
+/** Non-zero while the producer waits for READ to move. */
+export const PRODUCER_WAITS = 5;
 
 /** The shared memory of one ring (crosses into the reader thread). */
 export interface RingBuffers {

@@ -6,7 +6,7 @@
  */
 import { StepPlan, type StepPlanConfig } from '../step-plan';
 import { passRecords, type PassConfig, type SourcedRecord } from './pass-stream';
-import { ACK, READ, STATE, WRITTEN, type RingBuffers } from './prefetch-ring';
+import { ACK, PRODUCER_WAITS, READ, STATE, WANTED, WRITTEN, type RingBuffers } from './prefetch-ring';
 import type { RecordFormat } from './record-format';
 import { recordFormat } from './record-formats';
 import type { StreamSpec } from './stream-spec';
@@ -138,7 +138,8 @@ export class StreamProducer {
     let written = 0;
     const publish = (): void => {
       Atomics.store(c, WRITTEN, ++written);
-      Atomics.notify(c, WRITTEN);
+      const wanted = Atomics.load(c, WANTED);
+      if (wanted !== 0 && written >= wanted) Atomics.notify(c, WRITTEN);
     };
     try {
       for (let e = epoch; ; e++) {
@@ -153,8 +154,13 @@ export class StreamProducer {
                 if (gen === this.#gen) publish();
                 continue;
               }
-              const w = Atomics.waitAsync(c, READ, Atomics.load(c, READ), FULL_POLL_MS);
-              if (w.async) await w.value;
+              const read = Atomics.load(c, READ);
+              Atomics.store(c, PRODUCER_WAITS, 1);
+              if (written + inflight.length - Atomics.load(c, READ) >= capacity) {
+                const w = Atomics.waitAsync(c, READ, read, FULL_POLL_MS);
+                if (w.async) await w.value;
+              }
+              Atomics.store(c, PRODUCER_WAITS, 0);
             }
             if (gen !== this.#gen) return;
             const slot = (written + inflight.length) % capacity;

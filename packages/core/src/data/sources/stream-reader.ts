@@ -5,7 +5,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { DataError } from '../../errors/data-error';
 import { siblingModule } from '../../internal/replica/sibling-module';
-import { ACK, allocRing, READ, STATE, STATE_FAILED, WRITTEN, type RingError } from './prefetch-ring';
+import { ACK, allocRing, PRODUCER_WAITS, READ, STATE, STATE_FAILED, WANTED, WRITTEN, type RingError } from './prefetch-ring';
 import type { ProducerInit } from './stream-producer';
 
 /** A consumer waiting longer than this for one example gives up (the reader is stuck or gone). */
@@ -67,17 +67,21 @@ export class StreamReader {
     const c = this.#ctrl;
     const len = this.#len;
     for (let k = 0; k < count; k++) {
-      if (Atomics.load(c, WRITTEN) <= this.#read)
+      if (Atomics.load(c, WRITTEN) <= this.#read) {
+        // sleep until the rest of this batch is there (a ring's worth at most), not example by example
+        const target = this.#read + Math.min(count - k, this.#cap);
         this.#waitFor(
-          () => Atomics.load(c, WRITTEN) > this.#read,
+          () => Atomics.load(c, WRITTEN) >= target,
           WRITTEN,
           () => Atomics.load(c, WRITTEN),
+          target,
         );
+      }
       const slot = this.#read % this.#cap;
       x.set(this.#x.subarray(slot * len, slot * len + len), k * len);
       y[k] = this.#y[slot]!;
       Atomics.store(c, READ, ++this.#read);
-      Atomics.notify(c, READ);
+      if (Atomics.load(c, PRODUCER_WAITS) !== 0) Atomics.notify(c, READ);
     }
   }
 
@@ -87,14 +91,18 @@ export class StreamReader {
     await this.#worker.terminate();
   }
 
-  #waitFor(done: () => boolean, index: number, value: () => number): void {
+  /** Waits until `done()`; `wanted` (the WRITTEN count waited for) tells the producer when to notify. */
+  #waitFor(done: () => boolean, index: number, value: () => number, wanted = 0): void {
     const deadline = Date.now() + READ_STALL_MS;
     while (!done()) {
       if (Atomics.load(this.#ctrl, STATE) === STATE_FAILED) this.#throwFailure();
       if (this.#exited) throw new DataError(`The data reader thread stopped (${this.#exited}); see the errors above.`);
       if (Date.now() > deadline)
         throw new DataError(`The data reader thread gave no example for ${READ_STALL_MS / 1000} s; is the data on a stalled disk or network mount?`);
-      Atomics.wait(this.#ctrl, index, value(), WAIT_SLICE_MS);
+      const seen = value();
+      Atomics.store(this.#ctrl, WANTED, wanted);
+      if (!done()) Atomics.wait(this.#ctrl, index, seen, WAIT_SLICE_MS);
+      Atomics.store(this.#ctrl, WANTED, 0);
     }
   }
 

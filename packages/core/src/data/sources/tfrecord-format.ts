@@ -2,10 +2,8 @@
  * TFRecord files of tf.train.Example, gzipped or not: counting (one cheap pass when the
  * source is opened), the layout taken from the first record, and the RecordFormat.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { DataError } from '../../errors/data-error';
-import { fileChunks, isGzipFile } from './byte-stream';
-import { maskedCrc32c } from './crc32c';
+import { fileChunks } from './byte-stream';
 import type { RawRecord, RecordFormat } from './record-format';
 import type { StreamFile, StreamSpec } from './stream-spec';
 import { TFRecordFramer } from './tfrecord-framer';
@@ -19,37 +17,17 @@ export interface TfrecordOptions {
   readonly features?: readonly string[];
 }
 
-/** Records of an uncompressed file, counted by hopping from header to header (length CRCs checked). */
-function countPlain(path: string): number {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const head = Buffer.alloc(12);
-    let at = 0;
-    let n = 0;
-    while (at < size) {
-      if (readSync(fd, head, 0, 12, at) !== 12 || head.readUInt32LE(8) !== maskedCrc32c(head, 0, 8)) {
-        throw new DataError(`${path}: record ${n} at byte ${at} has a bad or truncated header; the file is not TFRecord or is corrupt.`);
-      }
-      at += 12 + Number(head.readBigUInt64LE(0)) + 4;
-      n++;
-    }
-    if (at !== size) throw new DataError(`${path}: ends inside record ${n - 1}; the file is truncated.`);
-    return n;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Records of a file, and the first record's payload when asked for. */
+/**
+ * Records of a file (gunzipped as it streams), counted by hopping from header to header
+ * (length CRCs checked; payload CRCs are checked when records are read), and the first
+ * record's payload when asked for.
+ */
 async function count(path: string, wantFirst: boolean): Promise<{ n: number; first?: Buffer }> {
-  if (!wantFirst && !isGzipFile(path)) return { n: countPlain(path) };
   const framer = new TFRecordFramer(path);
   let first: Buffer | undefined;
   for await (const chunk of fileChunks(path)) {
-    const recs = framer.push(chunk);
-    first ??= recs[0];
-    if (wantFirst && first && !isGzipFile(path)) return { n: countPlain(path), first };
+    if (wantFirst && !first) first = framer.push(chunk)[0];
+    else framer.skip(chunk);
   }
   framer.end();
   return { n: framer.count, ...(first ? { first } : {}) };

@@ -26,20 +26,44 @@ export class TFRecordFramer {
 
   constructor(readonly file: string) {}
 
+  /**
+   * Appends `chunk` and counts the frames now complete without copying or checking their
+   * payloads (their CRCs are checked when they are read): what counting a file at open needs.
+   */
+  skip(chunk: Buffer): void {
+    let buf = this.#pending.length ? Buffer.concat([this.#pending, chunk]) : chunk;
+    let at = 0;
+    while (buf.length - at >= HEADER_BYTES) {
+      const len = this.#length(buf, at);
+      const next = at + HEADER_BYTES + len + FOOTER_BYTES;
+      if (next > buf.length) break;
+      this.count++;
+      at = next;
+    }
+    // a frame larger than the chunk: keep only what is left of it
+    buf = buf.subarray(at);
+    this.#pending = Buffer.from(buf);
+    this.#offset += at;
+  }
+
+  /** The payload length in the header at `at`, its CRC checked. */
+  #length(buf: Buffer, at: number): number {
+    const len = buf.readUInt32LE(at) + buf.readUInt32LE(at + 4) * 2 ** 32;
+    if (buf.readUInt32LE(at + 8) !== maskedCrc32c(buf, at, at + 8)) {
+      throw new DataError(`${this.file}: record ${this.count} at byte ${this.#offset + at} has a bad length checksum; the file is not TFRecord or is corrupt.`);
+    }
+    if (len > MAX_RECORD_BYTES)
+      throw new DataError(`${this.file}: record ${this.count} at byte ${this.#offset + at} claims ${len} bytes; the file is corrupt.`);
+    return len;
+  }
+
   /** Appends `chunk` and returns every payload now complete (in order). */
   push(chunk: Buffer): Buffer[] {
     const buf = this.#pending.length ? Buffer.concat([this.#pending, chunk]) : chunk;
     const out: Buffer[] = [];
     let at = 0;
     while (buf.length - at >= HEADER_BYTES) {
-      const len = Number(buf.readBigUInt64LE(at));
-      if (buf.readUInt32LE(at + 8) !== maskedCrc32c(buf, at, at + 8)) {
-        throw new DataError(
-          `${this.file}: record ${this.count} at byte ${this.#offset + at} has a bad length checksum; the file is not TFRecord or is corrupt.`,
-        );
-      }
-      if (len > MAX_RECORD_BYTES)
-        throw new DataError(`${this.file}: record ${this.count} at byte ${this.#offset + at} claims ${len} bytes; the file is corrupt.`);
+      const len = this.#length(buf, at);
       if (buf.length - at < HEADER_BYTES + len + FOOTER_BYTES) break;
       const start = at + HEADER_BYTES;
       if (buf.readUInt32LE(start + len) !== maskedCrc32c(buf, start, start + len)) {

@@ -73,6 +73,7 @@ export class OnnxBackend implements OrchestratedBackend {
         stateUpdates: graphs.stateUpdates,
         labels: labelBounds(resolveLoss(spec), numClasses(spec)),
         metricSize: graphs.metricSize,
+        gradientOutputs: graphs.gradientOutputs,
       },
       dropoutSeed,
       session,

@@ -1,11 +1,11 @@
 /**
  * The two ONNX graphs a replica runs for a spec:
  * - train: x, labels, every parameter (and dropout masks) in; loss_sum, correct, probs,
- *   `gradients` (every trainable parameter's gradient of the summed loss, flattened and
- *   concatenated in weight-layout order) and new BatchNorm moving statistics out;
+ *   each trainable parameter's gradient of the summed loss in its own shape (outputs named
+ *   by `gradientOutputs`, in weight-layout order) and new BatchNorm moving statistics out;
  * - eval: x, labels, parameters in; loss_sum, correct, probs out (no dropout, no backward).
  * 1. build forward + loss head; 2. probe shapes on a dummy batch; 3. differentiate from the
- * fused d(loss)/d(logits); 4. concatenate the gradients into one output.
+ * fused d(loss)/d(logits); 4. output every gradient (a replica fetches them into one flat buffer).
  */
 import * as ort from 'onnxruntime-node';
 import { metricLayout, numClasses, resolveLoss, weightLayoutOf, type ModelSpec } from '@syncline/core';
@@ -32,6 +32,12 @@ export interface SpecGraphs {
   readonly stateUpdates: readonly StateUpdate[];
   /** Length of the train and eval graphs' `metric_sums` output (0: none, accuracy only). */
   readonly metricSize: number;
+  /**
+   * Train graph outputs holding each trainable entry's gradient in its own shape, in layout
+   * order. A replica fetches them into views of one flat buffer, so ORT writes each gradient
+   * in place (a Concat into one output cost a 400 KB copy per MLP step).
+   */
+  readonly gradientOutputs: readonly string[];
 }
 
 export async function buildSpecGraphs(spec: ModelSpec): Promise<SpecGraphs> {
@@ -60,15 +66,17 @@ export async function buildSpecGraphs(spec: ModelSpec): Promise<SpecGraphs> {
     new Map([[fwd.logits, head.dLogits]]),
     fwd.params,
   );
-  const flat = tb.constInt64([-1]);
-  tb.node(
-    'Concat',
-    grads.map((g) => tb.op('Reshape', [g, flat])),
-    [GRADIENTS],
-    { axis: 0 },
-  );
-  const trainableSize = layout.entries.filter((e) => e.trainable).reduce((a, e) => a + e.size, 0);
-  tb.addOutput(GRADIENTS, DataType.FLOAT, [trainableSize]);
+  // Each gradient is its own output (no Concat: the replica fetches them into views of one
+  // flat buffer, so ORT writes each in place); an Identity only where a gradient tensor is
+  // not a node's output (a graph input or constant) or serves two parameters.
+  const produced = new Set(tb.nodes.flatMap((n) => n.output ?? []));
+  const used = new Set<string>();
+  const gradientOutputs = grads.map((g, i) => {
+    const name = produced.has(g) && !used.has(g) ? g : tb.node('Identity', [g], [`${GRADIENTS}/${i}`])[0]!;
+    used.add(g);
+    return name;
+  });
+  for (const name of gradientOutputs) tb.addOutput(name, DataType.FLOAT);
   for (const u of fwd.stateUpdates) tb.addOutput(u.output, DataType.FLOAT);
   const metrics = metricLayout(spec.metrics, classes);
   buildMetricHead(tb, classes, metrics);
@@ -85,6 +93,7 @@ export async function buildSpecGraphs(spec: ModelSpec): Promise<SpecGraphs> {
     masks: fwd.masks,
     stateUpdates: fwd.stateUpdates,
     metricSize: metrics.size,
+    gradientOutputs,
   };
 }
 

@@ -2,10 +2,12 @@
  * One replica on ONNX Runtime (the ReplicaProgram contract):
  * 1. weights live in one flat Float32Array; every parameter input is an ort.Tensor viewing
  *    its range, made once, so a step copies no weights;
- * 2. computeGradients runs the train graph and returns its concatenated `gradients` output
- *    (gradient of the SUM of per-example losses) with lossSum and correct; ORT writes the
- *    outputs into buffers reused from step to step, so the returned `gradients` array is
- *    valid until the next computeGradients (callers copy or reduce it before then);
+ * 2. computeGradients runs the train graph and returns every trainable entry's gradient
+ *    (of the SUM of per-example losses) as one flat array, with lossSum and correct; from
+ *    the second step ORT writes each entry's gradient output straight into its range of
+ *    that array (an imported graph's concatenated `gradients` output into its own buffer),
+ *    so the returned array is valid until the next computeGradients (callers copy or
+ *    reduce it before then);
  * 3. applyGradients runs the flat optimizer in place on the trainable prefix
  *    (applyGradientsRange on part of it, for sharded weight updates, which then write
  *    the other parts straight into trainableWeights());
@@ -46,6 +48,8 @@ export class OnnxReplica implements ReplicaProgram {
   readonly #stage: FeedStage = {};
   /** The train graph's outputs, preallocated after the first step (see computeGradients). */
   #outputs: Record<string, ort.Tensor> | undefined;
+  /** The flat gradient buffer ORT writes into from the second step on. */
+  #gradients: Float32Array | undefined;
   #train: ort.InferenceSession | undefined;
   #eval: ort.InferenceSession | undefined;
   /** [METRIC_SUMS] when the spec names metrics beyond accuracy, else []. */
@@ -79,10 +83,12 @@ export class OnnxReplica implements ReplicaProgram {
     if (batch.size === 0) return { lossSum: 0, count: 0, correct: 0, gradients: new Float32Array(this.trainableSize), ...this.#emptySums() };
     for (const m of this.#g.masks) feeds[m.name] = this.#mask(m.perExample * batch.size, m.rate, this.#maskDims(m.name, batch.size));
     const updates = this.#g.stateUpdates ?? [];
-    const names = [LOSS_SUM, CORRECT, GRADIENTS, ...updates.map((u) => u.output), ...this.#metricOutputs];
+    const gradNames = this.#g.gradientOutputs ?? [GRADIENTS];
+    const names = [LOSS_SUM, CORRECT, ...gradNames, ...updates.map((u) => u.output), ...this.#metricOutputs];
     const out = await session.run({ ...feeds, ...this.#params }, this.#outputs ?? names);
     for (const u of updates) (this.#params[u.entry]!.data as Float32Array).set(out[u.output]!.data as Float32Array);
-    const [lossSum, correct, gradients] = [scalar(out[LOSS_SUM]), Math.round(scalar(out[CORRECT])), out[GRADIENTS]!.data as Float32Array];
+    const gradients = this.#gradients ?? this.#flatGradients(out, gradNames);
+    const [lossSum, correct] = [scalar(out[LOSS_SUM]), Math.round(scalar(out[CORRECT]))];
     // one object either way: nothing extra is made per step for an accuracy-only spec
     const result: GradientResult = this.#metricOutputs.length
       ? { lossSum, correct, count: batch.size, gradients, sums: out[METRIC_SUMS]!.data as Float32Array }
@@ -90,13 +96,42 @@ export class OnnxReplica implements ReplicaProgram {
     // From the second step on, ORT writes every output into the same buffers: no fresh
     // ~1 MB gradient array per step (fresh memory is slow to touch here, and garbage
     // collection of per-step buffers takes CPU from the other replicas).
-    this.#outputs ??= Object.fromEntries(
-      names.map((n) => {
-        const t = out[n]!;
-        return [n, new ort.Tensor('float32', (t.data as Float32Array).slice(), t.dims)];
-      }),
-    );
+    // Per-entry gradients are written by ORT straight into views of one flat buffer (no
+    // Concat copy); the concatenated output of an imported graph is reused as it is.
+    if (!this.#outputs) {
+      let at = 0;
+      const flat = this.#g.gradientOutputs ? gradients : undefined;
+      this.#outputs = Object.fromEntries(
+        names.map((n) => {
+          const t = out[n]!;
+          const len = (t.data as Float32Array).length;
+          const data = flat && gradNames.includes(n) ? flat.subarray(at, (at += len)) : (t.data as Float32Array).slice();
+          return [n, new ort.Tensor('float32', data, t.dims)];
+        }),
+      );
+      this.#gradients = flat ?? (this.#outputs[GRADIENTS]!.data as Float32Array);
+    }
     return result;
+  }
+
+  /** The first step's gradients, concatenated in layout order into the buffer later steps reuse. */
+  #flatGradients(out: Record<string, ort.Tensor>, names: readonly string[]): Float32Array {
+    if (!this.#g.gradientOutputs) return out[GRADIENTS]!.data as Float32Array;
+    const parts = names.map((n) => out[n]!.data as Float32Array);
+    const total = parts.reduce((a, p) => a + p.length, 0);
+    if (total !== this.trainableSize) {
+      throw new BackendError(
+        'onnx',
+        `the train graph's ${names.length} gradient outputs hold ${total} values; this model has ${this.trainableSize} trainable weights`,
+      );
+    }
+    const flat = new Float32Array(total);
+    let at = 0;
+    for (const p of parts) {
+      flat.set(p, at);
+      at += p.length;
+    }
+    return flat;
   }
 
   async applyGradients(meanGradients: Float32Array): Promise<void> {

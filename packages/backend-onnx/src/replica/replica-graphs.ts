@@ -26,4 +26,6 @@ export interface ReplicaGraphs {
   readonly masks: readonly { name: string; perExample: number; rate: number }[];
   /** Length of the train and eval graphs' `metric_sums` output (metric-head.ts); absent or 0: none. */
   readonly metricSize?: number;
+  /** Train graph outputs of each trainable entry's gradient, in layout order; absent: only the concatenated `gradients`. */
+  readonly gradientOutputs?: readonly string[];
 }

@@ -7,13 +7,10 @@
  * charts each one the run logged (extraMetricCharts).
  */
 import type { MetricChart } from './chart-specs';
+import { EXTRA_METRIC_KEYS, EXTRA_TRAIN_KEYS, type ExtraMetricKey } from './metric-keys';
 import type { EpochRow } from './run-history';
 
-/** Training keys in display order; each has a validation twin (validationKey). */
-export const EXTRA_TRAIN_KEYS = ['topKAccuracy', 'mse', 'mae', 'auc'] as const;
-export const EXTRA_VALIDATION_KEYS = ['valTopKAccuracy', 'valMse', 'valMae', 'valAuc'] as const;
-export type ExtraMetricKey = (typeof EXTRA_TRAIN_KEYS)[number] | (typeof EXTRA_VALIDATION_KEYS)[number];
-export const EXTRA_METRIC_KEYS: readonly ExtraMetricKey[] = [...EXTRA_TRAIN_KEYS, ...EXTRA_VALIDATION_KEYS];
+export { EXTRA_METRIC_KEYS, EXTRA_TRAIN_KEYS, EXTRA_VALIDATION_KEYS, type ExtraMetricKey } from './metric-keys';
 
 /** The extra metrics `logs` holds, in display order (training, then validation). */
 export function extraMetrics(logs: Readonly<Record<string, unknown>>): [ExtraMetricKey, number][] {

@@ -7,7 +7,7 @@
  *      appended, so metrics.jsonl and the report always show the same epochs.
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { EXTRA_METRIC_KEYS, type ExtraMetricKey } from './metric-columns';
+import { EXTRA_METRIC_KEYS, type ExtraMetricKey } from './metric-keys';
 
 /** One finished epoch as the report shows it; `epoch` counts from 1; the spec's other metrics (metric-columns.ts) when it names them. */
 export type EpochRow = EpochRowBase & { readonly [K in ExtraMetricKey]?: number };

@@ -51,7 +51,7 @@ export async function inspectImages(paths: readonly string[], options: ImageOpti
   const classes = [...new Set(paths.map((p) => basename(dirname(p))))].sort();
   if (classes.length < 2)
     throw new DataError(`${dirname(paths[0]!)}: an image folder needs one sub-folder per class (root/<class>/*.png); found ${classes.length}.`);
-  let shape = options.imageShape;
+  let shape = options.imageShape ?? pngShape(paths[0]!);
   if (!shape) {
     const m = await loadSharp()(paths[0]!).metadata();
     if (!m.width || !m.height) throw new DataError(`${paths[0]}: not an image sharp can read.`);
@@ -69,6 +69,7 @@ interface PngJs {
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 /** PNG color types: gray, RGB, RGBA. */
 const GRAY = 0;
+const GRAY_ALPHA = 4;
 const RGB = 2;
 const RGBA = 6;
 
@@ -92,10 +93,29 @@ function decodePlainPng(png: PngJs, bytes: Buffer, h: number, w: number, c: numb
   return true;
 }
 
-/** The reader-thread side: a raw record is the image's path; decoding resizes and scales it. */
+/** [height, width, channels] of a PNG read by pngjs (gray or gray+alpha: 1 channel, else 3); undefined for anything else. */
+function pngShape(path: string): [number, number, number] | undefined {
+  try {
+    const bytes = readFileSync(path);
+    if (!bytes.subarray(0, 4).equals(PNG_MAGIC)) return undefined;
+    const img = loadPngJs().PNG.sync.read(bytes);
+    return [img.height, img.width, img.colorType === GRAY || img.colorType === GRAY_ALPHA ? 1 : 3];
+  } catch {
+    return undefined; // sharp reads it, or says why
+  }
+}
+
+function loadPngJs(): PngJs {
+  return createRequire(__filename)('pngjs') as PngJs;
+}
+
+/**
+ * The reader-thread side: a raw record is the image's path; decoding resizes and scales it.
+ * sharp is loaded on the first image pngjs does not take (a folder of plain PNGs never loads it).
+ */
 export function imagesFormat(spec: StreamSpec): RecordFormat {
-  const sharp = loadSharp();
-  const png = createRequire(__filename)('pngjs') as PngJs;
+  let sharp: Sharp | undefined;
+  const png = loadPngJs();
   const [h, w, c] = spec.exampleShape as [number, number, number];
   return {
     async *records(file: StreamFile): AsyncGenerator<RawRecord[]> {
@@ -109,6 +129,7 @@ export function imagesFormat(spec: StreamSpec): RecordFormat {
         throw new DataError(`${file.path}: cannot be read (${(e as Error).message}); a file changed since the data was opened.`, { cause: e });
       }
       if (decodePlainPng(png, bytes, h, w, c, out, offset)) return file.label!;
+      sharp ??= loadSharp();
       return decodeWithSharp(sharp, bytes, file, spec.exampleShape, out, offset);
     },
   };

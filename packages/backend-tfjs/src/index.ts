@@ -13,7 +13,7 @@ export type { TfjsBackendOptions, LogReplicas } from './tfjs-backend';
 export { registerTfjsBackend, TFJS_BACKEND_PRIORITY } from './register';
 export type { LayersModelFactory, ModelFactoryContext, FactoryOutputs, FactoryModel } from './internal/model/layers-model-adapter';
 export { describeLayersModelFile, isLayersModelJson, loadLayersModelFile } from './internal/model/load-layers-model';
-export { assertTfjsExportable, exportTfjsModel, saveLayersModelFiles, specToLayersModel } from './internal/model/export-layers-model';
+export { assertTfjsExportable, exportTfjsModel } from './internal/model/export-layers-model';
 export type { LayersModelSummary } from './internal/model/load-layers-model';
 
 // --- tfjs backend selection ---

@@ -9,12 +9,7 @@
  *      such as a Kubernetes service resolves to an address peers do not connect from).
  *   2. At most MAX_PENDING_AUTH connections wait for authentication at once, and at most
  *      MAX_PENDING_PER_SOURCE from one address; the rest are closed at accept.
- *   3. Beyond MAX_OPEN connections in all (those waiting, and the predecessor's link), the
- *      listener itself drops new ones before Node builds a socket for them (the server's
- *      maxConnections): under a flood of reconnecting strangers the churn of refused
- *      sockets grew the process by 17-25 MB (V8's young generation), as refusing each at
- *      accept did.
- *   4. Every refusal is logged naming the source: the first from each address at once,
+ *   3. Every refusal is logged naming the source: the first from each address at once,
  *      then at most one line per LOG_INTERVAL_MS with the count since.
  * Cluster peers need one connection each while forming the ring (two for a notice), so
  * the caps never refuse a peer that is not itself flooding.
@@ -25,8 +20,6 @@ import type { RingAddress } from './address';
 
 export const MAX_PENDING_AUTH = 8;
 export const MAX_PENDING_PER_SOURCE = 2;
-/** Connections a listener keeps open at once: those waiting for authentication, and the ring link from its predecessor. */
-export const MAX_OPEN = MAX_PENDING_AUTH + 1;
 const LOG_INTERVAL_MS = 10_000;
 
 /** Where a listener accepts connections from. */
@@ -90,11 +83,6 @@ export class AcceptGate {
         else this.#perSource.delete(source);
       },
     };
-  }
-
-  /** A connection the listener dropped at accept (over MAX_OPEN): logged like a refusal. */
-  dropped(remoteAddress: string | undefined): void {
-    this.#logRefusal(bare(remoteAddress ?? '') || 'a local peer', `${MAX_OPEN} connections are already open (at most ${MAX_OPEN})`);
   }
 
   #logRefusal(source: string, why: string): void {

@@ -27,7 +27,7 @@ import * as tls from 'node:tls';
 import { AddressInUseError, AuthFailedError, ClusterMismatchError, CollectiveTimeoutError, isSynclineError } from '@syncline/core';
 import type { RingAddress } from './address';
 import { abortKindOf, authDetail, failureFrame } from './abort';
-import { AcceptGate, clusterSources, MAX_OPEN, type AcceptFrom } from './accept-gate';
+import { AcceptGate, clusterSources, type AcceptFrom } from './accept-gate';
 import type { FrameSink } from './frame';
 import { ClientHandshake, ServerHandshake, type HandshakeParams } from './handshake';
 import type { PeerLink } from './peer-link';
@@ -132,9 +132,6 @@ export class Rendezvous {
         )
       : net.createServer({ noDelay: true }, (s) => this.#onConnection(s));
     server.on('error', () => undefined);
-    // beyond these, connections are dropped before a socket exists for them (accept-gate.ts)
-    server.maxConnections = MAX_OPEN;
-    server.on('drop', (d?: { remoteAddress?: string }) => this.#gate.dropped(d?.remoteAddress));
     this.#timers.push(setTimeout(() => this.#timedOut(), Math.max(0, this.#p.deadline - performance.now())));
     try {
       await listen(server, this.#me);

@@ -58,15 +58,6 @@ export interface ReadyInfo {
 }
 
 /** Where the replica entry lives: the .ts source under jest/tsx, the built .js otherwise. */
-/**
- * A replica's young generation (V8's semi-spaces x 3): 6 MB, the 2 MB semi-spaces of
- * `--max-semi-space-size=2`, instead of V8's up to 48 MB. Measured with 2 replicas on
- * 2 cores: the onnx MLP trained 30-36k images/s against 22-26k and peaked 70 MB lower, the
- * tfjs MLP and the onnx CNN within noise and 40-100 MB lower; and the churn of sockets a
- * flood of strangers leaves no longer widens the ring's thread by 12-25 MB (2-4 MB).
- */
-export const REPLICA_YOUNG_GENERATION_MB = 6;
-
 export function replicaWorkerEntry(): { file: string; execArgv: string[] } {
   const file = siblingModule(__dirname, 'replica-worker', 'internal/replica', '@syncline/core');
   // '--import tsx' is ignored in worker threads on Node 20; tsx's CommonJS hook works in both.
@@ -125,18 +116,14 @@ export class ReplicaPool {
       let endpoint: Endpoint;
       if (o.isolation === 'thread') {
         // this process's environment as the caller sees it (explicit: under jest that is the test's own process.env)
-        const w = new Worker(entry.file, {
-          execArgv: entry.execArgv,
-          env: process.env,
-          resourceLimits: { maxYoungGenerationSizeMb: REPLICA_YOUNG_GENERATION_MB },
-        });
+        const w = new Worker(entry.file, { execArgv: entry.execArgv, env: process.env });
         w.on('message', onMessage);
         w.on('error', (e) => onExit(null, `error: ${e.message}`));
         w.on('exit', (code) => onExit(code));
         endpoint = { send: (msg, transfer) => w.postMessage(msg, transfer ?? []), kill: async () => void (await w.terminate()) };
       } else {
         const child: ChildProcess = fork(entry.file, [], {
-          execArgv: [...entry.execArgv, `--max-semi-space-size=${REPLICA_YOUNG_GENERATION_MB / 3}`],
+          execArgv: entry.execArgv,
           serialization: 'advanced',
           env: { ...process.env, ...(o.envFor?.(rank) ?? {}) },
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -14,7 +14,8 @@ const WORKERS = 2;
 const SEED = 7;
 const GLOBAL_BATCH = 24;
 const STEPS_PER_EPOCH = 10;
-const EPOCHS = 12;
+/** Enough epochs that training outlasts the fault window by seconds: onnx runs 40 of these tiny epochs in about half a second. */
+const EPOCHS = 200;
 /** The bound: no worker alive this long after the launcher died. */
 const GONE_WITHIN_MS = 10_000;
 /** The fault lands this many ms (at random) after the first checkpoint. */

@@ -1,6 +1,6 @@
 /**
  * `tfjs({ layersModel: 'dir/model.json' })`: a LayersModel saved as model.json + weights
- * (written here as tfjs' file:// saver writes them) is what every replica trains, starting
+ * (written by the exporter's saveLayersModelFiles, as tfjs' file:// saver writes them) is what every replica trains, starting
  * from the saved weights; the spec's loss is honoured (MSE on a 1-unit model), and a
  * missing or foreign file is refused naming it.
  */
@@ -10,25 +10,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { InvalidConfigError, parseModelSpec, type Batch } from '@syncline/core';
 import { createTfjsBackend, describeLayersModelFile, silentLogger, TfjsBackend } from '../src/index';
-
-/** Saves `model` as tfjs-node's file:// handler does: model.json naming weights.bin beside it. */
-async function saveAsFiles(model: tf.LayersModel, dir: string): Promise<string> {
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      writeFileSync(join(dir, 'weights.bin'), Buffer.from(a.weightData as ArrayBuffer));
-      const json = {
-        modelTopology: a.modelTopology,
-        format: a.format,
-        generatedBy: a.generatedBy,
-        convertedBy: a.convertedBy,
-        weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
-      };
-      writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return join(dir, 'model.json');
-}
+import { saveLayersModelFiles } from '../src/internal/model/export-layers-model';
 
 describe('a tfjs LayersModel from model.json', () => {
   beforeAll(async () => {
@@ -37,7 +19,7 @@ describe('a tfjs LayersModel from model.json', () => {
 
   it('every replica trains the saved model from its saved weights, with the spec loss (MSE)', async () => {
     const original = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4, activation: 'tanh' }), tf.layers.dense({ units: 1 })] });
-    const path = await saveAsFiles(original, mkdtempSync(join(tmpdir(), 'lm-')));
+    const path = await saveLayersModelFiles(original, mkdtempSync(join(tmpdir(), 'lm-')));
     const saved = new Float32Array(original.getWeights().flatMap((w) => Array.from(w.dataSync())));
     expect(await describeLayersModelFile(path)).toEqual({ inputShape: [3], outputUnits: 1, lastActivation: 'linear' });
     const spec = parseModelSpec({ inputShape: [3], layers: [{ type: 'dense', units: 1 }], loss: 'meanSquaredError', metrics: [] }, 'test');
@@ -54,7 +36,7 @@ describe('a tfjs LayersModel from model.json', () => {
 
   it('refuses a missing weight file, a spec file and an option of the wrong type, naming them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lm-bad-'));
-    const path = await saveAsFiles(tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 2, activation: 'softmax' })] }), dir);
+    const path = await saveLayersModelFiles(tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 2, activation: 'softmax' })] }), dir);
     writeFileSync(join(dir, 'weights.bin'), Buffer.alloc(0));
     await expect(describeLayersModelFile(path)).rejects.toThrow(/model\.json.*tfjs could not build it/);
     writeFileSync(join(dir, 'spec.json'), JSON.stringify({ inputShape: [2], layers: [{ type: 'dense', units: 2 }] }));

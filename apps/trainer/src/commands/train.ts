@@ -42,7 +42,7 @@ import { TensorBoardCallback } from '../report/tensorboard-callback';
 import type { TrainOptions } from './train-options';
 import { applyModelFlags, type ModelFlags } from './model-options';
 import { startRunProfile, type ProfileResult } from './train-profile';
-import { modelFileOf, modelFileSpec } from './model-file';
+import { modelFileOf, modelFileSpec, type ModelFile } from './model-file';
 import { checkModelExports, writeModelExports } from './model-exports';
 
 export interface TrainResult {
@@ -187,7 +187,7 @@ export async function runTrain(
       ...data.fingerprints,
     };
     const model = await strategy.createModel(spec, { seed: o.seed, ...(worldSize > 1 ? { agree } : {}) });
-    return await fitAndReport(o, { strategy, model, data, preemption, isChief, rank, worldSize, checkpointLock, t0 }, log, extras);
+    return await fitAndReport(o, { strategy, model, data, preemption, isChief, rank, worldSize, checkpointLock, t0, modelFile }, log, extras);
   } finally {
     preemption?.dispose();
     await strategy.close();
@@ -205,11 +205,13 @@ interface Run {
   readonly worldSize: number;
   readonly checkpointLock: HeldCheckpointLock | undefined;
   readonly t0: number;
+  /** The model file --model names (read once, by runTrain), or undefined for a spec. */
+  readonly modelFile: ModelFile | undefined;
 }
 
 /** Trains `run.model`, evaluates it, writes reports and weights; the caller releases everything. */
 async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => void, extras: TrainExtras): Promise<TrainResult> {
-  const { strategy, model, data, preemption, isChief, rank, worldSize, checkpointLock, t0 } = run;
+  const { strategy, model, data, preemption, isChief, rank, worldSize, checkpointLock, t0, modelFile } = run;
   const { spec } = model;
   const train = data.train;
   const weightUpdate = strategy instanceof MirroredStrategy ? strategy.weightUpdate : undefined;
@@ -280,7 +282,7 @@ async function fitAndReport(o: TrainOptions, run: Run, log: (line: string) => vo
   const preempted = preemption.agreed;
   const profiled = await runProfile.finish();
   const finalWeights = await model.getWeights();
-  if (isChief) await writeModelExports(o, modelFileOf(o.model), spec, finalWeights, model.layout, log);
+  if (isChief) await writeModelExports(o, modelFile, spec, finalWeights, model.layout, log);
   if (o.exportWeights && isChief) {
     const tensors = model.layout.entries.map((e) => ({ name: e.name, shape: e.shape, data: finalWeights.subarray(e.offset, e.offset + e.size) }));
     writeFinalWeights(o.exportWeights, encodeSafetensors(tensors, { model: spec.name ?? o.model, seed: String(o.seed) }), o.checkpointDir, log);

@@ -11,12 +11,31 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { inferShapes, MODEL_INPUT_NAME, UnsupportedOperationError, weightLayoutOf, type LayerShapes, type ModelSpec, type WeightLayout } from '@syncline/core';
+import {
+  inferShapes,
+  MODEL_INPUT_NAME,
+  UnsupportedOperationError,
+  weightLayoutOf,
+  type LayerShapes,
+  type LayerSpec,
+  type ModelSpec,
+  type WeightLayout,
+} from '@syncline/core';
 import { silentLogger } from '../runtime/logger';
 import { selectTfjsBackend } from '../runtime/select-backend';
 import { loadLayersModelFile } from './load-layers-model';
 
 type SymbolicTensor = tf.SymbolicTensor;
+
+/** Keras' arguments of a conv1d/conv2d spec layer (the same fields on both). */
+function convArgs(l: Extract<LayerSpec, { type: 'conv1d' | 'conv2d' }>, name: string) {
+  return { name, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, activation: l.activation, useBias: l.useBias };
+}
+
+/** Keras' arguments of a pooling spec layer: strides default to the pool size, as Keras' do. */
+function poolArgs(l: Extract<LayerSpec, { type: 'maxPool2d' | 'averagePool2d' }>, name: string) {
+  return { name, poolSize: l.poolSize, strides: l.strides ?? l.poolSize, padding: l.padding };
+}
 
 /** The tfjs layer computing `ls`, or a reason it has none. */
 function layerFor(ls: LayerShapes): tf.layers.Layer | string {
@@ -26,29 +45,13 @@ function layerFor(ls: LayerShapes): tf.layers.Layer | string {
     case 'dense':
       return tf.layers.dense({ name, units: l.units, activation: l.activation, useBias: l.useBias });
     case 'conv2d':
-      return tf.layers.conv2d({
-        name,
-        filters: l.filters,
-        kernelSize: l.kernelSize,
-        strides: l.strides,
-        padding: l.padding,
-        activation: l.activation,
-        useBias: l.useBias,
-      });
+      return tf.layers.conv2d(convArgs(l, name));
     case 'conv1d':
-      return tf.layers.conv1d({
-        name,
-        filters: l.filters,
-        kernelSize: l.kernelSize,
-        strides: l.strides,
-        padding: l.padding,
-        activation: l.activation,
-        useBias: l.useBias,
-      });
+      return tf.layers.conv1d(convArgs(l, name));
     case 'maxPool2d':
-      return tf.layers.maxPooling2d({ name, poolSize: l.poolSize, strides: l.strides ?? l.poolSize, padding: l.padding });
+      return tf.layers.maxPooling2d(poolArgs(l, name));
     case 'averagePool2d':
-      return tf.layers.averagePooling2d({ name, poolSize: l.poolSize, strides: l.strides ?? l.poolSize, padding: l.padding });
+      return tf.layers.averagePooling2d(poolArgs(l, name));
     case 'flatten':
       return tf.layers.flatten({ name });
     case 'embedding':

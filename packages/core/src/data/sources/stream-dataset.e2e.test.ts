@@ -1,7 +1,7 @@
 /**
  * The distributed stream over real files and reader threads, as property tests: FILE and
  * DATA shards are disjoint and cover every example once per pass, all workers cut their
- * steps from one global order (DATA), the order changes with the epoch, and a dataset
+ * steps from one global order (DATA), the order changes with the epoch (fixed seed), and a dataset
  * started afresh at (epoch, step) yields exactly the batches an uninterrupted one did.
  */
 import fc from 'fast-check';
@@ -74,7 +74,7 @@ describe('streamed distributed dataset', () => {
     );
   }, 120_000);
 
-  it('DATA workers cut their steps from one global order, new every epoch, and a fresh start at (epoch, step) replays it exactly', async () => {
+  it('DATA workers cut their steps from one global order each epoch, and a fresh start at (epoch, step) replays it exactly', async () => {
     await fc.assert(
       fc.asyncProperty(arb, async ({ sizes, W, perWorker, buffer, seed }) => {
         const src = await idSource(sizes, buffer);
@@ -88,7 +88,6 @@ describe('streamed distributed dataset', () => {
             const per = workers.map((ds) => ids(ds, e));
             global[e]!.forEach((step, s) => per.forEach((p, r) => expect(p[s]).toEqual(step.filter((_, j) => j % W === r))));
           }
-          if (src.size > 3) expect(global[1]!.flat()).not.toEqual(global[0]!.flat());
           const steps = workers[0]!.stepsPerEpoch;
           const from = Math.floor(steps / 2);
           const want = ids(workers[W - 1]!, 1, from);
@@ -100,6 +99,27 @@ describe('streamed distributed dataset', () => {
       { numRuns: 6 },
     );
   }, 120_000);
+
+  // Not a property: a tiny source (2 files of 2 rows, buffer 1) has only a few possible orders,
+  // so two epochs can draw the same one by chance. Fixed data and seed make this deterministic.
+  it('the global order is new every epoch (3 files, buffer 16, seed 5: epochs 0-3 pairwise distinct)', async () => {
+    const src = await idSource([20, 15, 25], 16);
+    const ds = open(src, 1, 0, 6, 5);
+    try {
+      const orders = [0, 1, 2, 3].map((e) => ids(ds, e).flat().join(','));
+      expect(new Set(orders).size).toBe(4);
+      orders.forEach((o) =>
+        expect(
+          o
+            .split(',')
+            .map(Number)
+            .sort((a, b) => a - b),
+        ).toEqual([...Array(60).keys()]),
+      );
+    } finally {
+      await ds.close();
+    }
+  }, 60_000);
 
   it('a worker whose share of every step is empty (one example, two DATA workers) still answers restarts', async () => {
     const src = await idSource([1], 4);

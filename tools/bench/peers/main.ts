@@ -2,29 +2,29 @@
  * `npm run bench -- peers [--json] [--rounds N]`: images/s of the CNN preset's training step
  * (computeGradients + applyGradients with the mean gradient, Adam) at batch 64 and 256 on
  * one thread, for backend-onnx, backend-tfjs on tfjs-node ("tfjs-node") and on wasm ("tfjs"),
- * and PyTorch CPU, side by side (`--model mlp` runs mlp.ts instead: the MLP under
- * MirroredStrategy against PyTorch DDP):
+ * and PyTorch CPU, side by side; then the same for resnet-small.json, onnx against PyTorch
+ * (resnet.ts; `--model resnet` runs only those rows). `--model mlp` runs mlp.ts instead: the
+ * MLP under MirroredStrategy against PyTorch DDP.
  * 1. build one replica per JS backend (ORT intraOpNumThreads 1; tfjs-node with
  *    TF_NUM_INTRAOP_THREADS=1 unless the environment sets it; tfjs wasm is single-threaded);
  *    the two tfjs replicas share this thread's tfjs engine, so the active tfjs backend is
  *    switched to each one's before its segment (and one untimed step moves its weights back);
- * 2. PyTorch runs as a persistent child Python (torch.set_num_threads(1)) that answers
+ * 2. PyTorch runs as a persistent child Python (torch-child.ts; torch.set_num_threads(1)) that answers
  *    "BATCH STEPS" requests, so every round alternates short segments onnx, torch, tfjs at
  *    each batch size and machine-load drift hits them alike;
  * 3. report each impl's median over rounds, and the median over rounds of the paired
  *    onnx/torch and tfjs-node/torch ratios (each pair measured back to back).
  * `--python PATH` picks the interpreter whose torch is measured (default /usr/bin/python3,
  * then python3); the torch note names its BLAS and warns when it is the reference one.
- * With --json the last line is one JSON object: { rows: [{impl, batch, imagesPerSec}], ... }.
+ * With --json the last line is one JSON object: { rows: [{impl, batch, imagesPerSec}], ..., resnet: { rows, ratios, ... } }.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { presetModelSpec, type ReplicaProgram, type Batch } from '@syncline/core';
 import { createOnnxBackend } from '@syncline/backend-onnx';
 import * as backendTfjs from '@syncline/backend-tfjs';
 import { runMlpPeers } from './mlp';
+import { runResnetPeers } from './resnet';
+import { startTorchChild } from './torch-child';
 
 const BATCHES = [64, 256];
 const WARMUP_STEPS = 3;
@@ -32,8 +32,6 @@ const WARMUP_STEPS = 3;
 const STEPS: Record<number, number> = { 64: 10, 256: 4 };
 const TFJS_STEPS: Record<number, number> = { 64: 3, 256: 1 };
 const PYTHON_CANDIDATES = ['/usr/bin/python3', 'python3'];
-/** glibc keeps freed memory (FACTS.md: otherwise PyTorch halves its batch-256 throughput). */
-const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '1000000000', MALLOC_TRIM_THRESHOLD_: '1000000000', MALLOC_TOP_PAD_: '268435456' };
 
 interface Row {
   impl: 'onnx' | 'tfjs' | 'tfjs-node' | 'torch';
@@ -117,34 +115,6 @@ function findTorch(): { python?: string; why: string; blas?: string } {
   };
 }
 
-/** A persistent PyTorch process answering "BATCH STEPS" with one JSON row per request. */
-async function startTorch(python: string): Promise<{ run(batch: number, steps: number): Promise<Row>; close(): void }> {
-  const child: ChildProcessWithoutNullStreams = spawn(python, [join(__dirname, 'torch_cnn_step.py'), BATCHES.join(','), '--serve'], {
-    env: { ...process.env, ...MALLOC_ENV },
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const lines = createInterface({ input: child.stdout });
-  const queue: ((line: string) => void)[] = [];
-  const pending: string[] = [];
-  lines.on('line', (l) => (queue.length ? queue.shift()!(l) : pending.push(l)));
-  const next = (): Promise<string> =>
-    new Promise((resolve, reject) => {
-      if (pending.length) return resolve(pending.shift()!);
-      queue.push(resolve);
-      child.once('exit', (code) => reject(new Error(`torch baseline exited with ${code}: ${stderr.slice(-500)}`)));
-    });
-  for (;;) if ((JSON.parse(await next()) as { ready?: boolean }).ready) break;
-  return {
-    async run(batch, steps) {
-      child.stdin.write(`${batch} ${steps}\n`);
-      const { impl, imagesPerSec } = JSON.parse(await next()) as Row;
-      return { impl, batch, imagesPerSec };
-    },
-    close: () => child.stdin.end(),
-  };
-}
-
 /** Same weights and batch on onnx and tfjs: max relative gradient difference per tensor (issue: <= 1e-4). */
 async function gradientParity(impls: Impl[], which: 'tfjs' | 'tfjs-node'): Promise<Record<string, number> | string> {
   const onnx = impls.find((i) => i.impl === 'onnx')?.replica;
@@ -179,8 +149,12 @@ interface Impl {
 }
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--model') && process.argv[process.argv.indexOf('--model') + 1] === 'mlp') {
-    await runMlpPeers();
+  const model = process.argv.includes('--model') ? process.argv[process.argv.indexOf('--model') + 1] : undefined;
+  if (model === 'mlp') return runMlpPeers();
+  if (model === 'resnet') {
+    const torch = findTorch();
+    const resnet = await runResnetPeers({ rounds, python: torch.python, torchNote: torch.why, log });
+    if (json) console.log(JSON.stringify({ bench: 'peers', threads: 1, rounds, resnet }));
     return;
   }
   // One thread for TensorFlow too (read when tfjs-node loads), unless the environment says otherwise.
@@ -207,7 +181,7 @@ async function main(): Promise<void> {
   const parity = { tfjs: await gradientParity(impls, 'tfjs'), 'tfjs-node': await gradientParity(impls, 'tfjs-node') };
   const torch = findTorch();
   log(`peers: CNN preset training step, one thread, ${rounds} rounds; ${notes.join('; ')}; torch: ${torch.why}`);
-  const torchProc = torch.python ? await startTorch(torch.python) : undefined;
+  const torchProc = torch.python ? await startTorchChild(torch.python, 'torch_cnn_step.py', BATCHES) : undefined;
   const samples = new Map<string, number[]>();
   const pairRatios = new Map<string, number[]>();
   const add = (r: Row): void =>
@@ -249,6 +223,7 @@ async function main(): Promise<void> {
   for (const [k, rs] of pairRatios) ratios[k] = Number(median(rs).toFixed(3));
   for (const r of rows) log(`${r.impl.padEnd(9)} batch ${String(r.batch).padStart(3)}: ${r.imagesPerSec} images/s`);
   for (const [k, v] of Object.entries(ratios)) log(`${k}: ${v}x (median of ${rounds} pairs measured back to back)`);
+  const resnet = await runResnetPeers({ rounds, python: torch.python, torchNote: torch.why, log });
   if (json) {
     console.log(
       JSON.stringify({
@@ -262,6 +237,7 @@ async function main(): Promise<void> {
         tfjs: notes.join('; '),
         torch: torch.why,
         torchBlas: torch.blas ?? null,
+        resnet,
       }),
     );
   }

@@ -94,6 +94,14 @@ const cases: Case[] = [
     x: randomTensor([BATCH, 4, 50], 5, -5, 5),
   },
   { name: 'softmax axis -1 [B, 5]', rule: softmaxAxisRule, inputShape: [5], layer: { type: 'softmax' }, ref: softmaxAt(1, 2) },
+  {
+    name: 'softmax axis -1 [B, 6] logits in [-60, 60)',
+    rule: softmaxAxisRule,
+    inputShape: [6],
+    layer: { type: 'softmax' },
+    ref: softmaxAt(1, 2),
+    x: randomTensor([BATCH, 6], 4, -60, 60),
+  },
   { name: 'softmax axis 1 [B, 4, 5]', rule: softmaxAxisRule, inputShape: [4, 5], layer: { type: 'softmax', axis: 1 }, ref: softmaxAt(1, 3) },
   { name: 'softmax axis 2 [B, 2, 3, 4]', rule: softmaxAxisRule, inputShape: [2, 3, 4], layer: { type: 'softmax', axis: 2 }, ref: softmaxAt(2, 4) },
   { name: 'softmax axis -3 [B, 2, 3, 4]', rule: softmaxAxisRule, inputShape: [2, 3, 4], layer: { type: 'softmax', axis: -3 }, ref: softmaxAt(1, 4) },
@@ -193,5 +201,14 @@ describeWithPlugin('sequence layer rules vs tfjs (XLA CPU plugin)', () => {
       expect(relL2(g, refGrads[i]!)).toBeLessThan(REL_TOL);
     });
     tf.dispose([xT, ...pTs, dyT, yRef]);
+  });
+
+  it('embedding truncates float ids toward zero and clamps them into [0, inputDim)', async () => {
+    const ls = layerShapes([6], { type: 'embedding', inputDim: 10, outputDim: 4 });
+    const table = randomTensor([10, 4], 3);
+    const x = { data: Float32Array.from([3.7, 0.2, 9, 9.9, -1, 12]), shape: [1, 6] };
+    const run = await runRule(backend.client(), embeddingRule, ls, x, [table], randomTensor([1, 6, 4], 2), { needDx: false });
+    const rows = [3, 0, 9, 9, 0, 9];
+    expect(Array.from(run.y)).toEqual(rows.flatMap((r) => Array.from(table.data.subarray(4 * r, 4 * r + 4))));
   });
 });

@@ -33,13 +33,14 @@ export type { ModelPlan } from './stablehlo/model-plan';
 export { emitTrainStep } from './stablehlo/train-step-module';
 export type { TrainStepOptions } from './stablehlo/train-step-module';
 export { emitEval } from './stablehlo/eval-module';
+export { emitGradients } from './stablehlo/gradients-module';
 export type { ModuleText } from './stablehlo/func-writer';
 
 // --- "pjrt" compiled backend, and the reference TPUStrategy takes ---
 export { pjrt, createPjrtBackend } from './backend/pjrt-plugin';
 export { PjrtBackend, PJRT_BACKEND_NAME } from './backend/pjrt-backend';
+export { PjrtCompiledProgram } from './backend/pjrt-compiled-program';
 export type { PjrtBackendOptions } from './backend/pjrt-backend';
 export { TPUStrategy } from './tpu-strategy';
 export type { TPUStrategyOptions } from './tpu-strategy';
-export { PjrtCompiledProgram } from './backend/pjrt-compiled-program';
 export { registerPjrtBackend } from './backend/register';

@@ -6,7 +6,8 @@
  *
  * 1. trainSteps: stage batches per replica, upload, execute the k-step module (compiled
  *    once per k), adopt its outputs as the new device state, read metrics from device 0.
- * 2. evaluate/predict: a forward module per batch size on device 0.
+ * 2. evaluate/predict: a forward module per batch size on device 0; gradients (for parity
+ *    checks) a forward and backward module on device 0.
  * 3. Calls are serialised: one program never runs two steps at once.
  */
 import {
@@ -23,6 +24,7 @@ import type { PjrtBuffer } from '../pjrt/buffer';
 import type { PjrtClient, PjrtDevice } from '../pjrt/client';
 import type { PjrtLoadedExecutable } from '../pjrt/executable';
 import { emitEval } from '../stablehlo/eval-module';
+import { emitGradients } from '../stablehlo/gradients-module';
 import type { ModelPlan } from '../stablehlo/model-plan';
 import { emitTrainStep } from '../stablehlo/train-step-module';
 import { DeviceState } from './device-state';
@@ -139,6 +141,37 @@ export class PjrtCompiledProgram implements CompiledProgram {
       } finally {
         x.destroy();
         y.destroy();
+      }
+    });
+  }
+
+  /**
+   * Gradients of the summed loss on one batch with device 0's weights (training mode), one
+   * flat array over the trainable entries in layout order, as ReplicaProgram.computeGradients
+   * returns them on the other backends. Changes no state.
+   */
+  gradients(batch: Batch): Promise<{ lossSum: number; correct: number; gradients: Float32Array }> {
+    return this.#serial(async () => {
+      const n = batch.size;
+      const d = this.devices[0]!;
+      const trainable = this.layout.entries.filter((e) => e.trainable);
+      const exe = this.client.compile(emitGradients(this.plan, n).text, { numReplicas: 1, deviceIds: [d.id] });
+      const x = this.client.bufferFromHost(batch.x, [n, ...this.plan.exampleShape], d);
+      const y = this.client.bufferFromHost(batch.y, [n], d);
+      try {
+        const [out] = await exe.execute([[...this.state.of(0).slice(0, this.layout.entries.length), x, y]]);
+        const flat = new Float32Array(trainable.reduce((a, e) => a + e.size, 0));
+        for (const [k, e] of trainable.entries()) {
+          flat.set(await out![k]!.toHost(new Float32Array(e.size)), e.offset);
+          out![k]!.destroy();
+        }
+        const m = await out![trainable.length]!.toHost(new Float32Array(2));
+        out![trainable.length]!.destroy();
+        return { lossSum: m[0]!, correct: m[1]!, gradients: flat };
+      } finally {
+        x.destroy();
+        y.destroy();
+        exe.destroy();
       }
     });
   }

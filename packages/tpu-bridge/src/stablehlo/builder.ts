@@ -112,7 +112,11 @@ export class Builder {
 
   // --- elementwise ---
 
-  binary(name: 'add' | 'subtract' | 'multiply' | 'divide' | 'maximum' | 'power', a: Value, b: Value): Value {
+  binary(
+    name: 'add' | 'subtract' | 'multiply' | 'divide' | 'maximum' | 'minimum' | 'power' | 'and' | 'or' | 'xor' | 'shift_left' | 'shift_right_logical',
+    a: Value,
+    b: Value,
+  ): Value {
     if (typeText(a.type) !== typeText(b.type)) fail(name, [a, b], 'operand types differ');
     return this.op(`stablehlo.${name}`, [a, b], a.type);
   }
@@ -122,8 +126,9 @@ export class Builder {
   div = (a: Value, b: Value): Value => this.binary('divide', a, b);
   max = (a: Value, b: Value): Value => this.binary('maximum', a, b);
   pow = (a: Value, b: Value): Value => this.binary('power', a, b);
+  min = (a: Value, b: Value): Value => this.binary('minimum', a, b);
 
-  unary(name: 'negate' | 'exponential' | 'log' | 'sqrt' | 'tanh' | 'logistic', a: Value): Value {
+  unary(name: 'negate' | 'exponential' | 'log' | 'sqrt' | 'rsqrt' | 'tanh' | 'logistic' | 'cosine' | 'sine' | 'abs' | 'sign' | 'floor', a: Value): Value {
     return this.op(`stablehlo.${name}`, [a], a.type);
   }
 
@@ -167,6 +172,24 @@ export class Builder {
       { shape, dtype: 'f32' },
       `{dot_dimension_numbers = #stablehlo.dot<lhs_contracting_dimensions = [${lhsContract.join(', ')}], rhs_contracting_dimensions = [${rhsContract.join(', ')}]>}`,
     );
+  }
+
+  /** Static slice [start, limit) with `strides` (default 1) along every axis. */
+  slice(v: Value, start: readonly number[], limit: readonly number[], strides: readonly number[] = start.map(() => 1)): Value {
+    const shape = start.map((s, i) => Math.ceil((limit[i]! - s) / strides[i]!));
+    if (shape.some((n, i) => n < 0 || limit[i]! > v.type.shape[i]!)) fail('slice', [v], `[${start}] to [${limit}]`);
+    return this.op(
+      'stablehlo.slice',
+      [v],
+      { shape, dtype: v.type.dtype },
+      `{limit_indices = ${i64Array(limit)}, start_indices = ${i64Array(start)}, strides = ${i64Array(strides)}}`,
+    );
+  }
+
+  /** This replica's index as an i32 scalar (stablehlo.replica_id is ui32). */
+  replicaId(): Value {
+    const id = this.op('stablehlo.replica_id', [], { shape: [], dtype: 'ui32' });
+    return this.convert(id, 'i32');
   }
 
   dynamicSlice(v: Value, starts: readonly Value[], sizes: readonly number[]): Value {

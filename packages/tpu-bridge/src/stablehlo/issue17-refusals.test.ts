@@ -1,6 +1,6 @@
 // What pjrt does not build yet of issue 17's model spec is refused by name before any
-// compilation, never trained as something else: functional inputs, gelu, the new layers,
-// non-categorical losses, dense on sequences, adamw, schedules, clipping and metrics beyond accuracy.
+// compilation, never trained as something else: layers without a pjrt rule, non-categorical
+// losses and metrics beyond accuracy. Functional specs, adamw, schedules and clipping now emit.
 import { parseModelSpec, UnsupportedOperationError, type ModelSpecInput } from '@syncline/core';
 import { planModel } from './model-plan';
 import { emitTrainStep } from './train-step-module';
@@ -19,17 +19,6 @@ const emit = (input: ModelSpecInput) => () => emitTrainStep(planModel(parseModel
 describe('pjrt refusals of issue 17 features', () => {
   it.each<[string, ModelSpecInput, RegExp]>([
     [
-      'functional inputs',
-      base({
-        layers: [
-          { type: 'dense', name: 'a', units: 8 },
-          { type: 'add', inputs: ['a', 'input'] },
-          { type: 'dense', units: 3, activation: 'softmax' },
-        ],
-      }),
-      /functional specs/,
-    ],
-    [
       'gelu',
       base({
         layers: [
@@ -41,9 +30,6 @@ describe('pjrt refusals of issue 17 features', () => {
     ],
     ['layerNormalization', base({ layers: [{ type: 'layerNormalization' }, { type: 'dense', units: 3, activation: 'softmax' }] }), /layerNormalization/],
     ['binaryCrossentropy', base({ layers: [{ type: 'dense', units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy' }), /binaryCrossentropy/],
-    ['adamw', base({ optimizer: { name: 'adamw' } }), /adamw/],
-    ['a schedule', base({ optimizer: { name: 'adam', schedule: { type: 'step', stepSize: 10, gamma: 0.5 } } }), /schedules/],
-    ['clipping', base({ optimizer: { name: 'sgd', globalClipNorm: 1 } }), /globalClipNorm/],
     ['the topKAccuracy metric', base({ metrics: ['accuracy', { name: 'topKAccuracy', k: 2 }] }), /the metric "topKAccuracy"/],
     ['the meanSquaredError metric', base({ metrics: ['meanSquaredError'] }), /the metric "meanSquaredError"/],
     ['the meanAbsoluteError metric', base({ metrics: ['meanAbsoluteError'] }), /the metric "meanAbsoluteError"/],
@@ -52,5 +38,29 @@ describe('pjrt refusals of issue 17 features', () => {
     const run = emit(input);
     expect(run).toThrow(UnsupportedOperationError);
     expect(run).toThrow(why);
+  });
+});
+
+describe('pjrt builds issue 17 training controls and functional specs', () => {
+  it.each<[string, ModelSpecInput]>([
+    [
+      'a residual add with batch normalization and global average pooling',
+      {
+        inputShape: [6, 6, 2],
+        layers: [
+          { type: 'conv2d', name: 'c', filters: 3, kernelSize: 3, padding: 'same', useBias: false },
+          { type: 'batchNormalization', name: 'bn' },
+          { type: 'conv2d', name: 'side', filters: 3, kernelSize: 1, inputs: ['input'] },
+          { type: 'add', inputs: ['bn', 'side'] },
+          { type: 'globalAveragePooling2d' },
+          { type: 'dense', units: 3, activation: 'softmax' },
+        ],
+      },
+    ],
+    ['adamw', base({ optimizer: { name: 'adamw' } })],
+    ['a step schedule', base({ optimizer: { name: 'adam', schedule: { type: 'step', stepSize: 10, gamma: 0.5 } } })],
+    ['global-norm clipping', base({ optimizer: { name: 'sgd', globalClipNorm: 1 } })],
+  ])('%s', (_what, input) => {
+    expect(emit(input)().text).toContain('stablehlo.while');
   });
 });

@@ -1,37 +1,33 @@
 /**
- * The model's forward pass as StableHLO, recorded on a tape for reverse mode.
+ * The model's forward pass as StableHLO over the spec's layer graph, recorded on a tape
+ * for reverse mode.
  *
- * 1. Walk the layers in order; each rule returns its output and a backward closure.
- * 2. The final softmax is not applied here: the loss works on logits (log-sum-exp) and
- *    `predict` applies softmax itself, so the last layer must end in softmax.
- * 3. backward(dlogits) replays the tape in reverse and returns one gradient per
- *    parameter, in the flat layout's order (layer order, kernel before bias).
+ * 1. Walk the layers in order (the spec's order is topological); each reads the values
+ *    its `inputs` name ("input" is the model input) and its own layout entries; its rule
+ *    returns its output, a backward closure and, for stateful layers, new non-trainable state.
+ * 2. A layer's activation is its own step after the rule, except the last layer's softmax:
+ *    the loss works on logits (log-sum-exp) and `predict` applies softmax itself.
+ * 3. backward(dlogits) visits the layers in reverse, summing the cotangents of a value read
+ *    by several layers (skip connections), and returns one gradient per trainable layout
+ *    entry, in layout order (the trainable entries are the layout's prefix).
  */
-import { metricName, UnsupportedOperationError, type LayerShapes, type ModelSpec } from '@syncline/core';
+import type { LayerShapes } from '@syncline/core';
 import type { Builder } from './builder';
 import { activationRule } from './layers/activation';
-import { averagePool2dRule } from './layers/average-pool2d';
-import { conv2dRule } from './layers/conv2d';
-import { denseRule } from './layers/dense';
-import { flattenRule } from './layers/flatten';
-import type { Backward, LayerRule } from './layers/layer-rule';
-import { maxPool2dRule } from './layers/max-pool2d';
+import { GRAPH_RULES, SINGLE_RULES } from './layers/index';
+import type { RuleContext } from './layers/layer-rule';
+import type { ModelPlan } from './model-plan';
+import { refuseUnsupported } from './pjrt-support';
 import type { Value } from './tensor-type';
 
 export interface NetworkForward {
   /** Pre-softmax class scores [batch, classes]. */
   readonly logits: Value;
-  /** Gradients of every parameter (layout order) given d(loss)/d(logits). */
+  /** New values of non-trainable layout entries (training only), by layout index. */
+  readonly updates: ReadonlyMap<number, Value>;
+  /** Gradients of every trainable entry (layout order) given d(loss)/d(logits). */
   backward(dlogits: Value): Value[];
 }
-
-const RULES: Partial<Record<LayerShapes['layer']['type'], LayerRule>> = {
-  dense: denseRule,
-  conv2d: conv2dRule,
-  maxPool2d: maxPool2dRule,
-  averagePool2d: averagePool2dRule,
-  flatten: flattenRule,
-};
 
 /** True when the model's last op is a softmax (the loss fuses it). */
 export function endsInSoftmax(shapes: readonly LayerShapes[]): boolean {
@@ -39,85 +35,80 @@ export function endsInSoftmax(shapes: readonly LayerShapes[]): boolean {
   return 'activation' in last && last.activation === 'softmax';
 }
 
-/** What this backend does not build yet (issue 17): functional inputs, gelu, losses other than (sparse) categorical cross-entropy, metrics other than accuracy. */
-function refuseUnsupported(spec: ModelSpec, shapes: readonly LayerShapes[]): void {
-  const loss = typeof spec.loss === 'string' ? spec.loss : spec.loss.name;
-  if (loss !== 'sparseCategoricalCrossentropy' && loss !== 'categoricalCrossentropy') {
-    throw new UnsupportedOperationError('backend', 'pjrt', `the loss "${loss}"`, 'use sparseCategoricalCrossentropy, or the tfjs or onnx backend');
-  }
-  for (const m of spec.metrics) {
-    const name = metricName(m);
-    if (name !== 'accuracy') {
-      throw new UnsupportedOperationError('backend', 'pjrt', `the metric "${name}"`, 'use metrics ["accuracy"], or the tfjs or onnx backend');
-    }
-  }
-  for (const ls of shapes) {
-    const previous = ls.index === 0 ? 'input' : shapes[ls.index - 1]!.name;
-    if (ls.inputs.length !== 1 || ls.inputs[0] !== previous) {
-      throw new UnsupportedOperationError(
-        'backend',
-        'pjrt',
-        `layers[${ls.index}] reading [${ls.inputs.join(', ')}] (functional specs)`,
-        'use the tfjs or onnx backend',
-      );
-    }
-    if (ls.layer.type === 'dense' && ls.inputShape.length !== 1) {
-      throw new UnsupportedOperationError('backend', 'pjrt', `dense on a sequence (layers[${ls.index}])`, 'use the tfjs or onnx backend');
-    }
-    if ('activation' in ls.layer && ls.layer.activation === 'gelu') {
-      throw new UnsupportedOperationError('backend', 'pjrt', `the gelu activation (layers[${ls.index}])`, 'use the tfjs or onnx backend');
-    }
-  }
+interface TapeEntry {
+  readonly ls: LayerShapes;
+  /** Layout index of each of the layer's trainable entries, in order. */
+  readonly trainable: readonly number[];
+  /** Cotangent of the rule's output -> cotangents of its inputs and its gradients. */
+  readonly ruleBackward: (dy: Value) => { dxs: (Value | null)[]; grads: Value[] };
+  readonly activationBackward: ((dy: Value) => Value) | null;
 }
 
-export function forwardNetwork(b: Builder, spec: ModelSpec, shapes: readonly LayerShapes[], x: Value, params: readonly Value[]): NetworkForward {
+export function forwardNetwork(b: Builder, plan: ModelPlan, x: Value, params: readonly Value[], ctx: RuleContext): NetworkForward {
+  const { spec, shapes, layout } = plan;
   refuseUnsupported(spec, shapes);
-  if (!endsInSoftmax(shapes)) {
-    throw new UnsupportedOperationError(
-      'backend',
-      'pjrt',
-      `a model whose last layer is not softmax (${spec.name ?? 'unnamed'})`,
-      'sparseCategoricalCrossentropy is computed from probabilities: end the model with activation "softmax"',
-    );
-  }
-  const tape: { backward: Backward; paramIndex: number; paramCount: number }[] = [];
-  let h = x;
-  let p = 0;
+  const index = new Map(layout.entries.map((e, i) => [e.name, i]));
+  const values = new Map<string, Value>([['input', x]]);
+  const updates = new Map<number, Value>();
+  const tape: TapeEntry[] = [];
   shapes.forEach((ls, i) => {
-    const layer = ls.layer;
-    const isLast = i === shapes.length - 1;
-    const count = ls.params.length;
-    const own = params.slice(p, p + count);
-    const rule = RULES[layer.type];
-    if (rule) {
-      const out = rule(b, h, own, ls);
-      tape.push({ backward: out.backward, paramIndex: p, paramCount: count });
-      h = out.y;
-    } else if (layer.type === 'dropout') {
-      if (layer.rate > 0) {
-        throw new UnsupportedOperationError('backend', 'pjrt', `dropout with rate ${layer.rate} (layers[${i}])`, 'use rate 0 or another backend');
-      }
-    } else if (layer.type !== 'activation') {
-      throw new UnsupportedOperationError('backend', 'pjrt', `layer type "${(layer as { type: string }).type}" (layers[${i}])`);
+    const entries = ls.params.map((p) => index.get(p.name)!);
+    const own = entries.map((e) => params[e]!);
+    const xs = ls.inputs.map((name) => values.get(name)!);
+    const single = SINGLE_RULES[ls.layer.type];
+    const graph = GRAPH_RULES[ls.layer.type]!;
+    let y: Value;
+    let ruleBackward: TapeEntry['ruleBackward'];
+    let newState: readonly Value[] | undefined;
+    if (single) {
+      const out = single(b, xs[0]!, own, ls, ctx);
+      const needDx = ls.inputs[0] !== 'input';
+      ruleBackward = (dy) => {
+        const r = out.backward(dy, needDx);
+        return { dxs: [r.dx], grads: r.grads };
+      };
+      ({ y, updates: newState } = out);
+    } else {
+      const out = graph(b, xs, own, ls, ctx);
+      ruleBackward = out.backward;
+      ({ y, updates: newState } = out);
     }
-    p += count;
-    const act = 'activation' in layer ? layer.activation : 'linear';
-    if (act !== 'linear' && !(isLast && act === 'softmax')) {
-      const out = activationRule(b, h, act);
-      tape.push({ backward: out.backward, paramIndex: p, paramCount: 0 });
-      h = out.y;
+    const stateEntries = entries.filter((_, k) => ls.params[k]!.trainable === false);
+    newState?.forEach((v, k) => updates.set(stateEntries[k]!, v));
+    const act = 'activation' in ls.layer ? ls.layer.activation : 'linear';
+    let activationBackward: TapeEntry['activationBackward'] = null;
+    if (act !== 'linear' && !(i === shapes.length - 1 && act === 'softmax')) {
+      const out = activationRule(b, y, act);
+      activationBackward = (dy) => out.backward(dy, true).dx!;
+      y = out.y;
     }
+    values.set(ls.name, y);
+    tape.push({ ls, trainable: entries.filter((_, k) => ls.params[k]!.trainable !== false), ruleBackward, activationBackward });
   });
+  const trainableCount = layout.entries.filter((e) => e.trainable).length;
   return {
-    logits: h,
+    logits: values.get(shapes[shapes.length - 1]!.name)!,
+    updates,
     backward(dlogits: Value): Value[] {
-      const grads: Value[] = new Array<Value>(params.length);
-      let dy = dlogits;
+      const grads = new Array<Value>(trainableCount);
+      const cot = new Map<string, Value>([[shapes[shapes.length - 1]!.name, dlogits]]);
       for (let t = tape.length - 1; t >= 0; t--) {
-        const step = tape[t]!;
-        const { dx, grads: g } = step.backward(dy, t > 0);
-        g.forEach((v, j) => (grads[step.paramIndex + j] = v));
-        if (dx) dy = dx;
+        const { ls, trainable, ruleBackward, activationBackward } = tape[t]!;
+        let dy = cot.get(ls.name);
+        if (!dy) {
+          // Not on any path to the output: its weights get zero gradients.
+          trainable.forEach((e) => (grads[e] = b.constF(0, params[e]!.type.shape)));
+          continue;
+        }
+        if (activationBackward) dy = activationBackward(dy);
+        const { dxs, grads: g } = ruleBackward(dy);
+        g.forEach((v, k) => (grads[trainable[k]!] = v));
+        ls.inputs.forEach((name, k) => {
+          const dx = dxs[k];
+          if (name === 'input' || !dx) return;
+          const prev = cot.get(name);
+          cot.set(name, prev ? b.add(prev, dx) : dx);
+        });
       }
       return grads;
     },

@@ -3,7 +3,7 @@
  * written as exact IEEE-754 bit patterns (dense<0x3F800000>), so no decimal formatting
  * can change a value between JavaScript and XLA.
  */
-export type DType = 'f32' | 'i32' | 'i1';
+export type DType = 'f32' | 'i32' | 'ui32' | 'i1';
 
 export interface TensorType {
   readonly shape: readonly number[];

@@ -13,14 +13,19 @@
  *    matmuls on the shared intra-op pool, where one replica's all_reduce waits on a pool
  *    thread the other replica needs (observed: rendezvous timeout, abort after 40 s on
  *    2 cores); inside a loop body they run on the replica's own thread.
- * 2. Step i: slice example batch i, forward, loss (sum of sparse cross-entropy),
- *    backward (VJP per layer).
+ * 2. Step i: slice example batch i, forward (training mode), loss (sum of sparse
+ *    cross-entropy), backward (VJP per layer) for the trainable entries.
  * 3. all_reduce (sum) of every gradient over the replica group, then scale by
- *    1 / global batch: the mean gradient over the global batch.
- * 4. t += 1; the optimizer update; write (lossSum, correct) into metrics row i.
+ *    1 / global batch: the mean gradient over the global batch; then global-norm clipping
+ *    when the spec asks for it.
+ * 4. The scheduled learning rate at t; t += 1; the optimizer update of the trainable
+ *    entries. Non-trainable state (BatchNorm moving statistics) takes the replicas' mean
+ *    of their new values: the value Keras' mean-on-read gives, and every replica keeps
+ *    the same weights. Write (lossSum, correct) into metrics row i.
  * 5. After the loop, one all_reduce sums the metrics over replicas.
  */
 import { forwardNetwork } from './network';
+import { clipByGlobalNorm, scheduledLearningRate } from './optimizers/lr-schedule';
 import { sparseCrossEntropy } from './loss';
 import type { ModelPlan } from './model-plan';
 import { writeModule, type ModuleText } from './func-writer';
@@ -63,14 +68,32 @@ export function emitTrainStep(plan: ModelPlan, options: TrainStepOptions): Modul
         ...plan.exampleShape,
       ]);
       const y = rb.reshape(rb.dynamicSlice(ys, [i, zero], [1, batch]), [batch]);
-      const net = forwardNetwork(rb, plan.spec, plan.shapes, x, params);
+      const rngKey = rb.add(rb.mul(rb.convert(t, 'i32'), rb.constI(numReplicas)), numReplicas > 1 ? rb.replicaId() : rb.constI(0));
+      const net = forwardNetwork(rb, plan, x, params, { training: true, rngKey });
       const loss = sparseCrossEntropy(rb, net.logits, y);
-      const grads = net.backward(loss.dlogits).map((g) => rb.scale(numReplicas > 1 ? rb.allReduceSum(g, groups) : g, 1 / globalBatch));
+      const summed = net.backward(loss.dlogits).map((g) => rb.scale(numReplicas > 1 ? rb.allReduceSum(g, groups) : g, 1 / globalBatch));
+      const clip = plan.spec.optimizer.globalClipNorm;
+      const grads = clip === undefined ? summed : clipByGlobalNorm(rb, summed, clip);
+      const lr = scheduledLearningRate(rb, plan.spec.optimizer, t);
       const t1 = rb.add(t, rb.constF(1));
-      const upd = plan.optimizer.update(rb, params, grads, slots, t1);
+      const PT = grads.length;
+      const upd = plan.optimizer.update(
+        rb,
+        params.slice(0, PT),
+        grads,
+        slots.map((s) => s.slice(0, PT)),
+        t1,
+        lr,
+      );
+      const state = params.slice(PT).map((old, k) => {
+        const v = net.updates.get(PT + k);
+        if (!v) return old;
+        return numReplicas > 1 ? rb.scale(rb.allReduceSum(v, groups), 1 / numReplicas) : v;
+      });
+      const nextSlots = upd.slots.map((s, k) => [...s, ...slots[k]!.slice(PT)]);
       const row = rb.reshape(rb.concatenate([rb.reshape(loss.lossSum, [1]), rb.reshape(loss.correct, [1])], 0), [1, 2]);
       const nextMetrics = rb.dynamicUpdateSlice(metrics, row, [i, zero]);
-      return [rb.add(i, rb.constI(1)), ...upd.params, ...upd.slots.flat(), t1, nextMetrics, xs, ys, bound];
+      return [rb.add(i, rb.constI(1)), ...upd.params, ...state, ...nextSlots.flat(), t1, nextMetrics, xs, ys, bound];
     };
     const loop = (): Value[] => {
       const cond = b.region(carryTypes, (rb, carry) => [rb.compare(carry[0]!, carry[carry.length - 1]!, 'LT')]);

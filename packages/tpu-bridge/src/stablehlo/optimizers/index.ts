@@ -1,5 +1,5 @@
-/** Picks the update rule for a spec's optimizer. */
-import { UnsupportedOperationError, type OptimizerSpec } from '@syncline/core';
+/** Picks the update rule for a spec's optimizer (schedules and clipping: lr-schedule.ts). */
+import type { OptimizerSpec } from '@syncline/core';
 import { adamRule } from './adam';
 import { momentumRule } from './momentum';
 import type { OptimizerRule } from './optimizer-rule';
@@ -7,16 +7,9 @@ import { rmspropRule } from './rmsprop';
 import { sgdRule } from './sgd';
 
 export function optimizerRule(spec: OptimizerSpec): OptimizerRule {
-  if (spec.schedule || spec.globalClipNorm !== undefined) {
-    throw new UnsupportedOperationError(
-      'backend',
-      'pjrt',
-      spec.schedule ? 'learning-rate schedules' : 'globalClipNorm',
-      'use the tfjs or onnx backend (issue 17)',
-    );
-  }
   switch (spec.name) {
     case 'adam':
+    case 'adamw':
       return adamRule(spec);
     case 'sgd':
       return sgdRule(spec);
@@ -24,7 +17,5 @@ export function optimizerRule(spec: OptimizerSpec): OptimizerRule {
       return momentumRule(spec);
     case 'rmsprop':
       return rmspropRule(spec);
-    case 'adamw':
-      throw new UnsupportedOperationError('backend', 'pjrt', 'the adamw optimizer', 'use adam, or the tfjs or onnx backend (issue 17)');
   }
 }

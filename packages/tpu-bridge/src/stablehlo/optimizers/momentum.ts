@@ -10,18 +10,19 @@ import type { OptimizerRule } from './optimizer-rule';
 type MomentumSpec = Extract<OptimizerSpec, { name: 'momentum' }>;
 
 export function momentumRule(spec: MomentumSpec): OptimizerRule {
-  const { learningRate: lr, momentum, nesterov } = spec;
+  const { momentum, nesterov } = spec;
   return {
     name: 'momentum',
+    learningRate: spec.learningRate,
     slotNames: ['accumulation'],
-    update(b, params, grads, [accs]) {
+    update(b, params, grads, [accs], _t, lr) {
       const next: Value[] = [];
       const newParams = params.map((w, i) => {
         const g = grads[i]!;
         const a = b.add(b.scale(accs![i]!, momentum), g);
         next.push(a);
         const dir = nesterov ? b.add(g, b.scale(a, momentum)) : a;
-        return b.sub(w, b.scale(dir, lr));
+        return b.sub(w, b.mul(dir, b.broadcast(lr, w.type.shape, [])));
       });
       return { params: newParams, slots: [next] };
     },

@@ -14,11 +14,13 @@ export interface OptimizerUpdate {
 export interface OptimizerRule {
   /** OptimizerState name ("adam", ...). */
   readonly name: string;
+  /** The configured (unscheduled) learning rate. */
+  readonly learningRate: number;
   /** Slot names, e.g. ["m", "v"] for adam. */
   readonly slotNames: readonly string[];
   /**
    * One update with mean gradients; `t` is the 1-based count of updates including
-   * this one (f32 scalar).
+   * this one and `lr` this update's (scheduled) learning rate (f32 scalars).
    */
-  update(b: Builder, params: readonly Value[], grads: readonly Value[], slots: readonly (readonly Value[])[], t: Value): OptimizerUpdate;
+  update(b: Builder, params: readonly Value[], grads: readonly Value[], slots: readonly (readonly Value[])[], t: Value, lr: Value): OptimizerUpdate;
 }

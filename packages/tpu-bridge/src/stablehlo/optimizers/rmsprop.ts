@@ -11,18 +11,19 @@ import type { OptimizerRule } from './optimizer-rule';
 type RmspropSpec = Extract<OptimizerSpec, { name: 'rmsprop' }>;
 
 export function rmspropRule(spec: RmspropSpec): OptimizerRule {
-  const { learningRate: lr, rho, momentum, epsilon } = spec;
+  const { rho, momentum, epsilon } = spec;
   return {
     name: 'rmsprop',
+    learningRate: spec.learningRate,
     slotNames: ['meanSquare', 'moment'],
-    update(b, params, grads, [mss, moms]) {
+    update(b, params, grads, [mss, moms], _t, lr) {
       const nextMs: Value[] = [];
       const nextMom: Value[] = [];
       const newParams = params.map((w, i) => {
         const g = grads[i]!;
         const shape = w.type.shape;
         const ms = b.add(b.scale(mss![i]!, rho), b.scale(b.mul(g, g), 1 - rho));
-        const step = b.div(b.scale(g, lr), b.unary('sqrt', b.add(ms, b.constF(epsilon, shape))));
+        const step = b.div(b.mul(g, b.broadcast(lr, shape, [])), b.unary('sqrt', b.add(ms, b.constF(epsilon, shape))));
         const mom = b.add(b.scale(moms![i]!, momentum), step);
         nextMs.push(ms);
         nextMom.push(mom);

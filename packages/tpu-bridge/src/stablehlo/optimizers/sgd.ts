@@ -7,7 +7,8 @@ type SgdSpec = Extract<OptimizerSpec, { name: 'sgd' }>;
 export function sgdRule(spec: SgdSpec): OptimizerRule {
   return {
     name: 'sgd',
+    learningRate: spec.learningRate,
     slotNames: [],
-    update: (b, params, grads) => ({ params: params.map((w, i) => b.sub(w, b.scale(grads[i]!, spec.learningRate))), slots: [] }),
+    update: (b, params, grads, _slots, _t, lr) => ({ params: params.map((w, i) => b.sub(w, b.mul(grads[i]!, b.broadcast(lr, w.type.shape, [])))), slots: [] }),
   };
 }

@@ -1,0 +1,36 @@
+/**
+ * What the pjrt backend builds, checked before any StableHLO is written: a spec it cannot
+ * build is refused by name (layer index, type, the remedy), never trained as something else.
+ */
+import { metricName, UnsupportedOperationError, type LayerShapes, type ModelSpec } from '@syncline/core';
+import { GRAPH_RULES, SINGLE_RULES } from './layers/index';
+
+const refuse = (what: string, remedy = 'use the tfjs or onnx backend'): never => {
+  throw new UnsupportedOperationError('backend', 'pjrt', what, remedy);
+};
+
+export function refuseUnsupported(spec: ModelSpec, shapes: readonly LayerShapes[]): void {
+  const loss = typeof spec.loss === 'string' ? spec.loss : spec.loss.name;
+  if (loss !== 'sparseCategoricalCrossentropy' && loss !== 'categoricalCrossentropy') {
+    refuse(`the loss "${loss}"`, 'use sparseCategoricalCrossentropy, or the tfjs or onnx backend');
+  }
+  for (const m of spec.metrics) {
+    const name = metricName(m);
+    if (name !== 'accuracy') refuse(`the metric "${name}"`, 'use metrics ["accuracy"], or the tfjs or onnx backend');
+  }
+  for (const ls of shapes) {
+    const { layer } = ls;
+    const where = `layers[${ls.index}]`;
+    if (!SINGLE_RULES[layer.type] && !GRAPH_RULES[layer.type]) refuse(`layer type "${layer.type}" (${where})`);
+    if (layer.type === 'dense' && ls.inputShape.length !== 1) refuse(`dense on a sequence (${where})`);
+    if (layer.type === 'dropout' && layer.rate > 0) refuse(`dropout with rate ${layer.rate} (${where})`, 'use rate 0 or another backend');
+    if ('activation' in layer && layer.activation === 'gelu') refuse(`the gelu activation (${where})`);
+  }
+  const last = shapes[shapes.length - 1]!.layer;
+  if (!('activation' in last && last.activation === 'softmax')) {
+    refuse(
+      `a model whose last layer is not softmax (${spec.name ?? 'unnamed'})`,
+      'sparseCategoricalCrossentropy is computed from probabilities: end the model with activation "softmax"',
+    );
+  }
+}

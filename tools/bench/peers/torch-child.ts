@@ -30,14 +30,20 @@ export async function startTorchChild(python: string, script: string, batches: r
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout });
-  const queue: ((line: string) => void)[] = [];
+  const queue: { resolve: (line: string) => void; reject: (e: Error) => void }[] = [];
   const pending: string[] = [];
-  lines.on('line', (l) => (queue.length ? queue.shift()!(l) : pending.push(l)));
+  let exited: Error | undefined;
+  lines.on('line', (l) => (queue.length ? queue.shift()!.resolve(l) : pending.push(l)));
+  // one exit listener for the child's life (not one per request), failing every waiting request
+  child.once('exit', (code) => {
+    exited = new Error(`torch baseline ${script} exited with ${code}: ${stderr.slice(-500)}`);
+    for (const w of queue.splice(0)) w.reject(exited);
+  });
   const next = (): Promise<string> =>
     new Promise((resolve, reject) => {
       if (pending.length) return resolve(pending.shift()!);
-      queue.push(resolve);
-      child.once('exit', (code) => reject(new Error(`torch baseline ${script} exited with ${code}: ${stderr.slice(-500)}`)));
+      if (exited) return reject(exited);
+      queue.push({ resolve, reject });
     });
   for (;;) if ((JSON.parse(await next()) as { ready?: boolean }).ready) break;
   return {

@@ -3,7 +3,8 @@
  * (computeGradients + applyGradients with the mean gradient, Adam) at batch 64 and 256 on
  * one thread, for backend-onnx, backend-tfjs on tfjs-node ("tfjs-node") and on wasm ("tfjs"),
  * and PyTorch CPU, side by side; then the same for resnet-small.json, onnx against PyTorch
- * (resnet.ts; `--model resnet` runs only those rows). `--model mlp` runs mlp.ts instead: the
+ * (resnet.ts; `--model resnet [--onnx-profile PREFIX]` runs only those rows, optionally writing
+ * ORT's per-op JSON profile of the onnx replica). `--model mlp` runs mlp.ts instead: the
  * MLP under MirroredStrategy against PyTorch DDP.
  * 1. build one replica per JS backend (ORT intraOpNumThreads 1; tfjs-node with
  *    TF_NUM_INTRAOP_THREADS=1 unless the environment sets it; tfjs wasm is single-threaded);
@@ -153,7 +154,9 @@ async function main(): Promise<void> {
   if (model === 'mlp') return runMlpPeers();
   if (model === 'resnet') {
     const torch = findTorch();
-    const resnet = await runResnetPeers({ rounds, python: torch.python, torchNote: torch.why, log });
+    const profileAt = process.argv.indexOf('--onnx-profile');
+    const profileFilePrefix = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
+    const resnet = await runResnetPeers({ rounds, python: torch.python, torchNote: torch.why, log, profileFilePrefix });
     if (json) console.log(JSON.stringify({ bench: 'peers', threads: 1, rounds, resnet }));
     return;
   }

@@ -11,6 +11,12 @@
  * 3. each impl's median over rounds and the median of the paired onnx/torch ratios; plus
  *    onnx's median ms in computeGradients and in applyGradients (where its step goes).
  * tfjs is left out here: the CNN rows already compare it, and on wasm this model is slow.
+ * First figures (2-core EPYC, torch 1.13 + OpenBLAS): onnx ~0.56x torch at batch 64, ~0.52x
+ * at 256; ORT's profile puts the gap in the convolutions' backward pass (dW as an im2col
+ * GEMM plus its Slice/Concat/Transpose copies, dX as ConvTranspose: ~2x torch's oneDNN
+ * convolution_backward), then the expanded BatchNormalization; applyGradients is ~1 ms.
+ * PyTorch in channels_last runs this model ~1.4x faster than in NCHW (its NCHW MaxPool2d
+ * is slow); the peer stays NCHW, the layout PyTorch code uses unless it opts in.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -16,7 +16,7 @@ import { parseModelSpec, type ModelSpecInput } from '@syncline/core';
 import { createOnnxBackend } from '@syncline/backend-onnx';
 import { createPjrtBackend, defaultCpuPluginPath, type PjrtCompiledProgram } from '@syncline/tpu-bridge';
 import { bitwiseEqual } from './helpers';
-import { norm, realBatch, relL2, RESIDUAL } from './parity-models';
+import { BRANCHES, grayLevel, MASKED_ATTENTION, norm, realBatch, relL2, RESIDUAL, SEQUENCE_CONV, TOKENS, TRANSFORMER } from './parity-models';
 
 const GRAD_REL_TOL = 1e-4;
 const STATE_TOL = 1e-5;
@@ -26,25 +26,66 @@ const UPDATE_REL_TOL = 1e-3;
 
 const withOptimizer = (optimizer: unknown): ModelSpecInput => ({ ...RESIDUAL, optimizer }) as ModelSpecInput;
 
-// Every row has two entries and the test function two parameters (jest's `done` rule).
-const CASES: [string, ModelSpecInput][] = [
-  ['residual block (conv, batch normalization, add, global average pooling)', RESIDUAL],
-  ['residual block, adamw', withOptimizer({ name: 'adamw', weightDecay: 0.05 })],
+/** pjrt fuses the final softmax into the loss, so the branchy model gets a softmax head. */
+const BRANCHES_SOFTMAX = { ...BRANCHES, layers: [...BRANCHES.layers.slice(0, -1), { type: 'dense', units: 10, activation: 'softmax' }] } as ModelSpecInput;
+type Pixel = ((v: number) => number) | undefined;
+
+// Every row has three entries and the test function three parameters (jest's `done` rule).
+const CASES: [string, ModelSpecInput, Pixel][] = [
+  ['residual block (conv, batch normalization, add, global average pooling)', RESIDUAL, undefined],
+  ['residual block, adamw', withOptimizer({ name: 'adamw', weightDecay: 0.05 }), undefined],
   // Warmup is checked under sgd: Adam steps from a zero first rate are m/sqrt(v) of mixed-sign
-  // gradient sums, which turn 1e-5 gradient rounding into 2e-3 (measured), in either backend.
-  // Warmup and clipping each pass alone (2-3e-5); together, at lr 0.1, the two backends drift
-  // to 1e-3 apart over 3 steps, which this test leaves out.
+  // gradient sums, which turn 1e-5 gradient rounding into 2e-3 (measured). Warmup and clipping
+  // each agree alone (2-3e-5); together, at lr 0.1, the backends drift 1e-3 apart in 3 steps.
   [
     'residual block, sgd, warmup + cosine',
     withOptimizer({ name: 'sgd', learningRate: 0.1, schedule: { type: 'warmupCosine', warmupSteps: 2, decaySteps: 10, alpha: 0.1 } }),
+    undefined,
   ],
-  ['residual block, sgd, global-norm clipping', withOptimizer({ name: 'sgd', learningRate: 0.1, globalClipNorm: 1 })],
+  ['residual block, sgd, global-norm clipping', withOptimizer({ name: 'sgd', learningRate: 0.1, globalClipNorm: 1 }), undefined],
   [
     'residual block, momentum, exponential decay',
     withOptimizer({ name: 'momentum', learningRate: 0.05, schedule: { type: 'exponential', decaySteps: 1, decayRate: 0.5 } }),
+    undefined,
   ],
-  ['residual block, adam, step schedule', withOptimizer({ name: 'adam', schedule: { type: 'step', stepSize: 1, gamma: 0.5 } })],
+  ['residual block, adam, step schedule', withOptimizer({ name: 'adam', schedule: { type: 'step', stepSize: 1, gamma: 0.5 } }), undefined],
+  ['branches: concatenate, multiply, reshape, batch normalization of a sequence, layer normalization, gelu', BRANCHES_SOFTMAX, undefined],
+  ['transformer block + cross-attention (dense on sequences, position embedding, attention, gap1d)', TRANSFORMER, undefined],
+  ['conv1d, permute, softmax along axes', SEQUENCE_CONV, undefined],
+  ['embedding of gray-level tokens', TOKENS, grayLevel],
+  ['self-attention with a padding mask over the tokens', MASKED_ATTENTION, grayLevel],
 ];
+
+/**
+ * Where the masked-attention model's output projection bias feeds a mean over 784 tokens and a
+ * dense head, its gradient equals W · dbias(head) exactly (the tokens' weights sum to one).
+ * onnx's float32 ReduceSum over 32 x 784 terms lands 1.2e-4 from that float64 identity and pjrt
+ * 1.6e-7 (measured), so this tensor is checked against the identity instead of against onnx.
+ */
+const IDENTITY_CHECKED: Record<string, { tensor: string; kernel: string; bias: string }> = {
+  'self-attention with a padding mask over the tokens': { tensor: 'mha/output/bias', kernel: 'dense_0/kernel', bias: 'dense_0/bias' },
+};
+
+/** relative L2 of `grads[tensor]` from kernel · grads[bias], summed in float64. */
+function identityError(
+  layout: { entries: readonly { name: string; offset: number; size: number; shape: readonly number[] }[] },
+  weights: Float32Array,
+  grads: Float32Array,
+  c: { tensor: string; kernel: string; bias: string },
+): number {
+  const at = (n: string) => layout.entries.find((e) => e.name === n)!;
+  const [t, k, bias] = [at(c.tensor), at(c.kernel), at(c.bias)];
+  const [rows, cols] = k.shape as [number, number];
+  let err = 0;
+  let ref = 0;
+  for (let f = 0; f < rows; f++) {
+    let want = 0;
+    for (let j = 0; j < cols; j++) want += weights[k.offset + f * cols + j]! * grads[bias.offset + j]!;
+    err += (grads[t.offset + f]! - want) ** 2;
+    ref += want * want;
+  }
+  return Math.sqrt(err / ref);
+}
 
 describe('functional specs: backend pjrt against backend-onnx', () => {
   const backend = createPjrtBackend({ deviceCount: 1 });
@@ -56,14 +97,14 @@ describe('functional specs: backend pjrt against backend-onnx', () => {
 
   it.each(CASES)(
     '%s: identical initial weights, gradients within 1e-4 relative per tensor, equal moving statistics and inference loss',
-    async (what, input) => {
+    async (what, input, pixel) => {
       const spec = parseModelSpec(input);
       const onnx = await createOnnxBackend().createReplica(spec, { seed: 4 });
       const pjrt = (await backend.compile(spec, { numReplicas: 1, perReplicaBatch: BATCH, stepsPerExecution: 1, seed: 4 })) as PjrtCompiledProgram;
       try {
         expect(pjrt.layout).toEqual(onnx.layout);
         expect(bitwiseEqual(await pjrt.getWeights(), await onnx.getWeights())).toBe(true);
-        const batch = realBatch(BATCH, spec.inputShape, (y) => y);
+        const batch = realBatch(BATCH, spec.inputShape, (y) => y, pixel);
         const gp = await pjrt.gradients(batch);
         const go = await onnx.computeGradients(batch);
         expect(Math.abs(gp.lossSum - go.lossSum) / Math.abs(go.lossSum)).toBeLessThanOrEqual(GRAD_REL_TOL);
@@ -77,6 +118,12 @@ describe('functional specs: backend pjrt against backend-onnx', () => {
           else rel[e.name] = relL2(a, b);
         }
         process.stderr.write(`${what}: loss ${go.lossSum.toFixed(4)}; pjrt/onnx gradient parity (relative L2 per tensor): ${JSON.stringify(rel)}\n`);
+        const identity = IDENTITY_CHECKED[what];
+        if (identity) {
+          const w = await pjrt.getWeights();
+          expect(identityError(pjrt.layout, w, gp.gradients, identity)).toBeLessThanOrEqual(1e-6);
+          delete rel[identity.tensor];
+        }
         for (const [name, r] of Object.entries(rel)) expect([name, r <= GRAD_REL_TOL]).toEqual([name, true]);
         expect(Object.keys(rel).length).toBeGreaterThan(zero.length);
         // One train step on pjrt moves the moving statistics as onnx's computeGradients did.
@@ -92,14 +139,15 @@ describe('functional specs: backend pjrt against backend-onnx', () => {
         const w0 = await onnx.getWeights().then((w) => w.slice());
         await onnx.applyGradients(go.gradients.map((g) => g / BATCH));
         for (const from of [BATCH, 2 * BATCH]) {
-          const next = realBatch(BATCH, spec.inputShape, (y) => y, undefined, from);
+          const next = realBatch(BATCH, spec.inputShape, (y) => y, pixel, from);
           await pjrt.trainSteps({ steps: 1, batches: [[next]] });
           const g = await onnx.computeGradients(next);
           await onnx.applyGradients(g.gradients.map((v) => v / BATCH));
         }
         const [w3p, w3o] = [await pjrt.getWeights(), await onnx.getWeights()];
         const moved: Record<string, number> = {};
-        for (const e of onnx.layout.entries.filter((x) => x.trainable)) {
+        // Tensors whose true gradient is zero (a key bias) are left out: Adam turns onnx's rounding noise there into steps.
+        for (const e of onnx.layout.entries.filter((x) => x.trainable && !zero.includes(x.name))) {
           const delta = (w: Float32Array): Float32Array => w.subarray(e.offset, e.offset + e.size).map((v, i) => v - w0[e.offset + i]!);
           moved[e.name] = relL2(delta(w3p), delta(w3o));
         }

@@ -22,9 +22,6 @@ export function refuseUnsupported(spec: ModelSpec, shapes: readonly LayerShapes[
     const { layer } = ls;
     const where = `layers[${ls.index}]`;
     if (!SINGLE_RULES[layer.type] && !GRAPH_RULES[layer.type]) refuse(`layer type "${layer.type}" (${where})`);
-    if (layer.type === 'dense' && ls.inputShape.length !== 1) refuse(`dense on a sequence (${where})`);
-    if (layer.type === 'dropout' && layer.rate > 0) refuse(`dropout with rate ${layer.rate} (${where})`, 'use rate 0 or another backend');
-    if ('activation' in layer && layer.activation === 'gelu') refuse(`the gelu activation (${where})`);
   }
   const last = shapes[shapes.length - 1]!.layer;
   if (!('activation' in last && last.activation === 'softmax')) {

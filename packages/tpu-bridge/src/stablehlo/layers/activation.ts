@@ -1,12 +1,14 @@
 /**
  * Elementwise activations and their VJPs: relu (dz = dy where z > 0), sigmoid
- * (dy y (1 - y)), tanh (dy (1 - y²)), softmax over the last axis
- * (y (dy - Σ dy y)), linear (identity). The loss fuses a final softmax itself.
+ * (dy y (1 - y)), tanh (dy (1 - y²)), softmax over the last axis of any rank
+ * (y (dy - Σ dy y)), gelu (gelu.ts), linear (identity). The loss fuses a final softmax itself.
  */
-import { UnsupportedOperationError, type Activation } from '@syncline/core';
+import type { Activation } from '@syncline/core';
 import type { Builder } from '../builder';
 import type { Value } from '../tensor-type';
+import { geluRule } from './gelu';
 import type { LayerForward } from './layer-rule';
+import { softmaxAlong } from './shape-rules';
 
 /** Softmax over the last axis of a rank-2 tensor, stabilised by the row max. */
 export function softmax(b: Builder, z: Value): Value {
@@ -35,17 +37,17 @@ export function activationRule(b: Builder, z: Value, activation: Activation): La
       return { y, backward: (dy) => ({ dx: b.mul(dy, b.sub(b.constF(1, shape), b.mul(y, y))), grads: [] }) };
     }
     case 'softmax': {
-      if (shape.length !== 2) throw new Error(`softmax needs a [batch, classes] input, got [${shape.join(', ')}]`);
-      const y = softmax(b, z);
+      const y = shape.length === 2 ? softmax(b, z) : softmaxAlong(b, z, shape.length - 1);
       return {
         y,
         backward: (dy) => {
-          const dot = b.broadcast(b.reduce(b.mul(dy, y), 'add', [1]), [...shape], [0]);
+          const last = shape.length - 1;
+          const dot = b.broadcast(b.reduce(b.mul(dy, y), 'add', [last]), [...shape], [...Array(last).keys()]);
           return { dx: b.mul(y, b.sub(dy, dot)), grads: [] };
         },
       };
     }
     case 'gelu':
-      throw new UnsupportedOperationError('backend', 'pjrt', 'the gelu activation', 'use the tfjs or onnx backend');
+      return geluRule(b, z);
   }
 }

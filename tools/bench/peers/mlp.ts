@@ -20,6 +20,7 @@
  * fits and prints, per backend, the median ms of each phase (a step's phases sum to its time).
  */
 import { spawn } from 'node:child_process';
+import { setFlagsFromString } from 'node:v8';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import {
@@ -34,6 +35,10 @@ import {
 import { sharedMemory } from '@syncline/collective';
 import { onnx } from '@syncline/backend-onnx';
 import { tfjs } from '@syncline/backend-tfjs';
+
+// The young generation the syncline CLI gives every isolate it starts (apps/trainer/src/cli.ts),
+// so this row measures the README's main job as `syncline train` runs it.
+setFlagsFromString('--max-semi-space-size=2');
 
 const DATA = '/usr/share/datasets/fashion-mnist';
 const PYTHON = '/usr/bin/python3';

@@ -48,7 +48,7 @@ describeWithPlugin('pjrt CompiledProgram lifecycle (XLA CPU plugin, 2 devices)',
       const w = await prog.getWeights();
       expect(Array.from(w)).toEqual(Array.from(glorotUniformInit(prog.layout, 5)));
       const [batch] = randomBatches(spec, 1, 3, 9);
-      const ref = referenceGradients(spec, Float64Array.from(w), batch!.x, batch!.y);
+      const ref = referenceGradients(spec, Float64Array.from(w), batch!.x, batch!.y as Int32Array);
       const m = await prog.evaluate(batch!);
       expect(m.count).toBe(3);
       expect(Math.abs(m.lossSum - ref.lossSum) / ref.lossSum).toBeLessThan(1e-4);

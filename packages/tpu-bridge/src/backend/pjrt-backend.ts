@@ -87,7 +87,7 @@ export class PjrtBackend implements CompiledBackend {
     const weights = glorotUniformInit(plan.layout, seed);
     const slots = plan.optimizer.slotNames.map(() => new Float32Array(plan.layout.totalSize));
     const state = DeviceState.upload(client, devices, plan, weights, slots, 0);
-    const program = new PjrtCompiledProgram(client, devices, plan, { numReplicas, perReplicaBatch, stepsPerExecution }, state, () =>
+    const program = new PjrtCompiledProgram(client, devices, plan, { numReplicas, perReplicaBatch, stepsPerExecution, seed }, state, () =>
       this.#programs.delete(program),
     );
     this.#programs.add(program);

@@ -31,6 +31,8 @@ import { DeviceState } from './device-state';
 import { allocateStaging, stackInto, type Staging } from './stack-batches';
 
 export interface ProgramShape {
+  /** The run's seed (dropout's masks depend on it). */
+  readonly seed?: number;
   readonly numReplicas: number;
   readonly perReplicaBatch: number;
   readonly stepsPerExecution: number;
@@ -44,6 +46,7 @@ export class PjrtCompiledProgram implements CompiledProgram {
   readonly #train = new Map<number, { exe: PjrtLoadedExecutable; staging: Staging; bound: PjrtBuffer[] }>();
   readonly #eval = new Map<number, PjrtLoadedExecutable>();
   readonly #exampleSize: number;
+  readonly #seed: number;
   #queue: Promise<unknown> = Promise.resolve();
   #step = 0;
   #disposed = false;
@@ -61,12 +64,13 @@ export class PjrtCompiledProgram implements CompiledProgram {
     this.perReplicaBatch = shape.perReplicaBatch;
     this.stepsPerExecution = shape.stepsPerExecution;
     this.#exampleSize = plan.exampleShape.reduce((a, b) => a * b, 1);
+    this.#seed = shape.seed ?? 0;
   }
 
   /** Compiles the k-step module now (the constructor's caller does this for stepsPerExecution). */
   prepare(steps: number): void {
     if (this.#train.has(steps)) return;
-    const text = emitTrainStep(this.plan, { numReplicas: this.numReplicas, perReplicaBatch: this.perReplicaBatch, steps }).text;
+    const text = emitTrainStep(this.plan, { numReplicas: this.numReplicas, perReplicaBatch: this.perReplicaBatch, steps, seed: this.#seed }).text;
     const exe = this.client.compile(text, { numReplicas: this.numReplicas, deviceIds: this.devices.map((d) => d.id) });
     const bound = this.devices.map((d) => this.client.bufferFromHost(new Int32Array([steps]), [], d));
     this.#train.set(steps, { exe, staging: allocateStaging(this.numReplicas, steps, this.perReplicaBatch, this.#exampleSize), bound });

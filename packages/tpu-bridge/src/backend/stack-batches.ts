@@ -2,8 +2,10 @@
  * Packs `batches[step][replica]` into one [steps, batch, ...example] f32 array and one
  * [steps, batch] i32 array per replica, in reusable staging arrays. Shapes are static:
  * a batch of another size is refused with the remedy (dropRemainder or a virtual epoch).
+ * pjrt trains classification losses only: labels are int32 class ids, and a batch of
+ * float32 (regression) labels is refused rather than truncated.
  */
-import { DataError, ShapeMismatchError, type StackedBatches } from '@syncline/core';
+import { DataError, ShapeMismatchError, UnsupportedOperationError, type StackedBatches } from '@syncline/core';
 
 export interface Staging {
   readonly xs: Float32Array[];
@@ -37,6 +39,9 @@ export function stackInto(staging: Staging, stacked: StackedBatches, replicas: n
         throw new ShapeMismatchError(
           `step ${s}, replica ${r}: x has ${bt.x.length} values and y ${bt.y.length} labels; expected ${batch} x [${exampleShape.join(', ')}] and ${batch}`,
         );
+      }
+      if (!(bt.y instanceof Int32Array)) {
+        throw new UnsupportedOperationError('backend', 'pjrt', 'float32 labels (regression targets)', 'pjrt trains classification losses on int32 class ids; use the onnx backend');
       }
       staging.xs[r]!.set(bt.x, s * batch * exampleSize);
       staging.ys[r]!.set(bt.y, s * batch);

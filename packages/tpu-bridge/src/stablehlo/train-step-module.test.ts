@@ -42,6 +42,9 @@ describe('StableHLO text', () => {
   it('refuses models the compiled step cannot train, naming the reason', () => {
     const linear = parseModelSpec({ inputShape: [4], layers: [{ type: 'dense', units: 3 }] }, 'test');
     expect(() => emitTrainStep(planModel(linear), { numReplicas: 1, perReplicaBatch: 2, steps: 1 })).toThrow(UnsupportedOperationError);
+  });
+
+  it('builds dropout in the train step (masks keyed by update, replica and seed) and the identity in eval', () => {
     const dropout = parseModelSpec(
       {
         inputShape: [4],
@@ -52,6 +55,10 @@ describe('StableHLO text', () => {
       },
       'test',
     );
-    expect(() => emitTrainStep(planModel(dropout), { numReplicas: 1, perReplicaBatch: 2, steps: 1 })).toThrow(/dropout with rate 0.5/);
+    const train = (seed: number): string => emitTrainStep(planModel(dropout), { numReplicas: 2, perReplicaBatch: 2, steps: 1, seed }).text;
+    expect(train(1)).toContain('stablehlo.replica_id');
+    expect(train(1)).toContain('shift_right_logical');
+    expect(train(1)).not.toEqual(train(2));
+    expect(emitEval(planModel(dropout), 3).text).not.toContain('shift_right_logical');
   });
 });

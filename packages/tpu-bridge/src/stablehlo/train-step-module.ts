@@ -36,6 +36,8 @@ export interface TrainStepOptions {
   readonly numReplicas: number;
   readonly perReplicaBatch: number;
   readonly steps: number;
+  /** The run's seed, mixed into dropout's random key (default 0). */
+  readonly seed?: number;
 }
 
 export function emitTrainStep(plan: ModelPlan, options: TrainStepOptions): ModuleText {
@@ -68,7 +70,9 @@ export function emitTrainStep(plan: ModelPlan, options: TrainStepOptions): Modul
         ...plan.exampleShape,
       ]);
       const y = rb.reshape(rb.dynamicSlice(ys, [i, zero], [1, batch]), [batch]);
-      const rngKey = rb.add(rb.mul(rb.convert(t, 'i32'), rb.constI(numReplicas)), numReplicas > 1 ? rb.replicaId() : rb.constI(0));
+      // Dropout's key: a different value every update and replica, shifted by the seed.
+      const step = rb.add(rb.mul(rb.convert(t, 'i32'), rb.constI(numReplicas)), numReplicas > 1 ? rb.replicaId() : rb.constI(0));
+      const rngKey = rb.binary('xor', step, rb.constI(Math.imul(options.seed ?? 0, 0x9e3779b1)));
       const net = forwardNetwork(rb, plan, x, params, { training: true, rngKey });
       const loss = sparseCrossEntropy(rb, net.logits, y);
       const summed = net.backward(loss.dlogits).map((g) => rb.scale(numReplicas > 1 ? rb.allReduceSum(g, groups) : g, 1 / globalBatch));

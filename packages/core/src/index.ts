@@ -65,7 +65,7 @@ export type {
 export { DEFAULT_COLLECTIVE_TIMEOUT_MS, SHARD_ALIGN_FLOATS, shardRange } from './contracts/communicator';
 export type { Communicator, ReduceOp, CollectiveCallOptions } from './contracts/communicator';
 export type { WeightEntry, WeightLayout } from './contracts/weight-layout';
-export type { Batch, BatchAllocator } from './contracts/batch';
+export type { Batch, BatchAllocator, LabelKind, Labels } from './contracts/batch';
 export type { OptimizerState } from './contracts/optimizer-state';
 export type { ReplicaProgram, GradientResult, BatchMetrics } from './contracts/replica-program';
 export type { CompiledProgram, StackedBatches } from './contracts/compiled-program';
@@ -97,7 +97,7 @@ export { metricLayout, metricLogs, validationKey, addSums, METRIC_LOG_KEYS } fro
 export type { MetricLayout, MetricSlot } from './model/metric-layout';
 export { addMetricSums } from './model/metric-sums';
 export { aucThresholds, aucFromCounts, AUC_EPSILON } from './model/auc';
-export { resolveLoss, finalActivation, labelBounds } from './model/resolve-loss';
+export { resolveLoss, finalActivation, labelBounds, labelKindOf, labelInBounds, describeLabelBounds, type LabelBounds } from './model/resolve-loss';
 export { isMergeLayer, exampleAxis } from './model/layer-shapes';
 export type {
   ModelSpec,

@@ -1,6 +1,7 @@
 /**
- * The loss head over the model output z [N, K] with int32 labels [N], for every loss core's
- * resolveLoss names; the loss is the SUM over the batch (the strategy divides), and its
+ * The loss head over the model output z [N, K] with labels [N], for every loss core's
+ * resolveLoss names; the labels input is int32 class ids for the categorical losses and
+ * float32 targets for binary cross-entropy (0/1 or soft) and regression (labelKindOf); the loss is the SUM over the batch (the strategy divides), and its
  * gradient d lossSum / d z is fused (no per-op backward through the loss):
  * - categorical from logits: lossSum = -sum(LogSoftmax(z) * onehot); d = softmax(z) - onehot;
  * - categorical from probabilities p = z: -sum(onehot * log(clip(p))); d = -onehot / p
@@ -13,7 +14,7 @@
  * `correct` counts argmax == label (categorical), (p > 0.5) == t (binary), 0 (regression);
  * `probs` is softmax / sigmoid of logits, or the output itself.
  */
-import { PROBABILITY_EPSILON, type ResolvedLoss } from '@syncline/core';
+import { labelKindOf, PROBABILITY_EPSILON, type ResolvedLoss } from '@syncline/core';
 import { DataType } from '../proto/onnx-proto';
 import type { GraphBuilder } from './graph-builder';
 
@@ -30,7 +31,8 @@ export interface LossHead {
 export const SPARSE_FROM_LOGITS: ResolvedLoss = { name: 'sparseCategoricalCrossentropy', output: 'logits', link: 'softmax' };
 
 export function buildLossHead(b: GraphBuilder, z: string, width: number, withGradient: boolean, loss: ResolvedLoss = SPARSE_FROM_LOGITS): LossHead {
-  b.addInput(LABELS_INPUT, DataType.INT32, ['N']);
+  const real = labelKindOf(loss) === 'float32';
+  b.addInput(LABELS_INPUT, real ? DataType.FLOAT : DataType.INT32, ['N']);
   const logits = loss.output === 'fused' || loss.output === 'logits';
   const inRange = (p: string): string =>
     b.op('Cast', [b.op('And', [b.op('GreaterOrEqual', [p, b.scalar(PROBABILITY_EPSILON)]), b.op('LessOrEqual', [p, b.scalar(1 - PROBABILITY_EPSILON)])])], {
@@ -50,7 +52,7 @@ export function buildLossHead(b: GraphBuilder, z: string, width: number, withGra
     else b.node('Identity', [z], [PROBS]);
     if (withGradient) d = logits ? b.op('Sub', [PROBS, onehot]) : b.op('Neg', [b.op('Mul', [b.op('Div', [onehot, z]), inRange(z)])]);
   } else {
-    const t = b.op('Reshape', [b.op('Cast', [LABELS_INPUT], { to: DataType.FLOAT }), b.constInt64([-1, 1])]);
+    const t = b.op('Reshape', [real ? LABELS_INPUT : b.op('Cast', [LABELS_INPUT], { to: DataType.FLOAT }), b.constInt64([-1, 1])]);
     if (loss.name === 'binaryCrossentropy') {
       if (logits) {
         const softplus = b.op('Log', [b.op('Add', [b.scalar(1), b.op('Exp', [b.op('Neg', [b.op('Abs', [z])])])])]);

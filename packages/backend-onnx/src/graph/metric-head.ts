@@ -1,7 +1,7 @@
 /**
  * The spec's metrics beyond accuracy as one graph output, `metric_sums` [layout.size]: sums
  * over the batch laid out by core's metricLayout, computed from the loss head's `probs`
- * (what predict returns) and the int32 labels, so the train and eval graphs report them in
+ * (what predict returns) and the labels (int32 ids or float32 targets), so the train and eval graphs report them in
  * the same run as the loss:
  * - topK: p[y] = ReduceSum(probs * onehot) per row (exact); an example is a hit when fewer
  *   than k units score strictly higher (ties are in, as tf.math.in_top_k);

@@ -8,7 +8,7 @@
  * fused d(loss)/d(logits); 4. output every gradient (a replica fetches them into one flat buffer).
  */
 import * as ort from 'onnxruntime-node';
-import { metricLayout, numClasses, resolveLoss, weightLayoutOf, type ModelSpec } from '@syncline/core';
+import { labelKindOf, metricLayout, numClasses, resolveLoss, weightLayoutOf, type ModelSpec } from '@syncline/core';
 import type { StateUpdate } from './batch-norm-training';
 import { DataType, type ModelProto } from '../proto/onnx-proto';
 import { differentiate } from './autodiff';
@@ -53,7 +53,10 @@ export async function buildSpecGraphs(spec: ModelSpec): Promise<SpecGraphs> {
   const feeds: Record<string, ort.Tensor> = {};
   const perExample = spec.inputShape.reduce((a, c) => a * c, 1);
   feeds[X_INPUT] = new ort.Tensor('float32', new Float32Array(PROBE_BATCH * perExample), [PROBE_BATCH, ...spec.inputShape]);
-  feeds[LABELS_INPUT] = new ort.Tensor('int32', new Int32Array(PROBE_BATCH), [PROBE_BATCH]);
+  feeds[LABELS_INPUT] =
+    labelKindOf(loss) === 'float32'
+      ? new ort.Tensor('float32', new Float32Array(PROBE_BATCH), [PROBE_BATCH])
+      : new ort.Tensor('int32', new Int32Array(PROBE_BATCH), [PROBE_BATCH]);
   for (const e of layout.entries) feeds[e.name] = new ort.Tensor('float32', new Float32Array(e.size), [...e.shape]);
   for (const m of fwd.masks) {
     const dims = tb.inputs.find((i) => i.name === m.name)!.type!.tensor_type!.shape!.dim.map((d) => d.dim_value ?? PROBE_BATCH);

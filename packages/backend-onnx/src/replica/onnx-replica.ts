@@ -173,7 +173,7 @@ export class OnnxReplica implements ReplicaProgram {
   async predict(batch: Batch): Promise<Float32Array> {
     const session = this.#live(this.#eval);
     // Labels are not needed to predict: feed zeros so the shared eval graph runs.
-    const labelsFree = { ...batch, y: new Int32Array(batch.size) };
+    const labelsFree = { ...batch, y: this.#g.labels?.kind === 'float32' ? new Float32Array(batch.size) : new Int32Array(batch.size) };
     const feeds = batchFeeds(labelsFree, this.#g.inputShape, this.#g.labels ?? this.#g.numClasses, this.#stage);
     if (batch.size === 0) return new Float32Array(0);
     const out = await session.run({ ...feeds, ...this.#params }, [PROBS]);

@@ -3,7 +3,7 @@
  * layout (trainable entries first and contiguous, so gradients and optimizer slots are
  * the prefix [0, trainableSize) of the flat weights), input shape, classes and initial weights.
  */
-import type { OptimizerSpec, WeightLayout } from '@syncline/core';
+import type { LabelBounds, OptimizerSpec, WeightLayout } from '@syncline/core';
 import type { ModelProto } from '../proto/onnx-proto';
 
 export interface ReplicaGraphs {
@@ -20,8 +20,8 @@ export interface ReplicaGraphs {
   readonly initialWeights: Float32Array;
   /** Non-trainable entries the train graph recomputes each step (BatchNorm running statistics). */
   readonly stateUpdates?: readonly { entry: string; output: string }[];
-  /** Integer labels the loss accepts, [min, max); default [0, numClasses). */
-  readonly labels?: { readonly min: number; readonly max: number };
+  /** Labels the loss accepts (kind and range); default int32 class ids in [0, numClasses). */
+  readonly labels?: LabelBounds;
   /** Dropout mask inputs: name, per-example size, drop rate. */
   readonly masks: readonly { name: string; perExample: number; rate: number }[];
   /** Length of the train and eval graphs' `metric_sums` output (metric-head.ts); absent or 0: none. */

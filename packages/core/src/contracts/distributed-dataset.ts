@@ -3,7 +3,7 @@
  * Every rank yields the same number of steps per epoch, whatever its shard size, so an
  * uneven split never hangs a collective (short replicas get size-0 or partial batches).
  */
-import type { Batch, BatchAllocator } from './batch';
+import type { Batch, BatchAllocator, LabelKind } from './batch';
 import type { AutoShardPolicy } from './shard-policy';
 
 export interface DistributeOptions {
@@ -25,6 +25,11 @@ export interface DistributeOptions {
   readonly ringDepth?: number;
   /** Makes batch buffers (default heap typed arrays; SHARED_ALLOCATOR for SharedArrayBuffer). */
   readonly allocator?: BatchAllocator;
+  /**
+   * Label storage of the batches: 'int32' class ids or 'float32' real targets. Default: the
+   * source's `labelKind`, else 'int32'. fit/evaluate pass `labelKindOf(spec)` (the loss decides).
+   */
+  readonly labelKind?: LabelKind;
 }
 
 export interface DistributedDataset {

@@ -2,6 +2,8 @@
  * A random-access source of labelled examples: the unit the pipeline shuffles, shards
  * and batches. In-memory arrays and IDX files both end up as one of these.
  */
+import type { LabelKind } from './batch';
+
 export interface ExampleSource {
   /** Number of examples. */
   readonly size: number;
@@ -13,4 +15,6 @@ export interface ExampleSource {
   readFeatures(index: number, out: Float32Array, outOffset: number): void;
   /** Label of example `index`. */
   label(index: number): number;
+  /** 'float32' when the labels are real values (regression targets); default 'int32' (class ids). */
+  readonly labelKind?: LabelKind;
 }

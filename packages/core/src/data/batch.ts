@@ -4,7 +4,8 @@
  *
  * Protocol:
  * 1. A ring has `depth` slots; each slot holds, per local replica, a Float32Array of
- *    perReplicaBatch * exampleLength features and an Int32Array of perReplicaBatch labels.
+ *    perReplicaBatch * exampleLength features and perReplicaBatch labels: an Int32Array
+ *    of class ids, or a Float32Array of real targets when the ring's label kind says so.
  * 2. Step t is gathered into slot t mod depth, so batches handed out for step t stay
  *    untouched until step t + depth starts filling: with depth 2 (double buffering) the
  *    consumer may keep a step while the next is built; with stepsPerExecution k, a depth
@@ -16,7 +17,7 @@
  * 4. A batch of full size is the slot's own preallocated Batch object; a short one is a
  *    pair of subarray views of the same memory, so `x.length === size * exampleLength`.
  */
-import type { Batch, BatchAllocator } from '../contracts/batch';
+import type { Batch, BatchAllocator, LabelKind, Labels } from '../contracts/batch';
 
 /** Slots in a ring when nothing asks for more: double buffering. */
 export const DEFAULT_RING_DEPTH = 2;
@@ -24,14 +25,23 @@ export const DEFAULT_RING_DEPTH = 2;
 /** Plain heap typed arrays. */
 export const HEAP_ALLOCATOR: BatchAllocator = {
   features: (length) => new Float32Array(length),
-  labels: (length) => new Int32Array(length),
+  labels: (length, kind = 'int32') => (kind === 'float32' ? new Float32Array(length) : new Int32Array(length)),
 };
 
 /** SharedArrayBuffer-backed typed arrays (readable by worker_threads without copying). */
 export const SHARED_ALLOCATOR: BatchAllocator = {
   features: (length) => new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT)),
-  labels: (length) => new Int32Array(new SharedArrayBuffer(length * Int32Array.BYTES_PER_ELEMENT)),
+  labels: (length, kind = 'int32') => {
+    const buf = new SharedArrayBuffer(length * Int32Array.BYTES_PER_ELEMENT);
+    return kind === 'float32' ? new Float32Array(buf) : new Int32Array(buf);
+  },
 };
+
+/** `labels` as `kind`: the same memory reinterpreted when an allocator gave the other 4-byte type. */
+export function labelsAs(labels: Labels, kind: LabelKind): Labels {
+  if (kind === 'float32') return labels instanceof Float32Array ? labels : new Float32Array(labels.buffer, labels.byteOffset, labels.length);
+  return labels instanceof Int32Array ? labels : new Int32Array(labels.buffer, labels.byteOffset, labels.length);
+}
 
 /** Start and size of part `part` when `count` items are split over `parts` as evenly as possible. */
 export function splitEven(count: number, parts: number, part: number): { start: number; size: number } {
@@ -52,6 +62,7 @@ export class BatchRing {
     readonly exampleShape: readonly number[],
     readonly depth: number = DEFAULT_RING_DEPTH,
     allocator: BatchAllocator = HEAP_ALLOCATOR,
+    readonly labelKind: LabelKind = 'int32',
   ) {
     this.exampleLength = exampleShape.reduce((a, b) => a * b, 1);
     this.full = [];
@@ -61,7 +72,7 @@ export class BatchRing {
         slot.push(
           Object.freeze({
             x: allocator.features(perReplicaBatch * this.exampleLength),
-            y: allocator.labels(perReplicaBatch),
+            y: labelsAs(allocator.labels(perReplicaBatch, labelKind), labelKind),
             size: perReplicaBatch,
             exampleShape,
           }),
@@ -82,7 +93,7 @@ export class BatchRing {
   }
 
   /** Label buffer of (slot, replica), full capacity. */
-  labels(slot: number, replica: number): Int32Array {
+  labels(slot: number, replica: number): Labels {
     return this.full[slot]![replica]!.y;
   }
 

@@ -132,7 +132,8 @@ class ShardedDatasetImpl implements ShardedDataset {
     checkPositiveInt('ringDepth', this.ringDepth);
     const stream = this.policy === 'FILE' ? FILE_STREAM_BASE + rank : SHUFFLE_STREAM;
     this.order = new PassOrder(this.localSize, this.seed, this.shuffle, stream);
-    this.ring = new BatchRing(this.numLocalReplicas, this.perReplicaBatchSize, this.exampleShape, this.ringDepth, options.allocator);
+    const labelKind = options.labelKind ?? this.local.labelKind ?? 'int32';
+    this.ring = new BatchRing(this.numLocalReplicas, this.perReplicaBatchSize, this.exampleShape, this.ringDepth, options.allocator, labelKind);
     this.slotBatches = Array.from({ length: this.ringDepth }, () => new Array<Batch>(this.numLocalReplicas));
   }
 

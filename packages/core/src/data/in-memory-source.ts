@@ -1,7 +1,9 @@
 /**
  * An ExampleSource over typed arrays held in memory: Float32Array features as given, or
- * Uint8Array pixels scaled on read (by 1/255 unless told otherwise), plus integer labels.
+ * Uint8Array pixels scaled on read (by 1/255 unless told otherwise), plus labels: integer
+ * class ids, or a Float32Array of real targets (regression, soft binary labels).
  */
+import type { LabelKind } from '../contracts/batch';
 import { DataError } from '../errors/data-error';
 import { InvalidConfigError } from '../errors/invalid-config-error';
 import type { ExampleSource } from '../contracts/example-source';
@@ -13,8 +15,8 @@ export const BYTE_TO_UNIT = 1 / 255;
 export interface InMemorySourceInit {
   /** Features, row-major, `size * prod(exampleShape)` elements. */
   readonly x: Float32Array | Uint8Array;
-  /** Labels, one per example (integers). */
-  readonly y: Int32Array | Uint8Array | Uint16Array;
+  /** Labels, one per example: integer class ids, or a Float32Array of real targets. */
+  readonly y: Int32Array | Uint8Array | Uint16Array | Float32Array;
   /** Shape of one example, e.g. [28, 28, 1] or [784]. */
   readonly exampleShape: readonly number[];
   /** Multiplier for Uint8Array features (default 1/255); ignored for Float32Array. */
@@ -32,7 +34,9 @@ export class InMemorySource implements ExampleSource {
   /** Raw features, as given. */
   readonly x: Float32Array | Uint8Array;
   /** Raw labels, as given. */
-  readonly y: Int32Array | Uint8Array | Uint16Array;
+  readonly y: Int32Array | Uint8Array | Uint16Array | Float32Array;
+  /** 'float32' for Float32Array labels (real targets), else 'int32'. */
+  readonly labelKind: LabelKind;
   private readonly scale: number;
   /** Exactly one of these is set: separate fields keep each read loop monomorphic. */
   private readonly bytes: Uint8Array | null;
@@ -59,6 +63,7 @@ export class InMemorySource implements ExampleSource {
     }
     this.x = x;
     this.y = y;
+    this.labelKind = y instanceof Float32Array ? 'float32' : 'int32';
     this.scale = init.scale ?? BYTE_TO_UNIT;
     this.bytes = x instanceof Uint8Array ? x : null;
     this.floats = x instanceof Float32Array ? x : null;

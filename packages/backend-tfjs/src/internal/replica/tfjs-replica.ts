@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, BatchMetrics, FlatOptimizer, GradientResult, MetricLayout, OptimizerState, ReplicaProgram, WeightLayout } from '@syncline/core';
-import { BackendError, labelBounds, ShapeMismatchError } from '@syncline/core';
+import { BackendError, labelBounds, labelKindOf, ShapeMismatchError } from '@syncline/core';
 import type { ReplicaModel } from '../model/replica-model';
 import { lossTerms, probabilities } from './loss';
 import { metricSums } from './metric-sums';
@@ -239,7 +239,8 @@ export class TfjsReplica implements ReplicaProgram {
   }
 
   #inputs(batch: Batch): [tf.Tensor, tf.Tensor1D] {
-    return [tf.tensor(batch.x, [batch.size, ...batch.exampleShape]), tf.tensor1d(batch.y, 'int32')];
+    // int32 class ids, or float32 targets (regression, soft binary labels): the loss decides (labelKindOf)
+    return [tf.tensor(batch.x, [batch.size, ...batch.exampleShape]), tf.tensor1d(batch.y, labelKindOf(this.#model.loss))];
   }
 
   #live(): void {

@@ -1,16 +1,16 @@
 /** Checks a Batch against the model before any tensor is made; errors name the field and values. */
 import type { Batch } from '@syncline/core';
-import { DataError, ShapeMismatchError } from '@syncline/core';
+import { DataError, describeLabelBounds, labelInBounds, ShapeMismatchError, type LabelBounds } from '@syncline/core';
 
-/** Checks size, shape, feature count, and (for training and evaluation) every label against [min, max). */
-export function validateBatch(batch: Batch, inputShape: readonly number[], labels: { readonly min: number; readonly max: number }): void {
+/** Checks size, shape, feature count, and (for training and evaluation) every label against the loss's bounds (kind and range). */
+export function validateBatch(batch: Batch, inputShape: readonly number[], labels: LabelBounds): void {
   validateFeatures(batch, inputShape);
   const { size, y } = batch;
   if (y.length !== size) throw new ShapeMismatchError(`batch.y has ${y.length} labels for ${size} examples`);
   for (let i = 0; i < size; i++) {
     const label = y[i]!;
-    if (label < labels.min || label >= labels.max) {
-      throw new DataError(`batch.y[${i}] is ${label}; labels must be in [${labels.min}, ${labels.max}) for this model`);
+    if (!labelInBounds(label, labels)) {
+      throw new DataError(`batch.y[${i}] is ${label}; labels must be ${describeLabelBounds(labels)} for this model`);
     }
   }
 }

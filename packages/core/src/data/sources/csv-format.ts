@@ -1,7 +1,8 @@
 /**
  * CSV tables (csv-parse, RFC 4180: quotes, a BOM, CRLF): a header row names the columns,
  * every later row is one example. Rows are decoded as they are read (a row of floats is
- * smaller than its text), so the shuffle buffer holds Float32Arrays.
+ * smaller than its text), so the shuffle buffer holds Float32Arrays. The label is the
+ * row's last float: a class id, or a real target when the spec's labelKind is 'float32'.
  */
 import { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
@@ -158,7 +159,8 @@ function plainTargets(table: TabularSchema): Int32Array | undefined {
 /** The reader-thread side: a raw record is the row's floats with the label last. */
 export function csvFormat(spec: StreamSpec): RecordFormat {
   const table = spec.table!;
-  const rows = new RowDecoder(table);
+  const rows = new RowDecoder(table, spec.labelKind);
+  const real = spec.labelKind === 'float32';
   const len = table.features.length;
   const targets = plainTargets(table);
   /** Decodes row r of a plain chunk; a field the byte parser does not take goes through the general decoder (and its errors). */
@@ -173,7 +175,7 @@ export function csvFormat(spec: StreamSpec): RecordFormat {
       row[t] = v;
     }
     const y = row[len]!;
-    if (Number.isInteger(y) && y >= 0) return y;
+    if (real ? Number.isFinite(y) : Number.isInteger(y) && y >= 0) return y;
     return rows.decode((c: TabularColumn) => fieldText(chunk, C, r, c.index), row, 0, { file: path, line: chunk.lines[r]! });
   };
   return {

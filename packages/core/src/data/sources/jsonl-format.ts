@@ -73,7 +73,7 @@ export async function inspectJsonl(paths: readonly string[], options: TableOptio
 
 /** The reader-thread side: raw records are the line texts, parsed when kept. */
 export function jsonlFormat(spec: StreamSpec): RecordFormat {
-  const rows = new RowDecoder(spec.table!);
+  const rows = new RowDecoder(spec.table!, spec.labelKind);
   return {
     async *records(file: StreamFile): AsyncGenerator<RawRecord[]> {
       for await (const lines of fileLines(file.path)) {

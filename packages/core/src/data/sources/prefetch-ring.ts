@@ -17,9 +17,13 @@
  *    TFRecord reader's time.
  * 3. A restart (another position) bumps the generation: the consumer posts it and waits
  *    until the reader has reset both counters and stored it in ACK.
- * 4. A reader failure sets STATE = FAILED and posts the error on the error port, which
+ * 4. Labels are 4 bytes each: an Int32Array view for class ids, a Float32Array view for
+ *    real targets (the spec's labelKind; both sides use the same one).
+ * 5. A reader failure sets STATE = FAILED and posts the error on the error port, which
  *    the blocked consumer reads synchronously (receiveMessageOnPort).
  */
+
+import type { LabelKind, Labels } from '../../contracts/batch';
 
 /** Indices into the control Int32Array. */
 export const WRITTEN = 0;
@@ -49,6 +53,11 @@ export function allocRing(capacity: number, exampleLength: number): RingBuffers 
     capacity,
     exampleLength,
   };
+}
+
+/** The ring's label view for `kind` (default int32 class ids). */
+export function ringLabels(ring: RingBuffers, kind: LabelKind = 'int32'): Labels {
+  return kind === 'float32' ? new Float32Array(ring.y) : new Int32Array(ring.y);
 }
 
 /** An error as it crosses the error port. */

@@ -115,7 +115,8 @@ export class StreamShardedDataset implements ShardedDataset {
     this.#stepsPerExecution = options.stepsPerExecution ?? 1;
     checkPositiveInt('stepsPerExecution', this.#stepsPerExecution);
     this.ringDepth = options.ringDepth ?? Math.max(DEFAULT_RING_DEPTH, 2 * this.#stepsPerExecution);
-    this.#ring = new BatchRing(this.numLocalReplicas, this.perReplicaBatchSize, this.exampleShape, this.ringDepth, options.allocator);
+    const labelKind = options.labelKind ?? source.spec.labelKind ?? 'int32';
+    this.#ring = new BatchRing(this.numLocalReplicas, this.perReplicaBatchSize, this.exampleShape, this.ringDepth, options.allocator, labelKind);
     this.#slotBatches = Array.from({ length: this.ringDepth }, () => new Array<Batch>(this.numLocalReplicas));
     const len = source.exampleLength;
     const workerBatch = this.perReplicaBatchSize * this.numLocalReplicas;
@@ -127,7 +128,7 @@ export class StreamShardedDataset implements ShardedDataset {
     checkPositiveInt('shuffleBuffer', shuffleBuffer);
     this.#reader = new StreamReader(
       {
-        spec: source.spec,
+        spec: { ...source.spec, labelKind },
         localFiles: this.localFiles,
         localSize: this.localSize,
         pass: { seed: this.#seed, shuffle: this.#shuffle, shuffleBuffer, cycleLength },

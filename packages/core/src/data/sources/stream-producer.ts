@@ -6,7 +6,9 @@
  */
 import { StepPlan, type StepPlanConfig } from '../step-plan';
 import { passRecords, type PassConfig, type SourcedRecord } from './pass-stream';
-import { ACK, PRODUCER_WAITS, READ, STATE, WANTED, WRITTEN, type RingBuffers } from './prefetch-ring';
+import type { Labels } from '../../contracts/batch';
+import { DataError } from '../../errors/data-error';
+import { ACK, PRODUCER_WAITS, READ, ringLabels, STATE, WANTED, WRITTEN, type RingBuffers } from './prefetch-ring';
 import type { RecordFormat } from './record-format';
 import { recordFormat } from './record-formats';
 import type { StreamSpec } from './stream-spec';
@@ -88,7 +90,7 @@ export class StreamProducer {
   #gen = 0;
   readonly #ctrl: Int32Array;
   readonly #x: Float32Array;
-  readonly #y: Int32Array;
+  readonly #y: Labels;
   readonly #format: RecordFormat;
 
   constructor(
@@ -97,7 +99,7 @@ export class StreamProducer {
   ) {
     this.#ctrl = new Int32Array(init.ring.ctrl);
     this.#x = new Float32Array(init.ring.x);
-    this.#y = new Int32Array(init.ring.y);
+    this.#y = ringLabels(init.ring, init.spec.labelKind);
     this.#format = recordFormat(init.spec);
   }
 
@@ -119,6 +121,14 @@ export class StreamProducer {
       .catch((e: unknown) => {
         if (gen === this.#gen) this.fail(gen, e);
       });
+  }
+
+  /** A decoded label as the ring stores it: class ids must be integers (never truncated). */
+  #label(y: number, path: string, line: number): number {
+    if (this.#y instanceof Int32Array && (y | 0) !== y) {
+      throw new DataError(`${path} record ${line}: label ${y} is not an integer class id; a classification loss needs int32 class labels.`);
+    }
+    return y;
   }
 
   async #run(gen: number, epoch: number, step: number): Promise<void> {
@@ -164,13 +174,14 @@ export class StreamProducer {
             }
             if (gen !== this.#gen) return;
             const slot = (written + inflight.length) % capacity;
-            const y = this.#format.decode(rec.raw, files[rec.file]!, this.#x, slot * exampleLength);
+            const file = files[rec.file]!;
+            const y = this.#format.decode(rec.raw, file, this.#x, slot * exampleLength);
             if (typeof y === 'number' && inflight.length === 0) {
-              this.#y[slot] = y;
+              this.#y[slot] = this.#label(y, file.path, rec.raw.line);
               publish();
               continue;
             }
-            const done = Promise.resolve(y).then((v) => void (this.#y[slot] = v));
+            const done = Promise.resolve(y).then((v) => void (this.#y[slot] = this.#label(v, file.path, rec.raw.line)));
             done.catch(() => undefined); // rethrown where it is awaited
             inflight.push(done);
             while (inflight.length >= MAX_INFLIGHT_DECODES) {

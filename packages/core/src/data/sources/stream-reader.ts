@@ -3,9 +3,10 @@
  * and takes decoded examples out of the prefetch ring in the order the step plan gives.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { Labels } from '../../contracts/batch';
 import { DataError } from '../../errors/data-error';
 import { siblingModule } from '../../internal/replica/sibling-module';
-import { ACK, allocRing, PRODUCER_WAITS, READ, STATE, STATE_FAILED, WANTED, WRITTEN, type RingError } from './prefetch-ring';
+import { ACK, allocRing, PRODUCER_WAITS, READ, ringLabels, STATE, STATE_FAILED, WANTED, WRITTEN, type RingError } from './prefetch-ring';
 import type { ProducerInit } from './stream-producer';
 
 /** A consumer waiting longer than this for one example gives up (the reader is stuck or gone). */
@@ -23,7 +24,7 @@ export class StreamReader {
   readonly #errors: MessagePort;
   readonly #ctrl: Int32Array;
   readonly #x: Float32Array;
-  readonly #y: Int32Array;
+  readonly #y: Labels;
   readonly #len: number;
   readonly #cap: number;
   #gen = 0;
@@ -37,7 +38,7 @@ export class StreamReader {
     );
     this.#ctrl = new Int32Array(ring.ctrl);
     this.#x = new Float32Array(ring.x);
-    this.#y = new Int32Array(ring.y);
+    this.#y = ringLabels(ring, init.spec.labelKind);
     this.#len = ring.exampleLength;
     this.#cap = capacity;
     const { port1, port2 } = new MessageChannel();
@@ -63,7 +64,7 @@ export class StreamReader {
   }
 
   /** Copies the next `count` examples into x (from 0) and y. Throws DataError for a reader failure or stall. */
-  take(count: number, x: Float32Array, y: Int32Array): void {
+  take(count: number, x: Float32Array, y: Labels): void {
     const c = this.#ctrl;
     const len = this.#len;
     for (let k = 0; k < count; k++) {

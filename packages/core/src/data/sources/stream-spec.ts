@@ -3,6 +3,7 @@
  * record becomes a row of floats and a label. It crosses into the reader thread as is, so
  * it holds no functions; `openStreamSource` builds it by inspecting the files once.
  */
+import type { LabelKind } from '../../contracts/batch';
 import type { ExampleLayout } from './tf-example';
 
 /** Formats a StreamSource reads. */
@@ -50,6 +51,12 @@ export interface StreamSpec {
   readonly table?: TabularSchema;
   /** images: the class names, sorted (label i is classes[i]). */
   readonly image?: { readonly classes: readonly string[] };
+  /**
+   * How labels are read and carried: 'int32' class ids (a fractional label is a DataError
+   * naming file, line and column) or 'float32' real targets. Default 'int32'; the dataset
+   * sets it from DistributeOptions.labelKind (the model's loss) before the reader starts.
+   */
+  readonly labelKind?: LabelKind;
 }
 
 /** How a stream is read, beyond DistributeOptions (tf.data's knobs). */

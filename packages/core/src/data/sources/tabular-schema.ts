@@ -10,8 +10,11 @@
  *    numbers is a numeric column of that length.
  * 2. Decoding writes numeric values as floats and categorical ones as their vocabulary
  *    index. A value that does not fit (not a number, unknown category, wrong array length)
- *    is a DataError naming the file, the line and the column.
+ *    is a DataError naming the file, the line and the column. The label is a non-negative
+ *    integer class (or a category's index) under labelKind 'int32', any finite number (or
+ *    a category's index) under 'float32' (regression, soft binary targets).
  */
+import type { LabelKind } from '../../contracts/batch';
 import { DataError } from '../../errors/data-error';
 import type { TabularColumn, TabularSchema } from './stream-spec';
 
@@ -98,7 +101,10 @@ export class RowDecoder {
   readonly #maps: (Map<string, number> | undefined)[];
   readonly #labelMap: Map<string, number> | undefined;
 
-  constructor(readonly schema: TabularSchema) {
+  constructor(
+    readonly schema: TabularSchema,
+    readonly labelKind: LabelKind = 'int32',
+  ) {
     this.#maps = schema.features.map((c) => (c.vocabulary ? new Map(c.vocabulary.map((v, i) => [v, i])) : undefined));
     this.#labelMap = schema.label.vocabulary ? new Map(schema.label.vocabulary.map((v, i) => [v, i])) : undefined;
   }
@@ -118,7 +124,16 @@ export class RowDecoder {
       out[o++] = this.#value(c, this.#maps[k], v, at);
     }
     const y = this.#value(this.schema.label, this.#labelMap, get(this.schema.label), at);
-    if (!Number.isInteger(y) || y < 0) throw bad(at, this.schema.label.name, get(this.schema.label), 'a non-negative integer class (or a category)');
+    if (this.labelKind === 'float32') {
+      if (!Number.isFinite(Math.fround(y))) throw bad(at, this.schema.label.name, get(this.schema.label), 'a finite float32 number');
+    } else if (!Number.isInteger(y) || y < 0) {
+      throw bad(
+        at,
+        this.schema.label.name,
+        get(this.schema.label),
+        'a non-negative integer class (or a category); a real-valued target needs a regression loss',
+      );
+    }
     return y;
   }
 

@@ -11,6 +11,7 @@ import type { OptimizerState } from '../../contracts/optimizer-state';
 import type { BatchMetrics } from '../../contracts/replica-program';
 import { addSums } from '../../model/metric-layout';
 import { ShapeMismatchError } from '../../errors/shape-mismatch-error';
+import { UnsupportedOperationError } from '../../errors/unsupported-operation-error';
 import type { RunStagedOptions, StepResult, TrainEngine } from '../../contracts/train-engine';
 import { wallClockMs } from '../../contracts/step-profiler';
 import { CompiledStepClock } from '../profile/compiled-step-clock';
@@ -56,6 +57,14 @@ export class CompiledEngine implements TrainEngine {
         throw new ShapeMismatchError(
           `replica ${r} got a batch of ${batch.size} examples; the compiled step needs exactly ${b} (static shapes). ` +
             'Use dropRemainder, or a virtual epoch size that is a multiple of the global batch',
+        );
+      }
+      if (!(batch.y instanceof Int32Array)) {
+        throw new UnsupportedOperationError(
+          'engine',
+          'compiled',
+          'float32 labels (regression targets)',
+          'compiled programs train on int32 class ids; use a MirroredStrategy',
         );
       }
       target[r]!.x.set(batch.x.subarray(0, target[r]!.x.length));

@@ -17,6 +17,7 @@ import { metricLayout } from '../../model/metric-layout';
 import type { EvaluateResult, FitOptions, History } from '../../contracts/fit-options';
 import type { TrainEngine } from '../../contracts/train-engine';
 import { concatFloat32 } from './concat-float32';
+import { labelKindOf } from '../../model/resolve-loss';
 
 /** Global batch used by evaluate/predict when none is given. */
 export const DEFAULT_EVAL_GLOBAL_BATCH = 256;
@@ -76,15 +77,17 @@ export class EngineModel implements DistributedModel {
     const seed = options.seed ?? this.seed;
     this.#checkSource(train, 'training');
     if (options.validationData) this.#checkSource(options.validationData, 'validation');
+    const labelKind = labelKindOf(this.spec);
     const dataset = this.hooks.distribute(train, {
       globalBatchSize: options.globalBatchSize,
+      labelKind,
       seed,
       shuffle: options.shuffle ?? true,
       dropRemainder: options.dropRemainder ?? this.hooks.dropRemainderByDefault ?? false,
       ...(options.virtualEpochSize !== undefined ? { virtualEpochSize: options.virtualEpochSize } : {}),
     });
     const validation = options.validationData
-      ? this.hooks.distribute(options.validationData, { globalBatchSize: options.globalBatchSize, shuffle: false })
+      ? this.hooks.distribute(options.validationData, { globalBatchSize: options.globalBatchSize, shuffle: false, labelKind })
       : undefined;
     await this.hooks.prepare(this.#perReplicaMax(options.globalBatchSize), k, true);
     return runFitLoop(this.engine, dataset, {
@@ -103,7 +106,11 @@ export class EngineModel implements DistributedModel {
     const globalBatchSize = options.globalBatchSize ?? DEFAULT_EVAL_GLOBAL_BATCH;
     this.#checkSource(data, 'evaluation');
     await this.hooks.prepare(this.#perReplicaMax(globalBatchSize), Math.max(1, this.engine.maxStagedSteps), false);
-    return evaluateDataset(this.engine, this.hooks.distribute(data, { globalBatchSize, shuffle: false }), metricLayout(this.spec.metrics));
+    return evaluateDataset(
+      this.engine,
+      this.hooks.distribute(data, { globalBatchSize, shuffle: false, labelKind: labelKindOf(this.spec) }),
+      metricLayout(this.spec.metrics),
+    );
   }
 
   async predict(data: DataSource, options: { globalBatchSize?: number } = {}): Promise<Float32Array> {
@@ -112,7 +119,7 @@ export class EngineModel implements DistributedModel {
     await this.hooks.prepare(this.#perReplicaMax(globalBatchSize), Math.max(1, this.engine.maxStagedSteps), false);
     const parts: Float32Array[] = [];
     const split = this.hooks.distributeLocally ?? this.hooks.distribute;
-    for (const step of split.call(this.hooks, data, { globalBatchSize, shuffle: false }).epoch(0)) {
+    for (const step of split.call(this.hooks, data, { globalBatchSize, shuffle: false, labelKind: labelKindOf(this.spec) }).epoch(0)) {
       parts.push(await this.engine.predict(step));
     }
     return concatFloat32(parts);

@@ -63,8 +63,8 @@ export class MirroredEngine implements TrainEngine {
 
   #ref(replica: number, slot: number, batch: Batch): BatchRef {
     if (this.slots) {
-      this.slots[replica]!.write(slot, batch);
-      return { kind: 'slot', slot, size: batch.size };
+      const labels = this.slots[replica]!.write(slot, batch);
+      return labels === 'float32' ? { kind: 'slot', slot, size: batch.size, labels } : { kind: 'slot', slot, size: batch.size };
     }
     return { kind: 'inline', x: batch.x.slice(), y: batch.y.slice(), size: batch.size };
   }

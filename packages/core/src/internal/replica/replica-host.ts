@@ -118,7 +118,7 @@ export class ReplicaHost {
   #batch(ref: BatchRef): Batch {
     if (ref.kind === 'inline') return { x: ref.x, y: ref.y, size: ref.size, exampleShape: this.#exampleShape };
     if (!this.#slots) throw new ContractViolationError('replica', String(this.#comm.rank), 'slot batch without shared slots');
-    return this.#slots.read(ref.slot, ref.size, this.#exampleShape);
+    return this.#slots.read(ref.slot, ref.size, this.#exampleShape, ref.labels ?? 'int32');
   }
 
   async #trainStep(batch: Batch, preempt: boolean): Promise<StepMetrics> {

@@ -3,6 +3,7 @@
  * processes). Every request carries an id; every reply names it. Batches travel as
  * slot references into shared memory (threads) or inline arrays (processes).
  */
+import type { Labels } from '../../contracts/batch';
 import type { PluginRef } from '../../contracts/plugin-ref';
 import type { WeightLayout } from '../../contracts/weight-layout';
 import type { ModelSpec } from '../../spec/model-spec';
@@ -22,8 +23,9 @@ export type GradientBufferKind = 'registered' | 'plain';
 
 /** A batch as it crosses into a replica: a slot of the shared batch buffer, or inline. */
 export type BatchRef =
-  | { readonly kind: 'slot'; readonly slot: number; readonly size: number }
-  | { readonly kind: 'inline'; readonly x: Float32Array; readonly y: Int32Array; readonly size: number };
+  /** `labels`: how the slot's labels were written (absent: int32 class ids). */
+  | { readonly kind: 'slot'; readonly slot: number; readonly size: number; readonly labels?: 'float32' }
+  | { readonly kind: 'inline'; readonly x: Float32Array; readonly y: Labels; readonly size: number };
 
 export interface InitMessage {
   readonly type: 'init';

@@ -30,7 +30,13 @@ export function buildProgram(io: ProgramIo = defaultIo): Command {
     .exitOverride((e: CommanderError) => {
       throw redactCommanderError(e);
     });
-  addTrainFlags(program.command('train').description('train a model on Fashion-MNIST')).action(async (raw: Record<string, unknown>) => {
+  addTrainFlags(
+    program
+      .command('train')
+      .description(
+        'train a model (a preset, a spec, an ONNX or tfjs model file) on your data (IDX, TFRecord, CSV, JSONL, image folders; Fashion-MNIST by default)',
+      ),
+  ).action(async (raw: Record<string, unknown>) => {
     // A worker `syncline launch` started stops when the launcher dies; by hand, nothing to watch.
     const launcher = watchLauncher(process.env, io.stderr);
     try {

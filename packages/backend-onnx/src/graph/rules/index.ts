@@ -11,6 +11,8 @@ import { divGrad, mulGrad } from './mul-div';
 import { identityGrad, reshapeGrad, transposeGrad } from './shape-ops';
 import { logSoftmaxGrad, softmaxGrad } from './softmax';
 import { batchNormGrad } from './batch-norm';
+import { batchStatsNormGrad } from './batch-norm-batch-stats';
+import { batchStatsOf } from '../batch-norm-training';
 import { padGrad } from './pad';
 import { reciprocalGrad, reduceMeanGrad, sqrtGrad } from './reduce-mean';
 import { concatGrad, erfGrad } from './erf-concat';
@@ -41,7 +43,13 @@ export const GRAD_RULES: ReadonlyMap<string, GradRule> = new Map<string, GradRul
   ['Transpose', transposeGrad],
   ['Identity', identityGrad],
   ['Dropout', identityGrad],
-  ['BatchNormalization', batchNormGrad],
+  [
+    'BatchNormalization',
+    (ctx, node, gys, needed) => {
+      const stats = batchStatsOf(node);
+      return stats ? batchStatsNormGrad(ctx, node, gys[0], needed, stats) : batchNormGrad(ctx, node, gys, needed);
+    },
+  ],
   ['Pad', padGrad],
   ['ReduceMean', reduceMeanGrad],
   ['Sqrt', sqrtGrad],

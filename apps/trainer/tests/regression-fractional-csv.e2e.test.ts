@@ -10,8 +10,9 @@
  * spreads by ~10%, too much for 5% over a few seeds). The integer-target run (its own
  * spec, Adam 0.01, same seeds) is compared as test MSE / target variance (not the same
  * optimiser setting, since the same Adam steps move a unit-variance and a 78-std target
- * differently); their 5-seed means must agree within 10%. A classification spec on the
- * fractional table is refused naming file, line and column.
+ * differently); their 5-seed means must agree within 10%. Replicas in processes (labels
+ * sent inline) and in threads (labels in shared slots) train bit-identically. A
+ * classification spec on the fractional table is refused naming file, line and column.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -41,12 +42,12 @@ function torchOrSay(): boolean {
 
 const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 
-function train(dir: string, seed: number, model = SPEC, epochs = RUN.epochs): ReturnType<typeof runTrain> {
+function train(dir: string, seed: number, model = SPEC, epochs = RUN.epochs, isolation: 'thread' | 'process' = 'thread'): ReturnType<typeof runTrain> {
   return runTrain(
     validateTrainOptions({
       strategy: 'mirrored',
       replicas: 2,
-      isolation: 'thread',
+      isolation,
       backend: 'onnx',
       model,
       data: join(dir, 'train.csv'),
@@ -94,6 +95,12 @@ describe('regression on fractional targets through the CLI path', () => {
     process.stderr.write(`PyTorch ${torch.map((v) => v.toFixed(4)).join(', ')} mean ${mean(torch).toFixed(4)}; ratio ${ratio.toFixed(3)}\n`);
     expect(Math.abs(ratio - 1)).toBeLessThanOrEqual(0.05);
   }, 900_000);
+
+  it('replicas in processes (labels inline) train bit-identically to replicas in threads (labels in shared slots)', async () => {
+    const [threads, processes] = [await train(DIR, 4, SPEC, 3), await train(DIR, 4, SPEC, 3, 'process')];
+    expect(processes.history.map((h) => h.loss)).toEqual(threads.history.map((h) => h.loss));
+    expect(processes.testLoss).toBe(threads.testLoss);
+  }, 300_000);
 
   it('a classification spec on the fractional target is refused naming file, line and column', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fractional-'));

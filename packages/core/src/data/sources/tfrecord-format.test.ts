@@ -87,6 +87,34 @@ describe('TFRecord of tf.train.Example', () => {
     }
   });
 
+  it('frames fed in three chunks at every pair of cuts, or a byte at a time, come out whole and are counted; a bad header is named at its byte', () => {
+    const frames = [frameRecord(Buffer.from('first record')), frameRecord(Buffer.from('second')), frameRecord(Buffer.alloc(40, 7))];
+    const all = Buffer.concat(frames);
+    const want = ['first record', 'second', Buffer.alloc(40, 7).toString()];
+    for (let i = 0; i <= all.length; i++) {
+      for (let j = i; j <= all.length; j++) {
+        const f = new TFRecordFramer('x');
+        const got = [all.subarray(0, i), all.subarray(i, j), all.subarray(j)].flatMap((c) => f.push(Buffer.from(c))).map((p) => p.toString());
+        f.end();
+        expect(got).toEqual(want);
+        const counter = new TFRecordFramer('x');
+        [all.subarray(0, i), all.subarray(i, j), all.subarray(j)].forEach((c) => counter.skip(c));
+        counter.end();
+        expect(counter.count).toBe(3);
+      }
+    }
+    const f = new TFRecordFramer('x');
+    const bytewise = [...all].flatMap((_, k) => f.push(all.subarray(k, k + 1)));
+    expect(bytewise.map((p) => p.toString())).toEqual(want);
+    const broken = Buffer.from(all);
+    const third = frames[0]!.length + frames[1]!.length;
+    broken[third + 8] = broken[third + 8]! ^ 1; // the third frame's length checksum
+    const g = new TFRecordFramer('y');
+    expect(() => [broken.subarray(0, third - 3), broken.subarray(third - 3)].forEach((c) => g.push(c))).toThrow(
+      new RegExp(`y: record 2 at byte ${third} has a bad length checksum`),
+    );
+  });
+
   it('names a missing label or feature and lists the ones there are', async () => {
     await expect(inspectTfrecord([SHARDS[0]!], { label: 'class' })).rejects.toThrow(
       /no feature "class" to use as the label \(features: image, label\); pass --label/,

@@ -30,6 +30,7 @@ describe('float32 labels, in memory', () => {
     expect(labelKindOf({ loss: { name: 'binaryCrossentropy', fromLogits: true } })).toBe('float32');
     expect(labelKindOf('sparseCategoricalCrossentropy')).toBe('int32');
     expect(labelKindOf({ loss: 'categoricalCrossentropy' })).toBe('int32');
+    expect(labelKindOf({ loss: undefined } as never)).toBe('int32'); // an unparsed spec: the default loss
     const bce = labelBounds({ name: 'binaryCrossentropy', output: 'logits', link: 'sigmoid' }, 1);
     expect([0, 0.25, 1].map((v) => labelInBounds(v, bce))).toEqual([true, true, true]);
     expect([-0.01, 1.01, Number.NaN].map((v) => labelInBounds(v, bce))).toEqual([false, false, false]);

@@ -55,7 +55,8 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  * Takes a loss name, a resolved loss, a loss spec or a model spec.
  */
 export function labelKindOf(loss: LossName | LossSpec | ResolvedLoss | Pick<ModelSpec, 'loss'>): LabelKind {
-  const spec = typeof loss === 'object' && 'loss' in loss ? loss.loss : loss;
+  const spec: LossSpec | ResolvedLoss | undefined = typeof loss === 'object' && 'loss' in loss ? loss.loss : loss;
+  if (spec === undefined) return 'int32'; // an unparsed spec without a loss: sparse categorical cross-entropy
   const name = typeof spec === 'string' ? spec : spec.name;
   return name === 'sparseCategoricalCrossentropy' || name === 'categoricalCrossentropy' ? 'int32' : 'float32';
 }

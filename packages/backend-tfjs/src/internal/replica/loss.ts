@@ -23,7 +23,7 @@ export interface LossTerms {
 const clipP = (p: tf.Tensor): tf.Tensor => tf.clipByValue(p, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON);
 const fromLogits = (loss: ResolvedLoss): boolean => loss.output === 'fused' || loss.output === 'logits';
 
-/** Call inside tf.tidy. `labels` is int32 [batch]; `output` is [batch, width]. */
+/** Call inside tf.tidy. `labels` [batch] is int32 class ids (categorical) or float32 targets (binary, regression: labelKindOf); `output` is [batch, width]. */
 export function lossTerms(output: tf.Tensor2D, loss: ResolvedLoss, labels: tf.Tensor1D, width: number): LossTerms {
   if (loss.name === 'sparseCategoricalCrossentropy' || loss.name === 'categoricalCrossentropy') {
     const correct = tf.sum(tf.cast(tf.equal(tf.argMax(output, 1), labels), 'int32')) as tf.Scalar;

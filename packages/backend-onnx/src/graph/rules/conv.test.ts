@@ -1,7 +1,8 @@
 /**
- * Conv gradients (dX via ConvTranspose, dW via Conv on transposed tensors, dB) vs central
- * finite differences, float32, eps 1e-3, rel err <= 1e-2, over strides 1-3, explicit
- * symmetric/asymmetric pads and auto_pad SAME_UPPER on odd/even random sizes.
+ * Conv gradients (dX via ConvTranspose, dW via an im2col GEMM, dB) vs central finite
+ * differences, float32, eps 1e-3, rel err <= 1e-2, over strides 1-3, explicit
+ * symmetric/asymmetric pads and auto_pad SAME_UPPER on odd/even random sizes; 3 input
+ * channels take the Slice patches, 8 or more the Gather patches.
  */
 import { gradCheck, seededUniform } from '../../../tests/helpers/grad-check';
 
@@ -14,8 +15,10 @@ describe('Conv gradient rule', () => {
     { name: 'same-style asymmetric pads, stride 2', h: 8, w: 8, k: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] },
     { name: 'symmetric pads, stride 1, 5x3 kernel', h: 6, w: 5, k: [5, 3], strides: [1, 1], pads: [2, 1, 2, 1] },
     { name: 'stride 3, 2x2 kernel', h: 9, w: 10, k: [2, 2], strides: [3, 3], pads: [0, 0, 0, 0] },
-  ])('$name', async ({ h, w, k, strides, pads }) => {
-    const [n, c, o] = [2, 3, 4];
+    { name: '9 channels (Gather patches), asymmetric pads, stride 2', h: 8, w: 7, k: [3, 3], strides: [2, 2], pads: [0, 1, 1, 1], c: 9 },
+    { name: '8 channels (Gather patches), symmetric pads, 5x3 kernel', h: 6, w: 5, k: [5, 3], strides: [1, 1], pads: [2, 1, 2, 1], c: 8 },
+  ])('$name', async ({ h, w, k, strides, pads, c = 3 }) => {
+    const [n, o] = [2, 4];
     const res = await gradCheck(
       [
         { name: 'X', shape: [n, c, h, w], data: seededUniform(n * c * h * w, h * 31 + w) },

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import { DataError } from '../../errors/data-error';
 import { fileChunks } from './byte-stream';
+import { scanNumericCsv } from './csv-numeric-scan';
 import { fieldText, parseAscii, scanPlainCsv, type PlainRows } from './csv-plain';
 import type { RawRecord, RecordFormat } from './record-format';
 import type { StreamFile, StreamSpec, TabularColumn, TabularSchema } from './stream-spec';
@@ -121,12 +122,28 @@ async function inspectQuoted(path: string, state: Inspection, first: string, opt
   return n;
 }
 
-/** Counts the rows of every file and types the chosen columns (see tabular-schema.ts). All files need the same header. */
+/** A file of decimal literals only (csv-numeric-scan.ts): every chosen column numeric, as the full inspection would type it; undefined otherwise. */
+async function inspectNumeric(path: string, state: Inspection, first: string, options: TableOptions): Promise<number | undefined> {
+  const scan = await scanNumericCsv(path);
+  if (!scan) return undefined;
+  takeHeader(state, scan.header, path, first, options);
+  for (const c of [...state.cols!.features, state.cols!.label]) if (c.numeric && scan.rows > 0) c.sawNumbers = true;
+  return scan.rows;
+}
+
+/**
+ * Counts the rows of every file and types the chosen columns (see tabular-schema.ts). All
+ * files need the same header. A file of numbers only is counted by a byte automaton
+ * (inspectNumeric); others are inspected value by value.
+ */
 export async function inspectCsv(paths: readonly string[], options: TableOptions = {}): Promise<StreamSpec> {
   const state: Inspection = {};
   const files: StreamFile[] = [];
   for (const path of paths) {
-    const n = (await inspectPlain(path, state, paths[0]!, options)) ?? (await inspectQuoted(path, state, paths[0]!, options));
+    const n =
+      (await inspectNumeric(path, state, paths[0]!, options)) ??
+      (await inspectPlain(path, state, paths[0]!, options)) ??
+      (await inspectQuoted(path, state, paths[0]!, options));
     files.push({ path, examples: n });
   }
   const { cols, header } = state;

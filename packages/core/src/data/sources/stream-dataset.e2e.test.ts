@@ -131,6 +131,19 @@ describe('streamed distributed dataset', () => {
     }
   }, 60_000);
 
+  it('a malformed number in a numbers-only table (opened by the byte scan) is named with its file, line and column when read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stream-malformed-'));
+    writeFileSync(join(dir, 'n.csv'), 'x,label\n1,0\n1.2.3,1\n');
+    const src = await openStreamSource(join(dir, 'n.csv'));
+    expect(src.size).toBe(2);
+    const ds = distributeDataset(src, { globalBatchSize: 2, shuffle: false }) as Ds;
+    try {
+      expect(() => ids(ds, 0)).toThrow(/n\.csv line 3, column "x": "1\.2\.3" is not a number/);
+    } finally {
+      await ds.close();
+    }
+  }, 60_000);
+
   it('a bad row found by the reader thread stops the pipeline with a DataError naming file, line and column', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stream-bad-'));
     writeFileSync(join(dir, 'a.csv'), 'x,label\n1,0\n2,1\n');

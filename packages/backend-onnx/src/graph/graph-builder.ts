@@ -129,7 +129,8 @@ export class GraphBuilder {
   }
 
   /**
-   * The finished model (default domain, `opset`, 17 unless raised). Node names are made
+   * The finished model (default domain, `opset`, 17 unless raised; version 1 of any other
+   * domain a node names, e.g. com.microsoft.nchwc). Node names are made
    * unique (ONNX requires it): a later node whose name is taken, such as an imported
    * PyTorch "Identity_0" beside the builder's own, gets a numeric suffix.
    */
@@ -147,7 +148,10 @@ export class GraphBuilder {
     });
     return {
       ir_version: IR_VERSION,
-      opset_import: [{ domain: '', version: this.opset }],
+      opset_import: [
+        { domain: '', version: this.opset },
+        ...[...new Set(node.map((n) => n.domain ?? ''))].filter((d) => d && d !== 'ai.onnx').map((domain) => ({ domain, version: 1 })),
+      ],
       producer_name: '@syncline/backend-onnx',
       graph: { name: this.name, node, initializer: this.initializers, input: this.inputs, output: this.outputs },
     };

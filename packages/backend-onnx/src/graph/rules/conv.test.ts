@@ -2,7 +2,8 @@
  * Conv gradients (dX via ConvTranspose, dW via an im2col GEMM, dB) vs central finite
  * differences, float32, eps 1e-3, rel err <= 1e-2, over strides 1-3, explicit
  * symmetric/asymmetric pads and auto_pad SAME_UPPER on odd/even random sizes; 3 input
- * channels take the Slice patches, 8 or more the Gather patches.
+ * channels take the Slice patches, 8 or more the Gather patches; stride-1 convs with 16k
+ * channels in and out take the NCHWc dX.
  */
 import { gradCheck, seededUniform } from '../../../tests/helpers/grad-check';
 
@@ -17,8 +18,19 @@ describe('Conv gradient rule', () => {
     { name: 'stride 3, 2x2 kernel', h: 9, w: 10, k: [2, 2], strides: [3, 3], pads: [0, 0, 0, 0] },
     { name: '9 channels (Gather patches), asymmetric pads, stride 2', h: 8, w: 7, k: [3, 3], strides: [2, 2], pads: [0, 1, 1, 1], c: 9 },
     { name: '8 channels (Gather patches), symmetric pads, 5x3 kernel', h: 6, w: 5, k: [5, 3], strides: [1, 1], pads: [2, 1, 2, 1], c: 8 },
-  ])('$name', async ({ h, w, k, strides, pads, c = 3 }) => {
-    const [n, o] = [2, 4];
+    { name: '16 -> 16 channels, stride 1, same pads (NCHWc dX on x64)', h: 6, w: 5, k: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], c: 16, o: 16 },
+    {
+      name: '16 -> 32 channels, stride 1, asymmetric pads, 5x3 kernel (NCHWc dX on x64)',
+      h: 7,
+      w: 6,
+      k: [5, 3],
+      strides: [1, 1],
+      pads: [1, 0, 2, 2],
+      c: 16,
+      o: 32,
+    },
+  ])('$name', async ({ h, w, k, strides, pads, c = 3, o = 4 }) => {
+    const n = 2;
     const res = await gradCheck(
       [
         { name: 'X', shape: [n, c, h, w], data: seededUniform(n * c * h * w, h * 31 + w) },

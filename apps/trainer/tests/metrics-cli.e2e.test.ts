@@ -4,7 +4,7 @@
  * `syncline train --metrics accuracy,topKAccuracy:3,mse` end to end, in process (runTrain,
  * 2 thread replicas on onnx, the Fashion-MNIST sample): the --json result carries the
  * metrics per epoch (training and validation) and on the test split, metrics.jsonl keeps
- * the log keys, report.html charts both, and the TensorBoard train and validation runs hold
+ * the log keys, report.html charts both and lists them in its epoch table, and the TensorBoard train and validation runs hold
  * epoch_top_k_accuracy and epoch_mse, as Keras names them.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -73,6 +73,10 @@ describe('--metrics through syncline train', () => {
     expect(line).toMatchObject({ topKAccuracy: epoch.topKAccuracy, mse: epoch.mse, valTopKAccuracy: epoch.valTopKAccuracy, valMse: epoch.valMse });
     const html = readFileSync(join(dir, 'logs', 'report.html'), 'utf8');
     for (const chart of ['top-k-accuracy', 'mse']) expect(html).toContain(`data-metric="${chart}"`);
+    // The epoch table has a column per extra metric, with the epoch's values.
+    for (const column of ['top k accuracy', 'mse', 'val top k accuracy', 'val mse']) expect(html).toContain(`<th>${column}</th>`);
+    expect(html).toContain(`<td>${(100 * epoch.topKAccuracy!).toFixed(2)}%</td>`);
+    expect(html).toContain(`<td>${epoch.mse!.toFixed(4)}</td>`);
     for (const run of ['train', 'validation']) {
       const tags = scalarTags(join(dir, 'logs', 'tensorboard', run));
       expect([run, tags.has('epoch_top_k_accuracy'), tags.has('epoch_mse')]).toEqual([run, true, true]);

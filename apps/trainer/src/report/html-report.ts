@@ -6,6 +6,7 @@
  */
 import { describePlacement, type RunInfo } from './run-info';
 import type { EpochRow } from './run-history';
+import { EXTRA_METRIC_KEYS, kerasName, type ExtraMetricKey } from './metric-columns';
 import type { RunSession } from './run-sessions';
 import { formatShape } from './model-summary';
 import { dateTime, duration, esc, fixed, formatValue, keyValueTable, percent, table } from './html-format';
@@ -91,15 +92,29 @@ function resultsTable(o: RunOutcome): string {
   ]);
 }
 
+/** The epoch table: the standard columns, then each extra metric some row logged (Keras' names; rates as percentages). */
 function epochTable(rows: readonly EpochRow[]): string {
+  const extra = EXTRA_METRIC_KEYS.filter((k) => rows.some((r) => typeof r[k] === 'number'));
+  const show = (k: ExtraMetricKey, v: number | undefined): string => (/accuracy|auc/i.test(k) ? percent(v) : fixed(v));
   return table(
-    ['epoch', 'loss', 'accuracy', 'val loss', 'val accuracy', 'images/s', 'all-reduce share', 'finished at'],
+    [
+      'epoch',
+      'loss',
+      'accuracy',
+      'val loss',
+      'val accuracy',
+      ...extra.map((k) => kerasName(k).replace(/_/g, ' ')),
+      'images/s',
+      'all-reduce share',
+      'finished at',
+    ],
     rows.map((r) => [
       String(r.epoch),
       fixed(r.loss),
       percent(r.accuracy),
       fixed(r.valLoss),
       percent(r.valAccuracy),
+      ...extra.map((k) => show(k, r[k])),
       Number.isFinite(r.examplesPerSec) ? Math.round(r.examplesPerSec).toLocaleString('en-US') : '–',
       percent(r.allReduceShare, 1),
       r.time ? esc(dateTime(new Date(r.time))) : '',

@@ -5,13 +5,15 @@
  * 2. reverse sweep over the forward nodes: sum each output's gradient contributions
  *    (one Sum node when several), apply the op's rule for the inputs that need one;
  *    an op without a rule on the path fails here, naming op and node, before any training;
- * 3. return one gradient per `wrt` value (zeros of its shape when it does not reach the loss).
+ * 3. return one gradient per `wrt` value (zeros of its shape when it does not reach the loss);
+ *    the forward Convs ORT's NCHWc kernels take are then swapped for them (rules/nchwc-conv.ts).
  */
 import { UnsupportedOperationError } from '@syncline/core';
 import type { NodeProto } from '../proto/onnx-proto';
 import type { GradContext } from './grad-rule';
 import { describeNode } from './node-attrs';
 import { GRAD_RULES } from './rules/index';
+import { nchwcForwardConvs } from './rules/nchwc-conv';
 
 /** Ops whose outputs describe a tensor's shape, not its values: no gradient flows through them (PyTorch's dynamic reshapes). */
 const SHAPE_ONLY: ReadonlySet<string> = new Set(['Shape', 'Size']);
@@ -51,7 +53,9 @@ export function differentiate(ctx: GradContext, forward: readonly NodeProto[], s
       if (gx && needed[i]) (parts.get(inp) ?? parts.set(inp, []).get(inp)!).push(gx);
     });
   }
-  return wrt.map((w) => total(w) ?? b.op('ConstantOfShape', [b.op('Shape', [w])]));
+  const grads = wrt.map((w) => total(w) ?? b.op('ConstantOfShape', [b.op('Shape', [w])]));
+  nchwcForwardConvs(ctx, forward);
+  return grads;
 }
 
 /** Fails before training when an op between a parameter and the loss has no rule. */

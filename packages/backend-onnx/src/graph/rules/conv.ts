@@ -3,9 +3,10 @@
  * 1. dX = ConvTranspose(g, W) with the forward strides/pads and an output_padding that
  *    restores X's spatial size; for stride 1 with channel counts the NCHWc kernels take, a
  *    Conv with the flipped kernel instead (nchwcInputGrad: ~1.5x faster than ConvTranspose);
- * 2. dW = one GEMM over NHWC patches (im2colWeightGrad, below). (Tried first: a Conv over
+ * 2. dW = one GEMM over im2col patches (im2colWeightGrad, below). (Tried first: a Conv over
  *    the batch axis, X^T [C,N,H,W] with g^T [O,N,OH,OW] as a stride-dilated kernel; ORT
- *    runs that as many skinny GEMMs, ~25% slower on the CNN preset's second conv.)
+ *    runs that as many skinny GEMMs, ~25% slower on the CNN preset's second conv; as an
+ *    NCHWc Conv it ran about as fast as the GEMM with its copies, and needs N % 16 = 0.)
  * 3. dB = g summed over N, OH, OW.
  */
 import type { GradContext, GradRule } from '../grad-rule';
@@ -54,65 +55,35 @@ function nchwcInputGrad({ b }: GradContext, g: string, W: string, geo: WindowGeo
   return nchwcConv(b, g, flipped, s);
 }
 
-/** From this many input channels the patches are one Gather (rows of C floats); below, Slices (stem convs on 1-3 channel images: a Gather of single floats ran 3.3 ms vs ~0.6). */
-const GATHER_MIN_CHANNELS = 8;
-
 /**
- * dW as one GEMM over NHWC patches: the (padded) NHWC input's windows as rows ordered
- * (n, oh, ow) and columns (i, j, c) (gatherPatches or slicePatches); g as [O, (n, oh, ow)]
- * (one Transpose of N and O) times patches is then the kernel in OHWI order, transposed here
- * to the node's OIHW. Measured on the ResNet bench step at batch 64, identical or ~1e-6
- * relative outputs: [O, 9C] out rather than [9C, O] ~3% faster; the one Gather instead of
- * KH*KW Slices + Concat ~7%; g as [O, NP] with no transA rather than NHWC [NP, O] with
- * transA ~8% (MLAS packs a transposed A per K block).
+ * dW as one GEMM with the big operand first and unpacked: patches [(c, i, j), (oh, ow, n)]
+ * times g as [(oh, ow, n), O] gives the kernel as [C, KH, KW, O], transposed here to the
+ * node's OIHW. Patches come from X as [C, H, W, N] (one 2-D Transpose, padded): one Gather
+ * along the flattened padded pixels, rows (i, j, oh, ow), each copying N floats. MLAS packs
+ * only the right operand (here [OH*OW*N, O], small); on resnet-small's 32/64-channel convs at
+ * batch 64 this [9C, NP] x [NP, O] ran 1.4-1.7x faster than [O, NP] x [NP, 9C] (which was
+ * itself ~8% faster as a step than NHWC g with transA, and its patches as one Gather ~7%
+ * faster than KH*KW Slices + Concat).
  */
 function im2colWeightGrad(ctx: GradContext, X: string, g: string, geo: WindowGeometry, wShape: readonly number[]): string {
   const { b } = ctx;
   const [o, c, kh, kw] = wShape as [number, number, number, number];
-  let xh = b.op('Transpose', [X], { perm: [0, 2, 3, 1] });
-  let [hp, wp] = geo.inSize;
-  if (geo.pads.some((p) => p !== 0)) {
-    const [t, l, bo, r] = geo.pads;
-    xh = b.op('Pad', [xh, b.constInt64([0, t, l, 0, 0, bo, r, 0])]);
-    hp += t + bo;
-    wp += l + r;
-  }
-  const patches = b.op('Reshape', [
-    c >= GATHER_MIN_CHANNELS ? gatherPatches(ctx, xh, geo, c, hp, wp) : slicePatches(ctx, xh, geo),
-    b.constInt64([-1, kh * kw * c]),
-  ]);
-  const g2 = b.op('Reshape', [b.op('Transpose', [g], { perm: [1, 0, 2, 3] }), b.constInt64([o, -1])]);
-  const ohwi = b.op('Reshape', [b.op('Gemm', [g2, patches]), b.constInt64([o, kh, kw, c])]);
-  return b.op('Transpose', [ohwi], { perm: [0, 3, 1, 2] });
-}
-
-/** [N, OH * OW * KH * KW, C]: one Gather of C-float pixel rows of the padded NHWC input, rows ordered (oh, ow, i, j). */
-function gatherPatches({ b }: GradContext, xh: string, geo: WindowGeometry, c: number, hp: number, wp: number): string {
-  const [kh, kw] = geo.kernel;
+  const [h, w] = geo.inSize;
   const [sh, sw] = geo.strides;
   const [oh, ow] = geo.outSize;
-  const rows: number[] = [];
-  for (let y = 0; y < oh; y++) {
-    for (let x = 0; x < ow; x++) {
-      for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) rows.push((y * sh + i) * wp + x * sw + j);
-    }
-  }
-  return b.op('Gather', [b.op('Reshape', [xh, b.constInt64([0, hp * wp, c])]), b.constInt64(rows)], { axis: 1 });
-}
-
-/** [N, OH, OW, KH * KW, C]: one strided Slice of the padded NHWC input per kernel offset, stacked (few channels: Gather copies single floats slowly). */
-function slicePatches({ b }: GradContext, xh: string, geo: WindowGeometry): string {
-  const [kh, kw] = geo.kernel;
-  const [sh, sw] = geo.strides;
-  const [oh, ow] = geo.outSize;
-  const axes = b.constInt64([1, 2]);
-  const steps = b.constInt64([sh, sw]);
-  const cols: string[] = [];
+  const [t, l, bo, r] = geo.pads;
+  const [hp, wp] = [h + t + bo, w + l + r];
+  let xt = b.op('Reshape', [b.op('Transpose', [b.op('Reshape', [X, b.constInt64([-1, c * h * w])])], { perm: [1, 0] }), b.constInt64([c, h, w, -1])]);
+  if (geo.pads.some((p) => p !== 0)) xt = b.op('Pad', [xt, b.constInt64([0, t, l, 0, 0, bo, r, 0])]);
+  const pixels: number[] = [];
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
-      const s = b.op('Slice', [xh, b.constInt64([i, j]), b.constInt64([i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1]), axes, steps]);
-      cols.push(b.op('Unsqueeze', [s, b.constInt64([3])]));
+      for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) pixels.push((y * sh + i) * wp + x * sw + j);
     }
   }
-  return cols.length === 1 ? cols[0]! : b.op('Concat', cols, { axis: 3 });
+  const gathered = b.op('Gather', [b.op('Reshape', [xt, b.constInt64([c, hp * wp, -1])]), b.constInt64(pixels)], { axis: 1 });
+  const patches = b.op('Reshape', [gathered, b.constInt64([c * kh * kw, -1])]);
+  const gT = b.op('Reshape', [b.op('Transpose', [b.op('Reshape', [g, b.constInt64([-1, oh * ow])])], { perm: [1, 0] }), b.constInt64([-1, o])]);
+  const cio = b.op('Reshape', [b.op('Gemm', [patches, gT]), b.constInt64([c, kh, kw, o])]);
+  return b.op('Transpose', [cio], { perm: [3, 0, 1, 2] });
 }

@@ -85,7 +85,9 @@ describe('secrets and TLS from the CLI (built CLI)', () => {
     const addresses = await loopbackAddresses(2);
     const procs = addresses.map((_, rank) => {
       const ca = rank === 1 ? tls.otherCaFile : tls.caFile;
-      const flags = ['--tls-cert', tls.certFile, '--tls-key', tls.keyFile, '--tls-ca', ca, '--timeout-ms', '3000'];
+      // 8 s, not 3: on a loaded machine a rank could start so late that its peer's rendezvous
+      // had already timed out, and neither ever reached the TLS handshake to name the certificate.
+      const flags = ['--tls-cert', tls.certFile, '--tls-key', tls.keyFile, '--tls-ca', ca, '--timeout-ms', '8000'];
       return spawnCli(`rank ${rank}`, trainArgs(['--strategy', 'multi-worker', '--replicas', '1', '--model', spec, ...RUN, ...flags]), {
         TF_CONFIG: tfConfig(addresses, rank),
         SYNCLINE_AUTH_TOKEN: 'a'.repeat(32),

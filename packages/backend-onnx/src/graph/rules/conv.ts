@@ -45,14 +45,7 @@ function nchwcInputGrad({ b }: GradContext, g: string, W: string, geo: WindowGeo
   const [t, l, bo, r] = geo.pads;
   const s: ConvShape = { o: c, c: o, kernel: [kh, kw], strides: [1, 1], pads: [kh - 1 - t, kw - 1 - l, kh - 1 - bo, kw - 1 - r] };
   if (geo.strides.some((v) => v !== 1) || !nchwcApplies(s)) return undefined;
-  const flipped = b.op('Slice', [
-    b.op('Transpose', [W], { perm: [1, 0, 2, 3] }),
-    b.constInt64([-1, -1]),
-    b.constInt64([-kh - 1, -kw - 1]),
-    b.constInt64([2, 3]),
-    b.constInt64([-1, -1]),
-  ]);
-  return nchwcConv(b, g, flipped, s);
+  return nchwcConv(b, g, W, s, undefined, undefined, true);
 }
 
 /**

@@ -77,12 +77,21 @@ function nchwcOp(b: GraphBuilder, op: string, inputs: readonly string[], attrs: 
   return out;
 }
 
-/** Y = Conv(x, w[, bias]) (NCHW in and out, OIHW w), run as NCHWc; `output` names Y (fresh if undefined). */
-export function nchwcConv(b: GraphBuilder, x: string, w: string, s: ConvShape, bias?: string, output?: string): string {
+/**
+ * Y = Conv(x, w[, bias]) (NCHW in and out, OIHW w), run as NCHWc; `output` names Y (fresh if
+ * undefined). flipped: w is the [C, O, KH, KW] kernel of a forward conv whose input gradient
+ * this is, used with its channel axes swapped and its taps reversed (one Transpose for both).
+ */
+export function nchwcConv(b: GraphBuilder, x: string, w: string, s: ConvShape, bias?: string, output?: string, flipped = false): string {
   const bs = blockSize(b);
   const [kh, kw] = s.kernel;
-  const dims = b.op('Concat', [b.op('Div', [b.constInt64([s.o]), bs]), bs, b.op('Div', [b.constInt64([s.c]), bs]), bs, b.constInt64([kh * kw])], { axis: 0 });
-  const blocked = b.op('Transpose', [b.op('Reshape', [w, dims])], { perm: [0, 2, 4, 3, 1] });
+  const [outer, inner] = flipped ? [s.c, s.o] : [s.o, s.c];
+  const dims = b.op('Concat', [b.op('Div', [b.constInt64([outer]), bs]), bs, b.op('Div', [b.constInt64([inner]), bs]), bs, b.constInt64([kh * kw])], {
+    axis: 0,
+  });
+  let split = b.op('Reshape', [w, dims]);
+  if (flipped) split = b.op('Slice', [split, b.constInt64([-1]), b.constInt64([-kh * kw - 1]), b.constInt64([4]), b.constInt64([-1])]);
+  const blocked = b.op('Transpose', [split], { perm: flipped ? [2, 0, 4, 1, 3] : [0, 2, 4, 3, 1] });
   const filter = b.op('Reshape', [blocked, b.constInt64([s.o, s.c, kh, kw])]);
   const attrs = { kernel_shape: [kh, kw], strides: [...s.strides], pads: [...s.pads] };
   const y = nchwcOp(b, 'Conv', [nchwcOp(b, 'ReorderInput', [x]), filter, ...(bias ? [bias] : [])], attrs);

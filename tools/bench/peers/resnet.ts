@@ -12,9 +12,17 @@
  *    onnx's median ms in computeGradients and in applyGradients (where its step goes).
  * tfjs is left out here: the CNN rows already compare it, and on wasm this model is slow.
  * First figures (2-core EPYC, torch 1.13 + OpenBLAS): onnx ~0.56x torch at batch 64, ~0.52x
- * at 256; ORT's profile puts the gap in the convolutions' backward pass (dW as an im2col
- * GEMM plus its Slice/Concat/Transpose copies, dX as ConvTranspose: ~2x torch's oneDNN
- * convolution_backward), then the expanded BatchNormalization; applyGradients is ~1 ms.
+ * at 256; ORT's profile put the gap in the convolutions' backward pass (dW as an im2col
+ * GEMM plus its Slice/Concat/Transpose copies, dX as ConvTranspose), then the expanded
+ * BatchNormalization. Since then (paired A/B per change at batch 64): training BN as one
+ * inference-form node on batch statistics with a closed-form backward 1.16x; dW's GEMM as
+ * patches [9C, NP] x g [NP, O] (big operand unpacked; patches one Gather) ~1.25x over three
+ * steps; dX and the forward Convs through ORT's NCHWc kernels (rules/nchwc-conv.ts: ORT
+ * does that itself only for constant weights) 1.12x and 1.14x. Now ~1.01-1.06x at 64,
+ * ~0.90-0.96x at 256 (two 5-round runs). Per step at 64 (~56 ms of ORT nodes): NCHWc Conv
+ * ~18 (forward ~9, dX ~9), dW GEMMs ~11, Transpose ~6 (dW's layouts ~2.5, MaxPool's
+ * backward ~1.7), MaxPool's backward elementwise ~3.5, batch-statistics BN ~6, Gather
+ * patches ~3, NCHWc reorders ~2.
  * PyTorch in channels_last runs this model ~1.4x faster than in NCHW (its NCHW MaxPool2d
  * is slow); the peer stays NCHW, the layout PyTorch code uses unless it opts in.
  */

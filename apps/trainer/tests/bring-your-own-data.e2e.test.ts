@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { readIdxFile } from '@syncline/core';
-import { runTrain, type TrainResult } from '../src/commands/train';
-import { validateTrainOptions } from '../src/commands/train-options';
+import type { TrainResult } from '../src/commands/train';
 import { REPO, SAMPLE_DIR } from './helpers';
+import { trainInProcess } from './train-in-process';
 
 const TF_DIR = join(REPO, 'test-data', 'fashion-mnist-tfrecord');
 /**
@@ -25,23 +25,7 @@ const ACCURACY_TOLERANCE = 0.04;
 
 async function train(flags: Record<string, unknown>): Promise<TrainResult> {
   const lines: string[] = [];
-  const r = await runTrain(
-    validateTrainOptions({
-      strategy: 'mirrored',
-      replicas: 2,
-      isolation: 'thread',
-      backend: 'onnx',
-      model: 'mlp',
-      epochs: 4,
-      globalBatch: 64,
-      stepsPerExecution: 1,
-      seed: 42,
-      json: true,
-      timeoutMs: 120_000,
-      ...flags,
-    }),
-    (l) => lines.push(l),
-  );
+  const r = await trainInProcess({ epochs: 4, seed: 42, ...flags }, (l) => lines.push(l));
   process.stderr.write(
     `${JSON.stringify(flags.data)}: test accuracy ${(100 * r.testAccuracy).toFixed(2)}%\n${lines.filter((l) => l.includes('reads')).join('\n')}\n`,
   );

@@ -10,10 +10,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runTrain } from '../src/commands/train';
-import { validateTrainOptions } from '../src/commands/train-options';
 import { decodeEvent } from '../src/report/tensorboard-proto';
 import { SAMPLE_DIR } from './helpers';
+import { trainInProcess } from './train-in-process';
 
 /** Scalar tags in a TensorBoard run directory's event file (TFRecord framing: length, crc, data, crc). */
 function scalarTags(dir: string): Set<string> {
@@ -37,27 +36,15 @@ describe('--metrics through syncline train', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reports top-3 accuracy and mse in --json, metrics.jsonl, report.html and TensorBoard', async () => {
-    const r = await runTrain(
-      validateTrainOptions({
-        strategy: 'mirrored',
-        replicas: 2,
-        isolation: 'thread',
-        backend: 'onnx',
-        model: 'mlp',
-        data: SAMPLE_DIR,
-        epochs: 1,
-        globalBatch: 64,
-        stepsPerExecution: 1,
-        stragglerEvery: 0,
-        seed: 1,
-        json: true,
-        timeoutMs: 60_000,
-        logDir: join(dir, 'logs'),
-        logEvery: 0,
-        metrics: ['accuracy', { name: 'topKAccuracy', k: 3 }, 'meanSquaredError'],
-      }),
-      () => undefined,
-    );
+    const r = await trainInProcess({
+      data: SAMPLE_DIR,
+      epochs: 1,
+      seed: 1,
+      timeoutMs: 60_000,
+      logDir: join(dir, 'logs'),
+      logEvery: 0,
+      metrics: ['accuracy', { name: 'topKAccuracy', k: 3 }, 'meanSquaredError'],
+    });
     const epoch = r.history[0]!;
     for (const k of ['topKAccuracy', 'mse', 'valTopKAccuracy', 'valMse']) expect(typeof epoch[k]).toBe('number');
     expect(epoch.topKAccuracy!).toBeGreaterThanOrEqual(epoch.accuracy!);

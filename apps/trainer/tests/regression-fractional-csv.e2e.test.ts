@@ -15,12 +15,12 @@
  * classification spec on the fractional table is refused naming file, line and column.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runTrain } from '../src/commands/train';
-import { validateTrainOptions } from '../src/commands/train-options';
+import type { TrainResult } from '../src/commands/train';
 import { REPO } from './helpers';
+import { mean, TORCH_PYTHON as PYTHON, torchOrSay, trainInProcess } from './train-in-process';
 
 const DIR = join(REPO, 'test-data', 'diabetes-standardized');
 const INT_DIR = join(REPO, 'test-data', 'diabetes');
@@ -29,40 +29,18 @@ const SEEDS = [1, 2, 3, 4, 5];
 const RUN = { hidden: [32], epochs: 50, batch: 32, lr: 0.003 };
 /** Population variance of the integer target over the training rows (the fixture script prints it). */
 const TARGET_VARIANCE = 6172.283575022671;
-const PYTHON = process.env.SYNCLINE_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
-function torchOrSay(): boolean {
-  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (r.status === 0) return true;
-  const why = `fractional regression test: ${PYTHON} cannot import torch (${(r.stderr || String(r.error)).trim().split('\n').pop()}); bash tools/scripts/install.sh installs python3-torch`;
-  if (process.env.CI === 'true') throw new Error(why);
-  process.stderr.write(`${why}; skipping the PyTorch comparison\n`);
-  return false;
-}
-
-const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
-
-function train(dir: string, seed: number, model = SPEC, epochs = RUN.epochs, isolation: 'thread' | 'process' = 'thread'): ReturnType<typeof runTrain> {
-  return runTrain(
-    validateTrainOptions({
-      strategy: 'mirrored',
-      replicas: 2,
-      isolation,
-      backend: 'onnx',
-      model,
-      data: join(dir, 'train.csv'),
-      validationData: join(dir, 'test.csv'),
-      label: 'target',
-      epochs,
-      globalBatch: RUN.batch,
-      stepsPerExecution: 1,
-      stragglerEvery: 0,
-      seed,
-      json: true,
-      timeoutMs: 120_000,
-    }),
-    () => undefined,
-  );
+function train(dir: string, seed: number, model = SPEC, epochs = RUN.epochs, isolation: 'thread' | 'process' = 'thread'): Promise<TrainResult> {
+  return trainInProcess({
+    isolation,
+    model,
+    data: join(dir, 'train.csv'),
+    validationData: join(dir, 'test.csv'),
+    label: 'target',
+    epochs,
+    globalBatch: RUN.batch,
+    seed,
+  });
 }
 
 describe('regression on fractional targets through the CLI path', () => {
@@ -83,7 +61,7 @@ describe('regression on fractional targets through the CLI path', () => {
     expect(ours.every((v) => v < 1)).toBe(true); // better than predicting the training mean (variance 1)
     // both fits reach the same plateau on the target's scale (5-seed means 0.527 and 0.526 when this was written)
     expect(Math.abs(mean(ours) / mean(scaled) - 1)).toBeLessThanOrEqual(0.1);
-    if (!torchOrSay()) return;
+    if (!torchOrSay('fractional regression test')) return;
     const peer = spawnSync(
       PYTHON,
       [join(__dirname, 'peers', 'torch_mlp_regression.py'), join(DIR, 'train.csv'), join(DIR, 'test.csv'), JSON.stringify({ ...RUN, seeds: SEEDS })],

@@ -16,6 +16,10 @@ import { silentLogger, type TfjsLogger } from './internal/runtime/logger';
 import type { ModuleLoader } from './internal/runtime/node-require';
 import type { SelectedTfjsBackend, TfjsCandidate } from './internal/runtime/select-backend';
 import { DEFAULT_TFJS_CANDIDATES, selectTfjsBackend } from './internal/runtime/select-backend';
+import { aloneWithBinding, underBindingLock } from './internal/runtime/native-binding-lock';
+
+/** tfjs's name for the backend tfjs-node and tfjs-node-gpu register. */
+const NATIVE_TFJS_BACKEND = 'tensorflow';
 
 /** The name this backend registers under. */
 export const TFJS_BACKEND_NAME = 'tfjs';
@@ -81,7 +85,14 @@ export class TfjsBackend implements OrchestratedBackend {
     // Validated again here: the spec may have crossed a thread boundary as plain data.
     const spec = parseModelSpec(specInput, 'createReplica(spec)');
     const replicaId = options.replicaId ?? 0;
-    const selected = await this.ready(replicaId);
+    const selected = await aloneWithBinding(() => this.ready(replicaId));
+    if (selected.tfjsBackend !== NATIVE_TFJS_BACKEND) return this.#build(spec, options, selected);
+    // tfjs-node: one native binding per process, whose attribute-name table is not thread-safe (native-binding-lock.ts)
+    return underBindingLock(await aloneWithBinding(() => this.#build(spec, options, selected)));
+  }
+
+  async #build(spec: ModelSpec, options: BuildOptions, selected: SelectedTfjsBackend): Promise<ReplicaProgram> {
+    const replicaId = options.replicaId ?? 0;
     const path = this.#options.layersModel;
     const factory = this.#options.modelFactory ?? (path !== undefined ? () => loadLayersModelFile(path) : undefined);
     let model: ReplicaModel;

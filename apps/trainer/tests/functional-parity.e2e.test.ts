@@ -19,19 +19,14 @@ import { parseModelSpec, type ModelSpecInput, type ReplicaProgram } from '@syncl
 import { createOnnxBackend } from '@syncline/backend-onnx';
 import { createTfjsBackend } from '@syncline/backend-tfjs';
 import { bitwiseEqual } from './helpers';
-import { BRANCHES, grayLevel, MASKED_ATTENTION, norm, realBatch, relL2, RESIDUAL, SEQUENCE_CONV, TOKENS, TRANSFORMER } from './parity-models';
+import { BRANCHES, denseHead, grayLevel, MASKED_ATTENTION, norm, realBatch, relL2, RESIDUAL, SEQUENCE_CONV, TOKENS, TRANSFORMER } from './parity-models';
 
 const GRAD_REL_TOL = 1e-4;
 const STATE_TOL = 1e-5;
 /** A tensor's gradient counts as zero below this share of the whole gradient's L2 norm. */
 const ZERO_GRADIENT = 1e-6;
 
-const mlp = (units: number, activation: string, loss: unknown): ModelSpecInput =>
-  ({
-    inputShape: [784],
-    layers: [{ type: 'dense', units: 32, activation: 'gelu' }, { type: 'layerNormalization' }, { type: 'dense', units, activation }],
-    loss,
-  }) as ModelSpecInput;
+const mlp = denseHead;
 
 // Every row has four entries: jest hands a test function with more parameters than its row a `done` callback.
 const CASES: [string, ModelSpecInput, (label: number) => number, ((pixel: number) => number) | undefined][] = [

@@ -100,6 +100,14 @@ export const MASKED_ATTENTION: ModelSpecInput = {
     { type: 'dense', units: 10, activation: 'softmax' },
   ],
 };
+/** A dense network (gelu, layer normalization) ending in a head of `units` with `activation`, trained with `loss`. */
+export const denseHead = (units: number, activation: string, loss: unknown): ModelSpecInput =>
+  ({
+    inputShape: [784],
+    layers: [{ type: 'dense', units: 32, activation: 'gelu' }, { type: 'layerNormalization' }, { type: 'dense', units, activation }],
+    loss,
+  }) as ModelSpecInput;
+
 /** A pixel in [0, 1] as one of 16 gray-level token ids. */
 export const grayLevel = (v: number): number => Math.min(15, Math.floor(v * 16));
 

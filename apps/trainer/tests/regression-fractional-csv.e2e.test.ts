@@ -80,6 +80,23 @@ describe('regression on fractional targets through the CLI path', () => {
     expect(processes.testLoss).toBe(threads.testLoss);
   }, 300_000);
 
+  it('pjrt (TPUStrategy, 2 XLA CPU devices) trains the same table to the test MSE onnx reaches (seed 1, within 10%)', async () => {
+    const flags = {
+      data: join(DIR, 'train.csv'),
+      validationData: join(DIR, 'test.csv'),
+      label: 'target',
+      model: SPEC,
+      epochs: RUN.epochs,
+      globalBatch: RUN.batch,
+      seed: 1,
+    };
+    const pjrt = await trainInProcess({ ...flags, strategy: 'tpu', backend: 'pjrt', replicas: 2 });
+    const onnx = await train(DIR, 1);
+    process.stderr.write(`standardized diabetes test MSE, seed 1: pjrt ${pjrt.testLoss.toFixed(4)}, onnx ${onnx.testLoss.toFixed(4)}\n`);
+    expect(pjrt.history).toHaveLength(RUN.epochs);
+    expect(Math.abs(pjrt.testLoss / onnx.testLoss - 1)).toBeLessThanOrEqual(0.1);
+  }, 300_000);
+
   it('a classification spec on the fractional target is refused naming file, line and column', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fractional-'));
     const spec = join(dir, 'classify.json');

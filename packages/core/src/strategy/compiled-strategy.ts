@@ -14,6 +14,7 @@ import type { CompiledProgram } from '../contracts/compiled-program';
 import type { CreateModelOptions, DistributedModel, PerReplica, ReplicaContext, Strategy } from '../contracts/strategy';
 import type { DistributeOptions, DistributedDataset } from '../contracts/distributed-dataset';
 import { distributeDataset } from '../data/distribute';
+import { labelKindOf } from '../model/resolve-loss';
 import type { ExampleSource } from '../contracts/example-source';
 import type { DataSource } from '../contracts/data-source';
 import { InputContext } from '../data/input-context';
@@ -109,7 +110,7 @@ export class CompiledStrategy implements Strategy {
     const spec = parseModelSpec(specInput);
     const seed = options.seed ?? DEFAULT_SEED;
     let program = await this.#compile(spec, seed, DEFAULT_COMPILED_PER_REPLICA_BATCH, this.options.stepsPerExecution ?? 1);
-    const engine = new RecompilingEngine(new CompiledEngine(program, spec.inputShape));
+    const engine = new RecompilingEngine(new CompiledEngine(program, spec.inputShape, labelKindOf(spec)));
     const model: EngineModel = new EngineModel(spec, engine, seed, {
       distribute: (source, o) => this.distributeDataset(source, o),
       dropRemainderByDefault: true,
@@ -121,7 +122,7 @@ export class CompiledStrategy implements Strategy {
         await next.importOptimizerState(state);
         await program.dispose();
         program = next;
-        engine.current = new CompiledEngine(program, spec.inputShape);
+        engine.current = new CompiledEngine(program, spec.inputShape, labelKindOf(spec));
       },
       dispose: async () => {
         this.#models.delete(model);

@@ -73,7 +73,8 @@ export class PjrtCompiledProgram implements CompiledProgram {
     const text = emitTrainStep(this.plan, { numReplicas: this.numReplicas, perReplicaBatch: this.perReplicaBatch, steps, seed: this.#seed }).text;
     const exe = this.client.compile(text, { numReplicas: this.numReplicas, deviceIds: this.devices.map((d) => d.id) });
     const bound = this.devices.map((d) => this.client.bufferFromHost(new Int32Array([steps]), [], d));
-    this.#train.set(steps, { exe, staging: allocateStaging(this.numReplicas, steps, this.perReplicaBatch, this.#exampleSize), bound });
+    const staging = allocateStaging(this.numReplicas, steps, this.perReplicaBatch, this.#exampleSize, this.plan.labelKind);
+    this.#train.set(steps, { exe, staging, bound });
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -133,7 +134,7 @@ export class PjrtCompiledProgram implements CompiledProgram {
       }
       const d = this.devices[0]!;
       const x = this.client.bufferFromHost(batch.x, [n, ...this.plan.exampleShape], d);
-      const y = this.client.bufferFromHost(batch.y.length === n ? batch.y : new Int32Array(n), [n], d);
+      const y = this.client.bufferFromHost(this.#labels(batch), [n], d);
       try {
         const [out] = await this.#evalExe(n).execute([[...this.state.of(0).slice(0, this.layout.entries.length), x, y]]);
         const [probsBuf, metricsBuf] = out!;
@@ -161,7 +162,7 @@ export class PjrtCompiledProgram implements CompiledProgram {
       const trainable = this.layout.entries.filter((e) => e.trainable);
       const exe = this.client.compile(emitGradients(this.plan, n).text, { numReplicas: 1, deviceIds: [d.id] });
       const x = this.client.bufferFromHost(batch.x, [n, ...this.plan.exampleShape], d);
-      const y = this.client.bufferFromHost(batch.y, [n], d);
+      const y = this.client.bufferFromHost(this.#labels(batch), [n], d);
       try {
         const [out] = await exe.execute([[...this.state.of(0).slice(0, this.layout.entries.length), x, y]]);
         const flat = new Float32Array(trainable.reduce((a, e) => a + e.size, 0));
@@ -178,6 +179,15 @@ export class PjrtCompiledProgram implements CompiledProgram {
         exe.destroy();
       }
     });
+  }
+
+  /** The batch's labels in the type the loss reads (zeros when a predict batch has none). */
+  #labels(batch: Batch): Int32Array | Float32Array {
+    const n = batch.size;
+    const y = batch.y.length === n ? batch.y : new Int32Array(n);
+    if (this.plan.labelKind === 'float32') return y instanceof Float32Array ? y : Float32Array.from(y);
+    if (!(y instanceof Int32Array)) throw new ShapeMismatchError(`float32 labels for a categorical loss, which reads int32 class ids`);
+    return y;
   }
 
   async evaluate(batch: Batch): Promise<BatchMetrics> {

@@ -1,21 +1,21 @@
 /**
  * Packs `batches[step][replica]` into one [steps, batch, ...example] f32 array and one
- * [steps, batch] i32 array per replica, in reusable staging arrays. Shapes are static:
- * a batch of another size is refused with the remedy (dropRemainder or a virtual epoch).
- * pjrt trains classification losses only: labels are int32 class ids, and a batch of
- * float32 (regression) labels is refused rather than truncated.
+ * [steps, batch] label array per replica, in reusable staging arrays: i32 class ids for the
+ * categorical losses, f32 targets for the others (labelKindOf). Shapes are static: a batch
+ * of another size is refused with the remedy (dropRemainder or a virtual epoch). Float
+ * labels for a categorical loss are refused rather than truncated.
  */
-import { DataError, ShapeMismatchError, UnsupportedOperationError, type StackedBatches } from '@syncline/core';
+import { DataError, ShapeMismatchError, type LabelKind, type StackedBatches } from '@syncline/core';
 
 export interface Staging {
   readonly xs: Float32Array[];
-  readonly ys: Int32Array[];
+  readonly ys: (Int32Array | Float32Array)[];
 }
 
-export function allocateStaging(replicas: number, steps: number, batch: number, exampleSize: number): Staging {
+export function allocateStaging(replicas: number, steps: number, batch: number, exampleSize: number, labels: LabelKind = 'int32'): Staging {
   return {
     xs: Array.from({ length: replicas }, () => new Float32Array(steps * batch * exampleSize)),
-    ys: Array.from({ length: replicas }, () => new Int32Array(steps * batch)),
+    ys: Array.from({ length: replicas }, () => (labels === 'float32' ? new Float32Array(steps * batch) : new Int32Array(steps * batch))),
   };
 }
 
@@ -40,8 +40,10 @@ export function stackInto(staging: Staging, stacked: StackedBatches, replicas: n
           `step ${s}, replica ${r}: x has ${bt.x.length} values and y ${bt.y.length} labels; expected ${batch} x [${exampleShape.join(', ')}] and ${batch}`,
         );
       }
-      if (!(bt.y instanceof Int32Array)) {
-        throw new UnsupportedOperationError('backend', 'pjrt', 'float32 labels (regression targets)', 'pjrt trains classification losses on int32 class ids; use the onnx backend');
+      if (staging.ys[r] instanceof Int32Array && !(bt.y instanceof Int32Array)) {
+        throw new DataError(
+          `step ${s}, replica ${r}: float32 labels for a categorical loss, which reads int32 class ids; pass labelKind 'int32' (labelKindOf(spec))`,
+        );
       }
       staging.xs[r]!.set(bt.x, s * batch * exampleSize);
       staging.ys[r]!.set(bt.y, s * batch);

@@ -5,8 +5,9 @@
  * 1. Walk the layers in order (the spec's order is topological); each reads the values
  *    its `inputs` name ("input" is the model input) and its own layout entries; its rule
  *    returns its output, a backward closure and, for stateful layers, new non-trainable state.
- * 2. A layer's activation is its own step after the rule, except the last layer's softmax:
- *    the loss works on logits (log-sum-exp) and `predict` applies softmax itself.
+ * 2. A layer's activation is its own step after the rule, except a final softmax or sigmoid
+ *    the loss fuses (resolveLoss: output 'fused'): the loss works on the logits before it,
+ *    and `predict` applies it itself.
  * 3. backward(dlogits) visits the layers in reverse, summing the cotangents of a value read
  *    by several layers (skip connections), and returns one gradient per trainable layout
  *    entry, in layout order (the trainable entries are the layout's prefix).
@@ -21,18 +22,12 @@ import { refuseUnsupported } from './pjrt-support';
 import type { Value } from './tensor-type';
 
 export interface NetworkForward {
-  /** Pre-softmax class scores [batch, classes]. */
+  /** The output [batch, width], before a final activation the loss fuses. */
   readonly logits: Value;
   /** New values of non-trainable layout entries (training only), by layout index. */
   readonly updates: ReadonlyMap<number, Value>;
   /** Gradients of every trainable entry (layout order) given d(loss)/d(logits). */
   backward(dlogits: Value): Value[];
-}
-
-/** True when the model's last op is a softmax (the loss fuses it). */
-export function endsInSoftmax(shapes: readonly LayerShapes[]): boolean {
-  const last = shapes[shapes.length - 1]!.layer;
-  return 'activation' in last && last.activation === 'softmax';
 }
 
 interface TapeEntry {
@@ -77,7 +72,7 @@ export function forwardNetwork(b: Builder, plan: ModelPlan, x: Value, params: re
     newState?.forEach((v, k) => updates.set(stateEntries[k]!, v));
     const act = 'activation' in ls.layer ? ls.layer.activation : 'linear';
     let activationBackward: TapeEntry['activationBackward'] = null;
-    if (act !== 'linear' && !(i === shapes.length - 1 && act === 'softmax')) {
+    if (act !== 'linear' && !(i === shapes.length - 1 && plan.loss.output === 'fused')) {
       const out = activationRule(b, y, act);
       activationBackward = (dy) => out.backward(dy, true).dx!;
       y = out.y;

@@ -10,10 +10,6 @@ const refuse = (what: string, remedy = 'use the tfjs or onnx backend'): never =>
 };
 
 export function refuseUnsupported(spec: ModelSpec, shapes: readonly LayerShapes[]): void {
-  const loss = typeof spec.loss === 'string' ? spec.loss : spec.loss.name;
-  if (loss !== 'sparseCategoricalCrossentropy' && loss !== 'categoricalCrossentropy') {
-    refuse(`the loss "${loss}"`, 'use sparseCategoricalCrossentropy, or the tfjs or onnx backend');
-  }
   for (const m of spec.metrics) {
     const name = metricName(m);
     if (name !== 'accuracy') refuse(`the metric "${name}"`, 'use metrics ["accuracy"], or the tfjs or onnx backend');
@@ -22,12 +18,5 @@ export function refuseUnsupported(spec: ModelSpec, shapes: readonly LayerShapes[
     const { layer } = ls;
     const where = `layers[${ls.index}]`;
     if (!SINGLE_RULES[layer.type] && !GRAPH_RULES[layer.type]) refuse(`layer type "${layer.type}" (${where})`);
-  }
-  const last = shapes[shapes.length - 1]!.layer;
-  if (!('activation' in last && last.activation === 'softmax')) {
-    refuse(
-      `a model whose last layer is not softmax (${spec.name ?? 'unnamed'})`,
-      'sparseCategoricalCrossentropy is computed from probabilities: end the model with activation "softmax"',
-    );
   }
 }

@@ -39,9 +39,13 @@ describe('StableHLO text', () => {
     expect(ev.text).not.toContain('select_and_scatter');
   });
 
-  it('refuses models the compiled step cannot train, naming the reason', () => {
+  it('reads a linear output as logits (as the other backends do) and refuses a metric it does not compute, naming it', () => {
     const linear = parseModelSpec({ inputShape: [4], layers: [{ type: 'dense', units: 3 }] }, 'test');
-    expect(() => emitTrainStep(planModel(linear), { numReplicas: 1, perReplicaBatch: 2, steps: 1 })).toThrow(UnsupportedOperationError);
+    expect(emitTrainStep(planModel(linear), { numReplicas: 1, perReplicaBatch: 2, steps: 1 }).inputs.at(-2)).toEqual({ shape: [1, 2], dtype: 'i32' });
+    const mse = parseModelSpec({ inputShape: [4], layers: [{ type: 'dense', units: 1 }], loss: 'meanSquaredError' }, 'test');
+    expect(emitTrainStep(planModel(mse), { numReplicas: 1, perReplicaBatch: 2, steps: 1 }).inputs.at(-2)).toEqual({ shape: [1, 2], dtype: 'f32' });
+    const topK = parseModelSpec({ inputShape: [4], layers: [{ type: 'dense', units: 3 }], metrics: ['accuracy', 'topKAccuracy'] }, 'test');
+    expect(() => emitTrainStep(planModel(topK), { numReplicas: 1, perReplicaBatch: 2, steps: 1 })).toThrow(UnsupportedOperationError);
   });
 
   it('builds dropout in the train step (masks keyed by update, replica and seed) and the identity in eval', () => {

@@ -2,7 +2,8 @@
  * The compiled train step: one StableHLO module that runs `steps` data-parallel steps.
  *
  * Arguments (per replica): weights (one per layout entry), optimizer slots (slot-major),
- * t (f32, updates so far), xs [steps, batch, ...example], ys [steps, batch] (i32),
+ * t (f32, updates so far), xs [steps, batch, ...example], ys [steps, batch] (i32 class ids,
+ * or f32 targets for the binary and regression losses),
  * bound (i32 scalar, = steps).
  * Results: the new weights, slots and t, and metrics [steps, 2] = (lossSum, correct)
  * summed over every replica.
@@ -13,8 +14,8 @@
  *    matmuls on the shared intra-op pool, where one replica's all_reduce waits on a pool
  *    thread the other replica needs (observed: rendezvous timeout, abort after 40 s on
  *    2 cores); inside a loop body they run on the replica's own thread.
- * 2. Step i: slice example batch i, forward (training mode), loss (sum of sparse
- *    cross-entropy), backward (VJP per layer) for the trainable entries.
+ * 2. Step i: slice example batch i, forward (training mode), the loss head (loss.ts: summed
+ *    over the batch, its gradient fused), backward (VJP per layer) for the trainable entries.
  * 3. all_reduce (sum) of every gradient over the replica group, then scale by
  *    1 / global batch: the mean gradient over the global batch; then global-norm clipping
  *    when the spec asks for it.
@@ -26,7 +27,7 @@
  */
 import { forwardNetwork } from './network';
 import { clipByGlobalNorm, scheduledLearningRate } from './optimizers/lr-schedule';
-import { sparseCrossEntropy } from './loss';
+import { lossHead } from './loss';
 import type { ModelPlan } from './model-plan';
 import { writeModule, type ModuleText } from './func-writer';
 import type { Builder } from './builder';
@@ -50,7 +51,7 @@ export function emitTrainStep(plan: ModelPlan, options: TrainStepOptions): Modul
     ...Array.from({ length: S }, () => paramTypes).flat(),
     tensor([]),
     tensor([steps, batch, ...plan.exampleShape]),
-    tensor([steps, batch], 'i32'),
+    tensor([steps, batch], plan.labelKind === 'float32' ? 'f32' : 'i32'),
     tensor([], 'i32'),
   ];
   const groups = [Array.from({ length: numReplicas }, (_, r) => r)];
@@ -74,7 +75,7 @@ export function emitTrainStep(plan: ModelPlan, options: TrainStepOptions): Modul
       const step = rb.add(rb.mul(rb.convert(t, 'i32'), rb.constI(numReplicas)), numReplicas > 1 ? rb.replicaId() : rb.constI(0));
       const rngKey = rb.binary('xor', step, rb.constI(Math.imul(options.seed ?? 0, 0x9e3779b1)));
       const net = forwardNetwork(rb, plan, x, params, { training: true, rngKey });
-      const loss = sparseCrossEntropy(rb, net.logits, y);
+      const loss = lossHead(rb, net.logits, y, plan.loss);
       const summed = net.backward(loss.dlogits).map((g) => rb.scale(numReplicas > 1 ? rb.allReduceSum(g, groups) : g, 1 / globalBatch));
       const clip = plan.spec.optimizer.globalClipNorm;
       const grads = clip === undefined ? summed : clipByGlobalNorm(rb, summed, clip);

@@ -5,7 +5,7 @@
  * all-reduce happens inside the compiled program. Shapes are static: every per-replica
  * batch must hold exactly the compiled per-replica batch size.
  */
-import type { Batch } from '../../contracts/batch';
+import type { Batch, LabelKind } from '../../contracts/batch';
 import type { CompiledProgram } from '../../contracts/compiled-program';
 import type { OptimizerState } from '../../contracts/optimizer-state';
 import type { BatchMetrics } from '../../contracts/replica-program';
@@ -24,16 +24,25 @@ export class CompiledEngine implements TrainEngine {
   #set = 0;
   #staged = 0;
 
+  /** @param labels the labels' type the program's loss reads (labelKindOf(spec)). */
   constructor(
     readonly program: CompiledProgram,
     private readonly exampleShape: readonly number[],
+    labels: LabelKind = 'int32',
   ) {
     this.maxStagedSteps = program.stepsPerExecution;
     const len = exampleShape.reduce((a, b) => a * b, 1);
     const b = program.perReplicaBatch;
     for (const set of this.#sets) {
       for (let s = 0; s < this.maxStagedSteps; s++) {
-        set.push(Array.from({ length: program.numReplicas }, () => ({ x: new Float32Array(b * len), y: new Int32Array(b), size: b, exampleShape })));
+        set.push(
+          Array.from({ length: program.numReplicas }, () => ({
+            x: new Float32Array(b * len),
+            y: labels === 'float32' ? new Float32Array(b) : new Int32Array(b),
+            size: b,
+            exampleShape,
+          })),
+        );
       }
     }
   }
@@ -59,12 +68,12 @@ export class CompiledEngine implements TrainEngine {
             'Use dropRemainder, or a virtual epoch size that is a multiple of the global batch',
         );
       }
-      if (!(batch.y instanceof Int32Array)) {
+      if (target[r]!.y instanceof Int32Array && !(batch.y instanceof Int32Array)) {
         throw new UnsupportedOperationError(
           'engine',
           'compiled',
-          'float32 labels (regression targets)',
-          'compiled programs train on int32 class ids; use a MirroredStrategy',
+          'float32 labels for a categorical loss',
+          "its loss reads int32 class ids: distribute the data with labelKind 'int32' (labelKindOf(spec))",
         );
       }
       target[r]!.x.set(batch.x.subarray(0, target[r]!.x.length));

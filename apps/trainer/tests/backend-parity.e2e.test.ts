@@ -14,6 +14,7 @@ import { createTfjsBackend } from '@syncline/backend-tfjs';
 import { runTrain } from '../src/commands/train';
 import { validateTrainOptions } from '../src/commands/train-options';
 import { FULL_DIR, bitwiseEqual, fullDataAvailable, sample } from './helpers';
+import { relL2 } from './parity-models';
 
 const GRAD_REL_TOL = 1e-4;
 const ACCURACY_POINTS = 0.5;
@@ -27,16 +28,6 @@ function firstBatch(size: number, exampleShape: readonly number[]): Batch {
     y[i] = train.label(i);
   }
   return { x, y, size, exampleShape };
-}
-
-function relL2(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let n = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += (a[i]! - b[i]!) ** 2;
-    n += b[i]! ** 2;
-  }
-  return Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-12);
 }
 
 describe('backend-onnx against backend-tfjs', () => {

@@ -8,10 +8,9 @@
  * spread by about 2% (one seed's standard deviation); the seed-averaged means must agree
  * within 5%.
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO } from './helpers';
-import { mean, TORCH_PYTHON as PYTHON, torchOrSay, trainInProcess } from './train-in-process';
+import { mean, torchOrSay, torchRegressionMse, trainInProcess } from './train-in-process';
 
 const DIR = join(REPO, 'test-data', 'diabetes');
 const SPEC = join(DIR, 'mlp-regression.json');
@@ -35,13 +34,7 @@ describe('regression on the diabetes table through the CSV source', () => {
       ours.push(r.testLoss);
     }
     if (!torchOrSay('regression test')) return;
-    const peer = spawnSync(
-      PYTHON,
-      [join(__dirname, 'peers', 'torch_mlp_regression.py'), join(DIR, 'train.csv'), join(DIR, 'test.csv'), JSON.stringify({ ...RUN, seeds: SEEDS })],
-      { encoding: 'utf8', timeout: 300_000 },
-    );
-    expect(peer.status).toBe(0);
-    const torch = (JSON.parse(peer.stdout.trim().split('\n').pop()!) as { test_mse: number[] }).test_mse;
+    const torch = torchRegressionMse(DIR, RUN, SEEDS);
     const ratio = mean(ours) / mean(torch);
     process.stderr.write(
       `diabetes test MSE, seeds ${SEEDS.join(',')}: syncline (onnx, 2 replicas) ${ours.map((v) => v.toFixed(1)).join(', ')} mean ${mean(ours).toFixed(1)}; ` +

@@ -14,13 +14,12 @@
  * sent inline) and in threads (labels in shared slots) train bit-identically. A
  * classification spec on the fractional table is refused naming file, line and column.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrainResult } from '../src/commands/train';
 import { REPO } from './helpers';
-import { mean, TORCH_PYTHON as PYTHON, torchOrSay, trainInProcess } from './train-in-process';
+import { mean, torchOrSay, torchRegressionMse, trainInProcess } from './train-in-process';
 
 const DIR = join(REPO, 'test-data', 'diabetes-standardized');
 const INT_DIR = join(REPO, 'test-data', 'diabetes');
@@ -62,13 +61,7 @@ describe('regression on fractional targets through the CLI path', () => {
     // both fits reach the same plateau on the target's scale (5-seed means 0.527 and 0.526 when this was written)
     expect(Math.abs(mean(ours) / mean(scaled) - 1)).toBeLessThanOrEqual(0.1);
     if (!torchOrSay('fractional regression test')) return;
-    const peer = spawnSync(
-      PYTHON,
-      [join(__dirname, 'peers', 'torch_mlp_regression.py'), join(DIR, 'train.csv'), join(DIR, 'test.csv'), JSON.stringify({ ...RUN, seeds: SEEDS })],
-      { encoding: 'utf8', timeout: 300_000 },
-    );
-    expect(peer.status).toBe(0);
-    const torch = (JSON.parse(peer.stdout.trim().split('\n').pop()!) as { test_mse: number[] }).test_mse;
+    const torch = torchRegressionMse(DIR, RUN, SEEDS);
     const ratio = mean(ours) / mean(torch);
     process.stderr.write(`PyTorch ${torch.map((v) => v.toFixed(4)).join(', ')} mean ${mean(torch).toFixed(4)}; ratio ${ratio.toFixed(3)}\n`);
     expect(Math.abs(ratio - 1)).toBeLessThanOrEqual(0.05);

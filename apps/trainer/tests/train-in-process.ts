@@ -2,10 +2,11 @@
  * What the in-process `syncline train` tests share: a run through runTrain with the flags a
  * test does not care about set once (2 thread replicas on onnx, the MLP, one step per
  * execution, --json, no straggler lines), and the PyTorch interpreter the peer comparisons
- * run. Each test passes only the flags its figure depends on.
+ * run, and that peer's regression run. Each test passes only the flags its figure depends on.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { runTrain, type TrainResult } from '../src/commands/train';
 import { validateTrainOptions } from '../src/commands/train-options';
 
@@ -45,3 +46,18 @@ export function torchOrSay(what: string): boolean {
 }
 
 export const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+
+/**
+ * The same dense network trained by PyTorch (tests/peers/torch_mlp_regression.py) on `dir`'s
+ * train.csv, tested on its test.csv, one test MSE per seed. Throws with the script's stderr
+ * when it fails.
+ */
+export function torchRegressionMse(dir: string, run: Record<string, unknown>, seeds: readonly number[]): number[] {
+  const script = join(__dirname, 'peers', 'torch_mlp_regression.py');
+  const peer = spawnSync(TORCH_PYTHON, [script, join(dir, 'train.csv'), join(dir, 'test.csv'), JSON.stringify({ ...run, seeds })], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  if (peer.status !== 0) throw new Error(`${script} exited ${peer.status ?? peer.signal}: ${peer.stderr.slice(-1500)}`);
+  return (JSON.parse(peer.stdout.trim().split('\n').pop()!) as { test_mse: number[] }).test_mse;
+}

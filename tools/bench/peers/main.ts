@@ -25,6 +25,7 @@ import { createOnnxBackend } from '@syncline/backend-onnx';
 import * as backendTfjs from '@syncline/backend-tfjs';
 import { runMlpPeers } from './mlp';
 import { runResnetPeers } from './resnet';
+import { median, randomBatch } from './stats-batch';
 import { startTorchChild } from './torch-child';
 
 const BATCHES = [64, 256];
@@ -44,17 +45,6 @@ const json = process.argv.includes('--json');
 const roundsArg = process.argv.indexOf('--rounds');
 const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
 const log = (s: string): void => console.log(s);
-
-function randomBatch(size: number): Batch {
-  let s = 12345;
-  const rand = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
-  return {
-    x: Float32Array.from({ length: size * 784 }, rand),
-    y: Int32Array.from({ length: size }, () => Math.floor(rand() * 10)),
-    size,
-    exampleShape: [28, 28, 1],
-  };
-}
 
 async function step(r: ReplicaProgram, batch: Batch): Promise<void> {
   const g = await r.computeGradients(batch);
@@ -124,7 +114,7 @@ async function gradientParity(impls: Impl[], which: 'tfjs' | 'tfjs-node'): Promi
   if (!onnx || !tfjs) return `${which} unavailable`;
   await found.activate?.();
   await tfjs.setWeights(await onnx.getWeights());
-  const batch = randomBatch(32);
+  const batch = randomBatch(32, 12345);
   const [a, b] = [await onnx.computeGradients(batch), await tfjs.computeGradients(batch)];
   const out: Record<string, number> = { lossSumRelDiff: Math.abs(a.lossSum - b.lossSum) / Math.abs(b.lossSum) };
   for (const e of onnx.layout.entries) {
@@ -139,8 +129,6 @@ async function gradientParity(impls: Impl[], which: 'tfjs' | 'tfjs-node'): Promi
   log(`gradient parity onnx vs ${which} (relative L2 per tensor, same weights and batch): ${JSON.stringify(out)}`);
   return out;
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 interface Impl {
   impl: Row['impl'];
@@ -190,7 +178,7 @@ async function main(): Promise<void> {
   const add = (r: Row): void =>
     void (samples.get(`${r.impl}@${r.batch}`) ?? samples.set(`${r.impl}@${r.batch}`, []).get(`${r.impl}@${r.batch}`)!).push(r.imagesPerSec);
   const addRatio = (key: string, v: number): void => void (pairRatios.get(key) ?? pairRatios.set(key, []).get(key)!).push(v);
-  const batches = new Map(BATCHES.map((b) => [b, randomBatch(b)]));
+  const batches = new Map(BATCHES.map((b) => [b, randomBatch(b, 12345)]));
   for (const { replica, activate } of impls) {
     await activate?.();
     for (const b of batches.values()) for (let i = 0; i < WARMUP_STEPS; i++) await step(replica, b);

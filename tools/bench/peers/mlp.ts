@@ -35,6 +35,7 @@ import {
 import { sharedMemory } from '@syncline/collective';
 import { onnx } from '@syncline/backend-onnx';
 import { tfjs } from '@syncline/backend-tfjs';
+import { median } from './stats-batch';
 
 // The young generation the syncline CLI gives every isolate it starts (apps/trainer/src/cli.ts),
 // so this row measures the README's main job as `syncline train` runs it.
@@ -49,8 +50,6 @@ function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The DDP peer as a persistent process group answering "STEPS" with one JSON line. */
 async function startDdp(): Promise<{ run(steps: number): Promise<number>; close(): void }> {

@@ -30,6 +30,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseModelSpec, type Batch, type ReplicaProgram } from '@syncline/core';
 import { createOnnxBackend } from '@syncline/backend-onnx';
+import { median, randomBatch } from './stats-batch';
 import { startTorchChild } from './torch-child';
 
 const SPEC_PATH = join(__dirname, '..', '..', '..', 'apps', 'trainer', 'models', 'resnet-small.json');
@@ -52,19 +53,6 @@ export interface ResnetResult {
   /** onnx's median ms per step phase at each batch size. */
   onnxPhasesMs: Record<string, { computeGradients: number; applyGradients: number }>;
   torch: string;
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-function randomBatch(size: number): Batch {
-  let s = 4242;
-  const rand = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
-  return {
-    x: Float32Array.from({ length: size * 784 }, rand),
-    y: Int32Array.from({ length: size }, () => Math.floor(rand() * 10)),
-    size,
-    exampleShape: [28, 28, 1],
-  };
 }
 
 /** One step as a data-parallel job does it (gradient of the summed loss, divided by the batch), timed by phase. */
@@ -94,7 +82,7 @@ export async function runResnetPeers(o: ResnetOptions): Promise<ResnetResult> {
   const session = { intraOpNumThreads: 1, ...(o.profileFilePrefix ? { profileFilePrefix: o.profileFilePrefix } : {}) };
   const onnx = await createOnnxBackend(session).createReplica(spec, { seed: 1 });
   const torch = o.python ? await startTorchChild(o.python, 'torch_resnet_step.py', BATCHES) : undefined;
-  const batches = new Map(BATCHES.map((b) => [b, randomBatch(b)]));
+  const batches = new Map(BATCHES.map((b) => [b, randomBatch(b, 4242)]));
   for (const b of batches.values()) for (let i = 0; i < WARMUP_STEPS; i++) await step(onnx, b);
   const samples = new Map<string, number[]>();
   const push = <T>(m: Map<string, T[]>, k: string, v: T): void => void (m.get(k) ?? m.set(k, []).get(k)!).push(v);

@@ -9,13 +9,13 @@ the batch; Adam (lr 0.002, eps 1e-7 as Keras) under the spec's warmup+cosine sch
 Protocol as torch_cnn_step.py: one JSON line {"impl": "torch", "batch", "imagesPerSec",
 "msPerStep"} per batch size, or with --serve "BATCH STEPS" lines on stdin, one answer each.
 --channels-last runs the same model in torch.channels_last memory format (to compare)."""
-import json
 import math
 import sys
-import time
 
 import torch
 import torch.nn as nn
+
+from torch_step_loop import run_peer
 
 torch.set_num_threads(1)
 serve = "--serve" in sys.argv
@@ -65,39 +65,4 @@ def warmup_cosine(step):
 
 sched = torch.optim.lr_scheduler.LambdaLR(opt, warmup_cosine)
 loss_fn = nn.CrossEntropyLoss(reduction="sum")
-data = {}
-
-
-def run(b, n, warm):
-    if b not in data:
-        data[b] = (torch.rand(b, 1, 28, 28).to(memory_format=fmt), torch.randint(0, 10, (b,)))
-    x, y = data[b]
-    times = []
-    for i in range(warm + n):
-        t = time.perf_counter()
-        opt.zero_grad(set_to_none=False)
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        for p in model.parameters():
-            p.grad /= b
-        opt.step()
-        sched.step()
-        if i >= warm:
-            times.append(time.perf_counter() - t)
-    times.sort()
-    med = times[len(times) // 2]
-    print(json.dumps({"impl": "torch", "batch": b, "imagesPerSec": b / med, "msPerStep": med * 1000}), flush=True)
-
-
-if serve:
-    for b in batches:
-        run(b, 1, warmup)
-    print(json.dumps({"ready": True}), flush=True)
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        b, n = (int(v) for v in line.split())
-        run(b, n, 0)
-else:
-    for b in batches:
-        run(b, steps, warmup)
+run_peer(model, opt, loss_fn, batches, steps, warmup, serve, sched=sched, memory_format=fmt)
